@@ -1,0 +1,62 @@
+//! The fonts Hashiya draws with, embedded so the program needs no installed font and
+//! looks the same on every machine.
+//!
+//! Noto Naskh Arabic covers Arabic; Noto Sans covers Latin letters, digits and the
+//! punctuation the Arabic font lacks (“ ” / …). Both are under the SIL Open Font
+//! License (`fonts/OFL.txt`).
+
+/// Noto Naskh Arabic Regular.
+pub const ARABIC: &[u8] = include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf");
+/// Noto Sans Regular, the Latin companion.
+pub const LATIN: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
+
+/// Family names as the fonts declare them (what the text engine asks for).
+pub const ARABIC_FAMILY: &str = "Noto Naskh Arabic";
+pub const LATIN_FAMILY: &str = "Noto Sans";
+
+/// The embedded fonts in fallback order: Arabic first, then Latin.
+pub const ALL: [(&str, &[u8]); 2] = [(ARABIC_FAMILY, ARABIC), (LATIN_FAMILY, LATIN)];
+
+/// Whether one of the embedded fonts has a glyph for `c` (controls and line breaks,
+/// which are never drawn, count as covered).
+pub fn covers(c: char) -> bool {
+    use ab_glyph::{Font, FontRef};
+    if c.is_control() || is_invisible_format(c) {
+        return true;
+    }
+    ALL.iter().any(|(_, bytes)| {
+        FontRef::try_from_slice(bytes)
+            .map(|f| f.glyph_id(c).0 != 0)
+            .unwrap_or(false)
+    })
+}
+
+/// Zero-width format characters (bidi controls, ZWJ/ZWNJ, BOM) that shapers handle
+/// without a visible glyph.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fonts_parse_and_cover_what_we_expect() {
+        assert!(covers('ش'));
+        assert!(covers('“'));
+        assert!(covers('/'));
+        assert!(covers('4'));
+        assert!(covers('I'));
+        assert!(!covers('😀'), "no emoji font is embedded");
+        assert!(!covers('中'));
+    }
+
+    #[test]
+    fn arabic_font_lacks_latin_quotes_so_the_companion_is_needed() {
+        use ab_glyph::{Font, FontRef};
+        let ar = FontRef::try_from_slice(ARABIC).unwrap();
+        assert_eq!(ar.glyph_id('“').0, 0);
+        assert_ne!(ar.glyph_id('ش').0, 0);
+    }
+}

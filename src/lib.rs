@@ -1,0 +1,17 @@
+//! Hashiya (حاشية): annotate claims, actors and locations in Arabic news articles,
+//! and review a colleague's labels.
+//!
+//! Layers, lowest first; a layer never imports a higher one:
+//! - [`model`]: pure data and the undoable edit history;
+//! - [`store`]: the versioned JSON project file (load, validate, atomic save, recovery);
+//! - [`text`]: the Arabic text engine (parley layout, ab_glyph atlas, hit testing,
+//!   highlight geometry, search normalisation), knowing nothing of annotations;
+//! - [`formats`]: import and export;
+//! - [`review`]: comparing sets, agreement, adjudication;
+//! - [`ui`]: the egui application.
+
+pub mod fonts;
+pub mod model;
+pub mod store;
+pub mod text;
+pub mod ui;

@@ -1,0 +1,421 @@
+//! Builders for the edits the user makes: each returns a [`Command`] for the history,
+//! or a message saying why the edit is not possible. The UI only calls these.
+//!
+//! Tagging trims the selection: leading and trailing whitespace always, punctuation
+//! (« » “ ” " ' ، ؛ ؟ . , ; : ! ? ( ) [ ] …) when `trim_punctuation` is on, and, with
+//! `snap_to_words`, widens each end to the enclosing UAX #29 word so a drag that stops
+//! mid-word still tags the whole word (clitics like و ب ل stay part of their word:
+//! UAX #29 does not split Arabic letters).
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::history::{Command, Op, SetKey};
+use super::offsets::OffsetMap;
+use super::project::{AnnotationSet, Project, Relation, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagOptions {
+    pub trim_punctuation: bool,
+    pub snap_to_words: bool,
+}
+
+impl Default for TagOptions {
+    fn default() -> Self {
+        TagOptions {
+            trim_punctuation: true,
+            snap_to_words: true,
+        }
+    }
+}
+
+/// Punctuation trimmed from the ends of a new span.
+pub fn is_trimmable_punct(c: char) -> bool {
+    matches!(
+        c,
+        '«' | '»'
+            | '“'
+            | '”'
+            | '"'
+            | '\''
+            | '‘'
+            | '’'
+            | '،'
+            | '؛'
+            | '؟'
+            | '.'
+            | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '…'
+            | '-'
+            | '–'
+            | '—'
+            | '/'
+            | '٫'
+            | '٬'
+            | '۔'
+    )
+}
+
+/// The range a selection becomes when tagged (code points), or `None` if nothing is left.
+pub fn adjust_range(
+    text: &str,
+    map: &OffsetMap,
+    range: Range<usize>,
+    o: TagOptions,
+) -> Option<Range<usize>> {
+    let (mut s, mut e) = (range.start, range.end.min(map.len_chars()));
+    if s >= e {
+        return None;
+    }
+    let slice = map.slice(text, s, e)?;
+    let chars: Vec<char> = slice.chars().collect();
+    let trim = |c: char| c.is_whitespace() || (o.trim_punctuation && is_trimmable_punct(c));
+    let lead = chars.iter().take_while(|&&c| trim(c)).count();
+    if lead == chars.len() {
+        return None;
+    }
+    let trail = chars.iter().rev().take_while(|&&c| trim(c)).count();
+    s += lead;
+    e -= trail;
+    if o.snap_to_words {
+        let (bs, be) = (map.cp_to_byte(s)?, map.cp_to_byte(e)?);
+        // Look at the line around the range only.
+        let ls = text[..bs].rfind('\n').map_or(0, |i| i + 1);
+        let le = text[be..].find('\n').map_or(text.len(), |i| be + i);
+        let mut ns = bs;
+        let mut ne = be;
+        for (i, w) in text[ls..le].split_word_bound_indices() {
+            let (wa, wb) = (ls + i, ls + i + w.len());
+            let is_word = w.chars().any(|c| c.is_alphanumeric());
+            if !is_word {
+                continue;
+            }
+            if wa < bs && bs < wb {
+                ns = wa;
+            }
+            if wa < be && be < wb {
+                ne = wb;
+            }
+        }
+        s = map.byte_to_cp(ns)?;
+        e = map.byte_to_cp(ne)?;
+    }
+    (s < e).then_some(s..e)
+}
+
+fn set_of<'p>(p: &'p Project, key: &SetKey) -> Option<&'p AnnotationSet> {
+    p.set(&key.annotator, &key.document)
+}
+
+/// Tags `range` with `label` in the set `key` (creating the set if needed).
+pub fn tag(
+    p: &Project,
+    key: &SetKey,
+    range: Range<usize>,
+    label: &str,
+    o: TagOptions,
+) -> Result<Command, String> {
+    let doc = p
+        .document(&key.document)
+        .ok_or_else(|| format!("no document \"{}\"", key.document))?;
+    if p.schema.label(label).is_none() {
+        return Err(format!("no label \"{label}\" in the schema"));
+    }
+    let map = OffsetMap::new(&doc.text);
+    let r = adjust_range(&doc.text, &map, range, o).ok_or("the selection holds no text to tag")?;
+    let mut ops = Vec::new();
+    let set = match set_of(p, key) {
+        Some(s) => s.clone(),
+        None => {
+            let s = AnnotationSet::new(&key.annotator, &key.document);
+            ops.push(Op::InsertSet(s.clone()));
+            s
+        }
+    };
+    if set
+        .spans
+        .iter()
+        .any(|s| s.start == r.start && s.end == r.end && s.label == label)
+    {
+        return Err("this text already has this label".into());
+    }
+    let text = map
+        .slice(&doc.text, r.start, r.end)
+        .unwrap_or_default()
+        .to_string();
+    let span = Span::new(set.fresh_id("s"), r.start, r.end, label, text);
+    ops.push(Op::InsertSpan(key.clone(), span));
+    Ok(Command::new(format!("Tag {label}"), ops))
+}
+
+/// Tags every range in `ranges` not already tagged with `label`: one undo step.
+pub fn tag_all(
+    p: &Project,
+    key: &SetKey,
+    ranges: &[Range<usize>],
+    label: &str,
+) -> Result<Command, String> {
+    let doc = p
+        .document(&key.document)
+        .ok_or_else(|| format!("no document \"{}\"", key.document))?;
+    let map = OffsetMap::new(&doc.text);
+    let mut ops = Vec::new();
+    let mut set = match set_of(p, key) {
+        Some(s) => s.clone(),
+        None => {
+            let s = AnnotationSet::new(&key.annotator, &key.document);
+            ops.push(Op::InsertSet(s.clone()));
+            s
+        }
+    };
+    for r in ranges {
+        if set
+            .spans
+            .iter()
+            .any(|s| s.start == r.start && s.end == r.end && s.label == label)
+        {
+            continue;
+        }
+        let text = map
+            .slice(&doc.text, r.start, r.end)
+            .ok_or("match out of range")?
+            .to_string();
+        let span = Span::new(set.fresh_id("s"), r.start, r.end, label, text);
+        set.spans.push(span.clone());
+        ops.push(Op::InsertSpan(key.clone(), span));
+    }
+    if ops.iter().all(|o| matches!(o, Op::InsertSet(_))) {
+        return Err("every match is already tagged with this label".into());
+    }
+    Ok(Command::new(format!("Tag all matches as {label}"), ops))
+}
+
+/// Deletes a span and the relations that touch it.
+pub fn delete_span(p: &Project, key: &SetKey, id: &str) -> Result<Command, String> {
+    let set = set_of(p, key).ok_or("no annotation set")?;
+    let span = set.span(id).ok_or_else(|| format!("no span \"{id}\""))?;
+    let mut ops: Vec<Op> = set
+        .relations
+        .iter()
+        .filter(|r| r.from == id || r.to == id)
+        .map(|r| Op::RemoveRelation(key.clone(), r.clone()))
+        .collect();
+    ops.push(Op::RemoveSpan(key.clone(), span.clone()));
+    Ok(Command::new("Delete span", ops))
+}
+
+/// Replaces a span with an edited copy (label, attributes, note, entity, bounds).
+pub fn update_span(
+    p: &Project,
+    key: &SetKey,
+    id: &str,
+    name: &str,
+    f: impl FnOnce(&mut Span),
+) -> Result<Command, String> {
+    let set = set_of(p, key).ok_or("no annotation set")?;
+    let before = set
+        .span(id)
+        .ok_or_else(|| format!("no span \"{id}\""))?
+        .clone();
+    let mut after = before.clone();
+    f(&mut after);
+    if after == before {
+        return Err("nothing changed".into());
+    }
+    Ok(Command::single(
+        name,
+        Op::ReplaceSpan {
+            set: key.clone(),
+            before,
+            after,
+        },
+    ))
+}
+
+/// Moves a span's bounds, keeping its stored text in step with the document.
+pub fn set_bounds(
+    p: &Project,
+    key: &SetKey,
+    id: &str,
+    range: Range<usize>,
+) -> Result<Command, String> {
+    let doc = p.document(&key.document).ok_or("no document")?;
+    let map = OffsetMap::new(&doc.text);
+    if range.start >= range.end || range.end > map.len_chars() {
+        return Err("a span must cover at least one character of the document".into());
+    }
+    let text = map
+        .slice(&doc.text, range.start, range.end)
+        .unwrap_or_default()
+        .to_string();
+    update_span(p, key, id, "Move span bounds", |s| {
+        s.start = range.start;
+        s.end = range.end;
+        s.text = text;
+    })
+}
+
+/// Adds a relation of `kind` from span `from` to span `to`, checking the schema.
+pub fn relate(
+    p: &Project,
+    key: &SetKey,
+    kind: &str,
+    from: &str,
+    to: &str,
+) -> Result<Command, String> {
+    let set = set_of(p, key).ok_or("no annotation set")?;
+    let (f, t) = (
+        set.span(from)
+            .ok_or_else(|| format!("no span \"{from}\""))?,
+        set.span(to).ok_or_else(|| format!("no span \"{to}\""))?,
+    );
+    if from == to {
+        return Err("a relation needs two different spans".into());
+    }
+    let rt = p
+        .schema
+        .relation_type(kind)
+        .ok_or_else(|| format!("no relation type \"{kind}\""))?;
+    if !rt.allows(&f.label, &t.label) {
+        return Err(format!(
+            "\"{}\" does not go from a {} to a {}",
+            rt.name, f.label, t.label
+        ));
+    }
+    if set
+        .relations
+        .iter()
+        .any(|r| r.kind == kind && r.from == from && r.to == to)
+    {
+        return Err("this relation exists already".into());
+    }
+    let rel = Relation {
+        id: set.fresh_id("r"),
+        kind: kind.into(),
+        from: from.into(),
+        to: to.into(),
+    };
+    Ok(Command::single(
+        format!("Add {} relation", rt.name),
+        Op::InsertRelation(key.clone(), rel),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, LabelSchema, history::apply};
+
+    const TEXT: &str = "قال «خليفة حفتر»، إن قواته في درنة.";
+
+    fn project() -> Project {
+        let mut p = Project::new("t", LabelSchema::news_default());
+        p.documents.push(Document::new("d", "t", TEXT));
+        p
+    }
+
+    fn range_of(s: &str) -> Range<usize> {
+        let b = TEXT.find(s).unwrap();
+        let start = TEXT[..b].chars().count();
+        start..start + s.chars().count()
+    }
+
+    #[test]
+    fn trims_quotes_commas_and_spaces() {
+        let m = OffsetMap::new(TEXT);
+        let sel = range_of(" «خليفة حفتر»، ");
+        let r = adjust_range(TEXT, &m, sel.clone(), TagOptions::default()).unwrap();
+        assert_eq!(m.slice(TEXT, r.start, r.end), Some("خليفة حفتر"));
+        let keep = TagOptions {
+            trim_punctuation: false,
+            snap_to_words: false,
+        };
+        let r = adjust_range(TEXT, &m, sel, keep).unwrap();
+        assert_eq!(m.slice(TEXT, r.start, r.end), Some("«خليفة حفتر»،"));
+    }
+
+    #[test]
+    fn snaps_to_whole_words_keeping_clitics() {
+        let m = OffsetMap::new(TEXT);
+        // Start in the middle of «قواته», end in the middle of «درنة».
+        let w = range_of("واته في در");
+        let r = adjust_range(TEXT, &m, w.clone(), TagOptions::default()).unwrap();
+        assert_eq!(m.slice(TEXT, r.start, r.end), Some("قواته في درنة"));
+        let off = TagOptions {
+            snap_to_words: false,
+            ..TagOptions::default()
+        };
+        let r = adjust_range(TEXT, &m, w, off).unwrap();
+        assert_eq!(m.slice(TEXT, r.start, r.end), Some("واته في در"));
+    }
+
+    #[test]
+    fn whitespace_only_selection_is_refused() {
+        let p = project();
+        let key = SetKey::new("a", "d");
+        let sp = range_of("، ");
+        assert!(tag(&p, &key, sp, "actor", TagOptions::default()).is_err());
+    }
+
+    #[test]
+    fn tag_creates_set_and_delete_removes_relations() {
+        let mut p = project();
+        let key = SetKey::new("a", "d");
+        let c = tag(
+            &p,
+            &key,
+            range_of("خليفة حفتر"),
+            "actor",
+            TagOptions::default(),
+        )
+        .unwrap();
+        apply(&mut p, &c).unwrap();
+        let c = tag(
+            &p,
+            &key,
+            range_of("إن قواته في درنة"),
+            "claim",
+            TagOptions::default(),
+        )
+        .unwrap();
+        apply(&mut p, &c).unwrap();
+        let set = p.set("a", "d").unwrap();
+        let actor = set
+            .spans
+            .iter()
+            .find(|s| s.label == "actor")
+            .unwrap()
+            .id
+            .clone();
+        let claim = set
+            .spans
+            .iter()
+            .find(|s| s.label == "claim")
+            .unwrap()
+            .id
+            .clone();
+        assert!(
+            relate(&p, &key, "said_by", &actor, &claim).is_err(),
+            "said_by goes claim → actor"
+        );
+        let c = relate(&p, &key, "said_by", &claim, &actor).unwrap();
+        apply(&mut p, &c).unwrap();
+        assert_eq!(p.set("a", "d").unwrap().relations.len(), 1);
+        let c = delete_span(&p, &key, &actor).unwrap();
+        apply(&mut p, &c).unwrap();
+        let set = p.set("a", "d").unwrap();
+        assert!(set.relations.is_empty());
+        assert_eq!(set.spans.len(), 1);
+    }
+}

@@ -1,0 +1,540 @@
+//! Every change to a project, undoable.
+//!
+//! A [`Command`] is a named list of [`Op`]s applied as one step ("Tag all matches" may
+//! insert hundreds of spans; one undo removes them all). Each `Op` carries the full
+//! data on both sides (the span inserted, the span before and after a replace), so its
+//! inverse is just the mirrored op: no op ever needs to look anything up to be undone.
+//! Applying checks that the project is in the state the op expects; a mismatch is a
+//! bug in the caller and is reported as [`HistoryError`], leaving the project as it was
+//! (ops already applied in the command are rolled back).
+//!
+//! [`History`] keeps the undo and redo stacks and knows whether the project differs
+//! from its last saved state (`is_dirty`), which drives the title mark and autosave.
+
+use thiserror::Error;
+
+use super::project::{AnnotationSet, Document, Entity, Project, Relation, Span};
+use super::schema::LabelSchema;
+
+/// Which annotation set an op touches: (annotator, document id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetKey {
+    pub annotator: String,
+    pub document: String,
+}
+
+impl SetKey {
+    pub fn new(annotator: impl Into<String>, document: impl Into<String>) -> Self {
+        SetKey {
+            annotator: annotator.into(),
+            document: document.into(),
+        }
+    }
+}
+
+/// One primitive, invertible change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    InsertSpan(SetKey, Span),
+    RemoveSpan(SetKey, Span),
+    ReplaceSpan {
+        set: SetKey,
+        before: Span,
+        after: Span,
+    },
+    InsertRelation(SetKey, Relation),
+    RemoveRelation(SetKey, Relation),
+    InsertEntity(Entity),
+    RemoveEntity(Entity),
+    ReplaceEntity {
+        before: Entity,
+        after: Entity,
+    },
+    ReplaceSchema {
+        before: LabelSchema,
+        after: LabelSchema,
+    },
+    /// Adds a set (it must not exist yet); its content comes with it.
+    InsertSet(AnnotationSet),
+    RemoveSet(AnnotationSet),
+    InsertDocument(Document),
+    RemoveDocument(Document),
+    SetDone {
+        set: SetKey,
+        before: bool,
+        after: bool,
+    },
+    Rename {
+        before: String,
+        after: String,
+    },
+}
+
+impl Op {
+    pub fn inverse(&self) -> Op {
+        use Op::*;
+        match self.clone() {
+            InsertSpan(k, s) => RemoveSpan(k, s),
+            RemoveSpan(k, s) => InsertSpan(k, s),
+            ReplaceSpan { set, before, after } => ReplaceSpan {
+                set,
+                before: after,
+                after: before,
+            },
+            InsertRelation(k, r) => RemoveRelation(k, r),
+            RemoveRelation(k, r) => InsertRelation(k, r),
+            InsertEntity(e) => RemoveEntity(e),
+            RemoveEntity(e) => InsertEntity(e),
+            ReplaceEntity { before, after } => ReplaceEntity {
+                before: after,
+                after: before,
+            },
+            ReplaceSchema { before, after } => ReplaceSchema {
+                before: after,
+                after: before,
+            },
+            InsertSet(s) => RemoveSet(s),
+            RemoveSet(s) => InsertSet(s),
+            InsertDocument(d) => RemoveDocument(d),
+            RemoveDocument(d) => InsertDocument(d),
+            SetDone { set, before, after } => SetDone {
+                set,
+                before: after,
+                after: before,
+            },
+            Rename { before, after } => Rename {
+                before: after,
+                after: before,
+            },
+        }
+    }
+}
+
+/// A user-level step: what the undo menu shows and what one Ctrl+Z reverts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    pub name: String,
+    pub ops: Vec<Op>,
+}
+
+impl Command {
+    pub fn new(name: impl Into<String>, ops: Vec<Op>) -> Self {
+        Command {
+            name: name.into(),
+            ops,
+        }
+    }
+
+    pub fn single(name: impl Into<String>, op: Op) -> Self {
+        Command::new(name, vec![op])
+    }
+
+    pub fn inverse(&self) -> Command {
+        Command {
+            name: self.name.clone(),
+            ops: self.ops.iter().rev().map(Op::inverse).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum HistoryError {
+    #[error("no annotation set of annotator \"{0}\" on document \"{1}\"")]
+    NoSet(String, String),
+    #[error("span \"{0}\" is not in the state this edit expects")]
+    SpanMismatch(String),
+    #[error("a span or relation with id \"{0}\" already exists")]
+    DuplicateId(String),
+    #[error("relation \"{0}\" is not in the state this edit expects")]
+    RelationMismatch(String),
+    #[error("entity \"{0}\" is not in the state this edit expects")]
+    EntityMismatch(String),
+    #[error("the label schema changed underneath this edit")]
+    SchemaMismatch,
+    #[error("set of \"{0}\" on \"{1}\" is not in the state this edit expects")]
+    SetMismatch(String, String),
+    #[error("document \"{0}\" is not in the state this edit expects")]
+    DocumentMismatch(String),
+    #[error("nothing to undo")]
+    NothingToUndo,
+    #[error("nothing to redo")]
+    NothingToRedo,
+}
+
+fn set_mut<'p>(p: &'p mut Project, k: &SetKey) -> Result<&'p mut AnnotationSet, HistoryError> {
+    p.sets
+        .iter_mut()
+        .find(|s| s.annotator == k.annotator && s.document == k.document)
+        .ok_or_else(|| HistoryError::NoSet(k.annotator.clone(), k.document.clone()))
+}
+
+/// Applies one op. On error the project is unchanged.
+pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
+    use Op::*;
+    match op {
+        InsertSpan(k, span) => {
+            let set = set_mut(p, k)?;
+            if set.spans.iter().any(|s| s.id == span.id)
+                || set.relations.iter().any(|r| r.id == span.id)
+            {
+                return Err(HistoryError::DuplicateId(span.id.clone()));
+            }
+            // Keep canonical order so lists and indexes never need a re-sort.
+            let key = (span.start, span.end, &span.id);
+            let at = set.spans.partition_point(|s| (s.start, s.end, &s.id) < key);
+            set.spans.insert(at, span.clone());
+        }
+        RemoveSpan(k, span) => {
+            let set = set_mut(p, k)?;
+            let i = set
+                .spans
+                .iter()
+                .position(|s| s == span)
+                .ok_or_else(|| HistoryError::SpanMismatch(span.id.clone()))?;
+            set.spans.remove(i);
+        }
+        ReplaceSpan { set, before, after } => {
+            let set = set_mut(p, set)?;
+            let i = set
+                .spans
+                .iter()
+                .position(|s| s == before)
+                .ok_or_else(|| HistoryError::SpanMismatch(before.id.clone()))?;
+            set.spans.remove(i);
+            let key = (after.start, after.end, &after.id);
+            let at = set.spans.partition_point(|s| (s.start, s.end, &s.id) < key);
+            set.spans.insert(at, after.clone());
+        }
+        InsertRelation(k, rel) => {
+            let set = set_mut(p, k)?;
+            if set.relations.iter().any(|r| r.id == rel.id)
+                || set.spans.iter().any(|s| s.id == rel.id)
+            {
+                return Err(HistoryError::DuplicateId(rel.id.clone()));
+            }
+            let at = set.relations.partition_point(|r| r.id < rel.id);
+            set.relations.insert(at, rel.clone());
+        }
+        RemoveRelation(k, rel) => {
+            let set = set_mut(p, k)?;
+            let i = set
+                .relations
+                .iter()
+                .position(|r| r == rel)
+                .ok_or_else(|| HistoryError::RelationMismatch(rel.id.clone()))?;
+            set.relations.remove(i);
+        }
+        InsertEntity(e) => {
+            if p.entities.iter().any(|x| x.id == e.id) {
+                return Err(HistoryError::DuplicateId(e.id.clone()));
+            }
+            let at = p.entities.partition_point(|x| x.id < e.id);
+            p.entities.insert(at, e.clone());
+        }
+        RemoveEntity(e) => {
+            let i = p
+                .entities
+                .iter()
+                .position(|x| x == e)
+                .ok_or_else(|| HistoryError::EntityMismatch(e.id.clone()))?;
+            p.entities.remove(i);
+        }
+        ReplaceEntity { before, after } => {
+            let slot = p
+                .entities
+                .iter_mut()
+                .find(|x| *x == before)
+                .ok_or_else(|| HistoryError::EntityMismatch(before.id.clone()))?;
+            *slot = after.clone();
+        }
+        ReplaceSchema { before, after } => {
+            if p.schema != *before {
+                return Err(HistoryError::SchemaMismatch);
+            }
+            p.schema = after.clone();
+        }
+        InsertSet(s) => {
+            if p.set(&s.annotator, &s.document).is_some() {
+                return Err(HistoryError::SetMismatch(
+                    s.annotator.clone(),
+                    s.document.clone(),
+                ));
+            }
+            p.sets.push(s.clone());
+        }
+        RemoveSet(s) => {
+            let i = p.sets.iter().position(|x| x == s).ok_or_else(|| {
+                HistoryError::SetMismatch(s.annotator.clone(), s.document.clone())
+            })?;
+            p.sets.remove(i);
+        }
+        InsertDocument(d) => {
+            if p.document(&d.id).is_some() {
+                return Err(HistoryError::DuplicateId(d.id.clone()));
+            }
+            p.documents.push(d.clone());
+        }
+        RemoveDocument(d) => {
+            let i = p
+                .documents
+                .iter()
+                .position(|x| x == d)
+                .ok_or_else(|| HistoryError::DocumentMismatch(d.id.clone()))?;
+            p.documents.remove(i);
+        }
+        SetDone { set, before, after } => {
+            let s = set_mut(p, set)?;
+            if s.done != *before {
+                return Err(HistoryError::SetMismatch(
+                    set.annotator.clone(),
+                    set.document.clone(),
+                ));
+            }
+            s.done = *after;
+        }
+        Rename { before, after } => {
+            if p.name != *before {
+                return Err(HistoryError::SchemaMismatch);
+            }
+            p.name = after.clone();
+        }
+    }
+    Ok(())
+}
+
+/// Applies all ops of a command, or none: on error the ops already applied are undone.
+pub fn apply(p: &mut Project, cmd: &Command) -> Result<(), HistoryError> {
+    for (i, op) in cmd.ops.iter().enumerate() {
+        if let Err(e) = apply_op(p, op) {
+            for done in cmd.ops[..i].iter().rev() {
+                // Undoing ops that just succeeded cannot fail: each inverse sees exactly
+                // the state its op produced.
+                let _ = apply_op(p, &done.inverse());
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Undo/redo stacks plus dirty tracking.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<(u64, Command)>,
+    redo: Vec<(u64, Command)>,
+    next_id: u64,
+    /// Id of the command on top of the undo stack when the project was last saved
+    /// (0: the empty stack).
+    saved_at: u64,
+}
+
+impl History {
+    pub fn new() -> Self {
+        History {
+            next_id: 1,
+            ..Default::default()
+        }
+    }
+
+    /// Applies a command and records it; clears the redo stack.
+    pub fn apply(&mut self, p: &mut Project, cmd: Command) -> Result<(), HistoryError> {
+        if cmd.ops.is_empty() {
+            return Ok(());
+        }
+        apply(p, &cmd)?;
+        let id = self.next_id.max(1);
+        self.next_id = id + 1;
+        self.undo.push((id, cmd));
+        self.redo.clear();
+        Ok(())
+    }
+
+    pub fn undo(&mut self, p: &mut Project) -> Result<String, HistoryError> {
+        let (id, cmd) = self.undo.pop().ok_or(HistoryError::NothingToUndo)?;
+        if let Err(e) = apply(p, &cmd.inverse()) {
+            self.undo.push((id, cmd));
+            return Err(e);
+        }
+        let name = cmd.name.clone();
+        self.redo.push((id, cmd));
+        Ok(name)
+    }
+
+    pub fn redo(&mut self, p: &mut Project) -> Result<String, HistoryError> {
+        let (id, cmd) = self.redo.pop().ok_or(HistoryError::NothingToRedo)?;
+        if let Err(e) = apply(p, &cmd) {
+            self.redo.push((id, cmd));
+            return Err(e);
+        }
+        let name = cmd.name.clone();
+        self.undo.push((id, cmd));
+        Ok(name)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn undo_name(&self) -> Option<&str> {
+        self.undo.last().map(|(_, c)| c.name.as_str())
+    }
+
+    pub fn redo_name(&self) -> Option<&str> {
+        self.redo.last().map(|(_, c)| c.name.as_str())
+    }
+
+    fn top(&self) -> u64 {
+        self.undo.last().map(|(id, _)| *id).unwrap_or(0)
+    }
+
+    /// Records that the current state is what is on disk.
+    pub fn mark_saved(&mut self) {
+        self.saved_at = self.top();
+    }
+
+    /// Whether the project differs from its last saved state.
+    pub fn is_dirty(&self) -> bool {
+        self.top() != self.saved_at
+    }
+
+    /// Forgets everything (a project was opened or reloaded).
+    pub fn clear(&mut self) {
+        *self = History::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project() -> Project {
+        let mut p = Project::new("t", LabelSchema::news_default());
+        p.documents
+            .push(Document::new("d", "t", "قال حفتر في درنة"));
+        p.sets.push(AnnotationSet::new("a", "d"));
+        p
+    }
+
+    fn key() -> SetKey {
+        SetKey::new("a", "d")
+    }
+
+    #[test]
+    fn undo_redo_restores_exact_states() {
+        let mut p = project();
+        let mut h = History::new();
+        let s0 = p.clone();
+        let actor = Span::new("s1", 4, 8, "actor", "حفتر");
+        h.apply(
+            &mut p,
+            Command::single("Tag actor", Op::InsertSpan(key(), actor.clone())),
+        )
+        .unwrap();
+        let s1 = p.clone();
+        let mut after = actor.clone();
+        after.attributes.insert("kind".into(), "person".into());
+        h.apply(
+            &mut p,
+            Command::single(
+                "Set kind",
+                Op::ReplaceSpan {
+                    set: key(),
+                    before: actor,
+                    after,
+                },
+            ),
+        )
+        .unwrap();
+        let s2 = p.clone();
+        assert!(h.is_dirty());
+        assert_eq!(h.undo(&mut p).unwrap(), "Set kind");
+        assert_eq!(p, s1);
+        h.undo(&mut p).unwrap();
+        assert_eq!(p, s0);
+        assert_eq!(h.undo(&mut p), Err(HistoryError::NothingToUndo));
+        assert!(!h.is_dirty());
+        h.redo(&mut p).unwrap();
+        h.redo(&mut p).unwrap();
+        assert_eq!(p, s2);
+        h.mark_saved();
+        assert!(!h.is_dirty());
+        h.undo(&mut p).unwrap();
+        assert!(h.is_dirty());
+        h.redo(&mut p).unwrap();
+        assert!(!h.is_dirty());
+    }
+
+    #[test]
+    fn failed_command_rolls_back() {
+        let mut p = project();
+        let before = p.clone();
+        let cmd = Command::new(
+            "bad",
+            vec![
+                Op::InsertSpan(key(), Span::new("s1", 4, 8, "actor", "حفتر")),
+                // Second insert of the same id must fail and undo the first.
+                Op::InsertSpan(key(), Span::new("s1", 12, 16, "location", "درنة")),
+            ],
+        );
+        let mut h = History::new();
+        assert_eq!(
+            h.apply(&mut p, cmd),
+            Err(HistoryError::DuplicateId("s1".into()))
+        );
+        assert_eq!(p, before);
+        assert!(!h.can_undo());
+    }
+
+    #[test]
+    fn new_edit_clears_redo() {
+        let mut p = project();
+        let mut h = History::new();
+        h.apply(
+            &mut p,
+            Command::single(
+                "a",
+                Op::InsertSpan(key(), Span::new("s1", 4, 8, "actor", "حفتر")),
+            ),
+        )
+        .unwrap();
+        h.undo(&mut p).unwrap();
+        assert!(h.can_redo());
+        h.apply(
+            &mut p,
+            Command::single(
+                "b",
+                Op::InsertSpan(key(), Span::new("s2", 12, 16, "location", "درنة")),
+            ),
+        )
+        .unwrap();
+        assert!(!h.can_redo());
+    }
+
+    #[test]
+    fn inserts_keep_canonical_order() {
+        let mut p = project();
+        let mut h = History::new();
+        h.apply(
+            &mut p,
+            Command::single(
+                "b",
+                Op::InsertSpan(key(), Span::new("s2", 12, 16, "location", "درنة")),
+            ),
+        )
+        .unwrap();
+        h.apply(
+            &mut p,
+            Command::single(
+                "a",
+                Op::InsertSpan(key(), Span::new("s1", 4, 8, "actor", "حفتر")),
+            ),
+        )
+        .unwrap();
+        let ids: Vec<_> = p.sets[0].spans.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s2"]);
+    }
+}

@@ -1,0 +1,198 @@
+//! Conversions between the three ways of counting positions in a text.
+//!
+//! Hashiya stores **code points** (Python `str` indices). The text engine works in
+//! **UTF-8 bytes** (parley, Rust slices); doccano, Label Studio and JavaScript use
+//! **UTF-16 code units**. They differ as soon as a text has non-ASCII letters (Arabic
+//! letters are 2 bytes, 1 unit) or characters outside the BMP (an emoji is 4 bytes,
+//! 2 units, 1 code point). [`OffsetMap`] answers all conversions for one text in
+//! O(log n) after an O(n) build; the free functions are for one-off conversions.
+//!
+//! Positions that fall inside a character (a byte in the middle of a UTF-8 sequence,
+//! the second half of a surrogate pair) are rejected, never rounded silently.
+
+/// Precomputed conversion tables for one text.
+#[derive(Debug, Clone)]
+pub struct OffsetMap {
+    /// `byte[i]` = UTF-8 offset of code point `i`; one extra entry for the end.
+    byte: Vec<u32>,
+    /// `utf16[i]` = UTF-16 offset of code point `i`; one extra entry for the end.
+    utf16: Vec<u32>,
+}
+
+impl OffsetMap {
+    /// Builds the tables. Texts longer than `u32::MAX` bytes are not supported (the
+    /// store refuses far smaller documents).
+    pub fn new(text: &str) -> Self {
+        let n = text.chars().count();
+        let mut byte = Vec::with_capacity(n + 1);
+        let mut utf16 = Vec::with_capacity(n + 1);
+        let mut u = 0u32;
+        for (b, c) in text.char_indices() {
+            byte.push(b as u32);
+            utf16.push(u);
+            u += c.len_utf16() as u32;
+        }
+        byte.push(text.len() as u32);
+        utf16.push(u);
+        OffsetMap { byte, utf16 }
+    }
+
+    /// Number of code points.
+    pub fn len_chars(&self) -> usize {
+        self.byte.len() - 1
+    }
+
+    pub fn len_bytes(&self) -> usize {
+        self.byte[self.byte.len() - 1] as usize
+    }
+
+    pub fn len_utf16(&self) -> usize {
+        self.utf16[self.utf16.len() - 1] as usize
+    }
+
+    /// UTF-8 offset of a code point offset (`cp <= len_chars`).
+    pub fn cp_to_byte(&self, cp: usize) -> Option<usize> {
+        self.byte.get(cp).map(|&b| b as usize)
+    }
+
+    /// Code point offset of a UTF-8 offset that lies on a character boundary.
+    pub fn byte_to_cp(&self, byte: usize) -> Option<usize> {
+        self.byte.binary_search(&(byte as u32)).ok()
+    }
+
+    /// Code point offset of the character containing `byte` (rounds down to the
+    /// character's start). For hit testing, where any byte of a glyph's cluster counts.
+    pub fn byte_to_cp_floor(&self, byte: usize) -> usize {
+        match self.byte.binary_search(&(byte as u32)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    pub fn cp_to_utf16(&self, cp: usize) -> Option<usize> {
+        self.utf16.get(cp).map(|&u| u as usize)
+    }
+
+    /// Code point offset of a UTF-16 offset; `None` inside a surrogate pair or past the end.
+    pub fn utf16_to_cp(&self, unit: usize) -> Option<usize> {
+        self.utf16.binary_search(&(unit as u32)).ok()
+    }
+
+    /// The text of code points `start..end`, or `None` if the range is out of bounds.
+    pub fn slice<'t>(&self, text: &'t str, start: usize, end: usize) -> Option<&'t str> {
+        if start > end {
+            return None;
+        }
+        Some(&text[self.cp_to_byte(start)?..self.cp_to_byte(end)?])
+    }
+}
+
+/// UTF-8 offset of code point `cp` in `text` (`None` past the end).
+pub fn cp_to_byte(text: &str, cp: usize) -> Option<usize> {
+    if cp == 0 {
+        return Some(0);
+    }
+    match text.char_indices().nth(cp) {
+        Some((b, _)) => Some(b),
+        None if text.chars().count() == cp => Some(text.len()),
+        None => None,
+    }
+}
+
+/// Code point offset of a UTF-8 offset (`None` if not on a character boundary).
+pub fn byte_to_cp(text: &str, byte: usize) -> Option<usize> {
+    if !text.is_char_boundary(byte) {
+        return None;
+    }
+    Some(text[..byte].chars().count())
+}
+
+/// The substring of code points `start..end`.
+pub fn slice_cp(text: &str, start: usize, end: usize) -> Option<&str> {
+    if start > end {
+        return None;
+    }
+    let s = cp_to_byte(text, start)?;
+    let e = s + cp_to_byte(&text[s..], end - start)?;
+    Some(&text[s..e])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    // شُكْرِي — shin, damma, kaf, sukun, ra, kasra, ya: harakat are code points of their own.
+    const HARAKAT: &str = "قال شُكْرِي";
+    const EMOJI: &str = "درنة 🇱🇾 سرت 😀!";
+
+    #[test]
+    fn harakat_are_code_points() {
+        let m = OffsetMap::new(HARAKAT);
+        assert_eq!(m.len_chars(), 11);
+        assert_eq!(m.len_bytes(), 21); // space and ... one ASCII, ten Arabic × 2
+        assert_eq!(m.len_utf16(), 11);
+        assert_eq!(m.slice(HARAKAT, 4, 11), Some("شُكْرِي"));
+        assert_eq!(m.cp_to_byte(4), Some(7));
+        assert_eq!(m.byte_to_cp(7), Some(4));
+        assert_eq!(m.byte_to_cp(8), None, "middle of an Arabic letter");
+        assert_eq!(m.byte_to_cp_floor(8), 4);
+    }
+
+    #[test]
+    fn emoji_outside_bmp() {
+        let m = OffsetMap::new(EMOJI);
+        // د ر ن ة ␠ 🇱 🇾 ␠ س ر ت ␠ 😀 !
+        assert_eq!(m.len_chars(), 14);
+        assert_eq!(m.len_utf16(), 17);
+        // The smiley is code point 12, UTF-16 units 14..16.
+        assert_eq!(m.slice(EMOJI, 12, 13), Some("😀"));
+        assert_eq!(m.cp_to_utf16(12), Some(14));
+        assert_eq!(m.cp_to_utf16(13), Some(16));
+        assert_eq!(m.utf16_to_cp(15), None, "inside a surrogate pair");
+        assert_eq!(m.utf16_to_cp(16), Some(13));
+        // JavaScript would slice "سرت" as units 10..13: code points 8..11.
+        assert_eq!(m.utf16_to_cp(10), Some(8));
+        assert_eq!(m.slice(EMOJI, 8, 11), Some("سرت"));
+        assert_eq!(slice_cp(EMOJI, 8, 11), Some("سرت"));
+    }
+
+    #[test]
+    fn crlf_counts_two_code_points() {
+        let text = "سرت\r\nدرنة";
+        let m = OffsetMap::new(text);
+        assert_eq!(m.slice(text, 5, 9), Some("درنة"));
+        assert_eq!(m.cp_to_byte(5), Some(8));
+        assert_eq!(cp_to_byte(text, 5), Some(8));
+        assert_eq!(byte_to_cp(text, 8), Some(5));
+        assert_eq!(byte_to_cp(text, 9), None);
+    }
+
+    #[test]
+    fn out_of_range() {
+        let m = OffsetMap::new("ab");
+        assert_eq!(m.cp_to_byte(3), None);
+        assert_eq!(cp_to_byte("ab", 3), None);
+        assert_eq!(cp_to_byte("ab", 2), Some(2));
+        assert_eq!(m.slice("ab", 2, 1), None);
+        assert_eq!(slice_cp("ab", 1, 3), None);
+    }
+
+    proptest! {
+        #[test]
+        fn map_agrees_with_naive(text in "\\PC{0,40}", pick in 0usize..50) {
+            let m = OffsetMap::new(&text);
+            let n = text.chars().count();
+            prop_assert_eq!(m.len_chars(), n);
+            let cp = pick % (n + 1);
+            let b = m.cp_to_byte(cp).unwrap();
+            prop_assert_eq!(Some(b), cp_to_byte(&text, cp));
+            prop_assert_eq!(m.byte_to_cp(b), Some(cp));
+            prop_assert_eq!(byte_to_cp(&text, b), Some(cp));
+            let u = m.cp_to_utf16(cp).unwrap();
+            let naive_u: usize = text.chars().take(cp).map(char::len_utf16).sum();
+            prop_assert_eq!(u, naive_u);
+            prop_assert_eq!(m.utf16_to_cp(u), Some(cp));
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Reading, checking and writing project files.
+//!
+//! The file is JSON with a header, `"format": "hashiya-project", "version": N`,
+//! followed by the fields of [`Project`]. Loading goes: size limit → UTF-8 check →
+//! header (unknown format and newer versions are refused by name) → typed parse
+//! (syntax errors carry line and column) → [`validate`]. Problems that would leave
+//! the model inconsistent refuse the file; problems where all data is intact but
+//! disagrees with the schema or the text load with warnings (see [`validate`]).
+//! A failed load never writes anything.
+//!
+//! Saving writes a canonical, pretty-printed file (stable order, so an unchanged
+//! project saves byte-identically and diffs stay small) through [`atomic`]: temporary
+//! file, fsync, previous version kept as `<file>.bak`, rename, fsync of the folder.
+
+pub mod atomic;
+pub mod error;
+pub mod limits;
+pub mod recovery;
+pub mod validate;
+
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{AnnotationSet, Document, Entity, LabelSchema, Project};
+
+pub use error::{Problem, ProblemKind, Severity, StoreError};
+pub use validate::validate;
+
+/// The value of the `format` field.
+pub const FORMAT: &str = "hashiya-project";
+/// The newest format version this build reads and the one it writes.
+pub const VERSION: u64 = 1;
+
+/// The file as it is on disk: the header, then the project.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "Hashiya project",
+    description = "An annotation project of Hashiya (حاشية). Offsets are Unicode code points, end-exclusive."
+)]
+pub struct ProjectFile {
+    /// Always `"hashiya-project"`.
+    pub format: String,
+    /// Format version; this build reads and writes 1.
+    pub version: u64,
+    pub name: String,
+    pub schema: LabelSchema,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    #[serde(default)]
+    pub sets: Vec<AnnotationSet>,
+}
+
+/// Only the header, read before the typed parse so that a file from a newer version
+/// is refused by its version number, not by whichever field it changed.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+}
+
+/// A loaded project and what was noticed while loading it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub project: Project,
+    /// Problems that did not refuse the file (stored text mismatch, unknown attribute…).
+    pub warnings: Vec<Problem>,
+}
+
+impl Loaded {
+    /// Ids of spans whose stored text differs from the document, per (annotator, document).
+    pub fn flagged_spans(&self) -> impl Iterator<Item = &Problem> {
+        self.warnings
+            .iter()
+            .filter(|p| matches!(p.kind, ProblemKind::SpanTextMismatch { .. }))
+    }
+}
+
+/// Reads and validates a project file.
+pub fn load(path: &Path) -> Result<Loaded, StoreError> {
+    let bytes = limits::read_limited(path)?;
+    parse(path, &bytes)
+}
+
+/// Parses and validates project bytes; `path` is used in messages only.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
+    let mut warnings = Vec::new();
+    let mut bytes = bytes;
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        bytes = rest;
+        warnings.push(Problem::warning("file", ProblemKind::ByteOrderMark));
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = e.valid_up_to();
+        let (line, column) = line_col(bytes, at);
+        return Err(StoreError::NotUtf8 {
+            path: path.to_path_buf(),
+            byte: at,
+            line,
+            column,
+        });
+    }
+    let header: Header = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+    check_header(path, header)?;
+    let file: ProjectFile = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+    let mut project = Project {
+        name: file.name,
+        schema: file.schema,
+        documents: file.documents,
+        entities: file.entities,
+        sets: file.sets,
+    };
+    let problems = validate(&project);
+    let (errors, warns): (Vec<_>, Vec<_>) = problems
+        .into_iter()
+        .partition(|p| p.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid {
+            path: path.to_path_buf(),
+            problems: errors,
+        });
+    }
+    warnings.extend(warns);
+    project.canonicalize();
+    Ok(Loaded { project, warnings })
+}
+
+fn check_header(path: &Path, h: Header) -> Result<(), StoreError> {
+    let p = path.to_path_buf();
+    match h.format {
+        Some(serde_json::Value::String(f)) if f == FORMAT => {}
+        other => {
+            return Err(StoreError::NotAProject {
+                path: p,
+                found: other.map(|v| v.to_string()),
+            });
+        }
+    }
+    match h.version {
+        Some(serde_json::Value::Number(n)) => match n.as_u64() {
+            Some(v) if v > VERSION => Err(StoreError::TooNew {
+                path: p,
+                found: v,
+                supported: VERSION,
+            }),
+            Some(v) if v >= 1 => Ok(()),
+            _ => Err(StoreError::BadVersion {
+                path: p,
+                found: n.to_string(),
+            }),
+        },
+        other => Err(StoreError::BadVersion {
+            path: p,
+            found: other.map_or_else(|| "nothing".to_string(), |v| v.to_string()),
+        }),
+    }
+}
+
+fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
+    StoreError::Json {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    }
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// The canonical bytes of a project file.
+pub fn to_bytes(project: &Project) -> Result<Vec<u8>, StoreError> {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        format: &'a str,
+        version: u64,
+        name: &'a str,
+        schema: &'a LabelSchema,
+        documents: &'a [Document],
+        entities: &'a [Entity],
+        sets: &'a [AnnotationSet],
+    }
+    let canonical;
+    let p = if is_canonical(project) {
+        project
+    } else {
+        let mut c = project.clone();
+        c.canonicalize();
+        canonical = c;
+        &canonical
+    };
+    let out = Out {
+        format: FORMAT,
+        version: VERSION,
+        name: &p.name,
+        schema: &p.schema,
+        documents: &p.documents,
+        entities: &p.entities,
+        sets: &p.sets,
+    };
+    let mut bytes =
+        serde_json::to_vec_pretty(&out).map_err(|e| StoreError::Serialize(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn is_canonical(p: &Project) -> bool {
+    let set_keys: Vec<_> = p
+        .sets
+        .iter()
+        .map(|s| (p.documents.iter().position(|d| d.id == s.document), &s.annotator))
+        .collect();
+    set_keys.windows(2).all(|w| w[0] <= w[1])
+        && p.entities.windows(2).all(|w| w[0].id <= w[1].id)
+        && p.sets.iter().all(|s| {
+            s.spans
+                .windows(2)
+                .all(|w| (w[0].start, w[0].end, &w[0].id) <= (w[1].start, w[1].end, &w[1].id))
+                && s.relations.windows(2).all(|w| w[0].id <= w[1].id)
+        })
+}
+
+/// Saves atomically, keeping the previous file as `<file>.bak`.
+pub fn save(project: &Project, path: &Path) -> Result<(), StoreError> {
+    let bytes = to_bytes(project)?;
+    atomic::write_atomic(path, &bytes, atomic::Fault::None)
+}
+
+/// The JSON Schema of the project file (published as `docs/project.schema.json`).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(ProjectFile);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let b = "{\n  \"name\": \"درنة\" x".as_bytes();
+        let at = b.len() - 1;
+        assert_eq!(line_col(b, at), (2, 18));
+    }
+}

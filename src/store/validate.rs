@@ -1,0 +1,257 @@
+//! Semantic checks of a project.
+//!
+//! **Errors** (the file is refused) are problems that leave the model inconsistent, so
+//! that the app could not show or edit it safely: duplicate ids, a set twice for one
+//! annotator and document, impossible offsets, unknown documents, labels or relation
+//! types, relations whose endpoints are missing or identical, links to missing
+//! entities, entities with unknown labels, invalid colours, sizes over the limits.
+//!
+//! **Warnings** (the file loads, the user is told) are problems where every piece of
+//! data is intact but disagrees with the schema or the text: a span whose stored text
+//! differs from the document slice (kept and flagged, never fixed silently), a text
+//! whose hash no longer matches, an attribute the label does not define or a value it
+//! does not allow, a relation the schema does not allow between those labels, a span
+//! whose label differs from its entity's.
+
+use std::collections::{HashMap, HashSet};
+
+use super::error::{Problem, ProblemKind as K};
+use super::limits::{MAX_DOCUMENT_BYTES, MAX_SPANS_PER_SET};
+use crate::model::schema::parse_color;
+use crate::model::{OffsetMap, Project, text_sha256};
+
+/// All problems of a project, errors and warnings, in file order.
+pub fn validate(p: &Project) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let err = |out: &mut Vec<Problem>, loc: &str, k: K| out.push(Problem::error(loc, k));
+    let warn = |out: &mut Vec<Problem>, loc: &str, k: K| out.push(Problem::warning(loc, k));
+
+    // Schema.
+    let mut label_ids = HashSet::new();
+    for l in &p.schema.labels {
+        let loc = format!("schema, label \"{}\"", l.id);
+        if !label_ids.insert(l.id.as_str()) {
+            err(&mut out, &loc, K::DuplicateLabelId(l.id.clone()));
+        }
+        if parse_color(&l.color).is_none() {
+            err(&mut out, &loc, K::BadColor(l.color.clone()));
+        }
+    }
+    let mut rel_ids = HashSet::new();
+    for r in &p.schema.relations {
+        let loc = format!("schema, relation type \"{}\"", r.id);
+        if !rel_ids.insert(r.id.as_str()) {
+            err(&mut out, &loc, K::DuplicateRelationTypeId(r.id.clone()));
+        }
+        for l in r.from.iter().chain(&r.to) {
+            if !label_ids.contains(l.as_str()) {
+                err(&mut out, &loc, K::UnknownLabel(l.clone()));
+            }
+        }
+    }
+
+    // Documents.
+    let mut docs = HashMap::new();
+    for d in &p.documents {
+        let loc = format!("document \"{}\"", d.id);
+        if docs.insert(d.id.as_str(), d).is_some() {
+            err(&mut out, &loc, K::DuplicateDocumentId(d.id.clone()));
+        }
+        if d.text.len() > MAX_DOCUMENT_BYTES {
+            err(
+                &mut out,
+                &loc,
+                K::OverLimit {
+                    what: "the text length in bytes",
+                    found: d.text.len(),
+                    limit: MAX_DOCUMENT_BYTES,
+                },
+            );
+            continue;
+        }
+        let actual = text_sha256(&d.text);
+        if actual != d.text_sha256 {
+            warn(
+                &mut out,
+                &loc,
+                K::HashMismatch {
+                    stored: d.text_sha256.clone(),
+                    actual,
+                },
+            );
+        }
+    }
+
+    // Entities.
+    let mut entities = HashMap::new();
+    for e in &p.entities {
+        let loc = format!("entity \"{}\"", e.id);
+        if entities.insert(e.id.as_str(), e).is_some() {
+            err(&mut out, &loc, K::DuplicateEntityId(e.id.clone()));
+        }
+        if !label_ids.contains(e.label.as_str()) {
+            err(&mut out, &loc, K::EntityUnknownLabel(e.label.clone()));
+        }
+    }
+
+    // Sets.
+    let mut seen_sets = HashSet::new();
+    let mut maps: HashMap<&str, OffsetMap> = HashMap::new();
+    for set in &p.sets {
+        let set_loc = format!("set {}/{}", set.annotator, set.document);
+        if !seen_sets.insert((set.annotator.as_str(), set.document.as_str())) {
+            err(
+                &mut out,
+                &set_loc,
+                K::DuplicateSet {
+                    annotator: set.annotator.clone(),
+                    document: set.document.clone(),
+                },
+            );
+        }
+        if set.spans.len() > MAX_SPANS_PER_SET {
+            err(
+                &mut out,
+                &set_loc,
+                K::OverLimit {
+                    what: "the number of spans",
+                    found: set.spans.len(),
+                    limit: MAX_SPANS_PER_SET,
+                },
+            );
+            continue;
+        }
+        let doc = docs.get(set.document.as_str()).copied();
+        if doc.is_none() {
+            err(&mut out, &set_loc, K::UnknownDocument(set.document.clone()));
+        }
+        let map = doc.filter(|d| d.text.len() <= MAX_DOCUMENT_BYTES).map(|d| {
+            &*maps
+                .entry(d.id.as_str())
+                .or_insert_with(|| OffsetMap::new(&d.text))
+        });
+
+        let mut ids = HashSet::new();
+        let mut span_labels: HashMap<&str, &str> = HashMap::new();
+        for s in &set.spans {
+            let loc = format!("{set_loc}, span \"{}\"", s.id);
+            if !ids.insert(s.id.as_str()) {
+                err(&mut out, &loc, K::DuplicateId(s.id.clone()));
+            }
+            span_labels.insert(s.id.as_str(), s.label.as_str());
+            let label = p.schema.label(&s.label);
+            if label.is_none() {
+                err(&mut out, &loc, K::UnknownLabel(s.label.clone()));
+            }
+            if s.start >= s.end {
+                err(
+                    &mut out,
+                    &loc,
+                    K::EmptyOrInverted {
+                        start: s.start,
+                        end: s.end,
+                    },
+                );
+            } else if let (Some(d), Some(m)) = (doc, map) {
+                if s.end > m.len_chars() {
+                    err(
+                        &mut out,
+                        &loc,
+                        K::PastEnd {
+                            end: s.end,
+                            len: m.len_chars(),
+                        },
+                    );
+                } else {
+                    let actual = m.slice(&d.text, s.start, s.end).unwrap_or_default();
+                    if actual != s.text {
+                        warn(
+                            &mut out,
+                            &loc,
+                            K::SpanTextMismatch {
+                                stored: s.text.clone(),
+                                actual: actual.to_string(),
+                            },
+                        );
+                    }
+                }
+            }
+            if let Some(label) = label {
+                for (name, value) in &s.attributes {
+                    match label.attributes.iter().find(|a| &a.name == name) {
+                        None => warn(
+                            &mut out,
+                            &loc,
+                            K::UnknownAttribute {
+                                label: label.id.clone(),
+                                name: name.clone(),
+                            },
+                        ),
+                        Some(a) if !a.allows(value) => warn(
+                            &mut out,
+                            &loc,
+                            K::AttributeValueNotAllowed {
+                                label: label.id.clone(),
+                                name: name.clone(),
+                                value: value.clone(),
+                                allowed: a.values.join(", "),
+                            },
+                        ),
+                        Some(_) => {}
+                    }
+                }
+            }
+            if let Some(eid) = &s.entity {
+                match entities.get(eid.as_str()) {
+                    None => err(&mut out, &loc, K::MissingEntity(eid.clone())),
+                    Some(e) if e.label != s.label => warn(
+                        &mut out,
+                        &loc,
+                        K::EntityLabelMismatch {
+                            entity: eid.clone(),
+                            span_label: s.label.clone(),
+                            entity_label: e.label.clone(),
+                        },
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        for r in &set.relations {
+            let loc = format!("{set_loc}, relation \"{}\"", r.id);
+            if !ids.insert(r.id.as_str()) {
+                err(&mut out, &loc, K::DuplicateId(r.id.clone()));
+            }
+            let from = span_labels.get(r.from.as_str());
+            let to = span_labels.get(r.to.as_str());
+            if from.is_none() {
+                err(&mut out, &loc, K::DanglingRelation(r.from.clone()));
+            }
+            if to.is_none() {
+                err(&mut out, &loc, K::DanglingRelation(r.to.clone()));
+            }
+            if r.from == r.to {
+                err(&mut out, &loc, K::SelfRelation(r.from.clone()));
+            }
+            match p.schema.relation_type(&r.kind) {
+                None => err(&mut out, &loc, K::UnknownRelationType(r.kind.clone())),
+                Some(t) => {
+                    if let (Some(f), Some(tl)) = (from, to)
+                        && !t.allows(f, tl)
+                    {
+                        warn(
+                            &mut out,
+                            &loc,
+                            K::RelationNotAllowed {
+                                kind: r.kind.clone(),
+                                from: f.to_string(),
+                                to: tl.to_string(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
