@@ -1,0 +1,823 @@
+//! The main window: menu, label toolbar, document list (left), article view (centre),
+//! annotation panel (right), status bar; keyboard shortcuts; saving, autosave and
+//! recovery; the `--screenshot` mode.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
+
+use super::article_view::{ArticleView, Highlight};
+use super::workspace::Workspace;
+use crate::model::edit::{self, TagOptions};
+use crate::model::schema::parse_color;
+use crate::store;
+
+/// How the app starts.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// Save a PNG of the first full frame of the article here, then quit.
+    pub screenshot: Option<PathBuf>,
+}
+
+pub struct HashiyaApp {
+    pub ws: Workspace,
+    pub view: ArticleView,
+    pub tag_options: TagOptions,
+    opts: StartOptions,
+    frames: u64,
+    screenshot_requested: bool,
+    last_recovery: Instant,
+    show_help: bool,
+    confirm_quit: bool,
+    allow_close: bool,
+    path_prompt: Option<(PathPurpose, String)>,
+    /// Last click position and how many spans were under it, to cycle on repeated clicks.
+    last_click: Option<(usize, usize)>,
+    dark: bool,
+    screenshot_slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathPurpose {
+    Open,
+    SaveAs,
+}
+
+/// Adds the embedded fonts to egui's own text (menus, lists) as fallbacks, so Arabic
+/// letters in panels have glyphs. The article itself is drawn by our text engine.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut defs = egui::FontDefinitions::default();
+    for (name, bytes) in crate::fonts::ALL {
+        defs.font_data.insert(
+            name.to_string(),
+            std::sync::Arc::new(egui::FontData::from_static(bytes)),
+        );
+        for fam in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            defs.families.entry(fam).or_default().push(name.to_string());
+        }
+    }
+    ctx.set_fonts(defs);
+}
+
+impl HashiyaApp {
+    pub fn new(ctx: &egui::Context, ws: Workspace, opts: StartOptions) -> Self {
+        install_fonts(ctx);
+        let mut app = HashiyaApp {
+            ws,
+            view: ArticleView::new(),
+            tag_options: TagOptions::default(),
+            opts,
+            frames: 0,
+            screenshot_requested: false,
+            last_recovery: Instant::now(),
+            show_help: false,
+            confirm_quit: false,
+            allow_close: false,
+            path_prompt: None,
+            last_click: None,
+            dark: false,
+            screenshot_slot: Default::default(),
+        };
+        app.set_theme(ctx, false);
+        if !app.ws.warnings.is_empty() {
+            app.ws.status = format!(
+                "{} warning(s) while loading: see the Warnings window",
+                app.ws.warnings.len()
+            );
+        }
+        app
+    }
+
+    fn set_theme(&mut self, ctx: &egui::Context, dark: bool) {
+        self.dark = dark;
+        ctx.set_theme(if dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+    }
+
+    fn label_color(&self, label: &str) -> Color32 {
+        label_color(&self.ws.project, label)
+    }
+
+    /// Tags the current text selection with a label.
+    pub fn tag_selection(&mut self, label: &str) {
+        let (Some(sel), Some(key)) = (self.view.selection(), self.ws.set_key()) else {
+            self.ws.status = "Select some text first".into();
+            return;
+        };
+        let cmd = edit::tag(&self.ws.project, &key, sel, label, self.tag_options);
+        let new_id = cmd.as_ref().ok().and_then(|c| {
+            c.ops.iter().find_map(|o| match o {
+                crate::model::history::Op::InsertSpan(_, s) => Some(s.id.clone()),
+                _ => None,
+            })
+        });
+        self.ws.apply(cmd);
+        if let Some(id) = new_id
+            && self.ws.current_set().and_then(|s| s.span(&id)).is_some()
+        {
+            self.ws.selected_span = Some(id);
+            self.view.set_selection(None);
+        }
+    }
+
+    pub fn delete_selected_span(&mut self) {
+        if let (Some(id), Some(key)) = (self.ws.selected_span.clone(), self.ws.set_key()) {
+            self.ws
+                .apply(edit::delete_span(&self.ws.project, &key, &id));
+            self.ws.selected_span = None;
+        }
+    }
+
+    fn select_neighbour_span(&mut self, forward: bool, now: f64) {
+        let Some(set) = self.ws.current_set() else {
+            return;
+        };
+        if set.spans.is_empty() {
+            return;
+        }
+        let cur = self
+            .ws
+            .selected_span
+            .as_ref()
+            .and_then(|id| set.spans.iter().position(|s| &s.id == id));
+        let n = set.spans.len();
+        let next = match (cur, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        let s = &set.spans[next];
+        let (id, r) = (s.id.clone(), s.start..s.end);
+        self.ws.selected_span = Some(id);
+        self.view.reveal(r, now);
+    }
+
+    fn switch_document(&mut self, to: usize) {
+        if to < self.ws.project.documents.len() && to != self.ws.doc {
+            self.ws.doc = to;
+            self.ws.selected_span = None;
+            self.view.set_selection(None);
+        }
+    }
+
+    fn save(&mut self) {
+        if self.ws.path.is_none() {
+            self.save_as();
+            return;
+        }
+        if let Err(e) = self.ws.save() {
+            self.ws.status = format!("Save failed: {e}");
+        }
+    }
+
+    fn save_as(&mut self) {
+        let started = Instant::now();
+        let picked = rfd::FileDialog::new()
+            .add_filter("Hashiya project", &["json"])
+            .set_file_name(format!("{}.json", self.ws.project.name))
+            .save_file();
+        match picked {
+            Some(p) => {
+                self.ws.path = Some(p);
+                self.save();
+            }
+            None if started.elapsed() < Duration::from_millis(200) => {
+                // No dialog service (rfd answered at once): ask in the app instead.
+                let cur = self
+                    .ws
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                self.path_prompt = Some((PathPurpose::SaveAs, cur));
+            }
+            None => {}
+        }
+    }
+
+    fn open(&mut self) {
+        let started = Instant::now();
+        let picked = rfd::FileDialog::new()
+            .add_filter("Hashiya project", &["json"])
+            .pick_file();
+        match picked {
+            Some(p) => self.open_path(p),
+            None if started.elapsed() < Duration::from_millis(200) => {
+                self.path_prompt = Some((PathPurpose::Open, String::new()));
+            }
+            None => {}
+        }
+    }
+
+    pub fn open_path(&mut self, p: PathBuf) {
+        if self.ws.history.is_dirty() {
+            self.ws.status = "Save or undo your changes before opening another project".into();
+            return;
+        }
+        match store::load(&p) {
+            Ok(l) => {
+                self.ws = Workspace::new(l.project, Some(p), l.warnings);
+                self.view.set_selection(None);
+            }
+            Err(e) => self.ws.status = format!("Could not open: {e}"),
+        }
+    }
+
+    fn autosave(&mut self, ctx: &egui::Context) {
+        if !self.ws.history.is_dirty() {
+            return;
+        }
+        let focus_lost = ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(false)))
+        });
+        if self.last_recovery.elapsed() >= Duration::from_secs(30) || focus_lost {
+            if let Some(path) = &self.ws.path {
+                match store::recovery::write_recovery(&self.ws.project, path) {
+                    Ok(_) => {}
+                    Err(e) => self.ws.status = format!("Autosave failed: {e}"),
+                }
+            }
+            self.last_recovery = Instant::now();
+        }
+        ctx.request_repaint_after(Duration::from_secs(30));
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context, typing: bool) {
+        let now = ctx.input(|i| i.time);
+        let cmd = Modifiers::COMMAND;
+        let pressed = |m: Modifiers, k: Key| {
+            ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(m, k)))
+        };
+        if pressed(cmd | Modifiers::SHIFT, Key::Z) || pressed(cmd, Key::Y) {
+            self.ws.redo();
+        }
+        if pressed(cmd, Key::Z) {
+            self.ws.undo();
+        }
+        if pressed(cmd, Key::S) {
+            self.save();
+        }
+        if pressed(cmd, Key::O) {
+            self.open();
+        }
+        if pressed(cmd, Key::Equals) || pressed(cmd, Key::Plus) {
+            self.view.zoom_in();
+        }
+        if pressed(cmd, Key::Minus) {
+            self.view.zoom_out();
+        }
+        if pressed(cmd, Key::Num0) {
+            self.view.zoom_reset();
+        }
+        if pressed(cmd, Key::PageDown) {
+            self.switch_document(self.ws.doc + 1);
+        }
+        if pressed(cmd, Key::PageUp) && self.ws.doc > 0 {
+            self.switch_document(self.ws.doc - 1);
+        }
+        if pressed(Modifiers::NONE, Key::F1) {
+            self.show_help = !self.show_help;
+        }
+        if typing {
+            return;
+        }
+        if pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
+            self.delete_selected_span();
+        }
+        if pressed(Modifiers::NONE, Key::Escape) {
+            self.view.set_selection(None);
+            self.ws.selected_span = None;
+            self.show_help = false;
+        }
+        if pressed(Modifiers::SHIFT, Key::Tab) {
+            self.select_neighbour_span(false, now);
+        } else if pressed(Modifiers::NONE, Key::Tab) {
+            self.select_neighbour_span(true, now);
+        }
+        // Label hotkeys: the schema's keys 1–9.
+        let keys = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+            Key::Num7,
+            Key::Num8,
+            Key::Num9,
+        ];
+        for (n, k) in keys.iter().enumerate() {
+            let name = (n + 1).to_string();
+            let label = self
+                .ws
+                .project
+                .schema
+                .label_for_hotkey(&name)
+                .map(|l| l.id.clone());
+            if let Some(label) = label
+                && pressed(Modifiers::NONE, *k)
+            {
+                if self.view.selection().is_some() {
+                    self.tag_selection(&label);
+                } else if let (Some(id), Some(key)) =
+                    (self.ws.selected_span.clone(), self.ws.set_key())
+                {
+                    let l = label.clone();
+                    self.ws.apply(edit::update_span(
+                        &self.ws.project,
+                        &key,
+                        &id,
+                        "Relabel span",
+                        |s| s.label = l,
+                    ));
+                }
+            }
+        }
+        if ctx.input(|i| i.key_pressed(Key::Questionmark)) {
+            self.show_help = !self.show_help;
+        }
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open…  (Ctrl+O)").clicked() {
+                    self.open();
+                }
+                if ui.button("Save  (Ctrl+S)").clicked() {
+                    self.save();
+                }
+                if ui.button("Save As…").clicked() {
+                    self.save_as();
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let undo = self
+                    .ws
+                    .history
+                    .undo_name()
+                    .map(|n| format!("Undo {n}  (Ctrl+Z)"));
+                if ui
+                    .add_enabled(
+                        undo.is_some(),
+                        egui::Button::new(undo.unwrap_or("Undo".into())),
+                    )
+                    .clicked()
+                {
+                    self.ws.undo();
+                }
+                let redo = self
+                    .ws
+                    .history
+                    .redo_name()
+                    .map(|n| format!("Redo {n}  (Ctrl+Shift+Z)"));
+                if ui
+                    .add_enabled(
+                        redo.is_some(),
+                        egui::Button::new(redo.unwrap_or("Redo".into())),
+                    )
+                    .clicked()
+                {
+                    self.ws.redo();
+                }
+                ui.separator();
+                ui.checkbox(
+                    &mut self.tag_options.trim_punctuation,
+                    "Trim punctuation from new spans",
+                );
+                ui.checkbox(
+                    &mut self.tag_options.snap_to_words,
+                    "Snap new spans to whole words",
+                );
+            });
+            ui.menu_button("View", |ui| {
+                if ui.button("Zoom in  (Ctrl+=)").clicked() {
+                    self.view.zoom_in();
+                }
+                if ui.button("Zoom out  (Ctrl+-)").clicked() {
+                    self.view.zoom_out();
+                }
+                if ui.button("Actual size  (Ctrl+0)").clicked() {
+                    self.view.zoom_reset();
+                }
+                let mut dark = self.dark;
+                if ui.checkbox(&mut dark, "Dark theme").changed() {
+                    self.set_theme(ui.ctx(), dark);
+                }
+            });
+            if ui.button("Help (F1)").clicked() {
+                self.show_help = !self.show_help;
+            }
+        });
+    }
+
+    fn label_toolbar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.label(format!("Annotator: {}", self.ws.annotator));
+            ui.separator();
+            let labels: Vec<_> = self.ws.project.schema.labels.clone();
+            for l in labels {
+                let color = self.label_color(&l.id);
+                let text = match &l.hotkey {
+                    Some(k) => format!("{k}  {}", l.name),
+                    None => l.name.clone(),
+                };
+                let b = egui::Button::new(RichText::new(text).color(Color32::WHITE)).fill(color);
+                if ui
+                    .add(b)
+                    .on_hover_text(format!("Tag the selection as {}", l.name))
+                    .clicked()
+                {
+                    self.tag_selection(&l.id);
+                }
+            }
+        });
+    }
+
+    fn documents_panel(&mut self, ui: &mut egui::Ui) {
+        ui.heading("Documents");
+        let mut switch = None;
+        for (i, d) in self.ws.project.documents.iter().enumerate() {
+            let n = self
+                .ws
+                .project
+                .set(&self.ws.annotator, &d.id)
+                .map_or(0, |s| s.spans.len());
+            let done = self
+                .ws
+                .project
+                .set(&self.ws.annotator, &d.id)
+                .is_some_and(|s| s.done);
+            let text = format!("{}{}  ({n})", if done { "✔ " } else { "" }, d.title);
+            if ui.selectable_label(i == self.ws.doc, text).clicked() {
+                switch = Some(i);
+            }
+        }
+        if let Some(i) = switch {
+            self.switch_document(i);
+        }
+    }
+
+    fn annotations_panel(&mut self, ui: &mut egui::Ui, now: f64) {
+        ui.heading("Annotations");
+        let Some(set) = self.ws.current_set().cloned() else {
+            ui.label("No annotations yet: select text and press a label's key.");
+            return;
+        };
+        ui.label(format!(
+            "{} spans, {} relations",
+            set.spans.len(),
+            set.relations.len()
+        ));
+        // The selected span's details.
+        if let Some(span) = self
+            .ws
+            .selected_span
+            .as_ref()
+            .and_then(|id| set.span(id))
+            .cloned()
+        {
+            ui.separator();
+            let color = self.label_color(&span.label);
+            ui.label(
+                RichText::new(format!("{} · {}", span.label, span.id))
+                    .color(color)
+                    .strong(),
+            );
+            ui.label(RichText::new(&span.text).size(16.0));
+            let key = self.ws.set_key();
+            if let (Some(label), Some(key)) =
+                (self.ws.project.schema.label(&span.label).cloned(), key)
+            {
+                for a in &label.attributes {
+                    let cur = span.attributes.get(&a.name).cloned().unwrap_or_default();
+                    if a.is_free_text() {
+                        continue;
+                    }
+                    let mut chosen = cur.clone();
+                    egui::ComboBox::from_label(&a.name)
+                        .selected_text(if cur.is_empty() {
+                            "—".to_string()
+                        } else {
+                            cur.clone()
+                        })
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut chosen, String::new(), "—");
+                            for v in &a.values {
+                                ui.selectable_value(&mut chosen, v.clone(), v);
+                            }
+                        });
+                    if chosen != cur {
+                        let name = a.name.clone();
+                        self.ws.apply(edit::update_span(
+                            &self.ws.project,
+                            &key,
+                            &span.id,
+                            &format!("Set {name}"),
+                            |s| {
+                                if chosen.is_empty() {
+                                    s.attributes.remove(&name);
+                                } else {
+                                    s.attributes.insert(name.clone(), chosen.clone());
+                                }
+                            },
+                        ));
+                    }
+                }
+            }
+            for r in set
+                .relations
+                .iter()
+                .filter(|r| r.from == span.id || r.to == span.id)
+            {
+                let other = if r.from == span.id { &r.to } else { &r.from };
+                let other_text = set.span(other).map(|s| s.text.as_str()).unwrap_or("?");
+                let arrow = if r.from == span.id { "→" } else { "←" };
+                ui.label(format!("{} {arrow} {other_text}", r.kind));
+            }
+            if ui.button("Delete span (Del)").clicked() {
+                self.delete_selected_span();
+            }
+        }
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("span-list")
+            .show(ui, |ui| {
+                let mut jump = None;
+                for s in &set.spans {
+                    let color = self.label_color(&s.label);
+                    let selected = self.ws.selected_span.as_deref() == Some(s.id.as_str());
+                    let text = RichText::new(format!("{}  {}", s.label, s.text)).color(color);
+                    if ui.selectable_label(selected, text).clicked() {
+                        jump = Some((s.id.clone(), s.start..s.end));
+                    }
+                }
+                if let Some((id, r)) = jump {
+                    self.ws.selected_span = Some(id);
+                    self.view.reveal(r, now);
+                }
+            });
+    }
+
+    fn handle_click(&mut self, cp: usize) {
+        let under: Vec<usize> = self.ws.span_index().overlapping(cp..cp).collect();
+        if under.is_empty() {
+            self.ws.selected_span = None;
+            self.last_click = None;
+            return;
+        }
+        // Repeated clicks on the same character cycle through the spans under it,
+        // innermost (shortest) first.
+        let Some(set) = self.ws.current_set() else {
+            return;
+        };
+        let mut under = under;
+        under.sort_by_key(|&i| set.spans[i].len());
+        let k = match self.last_click {
+            Some((c, k)) if c == cp => (k + 1) % under.len(),
+            _ => 0,
+        };
+        self.last_click = Some((cp, k));
+        self.ws.selected_span = Some(set.spans[under[k]].id.clone());
+        self.view.set_selection(None);
+    }
+
+    fn help_window(&mut self, ctx: &egui::Context) {
+        let mut open = self.show_help;
+        egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
+            egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                for (k, what) in [
+                    ("1 – 9", "Tag the selection with the label of that key (relabel the selected span)"),
+                    ("Drag / Shift+click", "Select text; double-click a word, triple-click a paragraph"),
+                    ("Shift+← / Shift+→", "Extend the selection in the visual direction"),
+                    ("Ctrl+C", "Copy the selected text (logical order)"),
+                    ("Click a span", "Select it; click again to cycle through overlapping spans"),
+                    ("Tab / Shift+Tab", "Next / previous span"),
+                    ("Delete", "Delete the selected span"),
+                    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo"),
+                    ("Ctrl+S / Ctrl+O", "Save / open"),
+                    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
+                    ("Ctrl+PageDown / Ctrl+PageUp", "Next / previous document"),
+                    ("Escape", "Clear the selection"),
+                    ("F1 or ?", "This overlay"),
+                ] {
+                    ui.label(RichText::new(k).monospace());
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
+        self.show_help = open;
+    }
+
+    fn path_prompt_window(&mut self, ctx: &egui::Context) {
+        let Some((purpose, mut text)) = self.path_prompt.take() else {
+            return;
+        };
+        let mut keep = true;
+        let title = match purpose {
+            PathPurpose::Open => "Open project (no file dialog available)",
+            PathPurpose::SaveAs => "Save project as (no file dialog available)",
+        };
+        egui::Window::new(title).collapsible(false).show(ctx, |ui| {
+            ui.label("Path of the project file:");
+            let r = ui.text_edit_singleline(&mut text);
+            ui.horizontal(|ui| {
+                let go = ui.button("OK").clicked()
+                    || (r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
+                if go && !text.trim().is_empty() {
+                    let p = PathBuf::from(text.trim());
+                    match purpose {
+                        PathPurpose::Open => self.open_path(p),
+                        PathPurpose::SaveAs => {
+                            self.ws.path = Some(p);
+                            self.save();
+                        }
+                    }
+                    keep = false;
+                }
+                if ui.button("Cancel").clicked() {
+                    keep = false;
+                }
+            });
+        });
+        if keep {
+            self.path_prompt = Some((purpose, text));
+        }
+    }
+
+    fn quit_guard(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.ws.history.is_dirty()
+            && !self.allow_close
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_quit = true;
+        }
+        if self.confirm_quit {
+            egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
+                ui.heading("Unsaved changes");
+                ui.label("Save your changes before quitting?");
+                ui.horizontal(|ui| {
+                    if ui.button("Save and quit").clicked() {
+                        self.save();
+                        if !self.ws.history.is_dirty() {
+                            self.allow_close = true;
+                            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        }
+                        self.confirm_quit = false;
+                    }
+                    if ui.button("Quit without saving").clicked() {
+                        self.allow_close = true;
+                        self.confirm_quit = false;
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.confirm_quit = false;
+                    }
+                });
+            });
+        }
+    }
+
+    fn screenshot(&mut self, ctx: &egui::Context) {
+        let Some(out) = self.opts.screenshot.clone() else {
+            return;
+        };
+        let shot = self.screenshot_slot.lock().ok().and_then(|mut s| s.take());
+        if let Some(image) = shot {
+            match write_png(&out, &image) {
+                Ok(()) => println!("screenshot written to {}", out.display()),
+                Err(e) => eprintln!("error: could not write {}: {e}", out.display()),
+            }
+            self.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else if !self.screenshot_requested && self.frames >= 3 && self.view.layout().is_some() {
+            self.screenshot_requested = true;
+            let slot = self.screenshot_slot.clone();
+            let c = ctx.clone();
+            ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                egui::ScreenshotCallback::new(move |img| {
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some(img);
+                    }
+                    c.request_repaint();
+                }),
+            ));
+        }
+        ctx.request_repaint();
+    }
+
+    /// One frame of the whole UI (also what the headless tests drive).
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.frames += 1;
+        let now = ctx.input(|i| i.time);
+        let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
+        self.shortcuts(&ctx, typing);
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.ws.title()));
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            self.menu_bar(ui);
+            self.label_toolbar(ui);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(&self.ws.status);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if let Some(sel) = self.view.selection() {
+                        ui.label(format!(
+                            "selection {}–{} ({} chars)",
+                            sel.start,
+                            sel.end,
+                            sel.len()
+                        ));
+                    }
+                });
+            });
+        });
+        egui::Panel::left("documents")
+            .default_size(200.0)
+            .show(ui, |ui| self.documents_panel(ui));
+        egui::Panel::right("annotations")
+            .default_size(300.0)
+            .show(ui, |ui| self.annotations_panel(ui, now));
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Some(doc) = self.ws.project.documents.get(self.ws.doc).cloned() else {
+                ui.label("This project has no documents.");
+                return;
+            };
+            let key = format!("{}#{}", doc.id, doc.text_sha256);
+            let ws = &mut self.ws;
+            let resp = self
+                .view
+                .show(ui, &key, &doc.text, &mut |r| highlights(ws, r));
+            if let Some(cp) = resp.clicked_char {
+                self.handle_click(cp);
+            }
+        });
+        self.help_window(&ctx);
+        self.path_prompt_window(&ctx);
+        self.quit_guard(&ctx);
+        self.autosave(&ctx);
+        self.screenshot(&ctx);
+    }
+}
+
+impl eframe::App for HashiyaApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+}
+
+/// The colour of a label from the schema (grey for unknown labels).
+pub fn label_color(p: &crate::model::Project, label: &str) -> Color32 {
+    p.schema
+        .label(label)
+        .and_then(|l| parse_color(&l.color))
+        .map(|[r, g, b]| Color32::from_rgb(r, g, b))
+        .unwrap_or(Color32::GRAY)
+}
+
+/// The highlights of the current set that touch `range`, found through the span index.
+fn highlights(ws: &mut Workspace, range: std::ops::Range<usize>) -> Vec<Highlight> {
+    let selected = ws.selected_span.clone();
+    let hits: Vec<(usize, u8)> = {
+        let idx = ws.span_index();
+        idx.overlapping(range).map(|i| (i, idx.lane(i))).collect()
+    };
+    let Some(set) = ws.current_set() else {
+        return Vec::new();
+    };
+    hits.into_iter()
+        .filter_map(|(i, lane)| {
+            let s = set.spans.get(i)?;
+            Some(Highlight {
+                range: s.start..s.end,
+                color: label_color(&ws.project, &s.label),
+                lane,
+                chip: s.label.clone(),
+                emphasised: selected.as_deref() == Some(s.id.as_str()),
+                id: i,
+            })
+        })
+        .collect()
+}
+
+fn write_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = image.size;
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    writer.write_image_data(&bytes).map_err(|e| e.to_string())
+}

@@ -1,0 +1,468 @@
+//! The article view: draws a document with the text engine, lets the user select text
+//! with the mouse and keyboard, and draws annotation highlights.
+//!
+//! The layout is cached and rebuilt only when the document, the width, the font size
+//! or `pixels_per_point` change. Each frame paints only the lines inside the visible
+//! rectangle (binary search on line tops) and only the highlights the caller passes for
+//! that range. Glyphs come from a [`GlyphAtlas`] uploaded to one egui texture,
+//! incrementally.
+
+use std::ops::Range;
+
+use egui::{
+    Color32, CornerRadius, Event, Key, Mesh, Pos2, Rect, Sense, Shape, Stroke, TextureHandle,
+    TextureOptions, Vec2, pos2, vec2,
+};
+
+use crate::text::atlas::GlyphAtlas;
+use crate::text::{ArticleLayout, LayoutParams, TextEngine};
+
+/// A span to draw, in code points.
+#[derive(Debug, Clone)]
+pub struct Highlight {
+    pub range: Range<usize>,
+    pub color: Color32,
+    /// Underline lane (0 = closest to the text).
+    pub lane: u8,
+    /// Short label drawn in a chip at the span's logical start.
+    pub chip: String,
+    /// Drawn with a stronger fill and an outline (the selected span).
+    pub emphasised: bool,
+    /// Opaque id the caller uses to know which span was clicked.
+    pub id: usize,
+}
+
+/// What happened in the view this frame.
+#[derive(Debug, Default, Clone)]
+pub struct ViewResponse {
+    /// A click (not a drag) at this character.
+    pub clicked_char: Option<usize>,
+    /// The selection changed.
+    pub selection_changed: bool,
+    /// The view has keyboard focus.
+    pub has_focus: bool,
+}
+
+/// Where the layout came from, to know when to rebuild it.
+#[derive(Debug, Clone, PartialEq)]
+struct LayoutKey {
+    doc: String,
+    params: LayoutParams,
+}
+
+pub struct ArticleView {
+    pub engine: TextEngine,
+    layout: Option<(LayoutKey, ArticleLayout)>,
+    atlas: GlyphAtlas,
+    texture: Option<TextureHandle>,
+    uploaded_generation: u64,
+    /// Selection as (anchor, focus) caret positions in code points.
+    selection: Option<(usize, usize)>,
+    pub font_size: f32,
+    /// Rebuild count, for tests that check the layout is not rebuilt per frame.
+    pub layouts_built: usize,
+    scroll_to: Option<usize>,
+    /// Rectangle of the text area in screen points during the last frame.
+    last_origin: Pos2,
+    /// Character to flash (jump target) and until when.
+    flash: Option<(Range<usize>, f64)>,
+}
+
+pub const DEFAULT_FONT_SIZE: f32 = 22.0;
+const MARGIN: f32 = 24.0;
+
+impl Default for ArticleView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ArticleView {
+    pub fn new() -> Self {
+        ArticleView {
+            engine: TextEngine::new(),
+            layout: None,
+            atlas: GlyphAtlas::default(),
+            texture: None,
+            uploaded_generation: u64::MAX,
+            selection: None,
+            font_size: DEFAULT_FONT_SIZE,
+            layouts_built: 0,
+            scroll_to: None,
+            last_origin: Pos2::ZERO,
+            flash: None,
+        }
+    }
+
+    /// The selection as an ordered code point range (empty ranges are `None`).
+    pub fn selection(&self) -> Option<Range<usize>> {
+        let (a, f) = self.selection?;
+        (a != f).then(|| a.min(f)..a.max(f))
+    }
+
+    pub fn set_selection(&mut self, range: Option<Range<usize>>) {
+        self.selection = range.map(|r| (r.start, r.end));
+    }
+
+    pub fn layout(&self) -> Option<&ArticleLayout> {
+        self.layout.as_ref().map(|(_, l)| l)
+    }
+
+    /// Top-left of the text area on screen during the last frame (for tests and for
+    /// mapping layout coordinates to the screen).
+    pub fn origin(&self) -> Pos2 {
+        self.last_origin
+    }
+
+    /// Scrolls so that code point `cp` is visible next frame, and flashes `range`.
+    pub fn reveal(&mut self, range: Range<usize>, now: f64) {
+        self.scroll_to = Some(range.start);
+        self.flash = Some((range, now + 0.8));
+    }
+
+    pub fn zoom_in(&mut self) {
+        self.font_size = (self.font_size * 1.1).min(72.0);
+    }
+    pub fn zoom_out(&mut self) {
+        self.font_size = (self.font_size / 1.1).max(10.0);
+    }
+    pub fn zoom_reset(&mut self) {
+        self.font_size = DEFAULT_FONT_SIZE;
+    }
+
+    fn ensure_layout(&mut self, doc_key: &str, text: &str, width: f32) {
+        let params = LayoutParams::new(width, self.font_size);
+        let key = LayoutKey {
+            doc: doc_key.to_string(),
+            params,
+        };
+        if self.layout.as_ref().map(|(k, _)| k) != Some(&key) {
+            let layout = ArticleLayout::new(&mut self.engine, text, params);
+            self.layouts_built += 1;
+            self.layout = Some((key, layout));
+        }
+    }
+
+    /// Shows the document. `doc_key` must change whenever the text does (document id
+    /// plus hash). `highlights_for` is asked for the highlights of a code point range
+    /// (the visible part only).
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        doc_key: &str,
+        text: &str,
+        highlights_for: &mut dyn FnMut(Range<usize>) -> Vec<Highlight>,
+    ) -> ViewResponse {
+        let mut out = ViewResponse::default();
+        let avail = ui.available_width();
+        let width = (avail - 2.0 * MARGIN).max(50.0);
+        self.ensure_layout(doc_key, text, width);
+        let scroll_target = self.scroll_to.take();
+        let text_color = ui.visuals().text_color();
+        let dark = ui.visuals().dark_mode;
+        let sel_color = ui
+            .visuals()
+            .selection
+            .bg_fill
+            .gamma_multiply(if dark { 0.6 } else { 0.5 });
+        let ppp = ui.ctx().pixels_per_point();
+        let now = ui.input(|i| i.time);
+
+        let height = self.layout.as_ref().map_or(0.0, |(_, l)| l.height()) + 2.0 * MARGIN;
+        let scroll = egui::ScrollArea::vertical()
+            .id_salt("article")
+            .auto_shrink([false, false]);
+        let scroll = if let Some(cp) = scroll_target {
+            let y = self
+                .layout()
+                .map(|l| l.caret_rect(cp, false).y0)
+                .unwrap_or(0.0);
+            scroll.vertical_scroll_offset((y - 120.0).max(0.0))
+        } else {
+            scroll
+        };
+        scroll.show_viewport(ui, |ui, viewport| {
+            let (rect, response) =
+                ui.allocate_exact_size(vec2(avail, height), Sense::click_and_drag());
+            let origin = rect.min + vec2(MARGIN, MARGIN);
+            self.last_origin = origin;
+            let tex = self.upload_atlas_later_id(ui.ctx());
+            let Some((_, layout)) = &self.layout else {
+                return;
+            };
+            let to_local = |p: Pos2| (p.x - origin.x, p.y - origin.y);
+
+            // Input: mouse.
+            if response.clicked()
+                || response.drag_started()
+                || response.double_clicked()
+                || response.triple_clicked()
+            {
+                response.request_focus();
+            }
+            let shift = ui.input(|i| i.modifiers.shift);
+            if let Some(p) = response.interact_pointer_pos() {
+                let (x, y) = to_local(p);
+                if response.triple_clicked() {
+                    let cp = layout
+                        .hit_char(x, y)
+                        .unwrap_or_else(|| layout.caret_at(x, y));
+                    let r = layout.paragraph_range(cp);
+                    self.selection = Some((r.start, r.end));
+                    out.selection_changed = true;
+                } else if response.double_clicked() {
+                    if let Some(cp) = layout.hit_char(x, y) {
+                        let r = crate::text::layout::word_range(text, layout, cp);
+                        self.selection = Some((r.start, r.end));
+                        out.selection_changed = true;
+                    }
+                } else if response.drag_started() || (response.clicked() && !shift) {
+                    let c = layout.caret_at(x, y);
+                    if !(response.clicked() && shift) {
+                        self.selection = Some((c, c));
+                    }
+                    if response.clicked() {
+                        out.clicked_char = layout.hit_char(x, y);
+                    }
+                    out.selection_changed = true;
+                } else if response.clicked() && shift {
+                    let c = layout.caret_at(x, y);
+                    let anchor = self.selection.map_or(c, |(a, _)| a);
+                    self.selection = Some((anchor, c));
+                    out.selection_changed = true;
+                }
+                if response.dragged() && !response.drag_started() {
+                    let c = layout.caret_at(x, y);
+                    if let Some((a, f)) = &mut self.selection
+                        && *f != c
+                    {
+                        let _ = a;
+                        *f = c;
+                        out.selection_changed = true;
+                    }
+                }
+            }
+
+            // Input: keyboard (only while focused).
+            out.has_focus = response.has_focus();
+            if response.has_focus() {
+                let events = ui.input(|i| i.events.clone());
+                for ev in events {
+                    match ev {
+                        Event::Key {
+                            key: key @ (Key::ArrowLeft | Key::ArrowRight),
+                            pressed: true,
+                            modifiers,
+                            ..
+                        } => {
+                            if let Some((a, f)) = self.selection {
+                                let nf = layout.move_visual(f, key == Key::ArrowLeft);
+                                self.selection = Some((if modifiers.shift { a } else { nf }, nf));
+                                out.selection_changed = true;
+                            }
+                        }
+                        Event::Copy => {
+                            if let Some(r) = self.selection() {
+                                let m = layout.offsets();
+                                if let Some(s) = m.slice(text, r.start, r.end) {
+                                    ui.ctx().copy_text(s.to_string());
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                // Keep arrow keys for us rather than for focus navigation.
+                ui.memory_mut(|m| {
+                    m.set_focus_lock_filter(
+                        response.id,
+                        egui::EventFilter {
+                            horizontal_arrows: true,
+                            vertical_arrows: false,
+                            tab: false,
+                            escape: false,
+                        },
+                    )
+                });
+            }
+
+            // Paint: only the visible lines.
+            let painter = ui.painter_at(rect);
+            let visible = layout.lines_in(viewport.min.y - MARGIN, viewport.max.y - MARGIN);
+            if visible.is_empty() {
+                return;
+            }
+            let lines = layout.lines();
+            let vis_cp = lines[visible.start].range.start..lines[visible.end - 1].range.end + 1;
+            let to_screen = |r: &crate::text::Rect| {
+                Rect::from_min_max(
+                    pos2(origin.x + r.x0, origin.y + r.y0),
+                    pos2(origin.x + r.x1, origin.y + r.y1),
+                )
+            };
+
+            // Highlights: fills first, then underline lanes and chips.
+            let highlights = highlights_for(vis_cp.clone());
+            let fs = layout.params().font_size;
+            let lane_gap = (fs * 0.16).max(3.0);
+            let mut chips = Vec::new();
+            for h in &highlights {
+                let mut first = true;
+                let rtl_start = layout
+                    .line_of(h.range.start)
+                    .map(|l| layout.line_is_rtl(l))
+                    .unwrap_or(false);
+                layout.range_rects_with(h.range.start, h.range.end, |r| {
+                    let sr = to_screen(&r);
+                    let line_h = sr.height();
+                    // Fill the text band of the line (not the whole line box).
+                    let band = Rect::from_min_max(
+                        pos2(sr.min.x, sr.min.y + line_h * 0.22),
+                        pos2(sr.max.x, sr.max.y - line_h * 0.18),
+                    );
+                    let alpha = if h.emphasised { 0.45 } else { 0.16 };
+                    painter.rect_filled(band, CornerRadius::same(2), h.color.gamma_multiply(alpha));
+                    if h.emphasised {
+                        painter.rect_stroke(
+                            band,
+                            CornerRadius::same(2),
+                            Stroke::new(1.5, h.color),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                    let y = band.max.y + 1.0 + h.lane as f32 * lane_gap;
+                    painter.line_segment(
+                        [pos2(sr.min.x + 1.0, y), pos2(sr.max.x - 1.0, y)],
+                        Stroke::new(2.0, h.color),
+                    );
+                    if first {
+                        first = false;
+                        let x = if rtl_start { sr.max.x } else { sr.min.x };
+                        chips.push((pos2(x, band.min.y), rtl_start, h.chip.clone(), h.color));
+                    }
+                });
+            }
+            // Flash the jump target.
+            if let Some((r, until)) = &self.flash {
+                if now < *until {
+                    let t = ((until - now) / 0.8) as f32;
+                    layout.range_rects_with(r.start, r.end, |rr| {
+                        painter.rect_stroke(
+                            to_screen(&rr),
+                            CornerRadius::same(3),
+                            Stroke::new(3.0, Color32::from_rgb(255, 140, 0).gamma_multiply(t)),
+                            egui::StrokeKind::Outside,
+                        );
+                    });
+                    ui.ctx().request_repaint();
+                } else {
+                    self.flash = None;
+                }
+            }
+            // Selection.
+            if let Some(sel) = self.selection() {
+                layout.range_rects_with(sel.start, sel.end, |r| {
+                    painter.rect_filled(to_screen(&r), CornerRadius::ZERO, sel_color);
+                });
+            }
+            // Glyphs: one mesh per line.
+            for li in visible.clone() {
+                let mut mesh = Mesh::with_texture(tex);
+                let atlas = &mut self.atlas;
+                let size = atlas.size() as f32;
+                layout.line_glyphs(&self.engine, li, |g| {
+                    let x_phys = (origin.x + g.x) * ppp;
+                    let (key, whole) = GlyphAtlas::key_for(g.font, g.id, fs * ppp, x_phys);
+                    let e = atlas.get(key);
+                    if e.w == 0 {
+                        return;
+                    }
+                    let y_phys = ((origin.y + g.y) * ppp).round();
+                    let min = pos2((whole + e.left) / ppp, (y_phys + e.top) / ppp);
+                    let r = Rect::from_min_size(min, vec2(e.w as f32 / ppp, e.h as f32 / ppp));
+                    let uv = Rect::from_min_max(
+                        pos2(e.x as f32 / size, e.y as f32 / size),
+                        pos2((e.x + e.w) as f32 / size, (e.y + e.h) as f32 / size),
+                    );
+                    mesh.add_rect_with_uv(r, uv, text_color);
+                });
+                if !mesh.is_empty() {
+                    painter.add(Shape::mesh(mesh));
+                }
+            }
+            // Caret.
+            if let Some((_, f)) = self.selection
+                && response.has_focus()
+            {
+                let c = layout.caret_rect(f, false);
+                let r = to_screen(&c);
+                painter.line_segment(
+                    [r.left_top(), r.left_bottom()],
+                    Stroke::new(1.5, text_color),
+                );
+            }
+            // Chips last, above everything.
+            for (p, rtl, label, color) in chips {
+                let font = egui::FontId::proportional((fs * 0.42).max(9.0));
+                let galley = painter.layout_no_wrap(label, font, Color32::WHITE);
+                let size = galley.size() + vec2(6.0, 2.0);
+                let min = if rtl {
+                    pos2(p.x - size.x, p.y - size.y)
+                } else {
+                    pos2(p.x, p.y - size.y)
+                };
+                let r = Rect::from_min_size(min, size);
+                painter.rect_filled(r, CornerRadius::same(3), color);
+                painter.galley(r.min + vec2(3.0, 1.0), galley, Color32::WHITE);
+            }
+            self.upload_atlas(ui.ctx());
+        });
+        out
+    }
+
+    /// The texture id glyph meshes use; the texture itself is (re)uploaded after the
+    /// glyphs of this frame were rasterised, before egui paints.
+    fn upload_atlas_later_id(&mut self, ctx: &egui::Context) -> egui::TextureId {
+        if self.texture.is_none() {
+            self.upload_atlas(ctx);
+        }
+        self.texture
+            .as_ref()
+            .map_or(egui::TextureId::default(), |t| t.id())
+    }
+
+    fn upload_atlas(&mut self, ctx: &egui::Context) {
+        let full = self.texture.is_none() || self.uploaded_generation != self.atlas.generation();
+        let dirty = self.atlas.take_dirty();
+        let size = self.atlas.size() as usize;
+        let opts = TextureOptions::LINEAR;
+        if full {
+            let img = egui::ColorImage::new(
+                [size, size],
+                self.atlas
+                    .pixels()
+                    .iter()
+                    .map(|&a| Color32::from_white_alpha(a))
+                    .collect(),
+            );
+            match &mut self.texture {
+                Some(t) => t.set(img, opts),
+                None => self.texture = Some(ctx.load_texture("hashiya-glyphs", img, opts)),
+            }
+            self.uploaded_generation = self.atlas.generation();
+        } else if let (Some((y0, y1)), Some(t)) = (dirty, &mut self.texture) {
+            let (y0, y1) = (y0 as usize, (y1 as usize).min(size));
+            let rows = &self.atlas.pixels()[y0 * size..y1 * size];
+            let img = egui::ColorImage::new(
+                [size, y1 - y0],
+                rows.iter().map(|&a| Color32::from_white_alpha(a)).collect(),
+            );
+            t.set_partial([0, y0], img, opts);
+        }
+    }
+}
+
+/// Screen position of a layout point, given the view's origin.
+pub fn layout_to_screen(origin: Pos2, x: f32, y: f32) -> Pos2 {
+    origin + Vec2::new(x, y)
+}

@@ -1,0 +1,10 @@
+//! The egui application. Panels read the model and change it only through
+//! [`crate::model::history`] commands built by [`crate::model::edit`]; they hold view
+//! state (selection, scroll, zoom), never business logic.
+
+pub mod app;
+pub mod article_view;
+pub mod workspace;
+
+pub use app::{HashiyaApp, StartOptions, install_fonts};
+pub use workspace::Workspace;
