@@ -16,6 +16,7 @@ pub mod engine;
 pub mod inspect;
 pub mod layout;
 pub mod normalize;
+pub mod tokenize;
 
 pub use engine::{FontId, TextEngine};
 pub use layout::{ArticleLayout, LayoutParams, LineInfo, Rect};
