@@ -455,8 +455,14 @@ impl HashiyaApp {
                 .project
                 .set(&self.ws.annotator, &d.id)
                 .is_some_and(|s| s.done);
-            let text = format!("{}{}  ({n})", if done { "✔ " } else { "" }, d.title);
-            if ui.selectable_label(i == self.ws.doc, text).clicked() {
+            let text_color = ui.visuals().text_color();
+            let r = row(ui, i == self.ws.doc, |ui| {
+                ui.label(format!("{}{n} spans", if done { "✔ " } else { "" }));
+                self.view
+                    .text
+                    .label(ui, &d.title, 15.0, text_color, egui::Sense::hover());
+            });
+            if r.clicked() {
                 switch = Some(i);
             }
         }
@@ -491,7 +497,8 @@ impl HashiyaApp {
                     .color(color)
                     .strong(),
             );
-            ui.label(RichText::new(&span.text).size(16.0));
+            let tc = ui.visuals().text_color();
+            self.view.text.label(ui, &span.text, 18.0, tc, egui::Sense::hover());
             let key = self.ws.set_key();
             if let (Some(label), Some(key)) =
                 (self.ws.project.schema.label(&span.label).cloned(), key)
@@ -540,7 +547,9 @@ impl HashiyaApp {
                 let other = if r.from == span.id { &r.to } else { &r.from };
                 let other_text = set.span(other).map(|s| s.text.as_str()).unwrap_or("?");
                 let arrow = if r.from == span.id { "→" } else { "←" };
-                ui.label(format!("{} {arrow} {other_text}", r.kind));
+                ui.label(format!("{} {arrow}", r.kind));
+                let tc = ui.visuals().text_color();
+                self.view.text.label(ui, other_text, 15.0, tc, egui::Sense::hover());
             }
             if ui.button("Delete span (Del)").clicked() {
                 self.delete_selected_span();
@@ -554,8 +563,18 @@ impl HashiyaApp {
                 for s in &set.spans {
                     let color = self.label_color(&s.label);
                     let selected = self.ws.selected_span.as_deref() == Some(s.id.as_str());
-                    let text = RichText::new(format!("{}  {}", s.label, s.text)).color(color);
-                    if ui.selectable_label(selected, text).clicked() {
+                    let tc = ui.visuals().text_color();
+                    let r = row(ui, selected, |ui| {
+                        ui.label(
+                            RichText::new(format!("{} · {}", s.label, s.id))
+                                .color(color)
+                                .small(),
+                        );
+                        self.view
+                            .text
+                            .label(ui, &s.text, 15.0, tc, egui::Sense::hover());
+                    });
+                    if r.clicked() {
                         jump = Some((s.id.clone(), s.start..s.end));
                     }
                 }
@@ -767,6 +786,7 @@ impl HashiyaApp {
         self.path_prompt_window(&ctx);
         self.quit_guard(&ctx);
         self.autosave(&ctx);
+        self.view.text.upload(&ctx);
         self.screenshot(&ctx);
     }
 }
@@ -775,6 +795,20 @@ impl eframe::App for HashiyaApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
     }
+}
+
+/// A clickable list row (highlighted when selected) holding arbitrary content.
+fn row(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
+    let fill = if selected { ui.visuals().selection.bg_fill.gamma_multiply(0.5) } else { Color32::TRANSPARENT };
+    let inner = egui::Frame::new().fill(fill).inner_margin(egui::Margin::symmetric(4, 2)).corner_radius(3).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        add(ui)
+    });
+    let r = ui.interact(inner.response.rect, inner.response.id.with("row"), egui::Sense::click());
+    if r.hovered() {
+        ui.painter().rect_stroke(inner.response.rect, 3, egui::Stroke::new(1.0, ui.visuals().weak_text_color()), egui::StrokeKind::Inside);
+    }
+    r
 }
 
 /// The colour of a label from the schema (grey for unknown labels).

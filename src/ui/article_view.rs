@@ -51,11 +51,9 @@ struct LayoutKey {
 }
 
 pub struct ArticleView {
-    pub engine: TextEngine,
+    /// The engine and glyph atlas, shared with the Arabic labels of the panels.
+    pub text: TextRenderer,
     layout: Option<(LayoutKey, ArticleLayout)>,
-    atlas: GlyphAtlas,
-    texture: Option<TextureHandle>,
-    uploaded_generation: u64,
     /// Selection as (anchor, focus) caret positions in code points.
     selection: Option<(usize, usize)>,
     pub font_size: f32,
@@ -80,11 +78,8 @@ impl Default for ArticleView {
 impl ArticleView {
     pub fn new() -> Self {
         ArticleView {
-            engine: TextEngine::new(),
+            text: TextRenderer::new(),
             layout: None,
-            atlas: GlyphAtlas::default(),
-            texture: None,
-            uploaded_generation: u64::MAX,
             selection: None,
             font_size: DEFAULT_FONT_SIZE,
             layouts_built: 0,
@@ -137,7 +132,7 @@ impl ArticleView {
             params,
         };
         if self.layout.as_ref().map(|(k, _)| k) != Some(&key) {
-            let layout = ArticleLayout::new(&mut self.engine, text, params);
+            let layout = ArticleLayout::new(&mut self.text.engine, text, params);
             self.layouts_built += 1;
             self.layout = Some((key, layout));
         }
@@ -165,7 +160,6 @@ impl ArticleView {
             .selection
             .bg_fill
             .gamma_multiply(if dark { 0.6 } else { 0.5 });
-        let ppp = ui.ctx().pixels_per_point();
         let now = ui.input(|i| i.time);
 
         let height = self.layout.as_ref().map_or(0.0, |(_, l)| l.height()) + 2.0 * MARGIN;
@@ -186,7 +180,6 @@ impl ArticleView {
                 ui.allocate_exact_size(vec2(avail, height), Sense::click_and_drag());
             let origin = rect.min + vec2(MARGIN, MARGIN);
             self.last_origin = origin;
-            let tex = self.upload_atlas_later_id(ui.ctx());
             let Some((_, layout)) = &self.layout else {
                 return;
             };
@@ -366,30 +359,7 @@ impl ArticleView {
                 });
             }
             // Glyphs: one mesh per line.
-            for li in visible.clone() {
-                let mut mesh = Mesh::with_texture(tex);
-                let atlas = &mut self.atlas;
-                let size = atlas.size() as f32;
-                layout.line_glyphs(&self.engine, li, |g| {
-                    let x_phys = (origin.x + g.x) * ppp;
-                    let (key, whole) = GlyphAtlas::key_for(g.font, g.id, fs * ppp, x_phys);
-                    let e = atlas.get(key);
-                    if e.w == 0 {
-                        return;
-                    }
-                    let y_phys = ((origin.y + g.y) * ppp).round();
-                    let min = pos2((whole + e.left) / ppp, (y_phys + e.top) / ppp);
-                    let r = Rect::from_min_size(min, vec2(e.w as f32 / ppp, e.h as f32 / ppp));
-                    let uv = Rect::from_min_max(
-                        pos2(e.x as f32 / size, e.y as f32 / size),
-                        pos2((e.x + e.w) as f32 / size, (e.y + e.h) as f32 / size),
-                    );
-                    mesh.add_rect_with_uv(r, uv, text_color);
-                });
-                if !mesh.is_empty() {
-                    painter.add(Shape::mesh(mesh));
-                }
-            }
+            self.text.paint_lines(ui.ctx(), &painter, layout, visible.clone(), origin, text_color);
             // Caret.
             if let Some((_, f)) = self.selection
                 && response.has_focus()
@@ -415,23 +385,123 @@ impl ArticleView {
                 painter.rect_filled(r, CornerRadius::same(3), color);
                 painter.galley(r.min + vec2(3.0, 1.0), galley, Color32::WHITE);
             }
-            self.upload_atlas(ui.ctx());
+            self.text.upload(ui.ctx());
         });
         out
     }
+}
 
-    /// The texture id glyph meshes use; the texture itself is (re)uploaded after the
-    /// glyphs of this frame were rasterised, before egui paints.
-    fn upload_atlas_later_id(&mut self, ctx: &egui::Context) -> egui::TextureId {
-        if self.texture.is_none() {
-            self.upload_atlas(ctx);
+/// The text engine plus the glyph atlas and its egui texture: everything needed to draw
+/// laid-out text. One per app, shared by the article view and the panels' Arabic labels.
+pub struct TextRenderer {
+    pub engine: TextEngine,
+    atlas: GlyphAtlas,
+    texture: Option<TextureHandle>,
+    uploaded_generation: u64,
+    /// Laid-out short texts for labels, keyed by (text, font size, width).
+    labels: std::collections::HashMap<(String, u32, u32), ArticleLayout>,
+}
+
+impl Default for TextRenderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TextRenderer {
+    pub fn new() -> Self {
+        TextRenderer {
+            engine: TextEngine::new(),
+            atlas: GlyphAtlas::default(),
+            texture: None,
+            uploaded_generation: u64::MAX,
+            labels: Default::default(),
         }
-        self.texture
-            .as_ref()
-            .map_or(egui::TextureId::default(), |t| t.id())
     }
 
-    fn upload_atlas(&mut self, ctx: &egui::Context) {
+    /// Paints the glyphs of `lines` of `layout` with the layout's origin at `origin`,
+    /// one mesh per line, pixel-aligned at the current `pixels_per_point`.
+    pub fn paint_lines(
+        &mut self,
+        ctx: &egui::Context,
+        painter: &egui::Painter,
+        layout: &ArticleLayout,
+        lines: Range<usize>,
+        origin: Pos2,
+        color: Color32,
+    ) {
+        let tex = self.texture_id(ctx);
+        let ppp = ctx.pixels_per_point();
+        let fs = layout.params().font_size;
+        for li in lines {
+            let mut mesh = Mesh::with_texture(tex);
+            let atlas = &mut self.atlas;
+            let size = atlas.size() as f32;
+            layout.line_glyphs(&self.engine, li, |g| {
+                let x_phys = (origin.x + g.x) * ppp;
+                let (key, whole) = GlyphAtlas::key_for(g.font, g.id, fs * ppp, x_phys);
+                let e = atlas.get(key);
+                if e.w == 0 {
+                    return;
+                }
+                let y_phys = ((origin.y + g.y) * ppp).round();
+                let min = pos2((whole + e.left) / ppp, (y_phys + e.top) / ppp);
+                let r = Rect::from_min_size(min, vec2(e.w as f32 / ppp, e.h as f32 / ppp));
+                let uv = Rect::from_min_max(
+                    pos2(e.x as f32 / size, e.y as f32 / size),
+                    pos2((e.x + e.w) as f32 / size, (e.y + e.h) as f32 / size),
+                );
+                mesh.add_rect_with_uv(r, uv, color);
+            });
+            if !mesh.is_empty() {
+                painter.add(Shape::mesh(mesh));
+            }
+        }
+    }
+
+    /// A label drawn with the text engine (correct bidi), wrapped at the available width.
+    /// Arabic text in lists and panels goes through here: egui's own text has no bidi.
+    pub fn label(&mut self, ui: &mut egui::Ui, text: &str, size: f32, color: Color32, sense: Sense) -> egui::Response {
+        let width = ui.available_width().max(40.0);
+        let key = (text.to_string(), size.to_bits(), width.to_bits());
+        if !self.labels.contains_key(&key) {
+            if self.labels.len() > 4000 {
+                self.labels.clear();
+            }
+            let params = LayoutParams {
+                width,
+                font_size: size,
+                line_height: 1.45,
+            };
+            let layout = ArticleLayout::new(&mut self.engine, text, params);
+            self.labels.insert(key.clone(), layout);
+        }
+        let layout = &self.labels[&key];
+        let (rect, response) = ui.allocate_exact_size(vec2(width, layout.height()), sense);
+        if ui.is_rect_visible(rect) {
+            let n = layout.lines().len();
+            // Take the layout out of the cache while painting (the atlas needs &mut self).
+            if let Some(layout) = self.labels.remove(&key) {
+                let painter = ui.painter_at(rect.expand(4.0));
+                self.paint_lines(ui.ctx(), &painter, &layout, 0..n, rect.min, color);
+                self.labels.insert(key, layout);
+            }
+        }
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
+        response
+    }
+
+    /// The texture id glyph meshes use; its content is uploaded by [`Self::upload`]
+    /// after the frame's glyphs were rasterised, before egui paints.
+    fn texture_id(&mut self, ctx: &egui::Context) -> egui::TextureId {
+        if self.texture.is_none() {
+            self.upload(ctx);
+        }
+        self.texture.as_ref().map_or(egui::TextureId::default(), |t| t.id())
+    }
+
+    /// Sends newly rasterised glyphs to the GPU (only the rows that changed).
+    pub fn upload(&mut self, ctx: &egui::Context) {
         let full = self.texture.is_none() || self.uploaded_generation != self.atlas.generation();
         let dirty = self.atlas.take_dirty();
         let size = self.atlas.size() as usize;
