@@ -35,8 +35,15 @@ pub struct HashiyaApp {
     /// Last click position and how many spans were under it, to cycle on repeated clicks.
     last_click: Option<(usize, usize)>,
     dark: bool,
+    /// Relation being drawn: the source span, waiting for a click on the target.
+    pub relation_from: Option<String>,
+    /// Several relation types fit: (from, to, candidate types) waiting for a choice.
+    relation_choice: Option<RelationChoice>,
     screenshot_slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
 }
+
+/// (from span, to span, candidate (type id, type name)) waiting for the user's choice.
+type RelationChoice = (String, String, Vec<(String, String)>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PathPurpose {
@@ -77,6 +84,8 @@ impl HashiyaApp {
             path_prompt: None,
             last_click: None,
             dark: false,
+            relation_from: None,
+            relation_choice: None,
             screenshot_slot: Default::default(),
         };
         app.set_theme(ctx, false);
@@ -291,7 +300,19 @@ impl HashiyaApp {
         if pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
             self.delete_selected_span();
         }
+        if pressed(Modifiers::NONE, Key::R) {
+            match &self.ws.selected_span {
+                Some(id) => {
+                    self.relation_from = Some(id.clone());
+                    self.ws.status =
+                        "Click the target span of the relation (Escape cancels)".into();
+                }
+                None => self.ws.status = "Select a span first, then press R".into(),
+            }
+        }
         if pressed(Modifiers::NONE, Key::Escape) {
+            self.relation_from = None;
+            self.relation_choice = None;
             self.view.set_selection(None);
             self.ws.selected_span = None;
             self.show_help = false;
@@ -457,7 +478,7 @@ impl HashiyaApp {
                 .is_some_and(|s| s.done);
             let text_color = ui.visuals().text_color();
             let r = row(ui, i == self.ws.doc, |ui| {
-                ui.label(format!("{}{n} spans", if done { "✔ " } else { "" }));
+                ui.label(format!("{}{n} spans", if done { "done · " } else { "" }));
                 self.view
                     .text
                     .label(ui, &d.title, 15.0, text_color, egui::Sense::hover());
@@ -498,7 +519,9 @@ impl HashiyaApp {
                     .strong(),
             );
             let tc = ui.visuals().text_color();
-            self.view.text.label(ui, &span.text, 18.0, tc, egui::Sense::hover());
+            self.view
+                .text
+                .label(ui, &span.text, 18.0, tc, egui::Sense::hover());
             let key = self.ws.set_key();
             if let (Some(label), Some(key)) =
                 (self.ws.project.schema.label(&span.label).cloned(), key)
@@ -546,10 +569,12 @@ impl HashiyaApp {
             {
                 let other = if r.from == span.id { &r.to } else { &r.from };
                 let other_text = set.span(other).map(|s| s.text.as_str()).unwrap_or("?");
-                let arrow = if r.from == span.id { "→" } else { "←" };
+                let arrow = if r.from == span.id { "to" } else { "from" };
                 ui.label(format!("{} {arrow}", r.kind));
                 let tc = ui.visuals().text_color();
-                self.view.text.label(ui, other_text, 15.0, tc, egui::Sense::hover());
+                self.view
+                    .text
+                    .label(ui, other_text, 15.0, tc, egui::Sense::hover());
             }
             if ui.button("Delete span (Del)").clicked() {
                 self.delete_selected_span();
@@ -599,6 +624,11 @@ impl HashiyaApp {
         };
         let mut under = under;
         under.sort_by_key(|&i| set.spans[i].len());
+        if let Some(from) = self.relation_from.take() {
+            let to = set.spans[under[0]].id.clone();
+            self.relate_to(from, to);
+            return;
+        }
         let k = match self.last_click {
             Some((c, k)) if c == cp => (k + 1) % under.len(),
             _ => 0,
@@ -608,6 +638,77 @@ impl HashiyaApp {
         self.view.set_selection(None);
     }
 
+    /// Adds a relation from `from` to `to`: directly when one type fits, else asks.
+    pub fn relate_to(&mut self, from: String, to: String) {
+        let (Some(set), Some(key)) = (self.ws.current_set(), self.ws.set_key()) else {
+            return;
+        };
+        let (Some(f), Some(t)) = (set.span(&from), set.span(&to)) else {
+            return;
+        };
+        let kinds: Vec<(String, String)> = self
+            .ws
+            .project
+            .schema
+            .relations_between(&f.label, &t.label)
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect();
+        match kinds.len() {
+            0 => {
+                self.ws.status = format!(
+                    "The schema has no relation from a {} to a {}",
+                    f.label, t.label
+                );
+            }
+            1 => {
+                self.ws.apply(edit::relate(
+                    &self.ws.project,
+                    &key,
+                    &kinds[0].0,
+                    &from,
+                    &to,
+                ));
+            }
+            _ => self.relation_choice = Some((from, to, kinds)),
+        }
+    }
+
+    fn relation_choice_window(&mut self, ctx: &egui::Context) {
+        let Some((from, to, kinds)) = self.relation_choice.clone() else {
+            return;
+        };
+        let mut chosen = None;
+        let mut cancel = false;
+        egui::Window::new("Relation type")
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.label("Several relation types fit these two spans:");
+                for (i, (id, name)) in kinds.iter().enumerate() {
+                    if ui.button(format!("{}  {name}", i + 1)).clicked() {
+                        chosen = Some(id.clone());
+                    }
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+        let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4];
+        for (i, k) in keys.iter().enumerate().take(kinds.len()) {
+            if ctx.input_mut(|inp| inp.consume_key(Modifiers::NONE, *k)) {
+                chosen = Some(kinds[i].0.clone());
+            }
+        }
+        if let Some(kind) = chosen {
+            if let Some(key) = self.ws.set_key() {
+                self.ws
+                    .apply(edit::relate(&self.ws.project, &key, &kind, &from, &to));
+            }
+            self.relation_choice = None;
+        } else if cancel {
+            self.relation_choice = None;
+        }
+    }
+
     fn help_window(&mut self, ctx: &egui::Context) {
         let mut open = self.show_help;
         egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
@@ -615,10 +716,11 @@ impl HashiyaApp {
                 for (k, what) in [
                     ("1 – 9", "Tag the selection with the label of that key (relabel the selected span)"),
                     ("Drag / Shift+click", "Select text; double-click a word, triple-click a paragraph"),
-                    ("Shift+← / Shift+→", "Extend the selection in the visual direction"),
+                    ("Shift+Left / Shift+Right", "Extend the selection in the visual direction"),
                     ("Ctrl+C", "Copy the selected text (logical order)"),
                     ("Click a span", "Select it; click again to cycle through overlapping spans"),
                     ("Tab / Shift+Tab", "Next / previous span"),
+                    ("R, then click a span", "Add a relation from the selected span to the clicked one"),
                     ("Delete", "Delete the selected span"),
                     ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo"),
                     ("Ctrl+S / Ctrl+O", "Save / open"),
@@ -739,8 +841,11 @@ impl HashiyaApp {
         let ctx = ui.ctx().clone();
         self.frames += 1;
         let now = ctx.input(|i| i.time);
-        let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
-        self.shortcuts(&ctx, typing);
+        // Typing into a text field: shortcuts without modifiers must not fire. Other
+        // widgets (the article view, a combo box) may hold focus without taking keys.
+        let typing = ctx.text_edit_focused();
+        self.relation_choice_window(&ctx);
+        self.shortcuts(&ctx, typing || self.relation_choice.is_some());
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.ws.title()));
 
         egui::Panel::top("menu").show(ui, |ui| {
@@ -774,6 +879,7 @@ impl HashiyaApp {
                 return;
             };
             let key = format!("{}#{}", doc.id, doc.text_sha256);
+            self.view.arrows = relation_arrows(&self.ws);
             let ws = &mut self.ws;
             let resp = self
                 .view
@@ -797,16 +903,57 @@ impl eframe::App for HashiyaApp {
     }
 }
 
+/// Arrows for the relations of the selected span.
+fn relation_arrows(ws: &Workspace) -> Vec<super::article_view::Arrow> {
+    let (Some(set), Some(sel)) = (ws.current_set(), ws.selected_span.as_deref()) else {
+        return Vec::new();
+    };
+    set.relations
+        .iter()
+        .filter(|r| r.from == sel || r.to == sel)
+        .filter_map(|r| {
+            let (f, t) = (set.span(&r.from)?, set.span(&r.to)?);
+            Some(super::article_view::Arrow {
+                from: f.start..f.end,
+                to: t.start..t.end,
+                color: label_color(&ws.project, &t.label),
+                label: ws
+                    .project
+                    .schema
+                    .relation_type(&r.kind)
+                    .map_or(r.kind.clone(), |k| k.name.clone()),
+            })
+        })
+        .collect()
+}
+
 /// A clickable list row (highlighted when selected) holding arbitrary content.
 fn row(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
-    let fill = if selected { ui.visuals().selection.bg_fill.gamma_multiply(0.5) } else { Color32::TRANSPARENT };
-    let inner = egui::Frame::new().fill(fill).inner_margin(egui::Margin::symmetric(4, 2)).corner_radius(3).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        add(ui)
-    });
-    let r = ui.interact(inner.response.rect, inner.response.id.with("row"), egui::Sense::click());
+    let fill = if selected {
+        ui.visuals().selection.bg_fill.gamma_multiply(0.5)
+    } else {
+        Color32::TRANSPARENT
+    };
+    let inner = egui::Frame::new()
+        .fill(fill)
+        .inner_margin(egui::Margin::symmetric(4, 2))
+        .corner_radius(3)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            add(ui)
+        });
+    let r = ui.interact(
+        inner.response.rect,
+        inner.response.id.with("row"),
+        egui::Sense::click(),
+    );
     if r.hovered() {
-        ui.painter().rect_stroke(inner.response.rect, 3, egui::Stroke::new(1.0, ui.visuals().weak_text_color()), egui::StrokeKind::Inside);
+        ui.painter().rect_stroke(
+            inner.response.rect,
+            3,
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
     }
     r
 }

@@ -32,6 +32,15 @@ pub struct Highlight {
     pub id: usize,
 }
 
+/// A relation to draw: an arrow from one span to another.
+#[derive(Debug, Clone)]
+pub struct Arrow {
+    pub from: Range<usize>,
+    pub to: Range<usize>,
+    pub color: Color32,
+    pub label: String,
+}
+
 /// What happened in the view this frame.
 #[derive(Debug, Default, Clone)]
 pub struct ViewResponse {
@@ -64,6 +73,10 @@ pub struct ArticleView {
     last_origin: Pos2,
     /// Character to flash (jump target) and until when.
     flash: Option<(Range<usize>, f64)>,
+    /// Relations to draw this frame (set by the caller before `show`).
+    pub arrows: Vec<Arrow>,
+    /// The id of the text area widget (it takes keyboard focus).
+    widget_id: Option<egui::Id>,
 }
 
 pub const DEFAULT_FONT_SIZE: f32 = 22.0;
@@ -86,6 +99,8 @@ impl ArticleView {
             scroll_to: None,
             last_origin: Pos2::ZERO,
             flash: None,
+            arrows: Vec::new(),
+            widget_id: None,
         }
     }
 
@@ -97,6 +112,10 @@ impl ArticleView {
 
     pub fn set_selection(&mut self, range: Option<Range<usize>>) {
         self.selection = range.map(|r| (r.start, r.end));
+    }
+
+    pub fn widget_id(&self) -> Option<egui::Id> {
+        self.widget_id
     }
 
     pub fn layout(&self) -> Option<&ArticleLayout> {
@@ -180,6 +199,7 @@ impl ArticleView {
                 ui.allocate_exact_size(vec2(avail, height), Sense::click_and_drag());
             let origin = rect.min + vec2(MARGIN, MARGIN);
             self.last_origin = origin;
+            self.widget_id = Some(response.id);
             let Some((_, layout)) = &self.layout else {
                 return;
             };
@@ -210,7 +230,15 @@ impl ArticleView {
                         out.selection_changed = true;
                     }
                 } else if response.drag_started() || (response.clicked() && !shift) {
-                    let c = layout.caret_at(x, y);
+                    // A drag is recognised only after the pointer has moved a little: anchor
+                    // it where the button went down, not where the drag was noticed.
+                    let (ax, ay) = if response.drag_started() {
+                        ui.input(|i| i.pointer.press_origin())
+                            .map_or((x, y), to_local)
+                    } else {
+                        (x, y)
+                    };
+                    let c = layout.caret_at(ax, ay);
                     if !(response.clicked() && shift) {
                         self.selection = Some((c, c));
                     }
@@ -335,6 +363,47 @@ impl ArticleView {
                     }
                 });
             }
+            // Relations of the selected span: arrows from the source's start to the
+            // target's start, above the line.
+            for a in &self.arrows {
+                let (Some(f), Some(t)) = (
+                    layout
+                        .range_rects(a.from.start, a.from.end)
+                        .first()
+                        .copied(),
+                    layout.range_rects(a.to.start, a.to.end).first().copied(),
+                ) else {
+                    continue;
+                };
+                let (f, t) = (to_screen(&f), to_screen(&t));
+                let p0 = pos2(f.center().x, f.min.y + f.height() * 0.2);
+                let p2 = pos2(t.center().x, t.min.y + t.height() * 0.2);
+                let lift = 30.0 + (p0.x - p2.x).abs() * 0.15 + (p0.y - p2.y).abs() * 0.1;
+                let p1 = pos2((p0.x + p2.x) / 2.0, p0.y.min(p2.y) - lift);
+                let stroke = Stroke::new(2.0, a.color);
+                painter.add(egui::epaint::QuadraticBezierShape::from_points_stroke(
+                    [p0, p1, p2],
+                    false,
+                    Color32::TRANSPARENT,
+                    stroke,
+                ));
+                // Arrow head at the target.
+                let dir = (p2 - p1).normalized();
+                let n = vec2(-dir.y, dir.x);
+                painter.add(Shape::convex_polygon(
+                    vec![p2, p2 - dir * 9.0 + n * 4.5, p2 - dir * 9.0 - n * 4.5],
+                    a.color,
+                    Stroke::NONE,
+                ));
+                let mid = pos2(p1.x, (p0.y.min(p2.y) + p1.y) / 2.0);
+                painter.text(
+                    mid,
+                    egui::Align2::CENTER_CENTER,
+                    &a.label,
+                    egui::FontId::proportional(12.0),
+                    a.color,
+                );
+            }
             // Flash the jump target.
             if let Some((r, until)) = &self.flash {
                 if now < *until {
@@ -359,7 +428,14 @@ impl ArticleView {
                 });
             }
             // Glyphs: one mesh per line.
-            self.text.paint_lines(ui.ctx(), &painter, layout, visible.clone(), origin, text_color);
+            self.text.paint_lines(
+                ui.ctx(),
+                &painter,
+                layout,
+                visible.clone(),
+                origin,
+                text_color,
+            );
             // Caret.
             if let Some((_, f)) = self.selection
                 && response.has_focus()
@@ -461,7 +537,14 @@ impl TextRenderer {
 
     /// A label drawn with the text engine (correct bidi), wrapped at the available width.
     /// Arabic text in lists and panels goes through here: egui's own text has no bidi.
-    pub fn label(&mut self, ui: &mut egui::Ui, text: &str, size: f32, color: Color32, sense: Sense) -> egui::Response {
+    pub fn label(
+        &mut self,
+        ui: &mut egui::Ui,
+        text: &str,
+        size: f32,
+        color: Color32,
+        sense: Sense,
+    ) -> egui::Response {
         let width = ui.available_width().max(40.0);
         let key = (text.to_string(), size.to_bits(), width.to_bits());
         if !self.labels.contains_key(&key) {
@@ -497,7 +580,9 @@ impl TextRenderer {
         if self.texture.is_none() {
             self.upload(ctx);
         }
-        self.texture.as_ref().map_or(egui::TextureId::default(), |t| t.id())
+        self.texture
+            .as_ref()
+            .map_or(egui::TextureId::default(), |t| t.id())
     }
 
     /// Sends newly rasterised glyphs to the GPU (only the rows that changed).

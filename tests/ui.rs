@@ -1,0 +1,323 @@
+//! The GUI driven headless with egui_kittest: real `HashiyaApp`, simulated pointer and
+//! keys, assertions on the app's state and on the saved project.
+
+use std::path::Path;
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use hashiya::store;
+use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
+
+fn sample_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json")
+}
+
+fn harness_with(ws: Workspace) -> Harness<'static, HashiyaApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(move |cc| HashiyaApp::new(&cc.egui_ctx, ws, StartOptions::default()));
+    h.run_steps(3);
+    h
+}
+
+fn sample_harness() -> Harness<'static, HashiyaApp> {
+    let l = store::load(&sample_path()).unwrap();
+    harness_with(Workspace::new(l.project, None, l.warnings))
+}
+
+/// Code point range of the `n`-th occurrence of `word` in the current document.
+fn find(app: &HashiyaApp, word: &str, n: usize) -> std::ops::Range<usize> {
+    let text = &app.ws.project.documents[app.ws.doc].text;
+    let mut from = 0;
+    let mut b = 0;
+    for _ in 0..=n {
+        b = from + text[from..].find(word).expect("word in text");
+        from = b + word.len();
+    }
+    let s = text[..b].chars().count();
+    s..s + word.chars().count()
+}
+
+/// Screen rectangle of a code point range (first piece).
+fn screen_rect(app: &HashiyaApp, r: std::ops::Range<usize>) -> egui::Rect {
+    let layout = app.view.layout().expect("laid out");
+    let rr = layout.range_rects(r.start, r.end)[0];
+    let o = app.view.origin();
+    egui::Rect::from_min_max(
+        pos2(o.x + rr.x0, o.y + rr.y0),
+        pos2(o.x + rr.x1, o.y + rr.y1),
+    )
+}
+
+fn press(h: &Harness<HashiyaApp>, pos: Pos2, pressed: bool) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
+}
+
+fn drag(h: &mut Harness<HashiyaApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run_steps(1);
+    press(h, from, true);
+    h.run_steps(1);
+    for k in 1..=6 {
+        let t = k as f32 / 6.0;
+        h.hover_at(from + (to - from) * t);
+        h.run_steps(1);
+        if std::env::var("DEBUG_DRAG").is_ok() {
+            eprintln!(
+                "step {k}: sel {:?} origin {:?}",
+                h.state().view.selection(),
+                h.state().view.origin()
+            );
+        }
+    }
+    press(h, to, false);
+    h.run_steps(2);
+}
+
+fn click(h: &mut Harness<HashiyaApp>, at: Pos2) {
+    h.hover_at(at);
+    h.run_steps(1);
+    press(h, at, true);
+    press(h, at, false);
+    h.run_steps(1);
+}
+
+#[test]
+fn dragging_across_a_word_selects_exactly_it() {
+    let mut h = sample_harness();
+    // «طرابلس» in the first paragraph: an RTL word, dragged from its right (logical
+    // start) edge to its left (logical end) edge.
+    let word = find(h.state(), "طرابلس", 0);
+    let r = screen_rect(h.state(), word.clone());
+    drag(
+        &mut h,
+        pos2(r.max.x - 1.0, r.center().y),
+        pos2(r.min.x + 1.0, r.center().y),
+    );
+    assert_eq!(h.state().view.selection(), Some(word.clone()));
+    // And the other way round (left to right) selects the same range.
+    drag(
+        &mut h,
+        pos2(r.min.x + 1.0, r.center().y),
+        pos2(r.max.x - 1.0, r.center().y),
+    );
+    assert_eq!(h.state().view.selection(), Some(word));
+}
+
+#[test]
+fn dragging_across_a_number_inside_arabic() {
+    let mut h = sample_harness();
+    // «441» is on a line of its own; digits run left to right.
+    let n = find(h.state(), "441", 0);
+    let r = screen_rect(h.state(), n.clone());
+    drag(
+        &mut h,
+        pos2(r.min.x + 0.5, r.center().y),
+        pos2(r.max.x - 0.5, r.center().y),
+    );
+    assert_eq!(h.state().view.selection(), Some(n));
+}
+
+#[test]
+fn double_click_selects_the_word() {
+    let mut h = sample_harness();
+    let word = find(h.state(), "الساحلية", 0);
+    let r = screen_rect(h.state(), word.clone());
+    let p = r.center();
+    h.hover_at(p);
+    h.run_steps(1);
+    for _ in 0..2 {
+        press(&h, p, true);
+        h.run_steps(1);
+        press(&h, p, false);
+        h.run_steps(1);
+    }
+    h.run_steps(1);
+    assert_eq!(h.state().view.selection(), Some(word));
+}
+
+#[test]
+fn zoom_relayouts_but_keeps_the_selection_and_layout_is_cached() {
+    let mut h = sample_harness();
+    let word = find(h.state(), "درنة", 3);
+    h.state_mut().view.set_selection(Some(word.clone()));
+    h.run_steps(3);
+    let built = h.state().view.layouts_built;
+    h.run_steps(5);
+    assert_eq!(
+        h.state().view.layouts_built,
+        built,
+        "no re-layout while nothing changes"
+    );
+    let lines_before = h.state().view.layout().unwrap().lines().len();
+    let size_before = h.state().view.font_size;
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    h.run_steps(2);
+    assert!(h.state().view.font_size > size_before);
+    assert!(
+        h.state().view.layout().unwrap().lines().len() > lines_before,
+        "larger text wraps into more lines"
+    );
+    assert_eq!(h.state().view.selection(), Some(word.clone()));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    h.run_steps(2);
+    assert_eq!(h.state().view.font_size, size_before);
+    assert_eq!(h.state().view.selection(), Some(word));
+}
+
+#[test]
+fn tag_attribute_relation_undo_redo_save_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    // Start from the sample text with no annotations.
+    let mut project = store::load(&sample_path()).unwrap().project;
+    project.sets.clear();
+    project.entities.clear();
+    store::save(&project, &path).unwrap();
+    let l = store::load(&path).unwrap();
+    let mut ws = Workspace::new(l.project, Some(path.clone()), l.warnings);
+    ws.annotator = "tester".into();
+    let mut h = harness_with(ws);
+
+    // 1. Select «فيليب هاموند» with the mouse (drag, including the space before it) and press 2.
+    let name = find(h.state(), "فيليب هاموند", 0);
+    // It is far down the article: scroll it into view first.
+    h.state_mut().view.reveal(name.clone(), 0.0);
+    h.run_steps(90); // let the scroll animation settle
+    let first = screen_rect(h.state(), name.start..name.start + 5);
+    let last = screen_rect(h.state(), name.end - 6..name.end);
+    drag(
+        &mut h,
+        pos2(first.max.x + 3.0, first.center().y),
+        pos2(last.min.x + 1.0, last.center().y),
+    );
+    assert!(h.state().view.selection().is_some());
+    h.key_press(Key::Num2);
+    h.run_steps(2);
+    let set = h
+        .state()
+        .ws
+        .current_set()
+        .expect("a set was created")
+        .clone();
+    assert_eq!(set.spans.len(), 1);
+    let actor = set.spans[0].clone();
+    assert_eq!(
+        (actor.start, actor.end, actor.label.as_str()),
+        (name.start, name.end, "actor"),
+        "trimmed to the name"
+    );
+    assert_eq!(actor.text, "فيليب هاموند");
+
+    // 2. Set its kind through the side panel's combo box.
+    h.get_by_label("kind").click();
+    h.run_steps(2);
+    h.get_by_label("person").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().ws.current_set().unwrap().spans[0]
+            .attributes
+            .get("kind")
+            .map(String::as_str),
+        Some("person")
+    );
+
+    // 3. Tag the claim (select by setting the selection as a double-check of the key path),
+    //    then R + click on the actor: two types fit (said by, about), choose 1 = said by.
+    let claim = find(h.state(), "مستعدة لتقديم الدعم العسكري", 0);
+    h.state_mut().view.set_selection(Some(claim.clone()));
+    h.key_press(Key::Num1);
+    h.run_steps(2);
+    let claim_id = h
+        .state()
+        .ws
+        .selected_span
+        .clone()
+        .expect("new span selected");
+    h.key_press(Key::R);
+    h.run_steps(1);
+    assert_eq!(
+        h.state().relation_from.as_deref(),
+        Some(claim_id.as_str()),
+        "R starts a relation: {}",
+        h.state().ws.status
+    );
+    let target = screen_rect(h.state(), name.clone()).center();
+    click(&mut h, target);
+    h.run_steps(1);
+    h.key_press(Key::Num1);
+    h.run_steps(2);
+    let set = h.state().ws.current_set().unwrap().clone();
+    assert_eq!(set.relations.len(), 1, "status: {}", h.state().ws.status);
+    assert_eq!(
+        (
+            set.relations[0].kind.as_str(),
+            set.relations[0].from.as_str(),
+            set.relations[0].to.as_str()
+        ),
+        ("said_by", claim_id.as_str(), actor.id.as_str())
+    );
+    let full = h.state().ws.project.clone();
+
+    // 4. Undo three times: relation, claim, attribute.
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run_steps(1);
+    }
+    let set = h.state().ws.current_set().unwrap().clone();
+    assert_eq!(set.spans.len(), 1);
+    assert!(set.relations.is_empty());
+    assert!(set.spans[0].attributes.is_empty());
+    // 5. Redo three times.
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().ws.project, full);
+    // 6. Save with Ctrl+S and reload from disk.
+    assert!(h.state().ws.history.is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(1);
+    assert!(!h.state().ws.history.is_dirty(), "{}", h.state().ws.status);
+    let reloaded = store::load(&path).unwrap();
+    assert!(reloaded.warnings.is_empty());
+    assert_eq!(reloaded.project, full);
+}
+
+#[test]
+fn clicking_cycles_through_overlapping_spans_and_delete_removes() {
+    let mut h = sample_harness();
+    // «درنة» inside «مجلس شورى مجاهدي درنة وضواحيها» is both a location and part of an actor.
+    let w = find(h.state(), "درنة", 2);
+    let p = screen_rect(h.state(), w.clone()).center();
+    click(&mut h, p);
+    let first = h
+        .state()
+        .ws
+        .selected_span
+        .clone()
+        .expect("a span is selected");
+    h.run_steps(30); // let the double-click window (0.3 s) pass
+    click(&mut h, p);
+    let second = h.state().ws.selected_span.clone().expect("still a span");
+    assert_ne!(
+        first, second,
+        "a second click selects the next span under the pointer"
+    );
+    let before = h.state().ws.current_set().unwrap().spans.len();
+    h.key_press(Key::Delete);
+    h.run_steps(1);
+    assert_eq!(h.state().ws.current_set().unwrap().spans.len(), before - 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    assert_eq!(h.state().ws.current_set().unwrap().spans.len(), before);
+}
