@@ -321,3 +321,77 @@ fn clicking_cycles_through_overlapping_spans_and_delete_removes() {
     h.run_steps(1);
     assert_eq!(h.state().ws.current_set().unwrap().spans.len(), before);
 }
+
+fn double_click(h: &mut Harness<HashiyaApp>, p: Pos2) {
+    h.hover_at(p);
+    h.run_steps(1);
+    for _ in 0..2 {
+        press(h, p, true);
+        h.run_steps(1);
+        press(h, p, false);
+        h.run_steps(1);
+    }
+    h.run_steps(1);
+}
+
+#[test]
+fn shift_arrows_extend_visually_and_copy_is_logical() {
+    let mut h = sample_harness();
+    let word = find(h.state(), "الساحلية", 0);
+    let p = screen_rect(h.state(), word.clone()).center();
+    double_click(&mut h, p);
+    assert_eq!(h.state().view.selection(), Some(word.clone()));
+    // In an Arabic paragraph, Left moves forward in logical order: the selection grows
+    // by the following space.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.run_steps(1);
+    assert_eq!(h.state().view.selection(), Some(word.start..word.end + 1));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(1);
+    assert_eq!(h.state().view.selection(), Some(word.start..word.end - 1));
+    // Copy gives the text in logical order.
+    h.event(Event::Copy);
+    h.run_steps(1);
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, vec!["الساحلي".to_string()]);
+}
+
+#[test]
+fn hovering_a_span_shows_its_label_text_and_attributes() {
+    let mut h = sample_harness();
+    let w = find(h.state(), "طرابلس", 0);
+    let p = screen_rect(h.state(), w).center();
+    h.hover_at(p);
+    h.run_steps(60); // tooltip delay
+    let set = h.state().ws.current_set().unwrap();
+    let span = set
+        .spans
+        .iter()
+        .find(|s| s.text == "طرابلس")
+        .unwrap()
+        .clone();
+    let title = format!("location · {}", span.id);
+    // Once in the annotation list, once in the tooltip.
+    assert_eq!(
+        h.query_all_by_label(&title).count(),
+        2,
+        "tooltip titled «{title}»"
+    );
+    assert!(h.query_by_label("kind: city").is_some());
+    // Away from the text, no tooltip.
+    h.hover_at(pos2(5.0, 790.0));
+    h.run_steps(60);
+    assert_eq!(h.query_all_by_label(&title).count(), 1);
+    assert!(h.query_by_label("kind: city").is_none());
+}

@@ -638,6 +638,42 @@ impl HashiyaApp {
         self.view.set_selection(None);
     }
 
+    /// Tooltip listing the spans under the pointer: label, text, attributes, note.
+    fn span_tooltip(&mut self, response: egui::Response, cp: usize) {
+        let hits: Vec<usize> = self.ws.span_index().overlapping(cp..cp).collect();
+        let Some(set) = self.ws.current_set() else {
+            return;
+        };
+        if hits.is_empty() {
+            return;
+        }
+        let spans: Vec<_> = hits
+            .iter()
+            .filter_map(|&i| set.spans.get(i).cloned())
+            .collect();
+        let colors: Vec<_> = spans.iter().map(|s| self.label_color(&s.label)).collect();
+        let text = &mut self.view.text;
+        response.on_hover_ui_at_pointer(|ui| {
+            ui.set_max_width(360.0);
+            for (s, c) in spans.iter().zip(colors) {
+                ui.label(
+                    RichText::new(format!("{} · {}", s.label, s.id))
+                        .color(c)
+                        .strong(),
+                );
+                let tc = ui.visuals().text_color();
+                text.label(ui, &s.text, 16.0, tc, egui::Sense::hover());
+                for (k, v) in &s.attributes {
+                    ui.label(format!("{k}: {v}"));
+                }
+                if let Some(n) = &s.note {
+                    text.label(ui, n, 14.0, tc, egui::Sense::hover());
+                }
+                ui.separator();
+            }
+        });
+    }
+
     /// Adds a relation from `from` to `to`: directly when one type fits, else asks.
     pub fn relate_to(&mut self, from: String, to: String) {
         let (Some(set), Some(key)) = (self.ws.current_set(), self.ws.set_key()) else {
@@ -886,6 +922,9 @@ impl HashiyaApp {
                 .show(ui, &key, &doc.text, &mut |r| highlights(ws, r));
             if let Some(cp) = resp.clicked_char {
                 self.handle_click(cp);
+            }
+            if let (Some(cp), Some(r)) = (resp.hovered_char, resp.response) {
+                self.span_tooltip(r, cp);
             }
         });
         self.help_window(&ctx);

@@ -50,6 +50,10 @@ pub struct ViewResponse {
     pub selection_changed: bool,
     /// The view has keyboard focus.
     pub has_focus: bool,
+    /// The character under the pointer, when it hovers the text.
+    pub hovered_char: Option<usize>,
+    /// The text area's response (for tooltips and context menus).
+    pub response: Option<egui::Response>,
 }
 
 /// Where the layout came from, to know when to rebuild it.
@@ -264,6 +268,19 @@ impl ArticleView {
                 }
             }
 
+            if let Some(p) = response.hover_pos()
+                && !response.dragged()
+            {
+                let (x, y) = to_local(p);
+                let inside = layout.hit_char(x, y).filter(|&c| {
+                    layout
+                        .range_rects(c, c + 1)
+                        .iter()
+                        .any(|r| r.contains(x, y))
+                });
+                out.hovered_char = inside;
+            }
+
             // Input: keyboard (only while focused).
             out.has_focus = response.has_focus();
             if response.has_focus() {
@@ -462,6 +479,7 @@ impl ArticleView {
                 painter.galley(r.min + vec2(3.0, 1.0), galley, Color32::WHITE);
             }
             self.text.upload(ui.ctx());
+            out.response = Some(response);
         });
         out
     }
