@@ -395,3 +395,67 @@ fn hovering_a_span_shows_its_label_text_and_attributes() {
     assert_eq!(h.query_all_by_label(&title).count(), 1);
     assert!(h.query_by_label("kind: city").is_none());
 }
+
+#[test]
+fn search_ignores_harakat_and_tag_all_is_one_undo_step() {
+    use hashiya::model::{Document, LabelSchema, Project};
+    let text = "دخلت القوات دَرْنَةَ ثم غادرت درنـــة، وبقيت درنة هادئة. وفي سرت";
+    let mut p = Project::new("search", LabelSchema::news_default());
+    p.documents.push(Document::new("d", "t", text));
+    let mut ws = Workspace::new(p, None, vec![]);
+    ws.annotator = "tester".into();
+    let mut h = harness_with(ws);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    assert!(h.state().search.open);
+    assert!(
+        h.state().search.field.is_focused(),
+        "Ctrl+F focuses the search field"
+    );
+    h.event(Event::Text("درنة".into()));
+    h.run_steps(2);
+    assert_eq!(h.state().search.field.text, "درنة");
+    let chars: Vec<char> = text.chars().collect();
+    let found: Vec<String> = h
+        .state()
+        .search
+        .matches
+        .iter()
+        .map(|r| chars[r.clone()].iter().collect())
+        .collect();
+    assert_eq!(found, ["دَرْنَةَ", "درنـــة", "درنة"]);
+    // Typing «3» while the field has focus must not tag anything.
+    assert!(h.state().ws.current_set().is_none());
+    // Enter walks the matches.
+    assert_eq!(h.state().search.current, Some(0));
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    assert_eq!(h.state().search.current, Some(1));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
+    h.run_steps(1);
+    assert_eq!(h.state().search.current, Some(0));
+    // Tag all as location.
+    h.state_mut().search.label = "location".into();
+    h.get_by_label("Tag all matches").click();
+    h.run_steps(2);
+    let set = h.state().ws.current_set().unwrap().clone();
+    assert_eq!(set.spans.len(), 3);
+    assert!(set.spans.iter().all(|s| s.label == "location"));
+    assert_eq!(
+        set.spans[0].text, "دَرْنَةَ",
+        "harakat belong to the tagged word"
+    );
+    // A second "tag all" does nothing new.
+    h.get_by_label("Tag all matches").click();
+    h.run_steps(2);
+    assert_eq!(h.state().ws.current_set().unwrap().spans.len(), 3);
+    // One undo removes all three.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(
+        h.state()
+            .ws
+            .current_set()
+            .is_none_or(|s| s.spans.is_empty())
+    );
+}

@@ -39,6 +39,7 @@ pub struct HashiyaApp {
     pub relation_from: Option<String>,
     /// Several relation types fit: (from, to, candidate types) waiting for a choice.
     relation_choice: Option<RelationChoice>,
+    pub search: super::search::SearchBar,
     screenshot_slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
 }
 
@@ -86,6 +87,7 @@ impl HashiyaApp {
             dark: false,
             relation_from: None,
             relation_choice: None,
+            search: Default::default(),
             screenshot_slot: Default::default(),
         };
         app.set_theme(ctx, false);
@@ -290,6 +292,9 @@ impl HashiyaApp {
         }
         if pressed(cmd, Key::PageUp) && self.ws.doc > 0 {
             self.switch_document(self.ws.doc - 1);
+        }
+        if pressed(cmd, Key::F) {
+            self.search.open();
         }
         if pressed(Modifiers::NONE, Key::F1) {
             self.show_help = !self.show_help;
@@ -759,6 +764,7 @@ impl HashiyaApp {
                     ("R, then click a span", "Add a relation from the selected span to the clicked one"),
                     ("Delete", "Delete the selected span"),
                     ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo"),
+                    ("Ctrl+F", "Search (Enter / Shift+Enter: next / previous match, Escape: close)"),
                     ("Ctrl+S / Ctrl+O", "Save / open"),
                     ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
                     ("Ctrl+PageDown / Ctrl+PageUp", "Next / previous document"),
@@ -879,7 +885,7 @@ impl HashiyaApp {
         let now = ctx.input(|i| i.time);
         // Typing into a text field: shortcuts without modifiers must not fire. Other
         // widgets (the article view, a combo box) may hold focus without taking keys.
-        let typing = ctx.text_edit_focused();
+        let typing = ctx.text_edit_focused() || self.search.field.is_focused();
         self.relation_choice_window(&ctx);
         self.shortcuts(&ctx, typing || self.relation_choice.is_some());
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.ws.title()));
@@ -888,6 +894,43 @@ impl HashiyaApp {
             self.menu_bar(ui);
             self.label_toolbar(ui);
         });
+        if self.search.open {
+            if let Some(doc) = self.ws.project.documents.get(self.ws.doc) {
+                let key = format!("{}#{}", doc.id, doc.text_sha256);
+                if self.search.refresh(&key, &doc.text) {
+                    self.view.marks = std::sync::Arc::new(self.search.matches.clone());
+                }
+            }
+            let labels: Vec<(String, String)> = self
+                .ws
+                .project
+                .schema
+                .labels
+                .iter()
+                .map(|l| (l.id.clone(), l.name.clone()))
+                .collect();
+            let mut action = super::search::SearchAction::None;
+            egui::Panel::top("search").show(ui, |ui| {
+                action = self.search.ui(ui, &mut self.view.text, &labels);
+            });
+            self.view.current_mark = self.search.current;
+            match action {
+                super::search::SearchAction::None => {}
+                super::search::SearchAction::Reveal(r) => self.view.reveal(r, now),
+                super::search::SearchAction::Close => {
+                    self.search.open = false;
+                    self.view.marks = Default::default();
+                    self.view.current_mark = None;
+                }
+                super::search::SearchAction::TagAll(label) => {
+                    if let Some(key) = self.ws.set_key() {
+                        let cmd =
+                            edit::tag_all(&self.ws.project, &key, &self.search.matches, &label);
+                        self.ws.apply(cmd);
+                    }
+                }
+            }
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(&self.ws.status);

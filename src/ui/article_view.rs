@@ -81,6 +81,9 @@ pub struct ArticleView {
     pub arrows: Vec<Arrow>,
     /// The id of the text area widget (it takes keyboard focus).
     widget_id: Option<egui::Id>,
+    /// Search matches to mark (sorted, non-overlapping) and the current one.
+    pub marks: std::sync::Arc<Vec<Range<usize>>>,
+    pub current_mark: Option<usize>,
 }
 
 pub const DEFAULT_FONT_SIZE: f32 = 22.0;
@@ -105,6 +108,8 @@ impl ArticleView {
             flash: None,
             arrows: Vec::new(),
             widget_id: None,
+            marks: Default::default(),
+            current_mark: None,
         }
     }
 
@@ -420,6 +425,27 @@ impl ArticleView {
                     egui::FontId::proportional(12.0),
                     a.color,
                 );
+            }
+            // Search matches in the visible range (binary search, they are sorted).
+            let first_mark = self.marks.partition_point(|m| m.end <= vis_cp.start);
+            for (k, m) in self.marks[first_mark..].iter().enumerate() {
+                if m.start >= vis_cp.end {
+                    break;
+                }
+                let current = self.current_mark == Some(first_mark + k);
+                let color = if current {
+                    Color32::from_rgb(255, 120, 0)
+                } else {
+                    Color32::from_rgb(230, 180, 0)
+                };
+                layout.range_rects_with(m.start, m.end, |r| {
+                    painter.rect_stroke(
+                        to_screen(&r).shrink2(vec2(0.0, 4.0)),
+                        CornerRadius::same(2),
+                        Stroke::new(if current { 2.5 } else { 1.5 }, color),
+                        egui::StrokeKind::Outside,
+                    );
+                });
             }
             // Flash the jump target.
             if let Some((r, until)) = &self.flash {

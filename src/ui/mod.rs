@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod article_view;
+pub mod search;
+pub mod text_field;
 pub mod workspace;
 
 pub use app::{HashiyaApp, StartOptions, install_fonts};
