@@ -459,3 +459,101 @@ fn search_ignores_harakat_and_tag_all_is_one_undo_step() {
             .is_none_or(|s| s.spans.is_empty())
     );
 }
+
+#[test]
+fn boundary_editing_by_keyboard() {
+    let mut h = sample_harness();
+    h.key_press(Key::Tab); // selects the first span
+    h.run_steps(1);
+    let id = h
+        .state()
+        .ws
+        .selected_span
+        .clone()
+        .expect("Tab selects a span");
+    let span = |h: &Harness<HashiyaApp>| {
+        h.state()
+            .ws
+            .current_set()
+            .unwrap()
+            .span(&id)
+            .unwrap()
+            .clone()
+    };
+    let before = span(&h);
+    h.key_press(Key::E);
+    h.run_steps(1);
+    let grown = span(&h);
+    assert_eq!(grown.start, before.start);
+    assert!(grown.end > before.end);
+    assert!(
+        grown.text.starts_with(&before.text) && grown.text.contains(' '),
+        "grew by a word: «{}»",
+        grown.text
+    );
+    h.key_press_modifiers(Modifiers::SHIFT, Key::E);
+    h.run_steps(1);
+    assert_eq!(span(&h), before);
+    h.key_press(Key::B);
+    h.run_steps(1);
+    let earlier = span(&h);
+    assert!(earlier.start < before.start && earlier.end == before.end);
+    assert!(
+        earlier.text.ends_with(&before.text),
+        "grew backwards by a word: «{}»",
+        earlier.text
+    );
+    h.key_press_modifiers(Modifiers::SHIFT, Key::B);
+    h.run_steps(1);
+    assert_eq!(span(&h), before);
+    h.key_press(Key::E);
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    assert_eq!(span(&h), before, "undo restores the bounds");
+}
+
+#[test]
+fn entity_merge_from_the_entities_panel() {
+    let mut h = sample_harness();
+    h.get_by_label("Entities").click();
+    h.run_steps(2);
+    assert_eq!(h.state().right_tab, hashiya::ui::app::RightTab::Entities);
+    let p = h.state().ws.project.clone();
+    // Pick two actor entities and merge the second into the first.
+    let actors: Vec<_> = p
+        .entities
+        .iter()
+        .filter(|e| e.label == "actor")
+        .cloned()
+        .collect();
+    let (keep, gone) = (actors[0].clone(), actors[1].clone());
+    let counts = hashiya::model::edit::entity_mentions(&p);
+    let prefix = format!("actor · {} · ", gone.id);
+    let text_of = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+        n.label().or_else(|| n.value()).unwrap_or_default()
+    };
+    let node = h
+        .query_all_by(|n| text_of(n).starts_with(&prefix))
+        .last()
+        .unwrap_or_else(|| panic!("no entity row starting with «{prefix}»"));
+    node.click_secondary();
+    h.run_steps(2);
+    h.get_by_label(&format!("{} ({})", keep.id, keep.name))
+        .click();
+    h.run_steps(2);
+    let q = h.state().ws.project.clone();
+    assert!(q.entity(&gone.id).is_none());
+    let merged = q.entity(&keep.id).unwrap();
+    assert!(merged.aliases.contains(&gone.name));
+    let after = hashiya::model::edit::entity_mentions(&q);
+    assert_eq!(after[&keep.id], counts[&keep.id] + counts[&gone.id]);
+    assert!(
+        hashiya::store::validate(&q)
+            .iter()
+            .all(|p| p.severity != hashiya::store::Severity::Error)
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    assert_eq!(h.state().ws.project, p);
+}

@@ -312,6 +312,230 @@ pub fn relate(
     ))
 }
 
+/// Which end of a span a boundary edit moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanEnd {
+    Start,
+    End,
+}
+
+/// Word boundaries (UAX #29, words only: alphanumeric segments) of `text` as code point
+/// ranges.
+fn word_ranges(text: &str, map: &OffsetMap) -> Vec<Range<usize>> {
+    text.split_word_bound_indices()
+        .filter(|(_, w)| w.chars().any(|c| c.is_alphanumeric()))
+        .filter_map(|(i, w)| Some(map.byte_to_cp(i)?..map.byte_to_cp(i + w.len())?))
+        .collect()
+}
+
+/// Moves one end of a span by one word: `grow` widens the span, otherwise it shrinks
+/// (never to nothing).
+pub fn nudge_bounds(
+    p: &Project,
+    key: &SetKey,
+    id: &str,
+    end: SpanEnd,
+    grow: bool,
+) -> Result<Command, String> {
+    let doc = p.document(&key.document).ok_or("no document")?;
+    let set = set_of(p, key).ok_or("no annotation set")?;
+    let span = set.span(id).ok_or_else(|| format!("no span \"{id}\""))?;
+    let map = OffsetMap::new(&doc.text);
+    let words = word_ranges(&doc.text, &map);
+    let (mut s, mut e) = (span.start, span.end);
+    match (end, grow) {
+        (SpanEnd::End, true) => {
+            e = words
+                .iter()
+                .find(|w| w.end > e)
+                .map(|w| w.end)
+                .ok_or("no word after the span")?
+        }
+        (SpanEnd::End, false) => {
+            e = words
+                .iter()
+                .rev()
+                .find(|w| w.end < e && w.end > s)
+                .map(|w| w.end)
+                .ok_or("the span is a single word")?
+        }
+        (SpanEnd::Start, true) => {
+            s = words
+                .iter()
+                .rev()
+                .find(|w| w.start < s)
+                .map(|w| w.start)
+                .ok_or("no word before the span")?
+        }
+        (SpanEnd::Start, false) => {
+            s = words
+                .iter()
+                .find(|w| w.start > s && w.start < e)
+                .map(|w| w.start)
+                .ok_or("the span is a single word")?
+        }
+    }
+    set_bounds(p, key, id, s..e)
+}
+
+/// A fresh entity id not used in the project.
+fn fresh_entity_id(p: &Project) -> String {
+    let mut n = p.entities.len() + 1;
+    loop {
+        let id = format!("e{n}");
+        if p.entity(&id).is_none() {
+            return id;
+        }
+        n += 1;
+    }
+}
+
+/// Creates an entity named after a span's text and links the span to it.
+pub fn create_entity_from_span(
+    p: &Project,
+    key: &SetKey,
+    span_id: &str,
+) -> Result<Command, String> {
+    let set = set_of(p, key).ok_or("no annotation set")?;
+    let span = set
+        .span(span_id)
+        .ok_or_else(|| format!("no span \"{span_id}\""))?;
+    let entity = super::Entity {
+        id: fresh_entity_id(p),
+        label: span.label.clone(),
+        name: span.text.clone(),
+        aliases: Vec::new(),
+    };
+    let mut after = span.clone();
+    after.entity = Some(entity.id.clone());
+    Ok(Command::new(
+        "Create entity",
+        vec![
+            Op::InsertEntity(entity),
+            Op::ReplaceSpan {
+                set: key.clone(),
+                before: span.clone(),
+                after,
+            },
+        ],
+    ))
+}
+
+/// Links a span to an existing entity (or unlinks it with `None`).
+pub fn link_entity(
+    p: &Project,
+    key: &SetKey,
+    span_id: &str,
+    entity: Option<&str>,
+) -> Result<Command, String> {
+    if let Some(e) = entity
+        && p.entity(e).is_none()
+    {
+        return Err(format!("no entity \"{e}\""));
+    }
+    update_span(
+        p,
+        key,
+        span_id,
+        if entity.is_some() {
+            "Link entity"
+        } else {
+            "Unlink entity"
+        },
+        |s| s.entity = entity.map(str::to_string),
+    )
+}
+
+/// Merges entity `gone` into `keep`: every mention of `gone` (in every set) now points
+/// to `keep`, whose aliases gain `gone`'s name and aliases; `gone` is removed.
+pub fn merge_entities(p: &Project, keep: &str, gone: &str) -> Result<Command, String> {
+    if keep == gone {
+        return Err("choose two different entities".into());
+    }
+    let k = p
+        .entity(keep)
+        .ok_or_else(|| format!("no entity \"{keep}\""))?;
+    let g = p
+        .entity(gone)
+        .ok_or_else(|| format!("no entity \"{gone}\""))?;
+    let mut ops = Vec::new();
+    for set in &p.sets {
+        let key = SetKey::new(&set.annotator, &set.document);
+        for s in set
+            .spans
+            .iter()
+            .filter(|s| s.entity.as_deref() == Some(gone))
+        {
+            let mut after = s.clone();
+            after.entity = Some(keep.to_string());
+            ops.push(Op::ReplaceSpan {
+                set: key.clone(),
+                before: s.clone(),
+                after,
+            });
+        }
+    }
+    let mut merged = k.clone();
+    for a in std::iter::once(&g.name).chain(&g.aliases) {
+        if *a != merged.name && !merged.aliases.contains(a) {
+            merged.aliases.push(a.clone());
+        }
+    }
+    ops.push(Op::ReplaceEntity {
+        before: k.clone(),
+        after: merged,
+    });
+    ops.push(Op::RemoveEntity(g.clone()));
+    Ok(Command::new(
+        format!("Merge {} into {}", g.name, k.name),
+        ops,
+    ))
+}
+
+/// Marks a document done (or not) for an annotator, creating the empty set if needed.
+pub fn set_done(p: &Project, key: &SetKey, done: bool) -> Result<Command, String> {
+    let mut ops = Vec::new();
+    let before = match set_of(p, key) {
+        Some(s) => s.done,
+        None => {
+            ops.push(Op::InsertSet(AnnotationSet::new(
+                &key.annotator,
+                &key.document,
+            )));
+            false
+        }
+    };
+    if before == done {
+        return Err("nothing changed".into());
+    }
+    ops.push(Op::SetDone {
+        set: key.clone(),
+        before,
+        after: done,
+    });
+    Ok(Command::new(
+        if done {
+            "Mark document done"
+        } else {
+            "Mark document not done"
+        },
+        ops,
+    ))
+}
+
+/// Mentions of each entity across all documents and sets.
+pub fn entity_mentions(p: &Project) -> std::collections::HashMap<String, usize> {
+    let mut m = std::collections::HashMap::new();
+    for set in &p.sets {
+        for s in &set.spans {
+            if let Some(e) = &s.entity {
+                *m.entry(e.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,5 +641,119 @@ mod tests {
         let set = p.set("a", "d").unwrap();
         assert!(set.relations.is_empty());
         assert_eq!(set.spans.len(), 1);
+    }
+
+    #[test]
+    fn boundaries_move_by_whole_words() {
+        let mut p = project();
+        let key = SetKey::new("a", "d");
+        {
+            let c = tag(&p, &key, range_of("قواته"), "actor", TagOptions::default()).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        let id = p.set("a", "d").unwrap().spans[0].id.clone();
+        let text_of = |p: &Project| p.set("a", "d").unwrap().spans[0].text.clone();
+        {
+            let c = nudge_bounds(&p, &key, &id, SpanEnd::End, true).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert_eq!(text_of(&p), "قواته في");
+        {
+            let c = nudge_bounds(&p, &key, &id, SpanEnd::End, true).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert_eq!(text_of(&p), "قواته في درنة");
+        {
+            let c = nudge_bounds(&p, &key, &id, SpanEnd::Start, true).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert_eq!(text_of(&p), "إن قواته في درنة");
+        {
+            let c = nudge_bounds(&p, &key, &id, SpanEnd::Start, false).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        {
+            let c = nudge_bounds(&p, &key, &id, SpanEnd::End, false).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert_eq!(text_of(&p), "قواته في");
+        {
+            let c = nudge_bounds(&p, &key, &id, SpanEnd::End, false).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert!(
+            nudge_bounds(&p, &key, &id, SpanEnd::End, false).is_err(),
+            "never shrinks to nothing"
+        );
+        assert_eq!(text_of(&p), "قواته");
+    }
+
+    #[test]
+    fn entities_create_link_merge() {
+        let mut p = project();
+        let key = SetKey::new("a", "d");
+        {
+            let c = tag(
+                &p,
+                &key,
+                range_of("خليفة حفتر"),
+                "actor",
+                TagOptions::default(),
+            )
+            .unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        {
+            let c = tag(&p, &key, range_of("قواته"), "actor", TagOptions::default()).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        let ids: Vec<String> = p
+            .set("a", "d")
+            .unwrap()
+            .spans
+            .iter()
+            .map(|s| s.id.clone())
+            .collect();
+        {
+            let c = create_entity_from_span(&p, &key, &ids[0]).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        {
+            let c = create_entity_from_span(&p, &key, &ids[1]).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert_eq!(p.entities.len(), 2);
+        let (e1, e2) = (p.entities[0].id.clone(), p.entities[1].id.clone());
+        let before = p.clone();
+        {
+            let c = merge_entities(&p, &e1, &e2).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert_eq!(p.entities.len(), 1);
+        assert_eq!(p.entities[0].aliases, ["قواته"]);
+        assert!(
+            p.set("a", "d")
+                .unwrap()
+                .spans
+                .iter()
+                .all(|s| s.entity.as_deref() == Some(e1.as_str()))
+        );
+        assert_eq!(entity_mentions(&p)[&e1], 2);
+        assert!(
+            crate::store::validate(&p).is_empty(),
+            "{:?}",
+            crate::store::validate(&p)
+        );
+        // Undo restores both entities and links exactly.
+        let cmd = merge_entities(&before, &e1, &e2).unwrap();
+        let mut q = before.clone();
+        apply(&mut q, &cmd).unwrap();
+        apply(&mut q, &cmd.inverse()).unwrap();
+        assert_eq!(q, before);
+        {
+            let c = link_entity(&p, &key, &ids[1], None).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        assert_eq!(entity_mentions(&p)[&e1], 1);
     }
 }

@@ -40,7 +40,20 @@ pub struct HashiyaApp {
     /// Several relation types fit: (from, to, candidate types) waiting for a choice.
     relation_choice: Option<RelationChoice>,
     pub search: super::search::SearchBar,
+    /// Right panel tab: annotations or entities.
+    pub right_tab: RightTab,
+    note_field: super::text_field::BidiTextField,
+    /// Span whose note the note field holds.
+    note_for: Option<String>,
+    entity_filter: super::text_field::BidiTextField,
     screenshot_slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
+}
+
+/// The tabs of the right panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RightTab {
+    Annotations,
+    Entities,
 }
 
 /// (from span, to span, candidate (type id, type name)) waiting for the user's choice.
@@ -88,6 +101,10 @@ impl HashiyaApp {
             relation_from: None,
             relation_choice: None,
             search: Default::default(),
+            right_tab: RightTab::Annotations,
+            note_field: super::text_field::BidiTextField::new(true),
+            note_for: None,
+            entity_filter: super::text_field::BidiTextField::new(false),
             screenshot_slot: Default::default(),
         };
         app.set_theme(ctx, false);
@@ -305,6 +322,22 @@ impl HashiyaApp {
         if pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
             self.delete_selected_span();
         }
+        // Boundary editing of the selected span, by whole words (logical order):
+        // E / Shift+E grow / shrink its end, B / Shift+B grow / shrink its beginning.
+        // (Shifted first: egui matches an unshifted shortcut with Shift held too.)
+        for (m, k, end, grow) in [
+            (Modifiers::SHIFT, Key::E, edit::SpanEnd::End, false),
+            (Modifiers::NONE, Key::E, edit::SpanEnd::End, true),
+            (Modifiers::SHIFT, Key::B, edit::SpanEnd::Start, false),
+            (Modifiers::NONE, Key::B, edit::SpanEnd::Start, true),
+        ] {
+            if pressed(m, k)
+                && let (Some(id), Some(key)) = (self.ws.selected_span.clone(), self.ws.set_key())
+            {
+                self.ws
+                    .apply(edit::nudge_bounds(&self.ws.project, &key, &id, end, grow));
+            }
+        }
         if pressed(Modifiers::NONE, Key::R) {
             match &self.ws.selected_span {
                 Some(id) => {
@@ -495,10 +528,248 @@ impl HashiyaApp {
         if let Some(i) = switch {
             self.switch_document(i);
         }
+        ui.separator();
+        if let Some(key) = self.ws.set_key() {
+            let mut done = self.ws.current_set().is_some_and(|s| s.done);
+            if ui.checkbox(&mut done, "Current document done").changed() {
+                self.ws.apply(edit::set_done(&self.ws.project, &key, done));
+            }
+        }
+    }
+
+    fn right_panel(&mut self, ui: &mut egui::Ui, now: f64) {
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut self.right_tab,
+                RightTab::Annotations,
+                egui::RichText::new("Annotations").heading(),
+            );
+            ui.selectable_value(
+                &mut self.right_tab,
+                RightTab::Entities,
+                egui::RichText::new("Entities").heading(),
+            );
+        });
+        match self.right_tab {
+            RightTab::Annotations => self.annotations_panel(ui, now),
+            RightTab::Entities => self.entities_panel(ui, now),
+        }
+    }
+
+    fn entities_panel(&mut self, ui: &mut egui::Ui, now: f64) {
+        let counts = edit::entity_mentions(&self.ws.project);
+        ui.label(format!(
+            "{} entities in the project",
+            self.ws.project.entities.len()
+        ));
+        let mut jump = None;
+        let mut merge = None;
+        let entities = self.ws.project.entities.clone();
+        let tc = ui.visuals().text_color();
+        egui::ScrollArea::vertical()
+            .id_salt("entity-list")
+            .show(ui, |ui| {
+                for e in &entities {
+                    let color = self.label_color(&e.label);
+                    let n = counts.get(&e.id).copied().unwrap_or(0);
+                    let r = row(ui, false, |ui| {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} · {} · {n} mention{}",
+                                e.label,
+                                e.id,
+                                if n == 1 { "" } else { "s" }
+                            ))
+                            .color(color)
+                            .small(),
+                        );
+                        self.view
+                            .text
+                            .label(ui, &e.name, 15.0, tc, egui::Sense::hover());
+                        if !e.aliases.is_empty() {
+                            let aliases = e.aliases.join("، ");
+                            self.view.text.label(
+                                ui,
+                                &aliases,
+                                13.0,
+                                ui.visuals().weak_text_color(),
+                                egui::Sense::hover(),
+                            );
+                        }
+                    });
+                    if r.clicked() {
+                        jump = Some(e.id.clone());
+                    }
+                    r.context_menu(|ui| {
+                        ui.label("Merge into:");
+                        for o in entities
+                            .iter()
+                            .filter(|o| o.id != e.id && o.label == e.label)
+                        {
+                            if ui.button(format!("{} ({})", o.id, o.name)).clicked() {
+                                merge = Some((o.id.clone(), e.id.clone()));
+                                ui.close();
+                            }
+                        }
+                    });
+                }
+            });
+        ui.label(
+            RichText::new("Click: next mention · right-click: merge")
+                .small()
+                .weak(),
+        );
+        if let Some((keep, gone)) = merge {
+            self.ws
+                .apply(edit::merge_entities(&self.ws.project, &keep, &gone));
+        }
+        if let Some(eid) = jump {
+            self.jump_to_entity(&eid, now);
+        }
+    }
+
+    fn entity_section(&mut self, ui: &mut egui::Ui, span: &crate::model::Span) {
+        let Some(key) = self.ws.set_key() else { return };
+        let tc = ui.visuals().text_color();
+        ui.separator();
+        match span
+            .entity
+            .as_ref()
+            .and_then(|e| self.ws.project.entity(e))
+            .cloned()
+        {
+            Some(e) => {
+                ui.horizontal(|ui| {
+                    ui.label(format!("Entity {}:", e.id));
+                    if ui.small_button("Unlink").clicked() {
+                        self.ws
+                            .apply(edit::link_entity(&self.ws.project, &key, &span.id, None));
+                    }
+                });
+                self.view
+                    .text
+                    .label(ui, &e.name, 15.0, tc, egui::Sense::hover());
+            }
+            None => {
+                ui.horizontal(|ui| {
+                    ui.label("Entity: none");
+                    if ui.small_button("New entity from this mention").clicked() {
+                        self.ws.apply(edit::create_entity_from_span(
+                            &self.ws.project,
+                            &key,
+                            &span.id,
+                        ));
+                    }
+                });
+                ui.label("Link to an existing one:");
+                self.entity_filter
+                    .show(ui, &mut self.view.text, "filter entities");
+                let opts = crate::text::normalize::SearchOptions::default();
+                let q = crate::text::normalize::fold(&self.entity_filter.text, &opts);
+                let candidates: Vec<_> = self
+                    .ws
+                    .project
+                    .entities
+                    .iter()
+                    .filter(|e| e.label == span.label)
+                    .filter(|e| {
+                        q.is_empty()
+                            || std::iter::once(&e.name)
+                                .chain(&e.aliases)
+                                .any(|n| crate::text::normalize::fold(n, &opts).contains(&q))
+                    })
+                    .take(8)
+                    .cloned()
+                    .collect();
+                for e in candidates {
+                    let r = row(ui, false, |ui| {
+                        ui.label(RichText::new(&e.id).small());
+                        self.view
+                            .text
+                            .label(ui, &e.name, 14.0, tc, egui::Sense::hover());
+                    });
+                    if r.clicked() {
+                        self.ws.apply(edit::link_entity(
+                            &self.ws.project,
+                            &key,
+                            &span.id,
+                            Some(&e.id),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    fn note_section(&mut self, ui: &mut egui::Ui, span: &crate::model::Span) {
+        let Some(key) = self.ws.set_key() else { return };
+        if self.note_for.as_deref() != Some(span.id.as_str()) {
+            self.note_for = Some(span.id.clone());
+            self.note_field.set_text(span.note.as_deref().unwrap_or(""));
+        }
+        ui.label("Note (Ctrl+Enter saves):");
+        let r = self
+            .note_field
+            .show(ui, &mut self.view.text, "a note on this span");
+        let text = self.note_field.text.trim().to_string();
+        let current = span.note.clone().unwrap_or_default();
+        let save = r.submitted
+            || ui
+                .add_enabled(text != current, egui::Button::new("Save note"))
+                .clicked();
+        if save && text != current {
+            let note = (!text.is_empty()).then_some(text);
+            self.ws.apply(edit::update_span(
+                &self.ws.project,
+                &key,
+                &span.id,
+                "Edit note",
+                |s| s.note = note,
+            ));
+        }
+    }
+
+    /// Selects the next mention of an entity (in document order, across documents).
+    fn jump_to_entity(&mut self, eid: &str, now: f64) {
+        let docs: Vec<String> = self
+            .ws
+            .project
+            .documents
+            .iter()
+            .map(|d| d.id.clone())
+            .collect();
+        let mut mentions: Vec<(usize, usize, String)> = Vec::new();
+        for (di, d) in docs.iter().enumerate() {
+            if let Some(set) = self.ws.project.set(&self.ws.annotator, d) {
+                for s in set
+                    .spans
+                    .iter()
+                    .filter(|s| s.entity.as_deref() == Some(eid))
+                {
+                    mentions.push((di, s.start, s.id.clone()));
+                }
+            }
+        }
+        if mentions.is_empty() {
+            self.ws.status = format!("{eid} has no mentions in {}'s sets", self.ws.annotator);
+            return;
+        }
+        let cur = self.ws.selected_span.as_ref().and_then(|id| {
+            mentions
+                .iter()
+                .position(|m| m.0 == self.ws.doc && &m.2 == id)
+        });
+        let next = cur.map_or(0, |i| (i + 1) % mentions.len());
+        let (di, _, id) = mentions[next].clone();
+        self.switch_document(di);
+        if let Some(s) = self.ws.current_set().and_then(|set| set.span(&id)) {
+            let r = s.start..s.end;
+            self.ws.selected_span = Some(id);
+            self.view.reveal(r, now);
+        }
     }
 
     fn annotations_panel(&mut self, ui: &mut egui::Ui, now: f64) {
-        ui.heading("Annotations");
         let Some(set) = self.ws.current_set().cloned() else {
             ui.label("No annotations yet: select text and press a label's key.");
             return;
@@ -581,6 +852,8 @@ impl HashiyaApp {
                     .text
                     .label(ui, other_text, 15.0, tc, egui::Sense::hover());
             }
+            self.entity_section(ui, &span);
+            self.note_section(ui, &span);
             if ui.button("Delete span (Del)").clicked() {
                 self.delete_selected_span();
             }
@@ -762,6 +1035,8 @@ impl HashiyaApp {
                     ("Click a span", "Select it; click again to cycle through overlapping spans"),
                     ("Tab / Shift+Tab", "Next / previous span"),
                     ("R, then click a span", "Add a relation from the selected span to the clicked one"),
+                    ("E / Shift+E", "Grow / shrink the selected span's end by one word"),
+                    ("B / Shift+B", "Grow / shrink the selected span's beginning by one word"),
                     ("Delete", "Delete the selected span"),
                     ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo"),
                     ("Ctrl+F", "Search (Enter / Shift+Enter: next / previous match, Escape: close)"),
@@ -885,7 +1160,10 @@ impl HashiyaApp {
         let now = ctx.input(|i| i.time);
         // Typing into a text field: shortcuts without modifiers must not fire. Other
         // widgets (the article view, a combo box) may hold focus without taking keys.
-        let typing = ctx.text_edit_focused() || self.search.field.is_focused();
+        let typing = ctx.text_edit_focused()
+            || self.search.field.is_focused()
+            || self.note_field.is_focused()
+            || self.entity_filter.is_focused();
         self.relation_choice_window(&ctx);
         self.shortcuts(&ctx, typing || self.relation_choice.is_some());
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.ws.title()));
@@ -951,7 +1229,7 @@ impl HashiyaApp {
             .show(ui, |ui| self.documents_panel(ui));
         egui::Panel::right("annotations")
             .default_size(300.0)
-            .show(ui, |ui| self.annotations_panel(ui, now));
+            .show(ui, |ui| self.right_panel(ui, now));
         egui::CentralPanel::default().show(ui, |ui| {
             let Some(doc) = self.ws.project.documents.get(self.ws.doc).cloned() else {
                 ui.label("This project has no documents.");
