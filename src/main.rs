@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use hashiya::store;
+use hashiya::ui::StartOptions;
 
 /// Hashiya (حاشية): annotate claims, actors and locations in Arabic news articles.
 #[derive(Parser)]
@@ -17,6 +18,12 @@ struct Cli {
     /// Render the first full frame of the article to this PNG file, then quit.
     #[arg(long, value_name = "OUT.png")]
     screenshot: Option<PathBuf>,
+    /// Select a span by id at start (e.g. for screenshots).
+    #[arg(long, value_name = "SPAN_ID")]
+    select: Option<String>,
+    /// Open the search bar with a query at start.
+    #[arg(long, value_name = "QUERY")]
+    find: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -61,7 +68,24 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => gui(cli.project, cli.screenshot),
+        None => {
+            // Screenshots are for documentation and CI: no personal settings, no prompt.
+            let config_path = if cli.screenshot.is_some() {
+                None
+            } else {
+                hashiya::ui::config::default_path()
+            };
+            gui(
+                cli.project,
+                StartOptions {
+                    screenshot: cli.screenshot,
+                    select_span: cli.select,
+                    search: cli.find,
+                    config_path,
+                    recovery: None,
+                },
+            )
+        }
         Some(Command::Validate { files }) => validate(&files),
         Some(Command::Fmt { files }) => fmt(&files),
         Some(Command::Schema) => {
@@ -146,7 +170,7 @@ fn plural(n: usize) -> &'static str {
 /// copy built into the binary.
 const SAMPLE: &[u8] = include_bytes!("../projects/derna-sirte.json");
 
-fn gui(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> ExitCode {
+fn gui(project: Option<PathBuf>, opts: StartOptions) -> ExitCode {
     use hashiya::ui::Workspace;
     let (loaded, path) = match project {
         Some(p) => match store::load(&p) {
@@ -175,29 +199,26 @@ fn gui(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> ExitCode {
             }
         }
     };
-    if let Some(p) = &path
-        && let Some(Ok(rec)) = store::recovery::pending_recovery(p)
-    {
-        eprintln!(
-            "note: {} holds unsaved work newer than the project; it is opened instead (save to keep it)",
-            store::recovery::recovery_path(p).display()
-        );
-        let ws = Workspace::new(rec.project, path.clone(), rec.warnings);
-        return run_gui(ws, screenshot);
+    let mut opts = opts;
+    if let Some(p) = &path {
+        match store::recovery::pending_recovery(p) {
+            Some(Ok(rec)) => opts.recovery = Some(rec),
+            Some(Err(e)) => eprintln!("warning: a recovery file exists but cannot be read: {e}"),
+            None => {}
+        }
     }
     let ws = Workspace::new(loaded.project, path, loaded.warnings);
-    run_gui(ws, screenshot)
+    run_gui(ws, opts)
 }
 
-fn run_gui(ws: hashiya::ui::Workspace, screenshot: Option<PathBuf>) -> ExitCode {
-    use hashiya::ui::{HashiyaApp, StartOptions};
+fn run_gui(ws: hashiya::ui::Workspace, opts: StartOptions) -> ExitCode {
+    use hashiya::ui::HashiyaApp;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
             .with_title("Hashiya"),
         ..Default::default()
     };
-    let opts = StartOptions { screenshot };
     let result = eframe::run_native(
         "Hashiya",
         options,

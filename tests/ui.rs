@@ -557,3 +557,105 @@ fn entity_merge_from_the_entities_panel() {
     h.run_steps(1);
     assert_eq!(h.state().ws.project, p);
 }
+
+fn harness_opts(ws: Workspace, opts: StartOptions) -> Harness<'static, HashiyaApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(move |cc| HashiyaApp::new(&cc.egui_ctx, ws, opts));
+    h.run_steps(3);
+    h
+}
+
+#[test]
+fn autosave_on_focus_loss_and_recovery_offer_restore_or_discard() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    let original = store::load(&sample_path()).unwrap().project;
+    store::save(&original, &path).unwrap();
+    // Session 1: an edit, then the window loses focus: the recovery file is written.
+    let l = store::load(&path).unwrap();
+    let mut h = harness_opts(
+        Workspace::new(l.project, Some(path.clone()), vec![]),
+        StartOptions::default(),
+    );
+    h.key_press(Key::Tab);
+    h.run_steps(1);
+    h.key_press(Key::Delete);
+    h.run_steps(1);
+    let edited = h.state().ws.project.clone();
+    assert_ne!(edited, original);
+    h.event(Event::WindowFocused(false));
+    h.run_steps(1);
+    let rec = store::recovery::recovery_path(&path);
+    assert!(
+        rec.exists(),
+        "focus loss with unsaved changes writes the recovery file"
+    );
+    drop(h); // the "crash": nothing saved
+    // Session 2: the newer recovery file is offered; restore it.
+    let pending = store::recovery::pending_recovery(&path)
+        .expect("offered")
+        .unwrap();
+    let l = store::load(&path).unwrap();
+    let opts = StartOptions {
+        recovery: Some(pending.clone()),
+        ..Default::default()
+    };
+    let mut h = harness_opts(Workspace::new(l.project, Some(path.clone()), vec![]), opts);
+    h.get_by_label("Restore the unsaved work").click();
+    h.run_steps(2);
+    assert_eq!(h.state().ws.project, edited);
+    assert!(
+        h.state().ws.history.is_dirty(),
+        "restored work is unsaved until saved"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    assert_eq!(
+        h.state().ws.project,
+        original,
+        "the restore is one undo step"
+    );
+    // Session 3: discard it.
+    let l = store::load(&path).unwrap();
+    let opts = StartOptions {
+        recovery: Some(pending),
+        ..Default::default()
+    };
+    let mut h = harness_opts(Workspace::new(l.project, Some(path.clone()), vec![]), opts);
+    h.get_by_label("Discard it").click();
+    h.run_steps(2);
+    assert!(!rec.exists());
+    assert_eq!(h.state().ws.project, original);
+}
+
+#[test]
+fn annotator_name_is_asked_once_and_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.json");
+    let mut p = store::load(&sample_path()).unwrap().project;
+    p.sets.clear();
+    p.entities.clear();
+    let opts = StartOptions {
+        config_path: Some(cfg.clone()),
+        ..Default::default()
+    };
+    let mut h = harness_opts(Workspace::new(p.clone(), None, vec![]), opts.clone());
+    assert!(h.query_by_label("Who is annotating?").is_some());
+    h.event(Event::Text("سارة".into()));
+    h.run_steps(1);
+    // Digits typed into the name field must not tag anything.
+    h.event(Event::Text("2".into()));
+    h.run_steps(1);
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Who is annotating?").is_none());
+    assert_eq!(h.state().ws.annotator, "سارة2");
+    let saved = hashiya::ui::config::Config::load(&cfg);
+    assert_eq!(saved.annotator.as_deref(), Some("سارة2"));
+    // Next start: not asked again, and the name is used.
+    let h = harness_opts(Workspace::new(p, None, vec![]), opts);
+    assert!(h.query_by_label("Who is annotating?").is_none());
+    assert_eq!(h.state().ws.annotator, "سارة2");
+}

@@ -18,6 +18,15 @@ use crate::store;
 pub struct StartOptions {
     /// Save a PNG of the first full frame of the article here, then quit.
     pub screenshot: Option<PathBuf>,
+    /// Select this span (and show its relations) before the screenshot.
+    pub select_span: Option<String>,
+    /// Open the search bar with this query before the screenshot.
+    pub search: Option<String>,
+    /// Where the user's settings live; `None` (tests, screenshots): nothing is read
+    /// or written and the annotator name is never asked.
+    pub config_path: Option<PathBuf>,
+    /// Unsaved work found for the project at start, to offer.
+    pub recovery: Option<store::Loaded>,
 }
 
 pub struct HashiyaApp {
@@ -40,6 +49,9 @@ pub struct HashiyaApp {
     /// Several relation types fit: (from, to, candidate types) waiting for a choice.
     relation_choice: Option<RelationChoice>,
     pub search: super::search::SearchBar,
+    config: super::config::Config,
+    /// The first-start question for the annotator's name is open.
+    name_prompt: Option<super::text_field::BidiTextField>,
     /// Right panel tab: annotations or entities.
     pub right_tab: RightTab,
     note_field: super::text_field::BidiTextField,
@@ -101,6 +113,8 @@ impl HashiyaApp {
             relation_from: None,
             relation_choice: None,
             search: Default::default(),
+            config: Default::default(),
+            name_prompt: None,
             right_tab: RightTab::Annotations,
             note_field: super::text_field::BidiTextField::new(true),
             note_for: None,
@@ -108,6 +122,42 @@ impl HashiyaApp {
             screenshot_slot: Default::default(),
         };
         app.set_theme(ctx, false);
+        if let Some(id) = app.opts.select_span.clone() {
+            let r = app
+                .ws
+                .current_set()
+                .and_then(|s| s.span(&id))
+                .map(|s| s.start..s.end);
+            if let Some(r) = r {
+                app.ws.selected_span = Some(id);
+                app.view.reveal(r, -10.0);
+            }
+        }
+        if let Some(path) = app.opts.config_path.clone() {
+            app.config = super::config::Config::load(&path);
+            match app.config.annotator.clone() {
+                Some(name) => {
+                    // Edit your own set when you have one in this project.
+                    if app.ws.project.annotators().contains(&name.as_str())
+                        || app.ws.project.sets.is_empty()
+                    {
+                        app.ws.annotator = name;
+                    }
+                }
+                None => {
+                    let mut f = super::text_field::BidiTextField::new(false);
+                    f.focus();
+                    app.name_prompt = Some(f);
+                }
+            }
+            if let Some(p) = app.ws.path.clone() {
+                app.remember_recent(&p);
+            }
+        }
+        if let Some(q) = app.opts.search.clone() {
+            app.search.open = true;
+            app.search.field.set_text(&q);
+        }
         if !app.ws.warnings.is_empty() {
             app.ws.status = format!(
                 "{} warning(s) while loading: see the Warnings window",
@@ -249,8 +299,9 @@ impl HashiyaApp {
         }
         match store::load(&p) {
             Ok(l) => {
-                self.ws = Workspace::new(l.project, Some(p), l.warnings);
+                self.ws = Workspace::new(l.project, Some(p.clone()), l.warnings);
                 self.view.set_selection(None);
+                self.remember_recent(&p);
             }
             Err(e) => self.ws.status = format!("Could not open: {e}"),
         }
@@ -416,6 +467,30 @@ impl HashiyaApp {
                 if ui.button("Save As…").clicked() {
                     self.save_as();
                 }
+                if !self.config.recent.is_empty() {
+                    ui.separator();
+                    ui.label("Recent projects");
+                    for p in self.config.recent.clone() {
+                        let name = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        if ui
+                            .button(name)
+                            .on_hover_text(p.display().to_string())
+                            .clicked()
+                        {
+                            self.open_path(p);
+                        }
+                    }
+                }
+                ui.separator();
+                if ui.button("Change annotator name…").clicked() {
+                    let mut f = super::text_field::BidiTextField::new(false);
+                    f.set_text(self.config.annotator.as_deref().unwrap_or(""));
+                    f.focus();
+                    self.name_prompt = Some(f);
+                }
             });
             ui.menu_button("Edit", |ui| {
                 let undo = self
@@ -479,7 +554,34 @@ impl HashiyaApp {
 
     fn label_toolbar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            ui.label(format!("Annotator: {}", self.ws.annotator));
+            let mut names: Vec<String> = self
+                .ws
+                .project
+                .annotators()
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            if let Some(me) = &self.config.annotator
+                && !names.contains(me)
+            {
+                names.push(me.clone());
+            }
+            if !names.contains(&self.ws.annotator) {
+                names.push(self.ws.annotator.clone());
+            }
+            let mut chosen = self.ws.annotator.clone();
+            egui::ComboBox::from_label("annotator")
+                .selected_text(&chosen)
+                .show_ui(ui, |ui| {
+                    for n in &names {
+                        ui.selectable_value(&mut chosen, n.clone(), n);
+                    }
+                });
+            if chosen != self.ws.annotator {
+                self.ws.annotator = chosen;
+                self.ws.selected_span = None;
+                self.ws.revision += 1;
+            }
             ui.separator();
             let labels: Vec<_> = self.ws.project.schema.labels.clone();
             for l in labels {
@@ -1023,6 +1125,93 @@ impl HashiyaApp {
         }
     }
 
+    fn remember_recent(&mut self, p: &std::path::Path) {
+        if let Some(cfg) = self.opts.config_path.clone() {
+            self.config.add_recent(p);
+            if let Err(e) = self.config.save(&cfg) {
+                self.ws.status = format!("Could not save settings: {e}");
+            }
+        }
+    }
+
+    fn name_prompt_window(&mut self, ctx: &egui::Context) {
+        let Some(mut field) = self.name_prompt.take() else {
+            return;
+        };
+        let mut done = false;
+        egui::Modal::new(egui::Id::unique("annotator-name")).show(ctx, |ui| {
+            ui.heading("Who is annotating?");
+            ui.label("Your name (or initials) is stored with every annotation set you create, so that a colleague's labels can be compared with yours. It is remembered on this computer.");
+            let r = field.show(ui, &mut self.view.text, "e.g. Sara K.");
+            let ok = ui.add_enabled(!field.text.trim().is_empty(), egui::Button::new("OK")).clicked();
+            if (ok || r.submitted) && !field.text.trim().is_empty() {
+                done = true;
+            }
+        });
+        if done {
+            let name = field.text.trim().to_string();
+            self.config.annotator = Some(name.clone());
+            if let Some(cfg) = self.opts.config_path.clone()
+                && let Err(e) = self.config.save(&cfg)
+            {
+                self.ws.status = format!("Could not save settings: {e}");
+            }
+            if self.ws.project.sets.is_empty()
+                || self.ws.project.annotators().contains(&name.as_str())
+            {
+                self.ws.annotator = name;
+            }
+        } else {
+            self.name_prompt = Some(field);
+        }
+    }
+
+    fn recovery_window(&mut self, ctx: &egui::Context) {
+        let Some(rec) = self.opts.recovery.clone() else {
+            return;
+        };
+        let count = |p: &crate::model::Project| p.sets.iter().map(|s| s.spans.len()).sum::<usize>();
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+            ui.heading("Unsaved work found");
+            ui.label(format!(
+                "Hashiya was closed without saving. A recovery file newer than the project holds {} spans in {} sets (the file on disk: {} spans in {} sets).",
+                count(&rec.project),
+                rec.project.sets.len(),
+                count(&self.ws.project),
+                self.ws.project.sets.len()
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Restore the unsaved work").clicked() {
+                    choice = Some(true);
+                }
+                if ui.button("Discard it").clicked() {
+                    choice = Some(false);
+                }
+            });
+        });
+        match choice {
+            Some(true) => {
+                // The restored state is unsaved: it becomes one undoable step away from
+                // the file, so the title shows the unsaved mark and Ctrl+Z goes back.
+                let before = self.ws.project.clone();
+                let after = rec.project;
+                self.ws.apply(Ok(crate::model::history::Command::new(
+                    "Restore unsaved work",
+                    replace_project_ops(&before, &after),
+                )));
+                self.opts.recovery = None;
+            }
+            Some(false) => {
+                if let Some(p) = &self.ws.path {
+                    store::recovery::discard_recovery(p);
+                }
+                self.opts.recovery = None;
+            }
+            None => {}
+        }
+    }
+
     fn help_window(&mut self, ctx: &egui::Context) {
         let mut open = self.show_help;
         egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
@@ -1161,6 +1350,7 @@ impl HashiyaApp {
         // Typing into a text field: shortcuts without modifiers must not fire. Other
         // widgets (the article view, a combo box) may hold focus without taking keys.
         let typing = ctx.text_edit_focused()
+            || self.name_prompt.is_some()
             || self.search.field.is_focused()
             || self.note_field.is_focused()
             || self.entity_filter.is_focused();
@@ -1249,6 +1439,8 @@ impl HashiyaApp {
             }
         });
         self.help_window(&ctx);
+        self.recovery_window(&ctx);
+        self.name_prompt_window(&ctx);
         self.path_prompt_window(&ctx);
         self.quit_guard(&ctx);
         self.autosave(&ctx);
@@ -1261,6 +1453,47 @@ impl eframe::App for HashiyaApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
     }
+}
+
+/// Ops that turn project `a` into project `b` set by set (for restoring a recovery file
+/// as one undoable step).
+fn replace_project_ops(
+    a: &crate::model::Project,
+    b: &crate::model::Project,
+) -> Vec<crate::model::history::Op> {
+    use crate::model::history::Op;
+    let mut ops = Vec::new();
+    if a.name != b.name {
+        ops.push(Op::Rename {
+            before: a.name.clone(),
+            after: b.name.clone(),
+        });
+    }
+    if a.schema != b.schema {
+        ops.push(Op::ReplaceSchema {
+            before: a.schema.clone(),
+            after: b.schema.clone(),
+        });
+    }
+    for s in &a.sets {
+        ops.push(Op::RemoveSet(s.clone()));
+    }
+    for e in &a.entities {
+        ops.push(Op::RemoveEntity(e.clone()));
+    }
+    for d in a.documents.iter().filter(|d| b.document(&d.id) != Some(*d)) {
+        ops.push(Op::RemoveDocument(d.clone()));
+    }
+    for d in b.documents.iter().filter(|d| a.document(&d.id) != Some(*d)) {
+        ops.push(Op::InsertDocument(d.clone()));
+    }
+    for e in &b.entities {
+        ops.push(Op::InsertEntity(e.clone()));
+    }
+    for s in &b.sets {
+        ops.push(Op::InsertSet(s.clone()));
+    }
+    ops
 }
 
 /// Arrows for the relations of the selected span.

@@ -418,13 +418,14 @@ impl ArticleView {
                     Stroke::NONE,
                 ));
                 let mid = pos2(p1.x, (p0.y.min(p2.y) + p1.y) / 2.0);
-                painter.text(
-                    mid,
-                    egui::Align2::CENTER_CENTER,
-                    &a.label,
+                let galley = painter.layout_no_wrap(
+                    a.label.clone(),
                     egui::FontId::proportional(12.0),
-                    a.color,
+                    Color32::WHITE,
                 );
+                let pill = Rect::from_center_size(mid, galley.size() + vec2(8.0, 2.0));
+                painter.rect_filled(pill, CornerRadius::same(6), a.color);
+                painter.galley(pill.min + vec2(4.0, 1.0), galley, Color32::WHITE);
             }
             // Search matches in the visible range (binary search, they are sorted).
             let first_mark = self.marks.partition_point(|m| m.end <= vis_cp.start);

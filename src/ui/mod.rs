@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod article_view;
+pub mod config;
 pub mod search;
 pub mod text_field;
 pub mod workspace;
