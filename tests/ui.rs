@@ -659,3 +659,64 @@ fn annotator_name_is_asked_once_and_remembered() {
     assert!(h.query_by_label("Who is annotating?").is_none());
     assert_eq!(h.state().ws.annotator, "سارة2");
 }
+
+#[test]
+fn schema_rename_in_the_editor_keeps_spans() {
+    let mut h = sample_harness();
+    let before = h.state().ws.project.clone();
+    let actors = before.sets[0]
+        .spans
+        .iter()
+        .filter(|s| s.label == "actor")
+        .count();
+    assert!(actors > 0);
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    h.get_by_label("Label schema…").click();
+    h.run_steps(2);
+    assert!(h.state().schema_editor.open);
+    let field = h
+        .query_all_by(|n| {
+            n.role() == egui::accesskit::Role::TextInput && n.value().as_deref() == Some("actor")
+        })
+        .next()
+        .expect("the id field of the actor label");
+    field.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.event(Event::Text("person".into()));
+    h.run_steps(1);
+    h.get_by_label("Apply").click();
+    h.run_steps(2);
+    assert!(
+        !h.state().schema_editor.open,
+        "{:?}",
+        h.state().schema_editor.error
+    );
+    let after = &h.state().ws.project;
+    assert!(after.schema.label("actor").is_none() && after.schema.label("person").is_some());
+    assert_eq!(
+        after.sets[0]
+            .spans
+            .iter()
+            .filter(|s| s.label == "person")
+            .count(),
+        actors
+    );
+    assert_eq!(after.sets[0].spans.len(), before.sets[0].spans.len());
+    assert_eq!(
+        after.schema.relation_type("said_by").unwrap().to,
+        ["person"]
+    );
+    let errors: Vec<_> = hashiya::store::validate(after)
+        .into_iter()
+        .filter(|p| p.severity == hashiya::store::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // Number keys typed into the schema editor must not have tagged anything.
+    assert_eq!(after.sets[0].spans.len(), before.sets[0].spans.len());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    assert_eq!(h.state().ws.project, before);
+}

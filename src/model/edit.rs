@@ -523,6 +523,88 @@ pub fn set_done(p: &Project, key: &SetKey, done: bool) -> Result<Command, String
     ))
 }
 
+/// Replaces the schema with `new`, applying `renames` (old label id → new id) to every
+/// span and entity, and relabelling spans of removed labels to `relabel[old]` (spans
+/// of a removed label with no relabel target make the edit fail: the caller asks first).
+/// One undoable step.
+pub fn change_schema(
+    p: &Project,
+    new: super::LabelSchema,
+    renames: &std::collections::BTreeMap<String, String>,
+    relabel: &std::collections::BTreeMap<String, String>,
+) -> Result<Command, String> {
+    let mut ids = std::collections::HashSet::new();
+    for l in &new.labels {
+        if l.id.trim().is_empty() {
+            return Err("a label needs an id".into());
+        }
+        if !ids.insert(l.id.as_str()) {
+            return Err(format!("two labels have the id \"{}\"", l.id));
+        }
+        if super::schema::parse_color(&l.color).is_none() {
+            return Err(format!("label \"{}\": colour must be #RRGGBB", l.id));
+        }
+    }
+    let target = |old: &str| -> Result<Option<String>, String> {
+        let mapped = renames.get(old).cloned().unwrap_or_else(|| old.to_string());
+        if new.label(&mapped).is_some() {
+            return Ok((mapped != old).then_some(mapped));
+        }
+        match relabel.get(old) {
+            Some(t) if new.label(t).is_some() => Ok(Some(t.clone())),
+            _ => Err(format!(
+                "label \"{old}\" is in use and was removed: choose a label to give its spans"
+            )),
+        }
+    };
+    let mut ops = Vec::new();
+    for set in &p.sets {
+        let key = SetKey::new(&set.annotator, &set.document);
+        for s in &set.spans {
+            if let Some(l) = target(&s.label)? {
+                let mut after = s.clone();
+                after.label = l;
+                ops.push(Op::ReplaceSpan {
+                    set: key.clone(),
+                    before: s.clone(),
+                    after,
+                });
+            }
+        }
+    }
+    for e in &p.entities {
+        if let Some(l) = target(&e.label)? {
+            let mut after = e.clone();
+            after.label = l;
+            ops.push(Op::ReplaceEntity {
+                before: e.clone(),
+                after,
+            });
+        }
+    }
+    if new != p.schema {
+        ops.push(Op::ReplaceSchema {
+            before: p.schema.clone(),
+            after: new,
+        });
+    }
+    if ops.is_empty() {
+        return Err("nothing changed".into());
+    }
+    Ok(Command::new("Edit label schema", ops))
+}
+
+/// How many spans (across all sets) carry each label.
+pub fn label_usage(p: &Project) -> std::collections::HashMap<String, usize> {
+    let mut m = std::collections::HashMap::new();
+    for set in &p.sets {
+        for s in &set.spans {
+            *m.entry(s.label.clone()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
 /// Mentions of each entity across all documents and sets.
 pub fn entity_mentions(p: &Project) -> std::collections::HashMap<String, usize> {
     let mut m = std::collections::HashMap::new();
@@ -755,5 +837,80 @@ mod tests {
             apply(&mut p, &c).unwrap();
         }
         assert_eq!(entity_mentions(&p)[&e1], 1);
+    }
+
+    #[test]
+    fn schema_rename_keeps_spans_and_removal_needs_a_target() {
+        use std::collections::BTreeMap;
+        let mut p = project();
+        let key = SetKey::new("a", "d");
+        {
+            let c = tag(
+                &p,
+                &key,
+                range_of("خليفة حفتر"),
+                "actor",
+                TagOptions::default(),
+            )
+            .unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        {
+            let c = tag(
+                &p,
+                &key,
+                range_of("درنة"),
+                "location",
+                TagOptions::default(),
+            )
+            .unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        let mut schema = p.schema.clone();
+        schema.labels[1].id = "person".into();
+        for r in &mut schema.relations {
+            for l in r.to.iter_mut().chain(r.from.iter_mut()) {
+                if l == "actor" {
+                    *l = "person".into();
+                }
+            }
+        }
+        let renames = BTreeMap::from([("actor".to_string(), "person".to_string())]);
+        let before = p.clone();
+        let c = change_schema(&p, schema.clone(), &renames, &BTreeMap::new()).unwrap();
+        apply(&mut p, &c).unwrap();
+        let labels: Vec<_> = p
+            .set("a", "d")
+            .unwrap()
+            .spans
+            .iter()
+            .map(|s| s.label.clone())
+            .collect();
+        assert_eq!(labels, ["person", "location"]);
+        assert!(
+            crate::store::validate(&p).is_empty(),
+            "{:?}",
+            crate::store::validate(&p)
+        );
+        apply(&mut p, &c.inverse()).unwrap();
+        assert_eq!(p, before);
+        // Removing "location" (in use) needs a relabel target.
+        let mut smaller = p.schema.clone();
+        smaller.labels.retain(|l| l.id != "location");
+        for r in &mut smaller.relations {
+            r.to.retain(|l| l != "location");
+        }
+        assert!(change_schema(&p, smaller.clone(), &BTreeMap::new(), &BTreeMap::new()).is_err());
+        let relabel = BTreeMap::from([("location".to_string(), "actor".to_string())]);
+        let c = change_schema(&p, smaller, &BTreeMap::new(), &relabel).unwrap();
+        apply(&mut p, &c).unwrap();
+        assert!(
+            p.set("a", "d")
+                .unwrap()
+                .spans
+                .iter()
+                .all(|s| s.label == "actor")
+        );
+        assert_eq!(label_usage(&p)["actor"], 2);
     }
 }

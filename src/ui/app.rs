@@ -50,6 +50,7 @@ pub struct HashiyaApp {
     relation_choice: Option<RelationChoice>,
     pub search: super::search::SearchBar,
     config: super::config::Config,
+    pub schema_editor: super::schema_editor::SchemaEditor,
     /// The first-start question for the annotator's name is open.
     name_prompt: Option<super::text_field::BidiTextField>,
     /// Right panel tab: annotations or entities.
@@ -114,6 +115,7 @@ impl HashiyaApp {
             relation_choice: None,
             search: Default::default(),
             config: Default::default(),
+            schema_editor: Default::default(),
             name_prompt: None,
             right_tab: RightTab::Annotations,
             note_field: super::text_field::BidiTextField::new(true),
@@ -522,6 +524,9 @@ impl HashiyaApp {
                     self.ws.redo();
                 }
                 ui.separator();
+                if ui.button("Label schema…").clicked() {
+                    self.schema_editor.open_for(&self.ws.project);
+                }
                 ui.checkbox(
                     &mut self.tag_options.trim_punctuation,
                     "Trim punctuation from new spans",
@@ -1350,6 +1355,7 @@ impl HashiyaApp {
         // Typing into a text field: shortcuts without modifiers must not fire. Other
         // widgets (the article view, a combo box) may hold focus without taking keys.
         let typing = ctx.text_edit_focused()
+            || self.schema_editor.open
             || self.name_prompt.is_some()
             || self.search.field.is_focused()
             || self.note_field.is_focused()
@@ -1438,6 +1444,9 @@ impl HashiyaApp {
                 self.span_tooltip(r, cp);
             }
         });
+        if let Some(cmd) = self.schema_editor.ui(&ctx, &self.ws.project) {
+            self.ws.apply(Ok(cmd));
+        }
         self.help_window(&ctx);
         self.recovery_window(&ctx);
         self.name_prompt_window(&ctx);
