@@ -720,3 +720,60 @@ fn schema_rename_in_the_editor_keeps_spans() {
     h.run_steps(1);
     assert_eq!(h.state().ws.project, before);
 }
+
+#[test]
+fn annotation_list_filters_and_context_menu_tagging() {
+    let mut h = sample_harness();
+    let spans = h.state().ws.current_set().unwrap().spans.clone();
+    let derna = spans.iter().filter(|s| s.text.contains("درنة")).count();
+    h.state_mut().list_filter.set_text("درنه"); // no: ة and ه stay distinct
+    h.run_steps(2);
+    assert!(
+        h.query_by_label(&format!("0 of {} spans shown", spans.len()))
+            .is_some()
+    );
+    h.state_mut().list_filter.set_text("درنة");
+    h.run_steps(2);
+    assert!(
+        h.query_by_label(&format!("{derna} of {} spans shown", spans.len()))
+            .is_some()
+    );
+    h.state_mut().list_filter.set_text("");
+    h.state_mut().list_label = Some("claim".into());
+    h.run_steps(2);
+    let claims = spans.iter().filter(|s| s.label == "claim").count();
+    assert!(
+        h.query_by_label(&format!("{claims} of {} spans shown", spans.len()))
+            .is_some()
+    );
+
+    // Right-click on a selection offers the labels.
+    let w = find(h.state(), "441", 0);
+    h.state_mut().view.set_selection(Some(w.clone()));
+    h.run_steps(1);
+    let p = screen_rect(h.state(), w.clone()).center();
+    h.hover_at(p);
+    h.run_steps(1);
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Secondary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Secondary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(2);
+    h.get_by_label("Tag the selection as");
+    h.get_by_label("Location").click();
+    h.run_steps(2);
+    let set = h.state().ws.current_set().unwrap();
+    assert!(
+        set.spans
+            .iter()
+            .any(|s| s.start == w.start && s.end == w.end && s.label == "location")
+    );
+}

@@ -51,6 +51,9 @@ pub struct HashiyaApp {
     pub search: super::search::SearchBar,
     config: super::config::Config,
     pub schema_editor: super::schema_editor::SchemaEditor,
+    /// Annotation list filters.
+    pub list_label: Option<String>,
+    pub list_filter: super::text_field::BidiTextField,
     /// The first-start question for the annotator's name is open.
     name_prompt: Option<super::text_field::BidiTextField>,
     /// Right panel tab: annotations or entities.
@@ -116,6 +119,8 @@ impl HashiyaApp {
             search: Default::default(),
             config: Default::default(),
             schema_editor: Default::default(),
+            list_label: None,
+            list_filter: super::text_field::BidiTextField::new(false),
             name_prompt: None,
             right_tab: RightTab::Annotations,
             note_field: super::text_field::BidiTextField::new(true),
@@ -966,11 +971,54 @@ impl HashiyaApp {
             }
         }
         ui.separator();
+        // Filters: by label and by (Arabic-aware) text.
+        ui.horizontal(|ui| {
+            let labels: Vec<(String, String)> = self
+                .ws
+                .project
+                .schema
+                .labels
+                .iter()
+                .map(|l| (l.id.clone(), l.name.clone()))
+                .collect();
+            egui::ComboBox::from_id_salt("list-label-filter")
+                .selected_text(
+                    self.list_label
+                        .clone()
+                        .unwrap_or_else(|| "all labels".into()),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.list_label, None, "all labels");
+                    for (id, name) in labels {
+                        ui.selectable_value(&mut self.list_label, Some(id), name);
+                    }
+                });
+        });
+        self.list_filter
+            .show(ui, &mut self.view.text, "filter by text");
+        let opts = crate::text::normalize::SearchOptions::default();
+        let q = crate::text::normalize::fold(&self.list_filter.text, &opts);
+        let shown: Vec<&crate::model::Span> = set
+            .spans
+            .iter()
+            .filter(|s| self.list_label.as_ref().is_none_or(|l| *l == s.label))
+            .filter(|s| q.is_empty() || crate::text::normalize::fold(&s.text, &opts).contains(&q))
+            .collect();
+        if shown.len() != set.spans.len() {
+            ui.label(
+                RichText::new(format!(
+                    "{} of {} spans shown",
+                    shown.len(),
+                    set.spans.len()
+                ))
+                .weak(),
+            );
+        }
         egui::ScrollArea::vertical()
             .id_salt("span-list")
             .show(ui, |ui| {
                 let mut jump = None;
-                for s in &set.spans {
+                for s in shown {
                     let color = self.label_color(&s.label);
                     let selected = self.ws.selected_span.as_deref() == Some(s.id.as_str());
                     let tc = ui.visuals().text_color();
@@ -1355,6 +1403,7 @@ impl HashiyaApp {
         // Typing into a text field: shortcuts without modifiers must not fire. Other
         // widgets (the article view, a combo box) may hold focus without taking keys.
         let typing = ctx.text_edit_focused()
+            || self.list_filter.is_focused()
             || self.schema_editor.open
             || self.name_prompt.is_some()
             || self.search.field.is_focused()
@@ -1439,6 +1488,31 @@ impl HashiyaApp {
                 .show(ui, &key, &doc.text, &mut |r| highlights(ws, r));
             if let Some(cp) = resp.clicked_char {
                 self.handle_click(cp);
+            }
+            if let Some(r) = &resp.response
+                && self.view.selection().is_some()
+            {
+                let labels: Vec<(String, String)> = self
+                    .ws
+                    .project
+                    .schema
+                    .labels
+                    .iter()
+                    .map(|l| (l.id.clone(), l.name.clone()))
+                    .collect();
+                let mut chosen = None;
+                r.context_menu(|ui| {
+                    ui.label("Tag the selection as");
+                    for (id, name) in &labels {
+                        if ui.button(name).clicked() {
+                            chosen = Some(id.clone());
+                            ui.close();
+                        }
+                    }
+                });
+                if let Some(l) = chosen {
+                    self.tag_selection(&l);
+                }
             }
             if let (Some(cp), Some(r)) = (resp.hovered_char, resp.response) {
                 self.span_tooltip(r, cp);
