@@ -24,6 +24,9 @@ struct Cli {
     /// Open the search bar with a query at start.
     #[arg(long, value_name = "QUERY")]
     find: Option<String>,
+    /// Start in the dark theme.
+    #[arg(long)]
+    dark: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
                     search: cli.find,
                     config_path,
                     recovery: None,
+                    dark: cli.dark,
                 },
             )
         }

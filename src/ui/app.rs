@@ -27,6 +27,8 @@ pub struct StartOptions {
     pub config_path: Option<PathBuf>,
     /// Unsaved work found for the project at start, to offer.
     pub recovery: Option<store::Loaded>,
+    /// Start in the dark theme (otherwise the remembered theme, or light).
+    pub dark: bool,
 }
 
 pub struct HashiyaApp {
@@ -128,7 +130,7 @@ impl HashiyaApp {
             entity_filter: super::text_field::BidiTextField::new(false),
             screenshot_slot: Default::default(),
         };
-        app.set_theme(ctx, false);
+        app.set_theme(ctx, app.opts.dark);
         if let Some(id) = app.opts.select_span.clone() {
             let r = app
                 .ws
@@ -142,6 +144,9 @@ impl HashiyaApp {
         }
         if let Some(path) = app.opts.config_path.clone() {
             app.config = super::config::Config::load(&path);
+            if app.config.dark && !app.opts.dark {
+                app.set_theme(ctx, true);
+            }
             match app.config.annotator.clone() {
                 Some(name) => {
                     // Edit your own set when you have one in this project.
@@ -554,6 +559,10 @@ impl HashiyaApp {
                 let mut dark = self.dark;
                 if ui.checkbox(&mut dark, "Dark theme").changed() {
                     self.set_theme(ui.ctx(), dark);
+                    self.config.dark = dark;
+                    if let Some(cfg) = self.opts.config_path.clone() {
+                        let _ = self.config.save(&cfg);
+                    }
                 }
             });
             if ui.button("Help (F1)").clicked() {

@@ -13,6 +13,8 @@ pub struct Config {
     pub annotator: Option<String>,
     /// Most recent first, at most 10.
     pub recent: Vec<PathBuf>,
+    /// Dark theme.
+    pub dark: bool,
 }
 
 /// The platform's config file path, if a home or config folder is known.
