@@ -777,3 +777,47 @@ fn annotation_list_filters_and_context_menu_tagging() {
             .any(|s| s.start == w.start && s.end == w.end && s.label == "location")
     );
 }
+
+#[test]
+fn big_projects_lay_out_only_visible_rows() {
+    use hashiya::model::{AnnotationSet, Document, Span};
+    let base = store::load(&sample_path()).unwrap().project;
+    let text = base.documents[0].text.clone();
+    let mut p = base.clone();
+    p.sets.clear();
+    p.entities.clear();
+    // 3,000 documents; the first carries 30,000 spans.
+    for d in 1..3000 {
+        p.documents.push(Document::new(
+            format!("doc{d}"),
+            format!("مقال رقم {d}"),
+            text.clone(),
+        ));
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut set = AnnotationSet::new("a", &p.documents[0].id);
+    for i in 0..30_000 {
+        let s = (i * 7) % (chars.len() - 10);
+        set.spans.push(Span::new(
+            format!("s{i}"),
+            s,
+            s + 5,
+            ["claim", "actor", "location"][i % 3],
+            chars[s..s + 5].iter().collect::<String>(),
+        ));
+    }
+    p.sets.push(set);
+    p.canonicalize();
+    let mut h = harness_with(Workspace::new(p, None, vec![]));
+    h.run_steps(5);
+    let cached = h.state().view.text.cached_labels();
+    assert!(
+        cached < 300,
+        "{cached} labels laid out: the lists are not virtualised"
+    );
+    assert_eq!(h.state().view.layouts_built, 1);
+    // Filtering the 30,000 spans still works and lists the right count.
+    h.state_mut().list_label = Some("actor".into());
+    h.run_steps(2);
+    assert!(h.query_by_label("10000 of 30000 spans shown").is_some());
+}

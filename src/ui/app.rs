@@ -56,6 +56,7 @@ pub struct HashiyaApp {
     /// Annotation list filters.
     pub list_label: Option<String>,
     pub list_filter: super::text_field::BidiTextField,
+    list_cache: Option<(ListKey, std::sync::Arc<Vec<usize>>)>,
     /// The first-start question for the annotator's name is open.
     name_prompt: Option<super::text_field::BidiTextField>,
     /// Right panel tab: annotations or entities.
@@ -66,6 +67,10 @@ pub struct HashiyaApp {
     entity_filter: super::text_field::BidiTextField,
     screenshot_slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
 }
+
+/// What the filtered annotation list depends on: revision, document, annotator, label
+/// filter, text filter.
+type ListKey = (u64, usize, String, Option<String>, String);
 
 /// The tabs of the right panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +128,7 @@ impl HashiyaApp {
             schema_editor: Default::default(),
             list_label: None,
             list_filter: super::text_field::BidiTextField::new(false),
+            list_cache: None,
             name_prompt: None,
             right_tab: RightTab::Annotations,
             note_field: super::text_field::BidiTextField::new(true),
@@ -624,28 +630,39 @@ impl HashiyaApp {
     fn documents_panel(&mut self, ui: &mut egui::Ui) {
         ui.heading("Documents");
         let mut switch = None;
-        for (i, d) in self.ws.project.documents.iter().enumerate() {
-            let n = self
-                .ws
-                .project
-                .set(&self.ws.annotator, &d.id)
-                .map_or(0, |s| s.spans.len());
-            let done = self
-                .ws
-                .project
-                .set(&self.ws.annotator, &d.id)
-                .is_some_and(|s| s.done);
-            let text_color = ui.visuals().text_color();
-            let r = row(ui, i == self.ws.doc, |ui| {
-                ui.label(format!("{}{n} spans", if done { "done · " } else { "" }));
-                self.view
-                    .text
-                    .label(ui, &d.title, 15.0, text_color, egui::Sense::hover());
-            });
-            if r.clicked() {
-                switch = Some(i);
-            }
+        let n_docs = self.ws.project.documents.len();
+        if n_docs > 1 {
+            ui.label(RichText::new(format!("{n_docs} documents")).weak());
         }
+        // Virtualised: a corpus of 10,000 documents lays out only the visible rows.
+        let row_h = 42.0;
+        let panel_h = (ui.available_height() - 40.0).max(row_h);
+        egui::ScrollArea::vertical()
+            .id_salt("doc-list")
+            .max_height(panel_h)
+            .show_rows(ui, row_h, n_docs, |ui, rows| {
+                let text_color = ui.visuals().text_color();
+                for i in rows {
+                    let d = &self.ws.project.documents[i];
+                    let set = self.ws.project.set(&self.ws.annotator, &d.id);
+                    let n = set.map_or(0, |s| s.spans.len());
+                    let done = set.is_some_and(|s| s.done);
+                    let title = d.title.clone();
+                    let r = fixed_row(ui, row_h, i == self.ws.doc, |ui| {
+                        ui.label(
+                            RichText::new(format!(
+                                "{}{n} spans",
+                                if done { "done · " } else { "" }
+                            ))
+                            .small(),
+                        );
+                        self.view.text.label_line(ui, &title, 15.0, text_color);
+                    });
+                    if r.clicked() {
+                        switch = Some(i);
+                    }
+                }
+            });
         if let Some(i) = switch {
             self.switch_document(i);
         }
@@ -891,23 +908,42 @@ impl HashiyaApp {
     }
 
     fn annotations_panel(&mut self, ui: &mut egui::Ui, now: f64) {
-        let Some(set) = self.ws.current_set().cloned() else {
+        // Nothing here clones the set: with 100,000 spans that would cost every frame.
+        let Some(set) = self.ws.current_set() else {
             ui.label("No annotations yet: select text and press a label's key.");
             return;
         };
-        ui.label(format!(
-            "{} spans, {} relations",
-            set.spans.len(),
-            set.relations.len()
-        ));
-        // The selected span's details.
-        if let Some(span) = self
+        let (n_spans, n_relations) = (set.spans.len(), set.relations.len());
+        ui.label(format!("{n_spans} spans, {n_relations} relations"));
+        let selected = self
             .ws
             .selected_span
             .as_ref()
             .and_then(|id| set.span(id))
-            .cloned()
-        {
+            .cloned();
+        let links: Vec<(String, &'static str, String)> = selected
+            .as_ref()
+            .map(|span| {
+                set.relations
+                    .iter()
+                    .filter(|r| r.from == span.id || r.to == span.id)
+                    .map(|r| {
+                        let other = if r.from == span.id { &r.to } else { &r.from };
+                        let text = set
+                            .span(other)
+                            .map(|s| s.text.clone())
+                            .unwrap_or_else(|| "?".into());
+                        (
+                            r.kind.clone(),
+                            if r.from == span.id { "to" } else { "from" },
+                            text,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The selected span's details.
+        if let Some(span) = selected {
             ui.separator();
             let color = self.label_color(&span.label);
             ui.label(
@@ -959,15 +995,8 @@ impl HashiyaApp {
                     }
                 }
             }
-            for r in set
-                .relations
-                .iter()
-                .filter(|r| r.from == span.id || r.to == span.id)
-            {
-                let other = if r.from == span.id { &r.to } else { &r.from };
-                let other_text = set.span(other).map(|s| s.text.as_str()).unwrap_or("?");
-                let arrow = if r.from == span.id { "to" } else { "from" };
-                ui.label(format!("{} {arrow}", r.kind));
+            for (kind, arrow, other_text) in &links {
+                ui.label(format!("{kind} {arrow}"));
                 let tc = ui.visuals().text_color();
                 self.view
                     .text
@@ -1005,51 +1034,85 @@ impl HashiyaApp {
         });
         self.list_filter
             .show(ui, &mut self.view.text, "filter by text");
-        let opts = crate::text::normalize::SearchOptions::default();
-        let q = crate::text::normalize::fold(&self.list_filter.text, &opts);
-        let shown: Vec<&crate::model::Span> = set
-            .spans
-            .iter()
-            .filter(|s| self.list_label.as_ref().is_none_or(|l| *l == s.label))
-            .filter(|s| q.is_empty() || crate::text::normalize::fold(&s.text, &opts).contains(&q))
-            .collect();
-        if shown.len() != set.spans.len() {
-            ui.label(
-                RichText::new(format!(
-                    "{} of {} spans shown",
-                    shown.len(),
-                    set.spans.len()
-                ))
-                .weak(),
-            );
+        let shown = self.filtered_spans();
+        if shown.len() != n_spans {
+            ui.label(RichText::new(format!("{} of {n_spans} spans shown", shown.len())).weak());
         }
-        egui::ScrollArea::vertical()
-            .id_salt("span-list")
-            .show(ui, |ui| {
-                let mut jump = None;
-                for s in shown {
+        // Virtualised: only the visible rows are laid out and painted.
+        let row_h = 44.0;
+        let mut jump = None;
+        egui::ScrollArea::vertical().id_salt("span-list").show_rows(
+            ui,
+            row_h,
+            shown.len(),
+            |ui, rows| {
+                let tc = ui.visuals().text_color();
+                for &i in &shown[rows] {
+                    let Some(s) = self
+                        .ws
+                        .current_set()
+                        .and_then(|set| set.spans.get(i))
+                        .cloned()
+                    else {
+                        continue;
+                    };
                     let color = self.label_color(&s.label);
                     let selected = self.ws.selected_span.as_deref() == Some(s.id.as_str());
-                    let tc = ui.visuals().text_color();
-                    let r = row(ui, selected, |ui| {
+                    let r = fixed_row(ui, row_h, selected, |ui| {
                         ui.label(
                             RichText::new(format!("{} · {}", s.label, s.id))
                                 .color(color)
                                 .small(),
                         );
-                        self.view
-                            .text
-                            .label(ui, &s.text, 15.0, tc, egui::Sense::hover());
+                        self.view.text.label_line(ui, &s.text, 15.0, tc);
                     });
                     if r.clicked() {
                         jump = Some((s.id.clone(), s.start..s.end));
                     }
                 }
-                if let Some((id, r)) = jump {
-                    self.ws.selected_span = Some(id);
-                    self.view.reveal(r, now);
-                }
-            });
+            },
+        );
+        if let Some((id, r)) = jump {
+            self.ws.selected_span = Some(id);
+            self.view.reveal(r, now);
+        }
+    }
+
+    /// Indices of the current set's spans that pass the list filters, recomputed only
+    /// when the set, the filters or the document change.
+    fn filtered_spans(&mut self) -> std::sync::Arc<Vec<usize>> {
+        let key = (
+            self.ws.revision,
+            self.ws.doc,
+            self.ws.annotator.clone(),
+            self.list_label.clone(),
+            self.list_filter.text.clone(),
+        );
+        if let Some((k, v)) = &self.list_cache
+            && *k == key
+        {
+            return v.clone();
+        }
+        let opts = crate::text::normalize::SearchOptions::default();
+        let q = crate::text::normalize::fold(&self.list_filter.text, &opts);
+        let v: Vec<usize> = self
+            .ws
+            .current_set()
+            .map(|set| {
+                set.spans
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| self.list_label.as_ref().is_none_or(|l| *l == s.label))
+                    .filter(|(_, s)| {
+                        q.is_empty() || crate::text::normalize::fold(&s.text, &opts).contains(&q)
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let v = std::sync::Arc::new(v);
+        self.list_cache = Some((key, v.clone()));
+        v
     }
 
     fn handle_click(&mut self, cp: usize) {
@@ -1610,6 +1673,35 @@ fn relation_arrows(ws: &Workspace) -> Vec<super::article_view::Arrow> {
             })
         })
         .collect()
+}
+
+/// A clickable list row of a fixed height (for virtualised lists).
+fn fixed_row(
+    ui: &mut egui::Ui,
+    height: f32,
+    selected: bool,
+    add: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
+    let (rect, resp) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::click(),
+    );
+    if selected {
+        ui.painter()
+            .rect_filled(rect, 3, ui.visuals().selection.bg_fill.gamma_multiply(0.5));
+    } else if resp.hovered() {
+        ui.painter().rect_stroke(
+            rect,
+            3,
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+    }
+    let mut child =
+        ui.new_child(egui::UiBuilder::new().max_rect(rect.shrink2(egui::vec2(4.0, 2.0))));
+    child.set_clip_rect(rect.intersect(ui.clip_rect()));
+    add(&mut child);
+    resp
 }
 
 /// A clickable list row (highlighted when selected) holding arbitrary content.

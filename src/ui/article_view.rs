@@ -619,6 +619,41 @@ impl TextRenderer {
         response
     }
 
+    /// One line of text (the first line if it wraps), clipped to a fixed height: for
+    /// rows of virtualised lists.
+    pub fn label_line(&mut self, ui: &mut egui::Ui, text: &str, size: f32, color: Color32) {
+        let width = ui.available_width().max(40.0);
+        let key = (text.to_string(), size.to_bits(), width.to_bits());
+        if !self.labels.contains_key(&key) {
+            if self.labels.len() > 4000 {
+                self.labels.clear();
+            }
+            let params = LayoutParams {
+                width,
+                font_size: size,
+                line_height: 1.45,
+            };
+            let layout = ArticleLayout::new(&mut self.engine, text, params);
+            self.labels.insert(key.clone(), layout);
+        }
+        let h = size * 1.45;
+        let (rect, response) = ui.allocate_exact_size(vec2(width, h), Sense::hover());
+        if ui.is_rect_visible(rect)
+            && let Some(layout) = self.labels.remove(&key)
+        {
+            let painter = ui.painter_at(rect);
+            let n = layout.lines().len().min(1);
+            self.paint_lines(ui.ctx(), &painter, &layout, 0..n, rect.min, color);
+            self.labels.insert(key, layout);
+        }
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
+    }
+
+    /// Number of short texts currently laid out for labels (bounded by virtualisation).
+    pub fn cached_labels(&self) -> usize {
+        self.labels.len()
+    }
+
     /// The texture id glyph meshes use; its content is uploaded by [`Self::upload`]
     /// after the frame's glyphs were rasterised, before egui paints.
     fn texture_id(&mut self, ctx: &egui::Context) -> egui::TextureId {
