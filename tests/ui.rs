@@ -382,17 +382,14 @@ fn hovering_a_span_shows_its_label_text_and_attributes() {
         .unwrap()
         .clone();
     let title = format!("location · {}", span.id);
-    // Once in the annotation list, once in the tooltip.
-    assert_eq!(
-        h.query_all_by_label(&title).count(),
-        2,
-        "tooltip titled «{title}»"
-    );
+    // In the tooltip (and maybe in the visible part of the annotation list).
+    let with_tooltip = h.query_all_by_label(&title).count();
+    assert!(with_tooltip >= 1, "tooltip titled «{title}»");
     assert!(h.query_by_label("kind: city").is_some());
     // Away from the text, no tooltip.
     h.hover_at(pos2(5.0, 790.0));
     h.run_steps(60);
-    assert_eq!(h.query_all_by_label(&title).count(), 1);
+    assert_eq!(h.query_all_by_label(&title).count(), with_tooltip - 1);
     assert!(h.query_by_label("kind: city").is_none());
 }
 
