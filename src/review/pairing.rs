@@ -415,7 +415,7 @@ mod tests {
                 }
             }
         }
-        cand.sort_by(|p, q| (q.0, q.1).cmp(&(p.0, p.1)));
+        cand.sort_by_key(|c| std::cmp::Reverse((c.0, c.1)));
         let (mut ua, mut ub) = (vec![false; a.len()], vec![false; b.len()]);
         let mut out = Vec::new();
         for (_, _, i, j) in cand {
