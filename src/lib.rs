@@ -12,6 +12,7 @@
 
 pub mod fonts;
 pub mod model;
+pub mod review;
 pub mod store;
 pub mod text;
 pub mod ui;

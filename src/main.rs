@@ -45,6 +45,33 @@ enum Command {
     },
     /// Print the JSON Schema of the project format.
     Schema,
+    /// Compare annotators over the documents their projects share (same text): span diff
+    /// (exact, partial, label mismatch, only A, only B), precision/recall/F1 with the first
+    /// annotator as reference, relations, attributes, and Cohen's κ / Krippendorff's α on
+    /// tokens (Fleiss' κ too with three or more annotators).
+    Agree {
+        /// Project files, one per annotator (give the same file twice to compare two
+        /// annotators of one project).
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Which annotator of each file, comma-separated in file order (default: the
+        /// first annotator of each file; leave an entry empty for the default, e.g. `,b`).
+        #[arg(long, value_delimiter = ',', value_name = "A,B")]
+        annotators: Vec<String>,
+        /// Print the full report as JSON (see README, "`hashiya agree` JSON").
+        #[arg(long, conflicts_with_all = ["csv", "html", "dump_tokens"])]
+        json: bool,
+        /// Print one CSV row per diff entry.
+        #[arg(long, conflicts_with_all = ["html", "dump_tokens"])]
+        csv: bool,
+        /// Print a standalone HTML report.
+        #[arg(long, conflicts_with = "dump_tokens")]
+        html: bool,
+        /// Print every compared token with each annotator's label, as JSON (to check the
+        /// figures with other tools).
+        #[arg(long)]
+        dump_tokens: bool,
+    },
     /// Lay out a text exactly as the article view does and print it as JSON.
     Layout {
         /// UTF-8 text file to lay out.
@@ -95,6 +122,27 @@ fn main() -> ExitCode {
         Some(Command::Schema) => {
             print!("{}", store::json_schema());
             ExitCode::SUCCESS
+        }
+        Some(Command::Agree {
+            files,
+            annotators,
+            json,
+            csv,
+            html,
+            dump_tokens,
+        }) => {
+            let output = if json {
+                AgreeOutput::Json
+            } else if csv {
+                AgreeOutput::Csv
+            } else if html {
+                AgreeOutput::Html
+            } else if dump_tokens {
+                AgreeOutput::Tokens
+            } else {
+                AgreeOutput::Text
+            };
+            agree(&files, &annotators, output)
         }
         Some(Command::Layout {
             text_file,
@@ -164,6 +212,100 @@ fn fmt(files: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+enum AgreeOutput {
+    Text,
+    Json,
+    Csv,
+    Html,
+    Tokens,
+}
+
+fn agree(files: &[PathBuf], annotators: &[String], output: AgreeOutput) -> ExitCode {
+    use hashiya::review::{self, Side, render};
+    if !annotators.is_empty() && annotators.len() != files.len() {
+        eprintln!(
+            "error: --annotators names {} annotator{} for {} files; give one per file, in file order (an empty entry picks the file's first annotator)",
+            annotators.len(),
+            plural(annotators.len()),
+            files.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    let mut loaded = Vec::with_capacity(files.len());
+    for f in files {
+        match store::load(f) {
+            Ok(l) => {
+                for w in &l.warnings {
+                    eprintln!("warning: {}: {w}", f.display());
+                }
+                loaded.push(l);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let sources: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let mut sides = Vec::with_capacity(files.len());
+    for (k, l) in loaded.iter().enumerate() {
+        let wanted = annotators
+            .get(k)
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty());
+        match review::report::pick_annotator(&l.project, wanted) {
+            Ok(annotator) => sides.push(Side {
+                project: &l.project,
+                annotator,
+                source: &sources[k],
+            }),
+            Err(e) => {
+                eprintln!("error: {}: {e}", files[k].display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if let AgreeOutput::Tokens = output {
+        let dump = review::report::token_dump(&sides);
+        return match serde_json::to_string_pretty(&dump) {
+            Ok(s) => {
+                println!("{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: could not serialise the tokens: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let report = match review::compare_projects(&sides) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match output {
+        AgreeOutput::Json => match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: could not serialise the report: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        AgreeOutput::Csv => print!("{}", render::to_csv(&report)),
+        AgreeOutput::Html => print!("{}", render::to_html(&report)),
+        AgreeOutput::Text | AgreeOutput::Tokens => print!("{}", render::to_text(&report)),
+    }
+    if report.documents.matched.is_empty() {
+        eprintln!(
+            "error: no document has the same text in every project and a set by every annotator, so nothing was compared (see the document list above)"
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 fn plural(n: usize) -> &'static str {
