@@ -67,6 +67,7 @@ fn frame_1mb(c: &mut Criterion) {
                             chip: spans[i].label.clone(),
                             emphasised: false,
                             id: i,
+                            outline: false,
                         })
                         .collect()
                 });

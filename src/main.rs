@@ -27,6 +27,9 @@ struct Cli {
     /// Start in the dark theme.
     #[arg(long)]
     dark: bool,
+    /// Open the review of a colleague's project (their labels next to yours).
+    #[arg(long, value_name = "OTHER.json")]
+    compare: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
                     config_path,
                     recovery: None,
                     dark: cli.dark,
+                    compare: cli.compare,
                 },
             )
         }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use hashiya::store;
 use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
 
@@ -817,4 +817,141 @@ fn big_projects_lay_out_only_visible_rows() {
     h.state_mut().list_label = Some("actor".into());
     h.run_steps(2);
     assert!(h.query_by_label("10000 of 30000 spans shown").is_some());
+}
+
+#[test]
+fn adjudicate_every_disagreement_of_the_sample_pair() {
+    use hashiya::model::Provenance;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.json");
+    std::fs::copy(sample_path(), &path).unwrap();
+    let b_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.annotator-b.json");
+    let a_before = store::load(&path).unwrap().project;
+    let b_bytes = std::fs::read(&b_path).unwrap();
+    let opts = StartOptions {
+        compare: Some(b_path.clone()),
+        ..Default::default()
+    };
+    let l = store::load(&path).unwrap();
+    let mut h = harness_opts(
+        Workspace::new(l.project, Some(path.clone()), vec![]),
+        opts.clone(),
+    );
+    assert!(h.state().review.is_some(), "{}", h.state().ws.status);
+    assert!(
+        h.query_by_label("8 disagreements in this document, 0 decided")
+            .is_some()
+    );
+    // Walk every disagreement by keyboard: keep A's version when A has one, else B's.
+    for k in 0..8 {
+        let has_a = h
+            .query_by_label("1 Accept A")
+            .is_some_and(|n| !n.accesskit_node().is_disabled());
+        h.key_press(if has_a { Key::Num1 } else { Key::Num2 });
+        h.run_steps(2);
+        assert!(
+            h.query_by_label(&format!(
+                "8 disagreements in this document, {} decided",
+                k + 1
+            ))
+            .is_some(),
+            "after decision {k}: {}",
+            h.state().ws.status
+        );
+    }
+    let gold = h
+        .state()
+        .ws
+        .project
+        .set("gold", "derna-sirte")
+        .expect("gold set")
+        .clone();
+    // 98 agreeing spans (exact with equal attributes) + 2 only-A + 3 partial (A) + 1 only-B + 2 attribute conflicts (A).
+    assert_eq!(gold.spans.len(), 106);
+    let count = |p: Provenance| {
+        gold.spans
+            .iter()
+            .filter(|s| s.provenance == Some(p))
+            .count()
+    };
+    assert_eq!(
+        (
+            count(Provenance::Both),
+            count(Provenance::A),
+            count(Provenance::B)
+        ),
+        (98, 7, 1)
+    );
+    // The inputs are untouched: A's set in the project, B's file on disk.
+    assert_eq!(
+        h.state().ws.project.set("annotator-a", "derna-sirte"),
+        a_before.set("annotator-a", "derna-sirte")
+    );
+    assert_eq!(std::fs::read(&b_path).unwrap(), b_bytes);
+    // Undo takes back the last decision.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("8 disagreements in this document, 7 decided")
+            .is_some()
+    );
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("8 disagreements in this document, 8 decided")
+            .is_some()
+    );
+    // Save, then resume in a new session: the decisions and the gold set are back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(1);
+    assert!(hashiya::ui::review::sidecar_path(&path).exists());
+    let saved = store::load(&path).unwrap();
+    assert!(saved.warnings.is_empty(), "{:?}", saved.warnings);
+    assert_eq!(saved.project.set("gold", "derna-sirte"), Some(&gold));
+    let h2 = harness_opts(
+        Workspace::new(saved.project, Some(path.clone()), vec![]),
+        opts,
+    );
+    assert!(
+        h2.query_by_label("8 disagreements in this document, 8 decided")
+            .is_some()
+    );
+}
+
+#[test]
+fn agreement_dashboard_shows_figures_and_exports_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.json");
+    std::fs::copy(sample_path(), &path).unwrap();
+    let b_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.annotator-b.json");
+    let opts = StartOptions {
+        compare: Some(b_path),
+        ..Default::default()
+    };
+    let l = store::load(&path).unwrap();
+    let mut h = harness_opts(Workspace::new(l.project, Some(path.clone()), vec![]), opts);
+    h.get_by_label("Agreement dashboard").click();
+    h.run_steps(2);
+    // The same κ and α as `hashiya agree` and the reference libraries.
+    assert!(
+        h.query_by_label("Cohen's κ 0.9383 · Krippendorff's α 0.9383 on 503 tokens")
+            .is_some()
+    );
+    for (button, ext) in [("JSON", "json"), ("CSV", "csv"), ("HTML", "html")] {
+        h.get_by_label(button).click();
+        h.run_steps(1);
+        let out = path.with_extension(format!("agreement.{ext}"));
+        let body =
+            std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+        assert!(
+            body.contains("annotator-b"),
+            "{ext} report names the annotators"
+        );
+        if ext == "json" {
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["format"], "hashiya-agreement");
+        }
+    }
 }

@@ -340,9 +340,20 @@ pub fn nudge_bounds(
     let doc = p.document(&key.document).ok_or("no document")?;
     let set = set_of(p, key).ok_or("no annotation set")?;
     let span = set.span(id).ok_or_else(|| format!("no span \"{id}\""))?;
-    let map = OffsetMap::new(&doc.text);
-    let words = word_ranges(&doc.text, &map);
-    let (mut s, mut e) = (span.start, span.end);
+    let r = nudge_range(&doc.text, span.start..span.end, end, grow)?;
+    set_bounds(p, key, id, r)
+}
+
+/// A code point range with one end moved by one word (see [`nudge_bounds`]).
+pub fn nudge_range(
+    text: &str,
+    range: Range<usize>,
+    end: SpanEnd,
+    grow: bool,
+) -> Result<Range<usize>, String> {
+    let map = OffsetMap::new(text);
+    let words = word_ranges(text, &map);
+    let (mut s, mut e) = (range.start, range.end);
     match (end, grow) {
         (SpanEnd::End, true) => {
             e = words
@@ -375,7 +386,7 @@ pub fn nudge_bounds(
                 .ok_or("the span is a single word")?
         }
     }
-    set_bounds(p, key, id, s..e)
+    Ok(s..e)
 }
 
 /// A fresh entity id not used in the project.

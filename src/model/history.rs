@@ -371,6 +371,16 @@ impl History {
         Ok(name)
     }
 
+    /// Ids of the applied commands, most recent first (what undo would revert, in order).
+    pub fn applied_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.undo.iter().rev().map(|(id, _)| *id)
+    }
+
+    /// Id of the most recently applied command.
+    pub fn last_applied_id(&self) -> Option<u64> {
+        self.undo.last().map(|(id, _)| *id)
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }

@@ -29,6 +29,8 @@ pub struct StartOptions {
     pub recovery: Option<store::Loaded>,
     /// Start in the dark theme (otherwise the remembered theme, or light).
     pub dark: bool,
+    /// Start a review against this colleague's project.
+    pub compare: Option<PathBuf>,
 }
 
 pub struct HashiyaApp {
@@ -53,6 +55,12 @@ pub struct HashiyaApp {
     pub search: super::search::SearchBar,
     config: super::config::Config,
     pub schema_editor: super::schema_editor::SchemaEditor,
+    /// The navigator moved: scroll to the current disagreement.
+    pending_reveal: bool,
+    /// An open review against a colleague's project.
+    pub review: Option<super::review::ReviewSession>,
+    /// Colleague's spans of the current document, with their index (review mode).
+    review_b: Option<(usize, u64, ReviewSpans)>,
     /// Annotation list filters.
     pub list_label: Option<String>,
     pub list_filter: super::text_field::BidiTextField,
@@ -72,11 +80,15 @@ pub struct HashiyaApp {
 /// filter, text filter.
 type ListKey = (u64, usize, String, Option<String>, String);
 
+/// A colleague's set for the current document and its span index.
+type ReviewSpans = std::sync::Arc<(crate::model::AnnotationSet, crate::model::SpanIndex)>;
+
 /// The tabs of the right panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RightTab {
     Annotations,
     Entities,
+    Review,
 }
 
 /// (from span, to span, candidate (type id, type name)) waiting for the user's choice.
@@ -86,6 +98,7 @@ type RelationChoice = (String, String, Vec<(String, String)>);
 enum PathPurpose {
     Open,
     SaveAs,
+    Compare,
 }
 
 /// Adds the embedded fonts to egui's own text (menus, lists) as fallbacks, so Arabic
@@ -126,6 +139,9 @@ impl HashiyaApp {
             search: Default::default(),
             config: Default::default(),
             schema_editor: Default::default(),
+            review: None,
+            review_b: None,
+            pending_reveal: false,
             list_label: None,
             list_filter: super::text_field::BidiTextField::new(false),
             list_cache: None,
@@ -171,6 +187,9 @@ impl HashiyaApp {
             if let Some(p) = app.ws.path.clone() {
                 app.remember_recent(&p);
             }
+        }
+        if let Some(other) = app.opts.compare.clone() {
+            app.start_review(other);
         }
         if let Some(q) = app.opts.search.clone() {
             app.search.open = true;
@@ -266,8 +285,22 @@ impl HashiyaApp {
             self.save_as();
             return;
         }
-        if let Err(e) = self.ws.save() {
-            self.ws.status = format!("Save failed: {e}");
+        match self.ws.save() {
+            Ok(path) => {
+                if let Some(r) = &self.review {
+                    let saved = r.saved(self.ws.history.applied_ids());
+                    let bytes = serde_json::to_vec_pretty(&saved).unwrap_or_default();
+                    if let Err(e) = store::atomic::write_atomic(
+                        &super::review::sidecar_path(&path),
+                        &bytes,
+                        store::atomic::Fault::None,
+                    ) {
+                        self.ws.status =
+                            format!("Saved, but the adjudication state could not be saved: {e}");
+                    }
+                }
+            }
+            Err(e) => self.ws.status = format!("Save failed: {e}"),
         }
     }
 
@@ -429,6 +462,49 @@ impl HashiyaApp {
         } else if pressed(Modifiers::NONE, Key::Tab) {
             self.select_neighbour_span(true, now);
         }
+        // In the Review tab, digits decide and J/K walk the disagreements.
+        if self.review.is_some() && self.right_tab == RightTab::Review {
+            use crate::review::Decision;
+            for (k, d) in [
+                (Key::Num1, Decision::AcceptA),
+                (Key::Num2, Decision::AcceptB),
+                (Key::Num3, Decision::AcceptBoth),
+                (Key::Num4, Decision::Reject),
+            ] {
+                if pressed(Modifiers::NONE, k) {
+                    self.review_decide(d);
+                    self.pending_reveal = true;
+                }
+            }
+            if pressed(Modifiers::NONE, Key::Num5) {
+                let items = self.review_items();
+                if let (Some(r), Some(doc)) =
+                    (&mut self.review, self.ws.project.documents.get(self.ws.doc))
+                    && let Some(it) = items.get(r.current)
+                {
+                    let a = it.key.a.as_ref().and_then(|id| {
+                        self.ws
+                            .project
+                            .set(&r.a_annotator, &doc.id)
+                            .and_then(|s| s.span(id))
+                            .cloned()
+                    });
+                    let b = it
+                        .key
+                        .b
+                        .as_ref()
+                        .and_then(|id| r.b_set(doc).and_then(|s| s.span(id).cloned()));
+                    r.editing = a.or(b);
+                }
+            }
+            if pressed(Modifiers::NONE, Key::J) {
+                self.review_step(true, now);
+            }
+            if pressed(Modifiers::NONE, Key::K) {
+                self.review_step(false, now);
+            }
+            return;
+        }
         // Label hotkeys: the schema's keys 1–9.
         let keys = [
             Key::Num1,
@@ -551,6 +627,21 @@ impl HashiyaApp {
                     &mut self.tag_options.snap_to_words,
                     "Snap new spans to whole words",
                 );
+            });
+            ui.menu_button("Review", |ui| {
+                if ui.button("Compare with a colleague's project…").clicked() {
+                    self.compare_with();
+                }
+                if let Some(r) = &mut self.review {
+                    if ui.button("Agreement dashboard").clicked() {
+                        r.show_dashboard = true;
+                    }
+                    if ui.button("End review").clicked() {
+                        self.review = None;
+                        self.review_b = None;
+                        self.right_tab = RightTab::Annotations;
+                    }
+                }
             });
             ui.menu_button("View", |ui| {
                 if ui.button("Zoom in  (Ctrl+=)").clicked() {
@@ -687,10 +778,548 @@ impl HashiyaApp {
                 RightTab::Entities,
                 egui::RichText::new("Entities").heading(),
             );
+            if self.review.is_some() {
+                ui.selectable_value(
+                    &mut self.right_tab,
+                    RightTab::Review,
+                    egui::RichText::new("Review").heading(),
+                );
+            }
         });
         match self.right_tab {
             RightTab::Annotations => self.annotations_panel(ui, now),
             RightTab::Entities => self.entities_panel(ui, now),
+            RightTab::Review => self.review_panel(ui, now),
+        }
+    }
+
+    /// The colleague's spans for the current document (review mode), with an index,
+    /// rebuilt only when the document or the revision changes.
+    fn review_b_spans(&mut self) -> Option<ReviewSpans> {
+        let r = self.review.as_ref()?;
+        let doc = self.ws.project.documents.get(self.ws.doc)?;
+        let fresh = matches!(&self.review_b, Some((d, rev, _)) if *d == self.ws.doc && *rev == self.ws.revision);
+        if !fresh {
+            let set = r.b_set(doc)?;
+            let idx = crate::model::SpanIndex::new(&set.spans);
+            self.review_b = Some((
+                self.ws.doc,
+                self.ws.revision,
+                std::sync::Arc::new((set, idx)),
+            ));
+        }
+        self.review_b.as_ref().map(|(_, _, b)| b.clone())
+    }
+
+    /// Loads a colleague's project and starts (or resumes) the review.
+    pub fn start_review(&mut self, path: PathBuf) {
+        let other = match store::load(&path) {
+            Ok(l) => l.project,
+            Err(e) => {
+                self.ws.status = format!("Could not open the colleague's project: {e}");
+                return;
+            }
+        };
+        let saved = self
+            .ws
+            .path
+            .as_ref()
+            .and_then(|p| std::fs::read(super::review::sidecar_path(p)).ok())
+            .and_then(|b| serde_json::from_slice::<super::review::SavedReview>(&b).ok())
+            .filter(|s| s.other == path);
+        let a = self.ws.annotator.clone();
+        match super::review::ReviewSession::start(&self.ws.project, &a, path, other, None, saved) {
+            Ok(r) => {
+                self.ws.status = format!("Reviewing {} against {}", r.a_annotator, r.b_annotator);
+                self.review = Some(r);
+                self.review_b = None;
+                self.right_tab = RightTab::Review;
+            }
+            Err(e) => self.ws.status = format!("Could not compare: {e}"),
+        }
+    }
+
+    fn compare_with(&mut self) {
+        let started = Instant::now();
+        let picked = rfd::FileDialog::new()
+            .add_filter("Hashiya project", &["json"])
+            .pick_file();
+        match picked {
+            Some(p) => self.start_review(p),
+            None if started.elapsed() < Duration::from_millis(200) => {
+                self.path_prompt = Some((PathPurpose::Compare, String::new()));
+            }
+            None => {}
+        }
+    }
+
+    /// The disagreements of the current document and the one under the navigator.
+    fn review_items(&mut self) -> Vec<crate::review::adjudicate::Item> {
+        let (doc, rev) = (self.ws.doc, self.ws.revision);
+        match &mut self.review {
+            Some(r) => r.disagreements(&self.ws.project, doc, rev),
+            None => Vec::new(),
+        }
+    }
+
+    /// Records a decision on the current disagreement (one undoable step).
+    pub fn review_decide(&mut self, decision: crate::review::Decision) {
+        let items = self.review_items();
+        let Some(r) = &mut self.review else { return };
+        let Some(item) = items
+            .get(r.current.min(items.len().saturating_sub(1)))
+            .cloned()
+        else {
+            self.ws.status = "No disagreement left in this document".into();
+            return;
+        };
+        let Some(doc) = self.ws.project.documents.get(self.ws.doc).cloned() else {
+            return;
+        };
+        match r.decide(
+            &self.ws.project,
+            &doc,
+            self.ws.history.applied_ids(),
+            item.key.clone(),
+            decision,
+        ) {
+            Ok((cmd, adj)) => {
+                if let Some(id) = self.ws.apply(Ok(cmd))
+                    && let Some(r) = &mut self.review
+                {
+                    r.record(id, adj);
+                    r.editing = None;
+                    // Move on to the next undecided disagreement.
+                    let decided = r.adjudication(self.ws.history.applied_ids());
+                    if let Some(next) = items
+                        .iter()
+                        .enumerate()
+                        .skip(r.current + 1)
+                        .chain(items.iter().enumerate())
+                        .find(|(_, it)| !decided.decisions.iter().any(|d| d.item == it.key))
+                        .map(|(i, _)| i)
+                    {
+                        r.current = next;
+                    }
+                }
+            }
+            Err(e) => self.ws.status = format!("Could not adjudicate: {e}"),
+        }
+    }
+
+    fn review_step(&mut self, forward: bool, now: f64) {
+        let items = self.review_items();
+        let Some(r) = &mut self.review else { return };
+        if items.is_empty() {
+            return;
+        }
+        let n = items.len();
+        r.current = if forward {
+            (r.current + 1) % n
+        } else {
+            (r.current + n - 1) % n
+        };
+        r.editing = None;
+        self.reveal_review_item(&items, now);
+    }
+
+    fn reveal_review_item(&mut self, items: &[crate::review::adjudicate::Item], now: f64) {
+        let Some(r) = &self.review else { return };
+        let Some(item) = items.get(r.current) else {
+            return;
+        };
+        let Some(doc) = self.ws.project.documents.get(self.ws.doc) else {
+            return;
+        };
+        let a = item.key.a.as_ref().and_then(|id| {
+            self.ws
+                .project
+                .set(&r.a_annotator, &doc.id)
+                .and_then(|s| s.span(id))
+                .map(|s| s.start..s.end)
+        });
+        let b = item.key.b.as_ref().and_then(|id| {
+            r.b_set(doc)
+                .and_then(|s| s.span(id).map(|s| s.start..s.end))
+        });
+        if let Some(range) = a.or(b) {
+            self.view.reveal(range, now);
+        }
+    }
+
+    fn review_panel(&mut self, ui: &mut egui::Ui, now: f64) {
+        let items = self.review_items();
+        let applied: Vec<u64> = self.ws.history.applied_ids().collect();
+        let Some(r) = &mut self.review else { return };
+        let Some(doc) = self.ws.project.documents.get(self.ws.doc).cloned() else {
+            return;
+        };
+        ui.label(format!(
+            "A (fill): {}   B (dashed): {}",
+            r.a_annotator, r.b_annotator
+        ));
+        ui.label(
+            RichText::new(r.other_path.display().to_string())
+                .small()
+                .weak(),
+        );
+        if let Some(p) = r.report.as_ref().and_then(|rep| rep.pairs.first()) {
+            let c = &p.spans;
+            ui.label(format!(
+                "exact {} · partial {} · label mismatch {} · only A {} · only B {}",
+                c.exact, c.partial, c.label_mismatch, c.only_a, c.only_b
+            ));
+            let f = &p.figures.micro;
+            let k = p
+                .tokens
+                .cohen_kappa
+                .map_or("—".into(), |k| format!("{k:.3}"));
+            let a = p
+                .tokens
+                .krippendorff_alpha
+                .map_or("—".into(), |k| format!("{k:.3}"));
+            ui.label(format!(
+                "F1 strict {:.3} · lenient {:.3} · κ {k} · α {a}",
+                f.strict.f1, f.lenient.f1
+            ));
+        }
+        if ui.button("Agreement dashboard").clicked() {
+            r.show_dashboard = true;
+        }
+        ui.separator();
+        let adj = r.adjudication(applied.iter().copied());
+        ui.horizontal(|ui| {
+            ui.label("Gold set annotator:");
+            let mut name = adj.annotator.clone();
+            if ui
+                .add(egui::TextEdit::singleline(&mut name).desired_width(100.0))
+                .changed()
+                && adj.decisions.is_empty()
+            {
+                r.set_gold_name(&name);
+            }
+        });
+        if r.b_set(&doc).is_none() {
+            ui.label("The colleague's project has no set for this document's text.");
+            return;
+        }
+        let decided = items
+            .iter()
+            .filter(|it| adj.decisions.iter().any(|d| d.item == it.key))
+            .count();
+        ui.label(format!(
+            "{} disagreements in this document, {decided} decided",
+            items.len()
+        ));
+        if items.is_empty() {
+            ui.label("The two sets agree on this document.");
+            return;
+        }
+        r.current = r.current.min(items.len() - 1);
+        let item = items[r.current].clone();
+        let decision = adj
+            .decisions
+            .iter()
+            .find(|d| d.item == item.key)
+            .map(|d| d.decision.clone());
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("{} of {}", r.current + 1, items.len())).strong());
+            ui.label(super::review::category_name(item.category));
+        });
+        if let Some(d) = &decision {
+            ui.label(
+                RichText::new(format!(
+                    "decided: {}",
+                    match d {
+                        crate::review::Decision::AcceptA => "accept A",
+                        crate::review::Decision::AcceptB => "accept B",
+                        crate::review::Decision::AcceptBoth => "accept both",
+                        crate::review::Decision::Reject => "reject",
+                        crate::review::Decision::Edit(_) => "edited",
+                    }
+                ))
+                .color(Color32::from_rgb(60, 160, 90)),
+            );
+        }
+        let a_span = item.key.a.as_ref().and_then(|id| {
+            self.ws
+                .project
+                .set(&r.a_annotator, &doc.id)
+                .and_then(|s| s.span(id))
+                .cloned()
+        });
+        let b_span = item
+            .key
+            .b
+            .as_ref()
+            .and_then(|id| r.b_set(&doc).and_then(|s| s.span(id).cloned()));
+        let tc = ui.visuals().text_color();
+        let text = &mut self.view.text;
+        ui.columns(2, |cols| {
+            for (col, (name, span)) in cols.iter_mut().zip([("A", &a_span), ("B", &b_span)]) {
+                col.label(
+                    RichText::new(format!(
+                        "{name}: {}",
+                        super::review::describe(span.as_ref())
+                    ))
+                    .strong(),
+                );
+                if let Some(s) = span {
+                    text.label(col, &s.text, 15.0, tc, egui::Sense::hover());
+                    for (k, v) in &s.attributes {
+                        col.label(RichText::new(format!("{k}: {v}")).small());
+                    }
+                }
+            }
+        });
+        let mut chosen = None;
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(a_span.is_some(), egui::Button::new("1 Accept A"))
+                .clicked()
+            {
+                chosen = Some(crate::review::Decision::AcceptA);
+            }
+            if ui
+                .add_enabled(b_span.is_some(), egui::Button::new("2 Accept B"))
+                .clicked()
+            {
+                chosen = Some(crate::review::Decision::AcceptB);
+            }
+            if ui
+                .add_enabled(
+                    a_span.is_some() && b_span.is_some(),
+                    egui::Button::new("3 Accept both"),
+                )
+                .clicked()
+            {
+                chosen = Some(crate::review::Decision::AcceptBoth);
+            }
+            if ui.button("4 Reject").clicked() {
+                chosen = Some(crate::review::Decision::Reject);
+            }
+            if ui.button("5 Edit").clicked() {
+                r.editing = a_span.clone().or(b_span.clone());
+            }
+        });
+        // The edit form: start from A's (or B's) span, move its ends by words, relabel.
+        if let Some(mut e) = r.editing.clone() {
+            ui.group(|ui| {
+                ui.label(RichText::new("Edited span").strong());
+                text.label(ui, &e.text, 15.0, tc, egui::Sense::hover());
+                ui.horizontal(|ui| {
+                    use crate::model::edit::SpanEnd;
+                    for (caption, end, grow) in [
+                        ("start −", SpanEnd::Start, false),
+                        ("start +", SpanEnd::Start, true),
+                        ("end −", SpanEnd::End, false),
+                        ("end +", SpanEnd::End, true),
+                    ] {
+                        if ui.small_button(caption).clicked() {
+                            super::review::nudge(&doc.text, &mut e, end, grow);
+                        }
+                    }
+                });
+                egui::ComboBox::from_id_salt("edit-label")
+                    .selected_text(e.label.clone())
+                    .show_ui(ui, |ui| {
+                        for l in &self.ws.project.schema.labels {
+                            ui.selectable_value(&mut e.label, l.id.clone(), &l.name);
+                        }
+                    });
+                if ui.button("Use the edited span").clicked() {
+                    chosen = Some(crate::review::Decision::Edit(e.clone()));
+                }
+            });
+            if r.editing.as_ref() != Some(&e) && chosen.is_none() {
+                r.editing = Some(e);
+            }
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Previous (K)").clicked() {
+                r.current = (r.current + items.len() - 1) % items.len();
+                r.editing = None;
+                chosen = None;
+                self.pending_reveal = true;
+            }
+            if ui.button("Next (J)").clicked() {
+                r.current = (r.current + 1) % items.len();
+                r.editing = None;
+                self.pending_reveal = true;
+            }
+        });
+        if ui.button("End review").clicked() {
+            self.review = None;
+            self.review_b = None;
+            self.right_tab = RightTab::Annotations;
+            return;
+        }
+        if let Some(d) = chosen {
+            self.review_decide(d);
+            self.pending_reveal = true;
+        }
+        if self.pending_reveal {
+            self.pending_reveal = false;
+            let items = self.review_items();
+            self.reveal_review_item(&items, now);
+        }
+    }
+
+    fn dashboard_window(&mut self, ctx: &egui::Context) {
+        let Some(r) = &mut self.review else { return };
+        if !r.show_dashboard {
+            return;
+        }
+        let Some(report) = r.report.clone() else {
+            return;
+        };
+        let mut open = true;
+        let mut export = None;
+        egui::Window::new("Agreement")
+            .open(&mut open)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                let Some(p) = report.pairs.first() else {
+                    ui.label("Nothing compared.");
+                    return;
+                };
+                ui.label(format!("{} (A, reference) vs {} (B)", p.a, p.b));
+                let k = p
+                    .tokens
+                    .cohen_kappa
+                    .map_or("—".into(), |k| format!("{k:.4}"));
+                let a = p
+                    .tokens
+                    .krippendorff_alpha
+                    .map_or("—".into(), |k| format!("{k:.4}"));
+                ui.label(format!(
+                    "Cohen's κ {k} · Krippendorff's α {a} on {} tokens",
+                    p.tokens.tokens
+                ));
+                ui.label(format!(
+                    "micro F1 strict {:.4} · lenient {:.4}   macro F1 strict {:.4} · lenient {:.4}",
+                    p.figures.micro.strict.f1,
+                    p.figures.micro.lenient.f1,
+                    p.figures.macro_.strict.f1,
+                    p.figures.macro_.lenient.f1
+                ));
+                // Per-label F1 bars: strict and lenient side by side.
+                use egui_plot::{Bar, BarChart, Legend, Plot};
+                let strict: Vec<Bar> = p
+                    .figures
+                    .per_label
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        Bar::new(i as f64 - 0.18, l.strict.f1)
+                            .width(0.34)
+                            .name(&l.label)
+                    })
+                    .collect();
+                let lenient: Vec<Bar> = p
+                    .figures
+                    .per_label
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        Bar::new(i as f64 + 0.18, l.lenient.f1)
+                            .width(0.34)
+                            .name(&l.label)
+                    })
+                    .collect();
+                let names: Vec<String> = p
+                    .figures
+                    .per_label
+                    .iter()
+                    .map(|l| l.label.clone())
+                    .collect();
+                Plot::new("f1-bars")
+                    .height(180.0)
+                    .legend(Legend::default())
+                    .include_y(0.0)
+                    .include_y(1.0)
+                    .allow_drag(false)
+                    .allow_zoom(false)
+                    .allow_scroll(false)
+                    .x_axis_formatter(move |m, _| {
+                        names
+                            .get(m.value.round() as usize)
+                            .filter(|_| (m.value - m.value.round()).abs() < 1e-6)
+                            .cloned()
+                            .unwrap_or_default()
+                    })
+                    .show(ui, |plot| {
+                        plot.bar_chart(
+                            BarChart::new("F1 strict", strict)
+                                .color(Color32::from_rgb(76, 139, 245)),
+                        );
+                        plot.bar_chart(
+                            BarChart::new("F1 lenient", lenient)
+                                .color(Color32::from_rgb(232, 163, 61)),
+                        );
+                    });
+                ui.separator();
+                ui.label(
+                    RichText::new("Label confusion (rows: A, columns: B, — = no span)").strong(),
+                );
+                let conf = super::review::confusion(&report);
+                let mut labels: Vec<String> = conf
+                    .iter()
+                    .flat_map(|((a, b), _)| [a.clone(), b.clone()])
+                    .collect();
+                labels.sort();
+                labels.dedup();
+                egui::Grid::new("confusion").striped(true).show(ui, |ui| {
+                    ui.label("");
+                    for b in &labels {
+                        ui.label(RichText::new(b).strong());
+                    }
+                    ui.end_row();
+                    for a in &labels {
+                        ui.label(RichText::new(a).strong());
+                        for b in &labels {
+                            let n = conf
+                                .iter()
+                                .find(|((x, y), _)| x == a && y == b)
+                                .map_or(0, |(_, n)| *n);
+                            ui.label(if n == 0 {
+                                "·".to_string()
+                            } else {
+                                n.to_string()
+                            });
+                        }
+                        ui.end_row();
+                    }
+                });
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label("Export the report:");
+                    for fmt in ["json", "csv", "html"] {
+                        if ui.button(fmt.to_uppercase()).clicked() {
+                            export = Some(fmt);
+                        }
+                    }
+                });
+            });
+        if let Some(fmt) = export {
+            let base = self
+                .ws
+                .path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("hashiya"));
+            let out = base.with_extension(format!("agreement.{fmt}"));
+            let body = match fmt {
+                "json" => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+                "csv" => crate::review::render::to_csv(&report),
+                _ => crate::review::render::to_html(&report),
+            };
+            match store::atomic::write_atomic(&out, body.as_bytes(), store::atomic::Fault::None) {
+                Ok(()) => self.ws.status = format!("Agreement report written to {}", out.display()),
+                Err(e) => self.ws.status = format!("Could not write the report: {e}"),
+            }
+        }
+        if let Some(r) = &mut self.review {
+            r.show_dashboard = open;
         }
     }
 
@@ -1377,6 +2006,7 @@ impl HashiyaApp {
         let title = match purpose {
             PathPurpose::Open => "Open project (no file dialog available)",
             PathPurpose::SaveAs => "Save project as (no file dialog available)",
+            PathPurpose::Compare => "Compare with a colleague's project (no file dialog available)",
         };
         egui::Window::new(title).collapsible(false).show(ctx, |ui| {
             ui.label("Path of the project file:");
@@ -1392,6 +2022,7 @@ impl HashiyaApp {
                             self.ws.path = Some(p);
                             self.save();
                         }
+                        PathPurpose::Compare => self.start_review(p),
                     }
                     keep = false;
                 }
@@ -1554,10 +2185,27 @@ impl HashiyaApp {
             };
             let key = format!("{}#{}", doc.id, doc.text_sha256);
             self.view.arrows = relation_arrows(&self.ws);
+            let b = self.review_b_spans();
             let ws = &mut self.ws;
-            let resp = self
-                .view
-                .show(ui, &key, &doc.text, &mut |r| highlights(ws, r));
+            let resp = self.view.show(ui, &key, &doc.text, &mut |r| {
+                let mut h = highlights(ws, r.clone());
+                if let Some(b) = &b {
+                    let (set, idx) = &**b;
+                    h.extend(idx.overlapping(r).map(|i| {
+                        let s = &set.spans[i];
+                        Highlight {
+                            range: s.start..s.end,
+                            color: label_color(&ws.project, &s.label),
+                            lane: 3 + idx.lane(i),
+                            chip: format!("B: {}", s.label),
+                            emphasised: false,
+                            id: usize::MAX - i,
+                            outline: true,
+                        }
+                    }));
+                }
+                h
+            });
             if let Some(cp) = resp.clicked_char {
                 self.handle_click(cp);
             }
@@ -1593,6 +2241,7 @@ impl HashiyaApp {
         if let Some(cmd) = self.schema_editor.ui(&ctx, &self.ws.project) {
             self.ws.apply(Ok(cmd));
         }
+        self.dashboard_window(&ctx);
         self.help_window(&ctx);
         self.recovery_window(&ctx);
         self.name_prompt_window(&ctx);
@@ -1764,6 +2413,7 @@ fn highlights(ws: &mut Workspace, range: std::ops::Range<usize>) -> Vec<Highligh
                 chip: s.label.clone(),
                 emphasised: selected.as_deref() == Some(s.id.as_str()),
                 id: i,
+                outline: false,
             })
         })
         .collect()

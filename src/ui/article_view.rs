@@ -30,6 +30,9 @@ pub struct Highlight {
     pub emphasised: bool,
     /// Opaque id the caller uses to know which span was clicked.
     pub id: usize,
+    /// Drawn as an outline below the text instead of a fill (a colleague's span in
+    /// review).
+    pub outline: bool,
 }
 
 /// A relation to draw: an arrow from one span to another.
@@ -363,8 +366,26 @@ impl ArticleView {
                         pos2(sr.min.x, sr.min.y + line_h * 0.22),
                         pos2(sr.max.x, sr.max.y - line_h * 0.18),
                     );
-                    let alpha = if h.emphasised { 0.45 } else { 0.16 };
-                    painter.rect_filled(band, CornerRadius::same(2), h.color.gamma_multiply(alpha));
+                    if h.outline {
+                        // A colleague's span: dashed outline, lanes below the own ones.
+                        let r = band.expand(1.5);
+                        let stroke = Stroke::new(if h.emphasised { 2.5 } else { 1.2 }, h.color);
+                        for seg in [
+                            [r.left_top(), r.right_top()],
+                            [r.right_top(), r.right_bottom()],
+                            [r.right_bottom(), r.left_bottom()],
+                            [r.left_bottom(), r.left_top()],
+                        ] {
+                            painter.extend(Shape::dashed_line(&seg, stroke, 4.0, 3.0));
+                        }
+                    } else {
+                        let alpha = if h.emphasised { 0.45 } else { 0.16 };
+                        painter.rect_filled(
+                            band,
+                            CornerRadius::same(2),
+                            h.color.gamma_multiply(alpha),
+                        );
+                    }
                     if h.emphasised {
                         painter.rect_stroke(
                             band,
@@ -374,14 +395,27 @@ impl ArticleView {
                         );
                     }
                     let y = band.max.y + 1.0 + h.lane as f32 * lane_gap;
-                    painter.line_segment(
-                        [pos2(sr.min.x + 1.0, y), pos2(sr.max.x - 1.0, y)],
-                        Stroke::new(2.0, h.color),
-                    );
+                    let seg = [pos2(sr.min.x + 1.0, y), pos2(sr.max.x - 1.0, y)];
+                    if h.outline {
+                        painter.extend(Shape::dashed_line(
+                            &seg,
+                            Stroke::new(2.0, h.color),
+                            5.0,
+                            3.0,
+                        ));
+                    } else {
+                        painter.line_segment(seg, Stroke::new(2.0, h.color));
+                    }
                     if first {
                         first = false;
                         let x = if rtl_start { sr.max.x } else { sr.min.x };
-                        chips.push((pos2(x, band.min.y), rtl_start, h.chip.clone(), h.color));
+                        // Own spans: chip above the text; a colleague's: below it.
+                        let y = if h.outline {
+                            sr.max.y + 12.0
+                        } else {
+                            band.min.y
+                        };
+                        chips.push((pos2(x, y), rtl_start, h.chip.clone(), h.color));
                     }
                 });
             }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod article_view;
 pub mod config;
+pub mod review;
 pub mod schema_editor;
 pub mod search;
 pub mod text_field;

@@ -69,7 +69,8 @@ impl Workspace {
         &self.index.as_ref().expect("just set").2
     }
 
-    pub fn apply(&mut self, cmd: Result<Command, String>) {
+    /// Applies a command through the history; returns its id when it was applied.
+    pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<u64> {
         match cmd {
             Ok(cmd) => {
                 let name = cmd.name.clone();
@@ -77,11 +78,18 @@ impl Workspace {
                     Ok(()) => {
                         self.revision += 1;
                         self.status = name;
+                        self.history.last_applied_id()
                     }
-                    Err(e) => self.status = format!("Could not apply: {e}"),
+                    Err(e) => {
+                        self.status = format!("Could not apply: {e}");
+                        None
+                    }
                 }
             }
-            Err(msg) => self.status = msg,
+            Err(msg) => {
+                self.status = msg;
+                None
+            }
         }
     }
 
