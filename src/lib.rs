@@ -11,6 +11,7 @@
 //! - [`ui`]: the egui application.
 
 pub mod fonts;
+pub mod formats;
 pub mod model;
 pub mod store;
 pub mod text;
