@@ -70,7 +70,8 @@ enum Command {
         /// The project to create or extend.
         #[arg(long, value_name = "PROJECT.json")]
         into: PathBuf,
-        /// Annotator for imported sets whose input names none (brat, plain doccano).
+        /// Annotator of the imported sets, replacing the names in the input (default:
+        /// the input's names, else brat, doccano, labelstudio or imported).
         #[arg(long)]
         annotator: Option<String>,
     },
@@ -280,7 +281,10 @@ fn import(
                 if r.entities_added == 1 { "y" } else { "ies" },
             );
             if !r.labels_added.is_empty() {
-                println!("  labels added to the schema: {}", r.labels_added.join(", "));
+                println!(
+                    "  labels added to the schema: {}",
+                    r.labels_added.join(", ")
+                );
             }
             if !r.relation_types_added.is_empty() {
                 println!(

@@ -36,17 +36,57 @@ fn real_consumers_read_our_exports() {
         "tests/fixtures/formats/emoji-harakat.json",
     ] {
         let p = store::load(&root.join(rel)).unwrap().project;
-        let stem = Path::new(rel).file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = Path::new(rel)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         for annotator in p.annotators() {
             let case = dir.path().join(format!("{stem}__{annotator}"));
             std::fs::create_dir(&case).unwrap();
-            export(&p, ExportFormat::Jsonl, &case.join("native.jsonl"), annotator, true);
-            export(&p, ExportFormat::Doccano, &case.join("doccano.jsonl"), annotator, true);
-            export(&p, ExportFormat::LabelStudio, &case.join("labelstudio.json"), annotator, true);
+            export(
+                &p,
+                ExportFormat::Jsonl,
+                &case.join("native.jsonl"),
+                annotator,
+                true,
+            );
+            export(
+                &p,
+                ExportFormat::Doccano,
+                &case.join("doccano.jsonl"),
+                annotator,
+                true,
+            );
+            export(
+                &p,
+                ExportFormat::LabelStudio,
+                &case.join("labelstudio.json"),
+                annotator,
+                true,
+            );
             export(&p, ExportFormat::Brat, &case.join("brat"), annotator, true);
-            export(&p, ExportFormat::Conll, &case.join("tokens.conll"), annotator, true);
-            export(&p, ExportFormat::Csv, &case.join("spans.csv"), annotator, true);
-            export(&p, ExportFormat::Csv, &case.join("spans-nobom.csv"), annotator, false);
+            export(
+                &p,
+                ExportFormat::Conll,
+                &case.join("tokens.conll"),
+                annotator,
+                true,
+            );
+            export(
+                &p,
+                ExportFormat::Csv,
+                &case.join("spans.csv"),
+                annotator,
+                true,
+            );
+            export(
+                &p,
+                ExportFormat::Csv,
+                &case.join("spans-nobom.csv"),
+                annotator,
+                false,
+            );
         }
     }
     let out = Command::new(&python)
@@ -56,5 +96,8 @@ fn real_consumers_read_our_exports() {
         .expect("HASHIYA_CONSUMERS_PY is not runnable");
     print!("{}", String::from_utf8_lossy(&out.stdout));
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "the consumer checks failed (output above)");
+    assert!(
+        out.status.success(),
+        "the consumer checks failed (output above)"
+    );
 }

@@ -28,10 +28,12 @@
 //! - Entity links are normalisations against the database `Hashiya`; notes are
 //!   `AnnotatorNotes`. Both are free text where `\` `\n` `\r` `\t` are escaped with a
 //!   backslash (and other line separators as `\uXXXX`).
-//! - With several annotators in one export, each gets a sub-folder named after them
-//!   (documents nobody annotated stay at the top); the `.conf` files at the top apply
-//!   to all, as brat looks for them upwards. File names come from
-//!   [`super::names`], so any id is safe.
+//! - An export of one annotator's sets (`--set NAME`) puts `ID.txt`/`ID.ann` at the top
+//!   of the folder. An export of every set gives each annotator a sub-folder named
+//!   after them (documents nobody annotated stay at the top), so sets of several
+//!   annotators never collide and the annotator comes back on import; the `.conf`
+//!   files at the top apply to all, as brat looks for them upwards. File and folder
+//!   names come from [`super::names`], so any id is safe.
 //! - `visual.conf` sets `Text direction:rtl` and the schema's colours; `annotation.conf`
 //!   lists the labels, relation types (with their allowed labels), attributes with their
 //!   values, and allows overlapping spans (`<OVERLAP>`), which Hashiya uses for nesting.
@@ -63,7 +65,16 @@ pub const ENTITY_DB: &str = "Hashiya";
 fn is_line_break(c: char) -> bool {
     matches!(
         c,
-        '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{1C}' | '\u{1D}' | '\u{1E}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        '\n' | '\r'
+            | '\t'
+            | '\u{0B}'
+            | '\u{0C}'
+            | '\u{1C}'
+            | '\u{1D}'
+            | '\u{1E}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
     )
 }
 
@@ -240,7 +251,9 @@ fn ann_for(project: &Project, item: &Item, notes: &mut Vec<String>) -> String {
     for (i, s) in exported.iter().enumerate() {
         if let Some(eid) = &s.entity {
             nn += 1;
-            let name = entities.get(eid.as_str()).map_or(s.text.as_str(), |e| e.name.as_str());
+            let name = entities
+                .get(eid.as_str())
+                .map_or(s.text.as_str(), |e| e.name.as_str());
             let _ = writeln!(
                 ann,
                 "N{nn}\tReference T{} {ENTITY_DB}:{}\t{}",
@@ -253,7 +266,12 @@ fn ann_for(project: &Project, item: &Item, notes: &mut Vec<String>) -> String {
     for (i, s) in exported.iter().enumerate() {
         if let Some(note) = &s.note {
             hash += 1;
-            let _ = writeln!(ann, "#{hash}\tAnnotatorNotes T{}\t{}", i + 1, escape_text(note));
+            let _ = writeln!(
+                ann,
+                "#{hash}\tAnnotatorNotes T{}\t{}",
+                i + 1,
+                escape_text(note)
+            );
         }
     }
     ann
@@ -300,7 +318,10 @@ fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
         if v.is_empty() {
             "<ENTITY>".to_string()
         } else {
-            v.iter().map(|s| encode_name(s)).collect::<Vec<_>>().join("|")
+            v.iter()
+                .map(|s| encode_name(s))
+                .collect::<Vec<_>>()
+                .join("|")
         }
     };
     let mut conf = String::from(
@@ -329,7 +350,11 @@ fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
                 "{}\tArg:{}, Value:{}",
                 encode_name(name),
                 list(&on),
-                values.iter().map(|v| encode_name(v)).collect::<Vec<_>>().join("|")
+                values
+                    .iter()
+                    .map(|v| encode_name(v))
+                    .collect::<Vec<_>>()
+                    .join("|")
             );
         }
     }
@@ -353,7 +378,9 @@ fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
         }
     }
     for k in &kinds {
-        let name = schema.relation_type(k).map_or(k.as_str(), |t| t.name.as_str());
+        let name = schema
+            .relation_type(k)
+            .map_or(k.as_str(), |t| t.name.as_str());
         let _ = writeln!(visual, "{} | {}", encode_name(k), clean(name));
     }
     visual.push_str("\n[drawing]\nSPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken\nARC_DEFAULT\tcolor:black, arrowHead:triangle-5\n");
@@ -363,13 +390,15 @@ fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
     (conf, visual)
 }
 
+/// `per_annotator`: put each annotator's documents in a sub-folder named after them
+/// (an export of every set); otherwise everything is at the top (an export of one
+/// annotator's sets).
 pub(crate) fn export(
     project: &Project,
     items: &[Item],
+    per_annotator: bool,
     progress: Progress,
 ) -> Result<Output, FormatError> {
-    let annotators: BTreeSet<&str> = items.iter().filter_map(|i| i.annotator).collect();
-    let per_annotator = annotators.len() > 1;
     let mut folder_names = FileNamer::new();
     let mut folders: HashMap<Option<&str>, (Option<String>, FileNamer)> = HashMap::new();
     let mut files = Vec::new();
@@ -379,12 +408,9 @@ pub(crate) fn export(
     files.push((vec!["visual.conf".to_string()], visual.into_bytes()));
     for (n, item) in items.iter().enumerate() {
         let key = if per_annotator { item.annotator } else { None };
-        let (folder, namer) = folders.entry(key).or_insert_with(|| {
-            (
-                key.map(|a| folder_names.stem(a)),
-                FileNamer::new(),
-            )
-        });
+        let (folder, namer) = folders
+            .entry(key)
+            .or_insert_with(|| (key.map(|a| folder_names.stem(a)), FileNamer::new()));
         let stem = namer.stem(&item.doc.id);
         let path = |ext: &str| -> Vec<String> {
             let mut p: Vec<String> = folder.iter().cloned().collect();
@@ -717,10 +743,9 @@ fn read_unit(u: &Unit) -> Result<Incoming, Vec<ImportIssue>> {
         }
         let mut frags = t.frags.clone();
         frags.sort_unstable();
-        if let Some(w) = frags
-            .windows(2)
-            .find(|w| w[1].0 < w[0].1 || raw_chars[w[0].1..w[1].0].iter().any(|c| !c.is_whitespace()))
-        {
+        if let Some(w) = frags.windows(2).find(|w| {
+            w[1].0 < w[0].1 || raw_chars[w[0].1..w[1].0].iter().any(|c| !c.is_whitespace())
+        }) {
             bad(format!(
                 "{id}: fragments {} {} and {} {} have text between them (or overlap); Hashiya spans are contiguous",
                 w[0].0, w[0].1, w[1].0, w[1].1
@@ -744,7 +769,11 @@ fn read_unit(u: &Unit) -> Result<Incoming, Vec<ImportIssue>> {
         match spans.get_mut(&target) {
             Some(s) => {
                 if s.attributes.insert(name.clone(), value).is_some() {
-                    issues.push(ImportIssue::new(path, Some(ln), format!("{target} has attribute {name} twice")));
+                    issues.push(ImportIssue::new(
+                        path,
+                        Some(ln),
+                        format!("{target} has attribute {name} twice"),
+                    ));
                 }
             }
             None => issues.push(unknown_target(path, ln, &target, "an attribute")),
@@ -795,7 +824,9 @@ fn unknown_target(path: &Path, line: usize, target: &str, what: &str) -> ImportI
     ImportIssue::new(
         path,
         Some(line),
-        format!("{what} refers to \"{target}\", which is not a text span (T) of this file; Hashiya keeps these on text spans only"),
+        format!(
+            "{what} refers to \"{target}\", which is not a text span (T) of this file; Hashiya keeps these on text spans only"
+        ),
     )
 }
 
@@ -805,7 +836,16 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for s in ["actor", "armed group", "a%b", "درنة", "x|y,z:w", "said_by", "e-haftar", "😀"] {
+        for s in [
+            "actor",
+            "armed group",
+            "a%b",
+            "درنة",
+            "x|y,z:w",
+            "said_by",
+            "e-haftar",
+            "😀",
+        ] {
             assert_eq!(decode_name(&encode_name(s)).unwrap(), s);
         }
         assert_eq!(encode_name("armed group"), "armed%20group");
@@ -815,7 +855,14 @@ mod tests {
 
     #[test]
     fn free_text_round_trips() {
-        for s in ["a\nb", "tab\there", "back\\slash", "\\n literal", "line\u{2028}sep", "«نص»"] {
+        for s in [
+            "a\nb",
+            "tab\there",
+            "back\\slash",
+            "\\n literal",
+            "line\u{2028}sep",
+            "«نص»",
+        ] {
             let e = escape_text(s);
             assert!(!e.chars().any(is_line_break), "{e:?}");
             assert_eq!(unescape_text(&e), s);

@@ -45,7 +45,9 @@ fn ends_sentence(token: &str) -> bool {
 /// The spans IOB keeps: outermost first, no two overlapping.
 pub fn outermost(spans: &[Span]) -> Vec<&Span> {
     let mut sorted: Vec<&Span> = spans.iter().collect();
-    sorted.sort_by(|a, b| (a.start, std::cmp::Reverse(a.end), &a.id).cmp(&(b.start, std::cmp::Reverse(b.end), &b.id)));
+    sorted.sort_by(|a, b| {
+        (a.start, std::cmp::Reverse(a.end), &a.id).cmp(&(b.start, std::cmp::Reverse(b.end), &b.id))
+    });
     let mut kept: Vec<&Span> = Vec::new();
     for s in sorted {
         if !kept.iter().any(|k| k.overlaps(s)) {

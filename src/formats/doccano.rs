@@ -20,8 +20,8 @@
 //! from `label` as `[start, end, "label"]` triples (doccano's format without
 //! relations). An offset inside a surrogate pair or past the end is refused. Without
 //! the `hashiya` object, the document id is `doccano-<id>` (or `<file>-<line>`), span
-//! ids `s<entity id>`, relation ids `r<relation id>`, and the annotator comes from the
-//! options.
+//! ids `s<entity id>`, relation ids `r<relation id>`, and the annotator is `doccano`
+//! (`--annotator` replaces it, with or without the `hashiya` object).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -100,7 +100,9 @@ pub(crate) fn export(
             let id = next_entity;
             next_entity += 1;
             ids.insert(&s.id, id);
-            ents.push(json!({"id": id, "label": s.label, "start_offset": start, "end_offset": end}));
+            ents.push(
+                json!({"id": id, "label": s.label, "start_offset": start, "end_offset": end}),
+            );
             meta.spans.insert(
                 id.to_string(),
                 SpanMeta {
@@ -201,9 +203,13 @@ pub(crate) fn utf16_to_clean_cp(
 }
 
 fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, ImportIssue> {
-    let obj = value.as_object().ok_or_else(|| origin.issue("not a JSON object"))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| origin.issue("not a JSON object"))?;
     let Some(raw) = obj.get("text").and_then(Value::as_str) else {
-        return Err(origin.issue("no \"text\" string; a doccano line needs the document text in \"text\""));
+        return Err(
+            origin.issue("no \"text\" string; a doccano line needs the document text in \"text\"")
+        );
     };
     let meta: Meta = match obj.get("hashiya") {
         None | Some(Value::Null) => Meta::default(),
@@ -225,7 +231,10 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
                 let Some(e) = e.as_object() else {
                     return Err(origin.issue(format!("{what} is {}, not an object", json_kind(e))));
                 };
-                let eid = e.get("id").and_then(id_string).unwrap_or_else(|| (i + 1).to_string());
+                let eid = e
+                    .get("id")
+                    .and_then(id_string)
+                    .unwrap_or_else(|| (i + 1).to_string());
                 let what = format!("entity {eid}");
                 let (Some(start), Some(end)) =
                     (offset(e.get("start_offset")), offset(e.get("end_offset")))
@@ -266,10 +275,7 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
                 let what = format!("label {}", i + 1);
                 let triple = l.as_array().filter(|a| a.len() == 3);
                 let Some(((start, end), label)) = triple.and_then(|a| {
-                    Some((
-                        (offset(a.first())?, offset(a.get(1))?),
-                        a.get(2)?.as_str()?,
-                    ))
+                    Some(((offset(a.first())?, offset(a.get(1))?), a.get(2)?.as_str()?))
                 }) else {
                     return Err(origin.issue(format!(
                         "{what}: expected [start, end, \"label\"]{}",
@@ -301,15 +307,22 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
     let mut relations = Vec::new();
     if let Some(rels) = obj.get("relations") {
         let Some(rels) = rels.as_array() else {
-            return Err(origin.issue(format!("\"relations\" is {}, not an array", json_kind(rels))));
+            return Err(origin.issue(format!(
+                "\"relations\" is {}, not an array",
+                json_kind(rels)
+            )));
         };
         for (i, r) in rels.iter().enumerate() {
-            let rid = r.get("id").and_then(id_string).unwrap_or_else(|| (i + 1).to_string());
+            let rid = r
+                .get("id")
+                .and_then(id_string)
+                .unwrap_or_else(|| (i + 1).to_string());
             let what = format!("relation {rid}");
             let end = |key: &str| -> Result<String, ImportIssue> {
-                let v = r.get(key).and_then(id_string).ok_or_else(|| {
-                    origin.issue(format!("{what}: needs \"{key}\""))
-                })?;
+                let v = r
+                    .get(key)
+                    .and_then(id_string)
+                    .ok_or_else(|| origin.issue(format!("{what}: needs \"{key}\"")))?;
                 span_of.get(&v).cloned().ok_or_else(|| {
                     origin.issue(format!("{what}: {key} {v} is not an entity of this line"))
                 })
@@ -334,7 +347,11 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
     let id = meta
         .document_id
         .clone()
-        .or_else(|| obj.get("id").and_then(id_string).map(|i| format!("doccano-{i}")))
+        .or_else(|| {
+            obj.get("id")
+                .and_then(id_string)
+                .map(|i| format!("doccano-{i}"))
+        })
         .unwrap_or_else(|| format!("{stem}-{}", origin.line.unwrap_or(0)));
     Ok(Incoming {
         origin,

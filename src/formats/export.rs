@@ -43,6 +43,8 @@ pub struct ExportReport {
     /// Every file written, in order.
     pub files: Vec<PathBuf>,
     pub documents: usize,
+    /// Export units ([`Item`]s): the `total` of the progress callback.
+    pub items: usize,
     /// Annotation sets exported.
     pub sets: usize,
     pub spans: usize,
@@ -87,7 +89,10 @@ impl<'a> Item<'a> {
 }
 
 /// The items to export: see the module documentation.
-pub fn items<'a>(project: &'a Project, annotator: Option<&str>) -> Result<Vec<Item<'a>>, FormatError> {
+pub fn items<'a>(
+    project: &'a Project,
+    annotator: Option<&str>,
+) -> Result<Vec<Item<'a>>, FormatError> {
     let mut out = Vec::new();
     match annotator {
         Some(name) => {
@@ -104,10 +109,11 @@ pub fn items<'a>(project: &'a Project, annotator: Option<&str>) -> Result<Vec<It
                 )));
             };
             for doc in &project.documents {
+                let set = project.set(name, &doc.id);
                 out.push(Item {
                     doc,
-                    annotator: Some(name),
-                    set: project.set(name, &doc.id),
+                    annotator: set.map(|_| name),
+                    set,
                 });
             }
         }
@@ -137,7 +143,11 @@ pub fn items<'a>(project: &'a Project, annotator: Option<&str>) -> Result<Vec<It
 
 /// Entities by id.
 pub(crate) fn entity_index(project: &Project) -> HashMap<&str, &Entity> {
-    project.entities.iter().map(|e| (e.id.as_str(), e)).collect()
+    project
+        .entities
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect()
 }
 
 /// Renders an export in memory.
@@ -151,7 +161,9 @@ pub fn render(
     let mut out = match format {
         ExportFormat::Jsonl => super::jsonl::export(project, &items, progress)?,
         ExportFormat::Doccano => super::doccano::export(project, &items, progress)?,
-        ExportFormat::Brat => super::brat::export(project, &items, progress)?,
+        ExportFormat::Brat => {
+            super::brat::export(project, &items, opts.annotator.is_none(), progress)?
+        }
         ExportFormat::Conll => super::conll::export(project, &items, progress)?,
         ExportFormat::Csv => super::csv::export(project, &items, opts, progress)?,
         ExportFormat::LabelStudio => super::labelstudio::export(project, &items, progress)?,
@@ -162,6 +174,7 @@ pub fn render(
         ids.dedup();
         ids.len()
     };
+    r.items = items.len();
     r.sets = items.iter().filter(|i| i.set.is_some()).count();
     r.spans = items.iter().map(|i| i.spans().len()).sum();
     r.relations = items.iter().map(|i| i.relations().len()).sum();
@@ -178,7 +191,10 @@ pub fn export(
     progress: Progress,
 ) -> Result<ExportReport, FormatError> {
     check_output(format, out)?;
-    let Output { rendered, mut report } = render(project, format, opts, &mut *progress)?;
+    let Output {
+        rendered,
+        mut report,
+    } = render(project, format, opts, &mut *progress)?;
     match rendered {
         Rendered::File(bytes) => {
             if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -200,8 +216,7 @@ pub fn export(
             }
         }
     }
-    let total = report.documents;
-    progress(total, total);
+    progress(report.items, report.items);
     Ok(report)
 }
 

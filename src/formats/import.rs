@@ -7,9 +7,9 @@
 //! - a document whose id is new is added; one whose id exists with the **same text**
 //!   is reused (so a colleague's annotations of the same article join the project as
 //!   another set); the same id with a different text is refused;
-//! - the set goes to the annotator the input names, else `--annotator`, else the
-//!   format's default; a set that already exists for that annotator and document is
-//!   refused (nothing is merged silently);
+//! - the set goes to `--annotator` if given (replacing what the input says), else to
+//!   the annotator the input names, else to the format's default; a set that already
+//!   exists for that annotator and document is refused (nothing is merged silently);
 //! - span bounds are checked, and a span text given by the input must equal the text
 //!   at its offsets (this is what catches offsets counted in another unit);
 //! - labels and relation types the schema lacks are added to it (reported), so that
@@ -33,7 +33,9 @@ use crate::store::{self, Problem, Severity};
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// Annotator of sets whose input does not name one (brat, plain doccano).
+    /// Annotator of every imported set, replacing the names the input carries (so a
+    /// colleague's export can be imported under another name). `None`: the input's
+    /// names, else the format's default (`brat`, `doccano`, `labelstudio`, `imported`).
     pub annotator: Option<String>,
 }
 
@@ -106,7 +108,7 @@ pub struct Incoming {
     pub title: Option<String>,
     pub source: Source,
     pub text: String,
-    /// The annotator the input names; `None` falls back to the options.
+    /// The annotator the input names (`--annotator` replaces it; `None`: the format's default).
     pub annotator: Option<String>,
     /// Whether the input carries annotations at all (plain text does not: no set).
     pub annotated: bool,
@@ -123,6 +125,8 @@ pub struct Builder {
     project: Project,
     issues: Vec<ImportIssue>,
     report: ImportReport,
+    /// `--annotator`, which wins over the input's names.
+    forced_annotator: Option<String>,
     fallback_annotator: String,
     /// Documents added by this import, by id, for reuse by later inputs.
     new_docs: HashSet<String>,
@@ -138,10 +142,8 @@ impl Builder {
             project: base.clone(),
             issues: Vec::new(),
             report: ImportReport::default(),
-            fallback_annotator: opts
-                .annotator
-                .clone()
-                .unwrap_or_else(|| format.default_annotator().to_string()),
+            forced_annotator: opts.annotator.clone(),
+            fallback_annotator: format.default_annotator().to_string(),
             new_docs: HashSet::new(),
             new_rel_types: BTreeMap::new(),
             new_entities: HashSet::new(),
@@ -187,14 +189,20 @@ impl Builder {
             None => false,
         };
         let map = OffsetMap::new(&inc.text);
-        let annotator = inc
-            .annotator
+        let annotator = self
+            .forced_annotator
             .clone()
+            .or_else(|| inc.annotator.clone())
             .unwrap_or_else(|| self.fallback_annotator.clone());
         if inc.annotated && self.project.set(&annotator, &inc.id).is_some() {
             self.issue(o.issue(format!(
-                "the project already has a set of annotator \"{annotator}\" on document \"{}\"; import under another annotator name (--annotator) or remove that set first",
-                inc.id
+                "the project already has a set of annotator \"{annotator}\" on document \"{}\"{}",
+                inc.id,
+                if self.forced_annotator.is_some() {
+                    " (the input has several sets for this document, or the project has this one already)"
+                } else {
+                    "; import it under another name with --annotator NAME, or remove that set first"
+                }
             )));
             return;
         }
@@ -339,7 +347,13 @@ impl Builder {
     fn ensure_label(&mut self, label: &str, attributes: &BTreeMap<String, String>) {
         let n = self.project.schema.labels.len();
         let added = self.report.labels_added.iter().any(|l| l == label);
-        match self.project.schema.labels.iter_mut().find(|l| l.id == label) {
+        match self
+            .project
+            .schema
+            .labels
+            .iter_mut()
+            .find(|l| l.id == label)
+        {
             Some(def) if added => {
                 // A label this import created: give it every attribute name it meets.
                 for name in attributes.keys() {
@@ -427,11 +441,9 @@ impl Builder {
                 continue;
             }
             match p.severity {
-                Severity::Error => errors.push(ImportIssue::new(
-                    "(imported project)",
-                    None,
-                    p.to_string(),
-                )),
+                Severity::Error => {
+                    errors.push(ImportIssue::new("(imported project)", None, p.to_string()))
+                }
                 Severity::Warning => self.report.warnings.push(p),
             }
         }

@@ -147,9 +147,8 @@ pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
         progress(n, total);
         b.file_read();
         if let Err(issue) = read_lines(b, path, |b, value, origin| {
-            let line: Line = serde_json::from_value(value).map_err(|e| {
-                origin.issue(format!("not a Hashiya JSONL document: {e}"))
-            })?;
+            let line: Line = serde_json::from_value(value)
+                .map_err(|e| origin.issue(format!("not a Hashiya JSONL document: {e}")))?;
             b.add(incoming(line, origin)?);
             Ok(())
         }) {

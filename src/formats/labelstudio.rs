@@ -31,7 +31,8 @@
 //!
 //! On import, `data.text` is required; the document id is `data.document_id`, else
 //! `labelstudio-<task id>`; the annotator is `hashiya_annotator`, else the
-//! `completed_by` user's email, else `labelstudio-user-<id>`, else the options'.
+//! `completed_by` user's email, else `labelstudio-user-<id>`, else `labelstudio`
+//! (`--annotator` replaces all of these).
 //! Cancelled annotations and `predictions` are skipped. A region with several labels,
 //! a result type Hashiya has no place for, or an offset inside a surrogate pair is
 //! refused with its task, annotation and result number.
@@ -231,7 +232,10 @@ fn task_incomings(b: &mut Builder, task: &Value, origin: &Origin) -> Result<(), 
         .map(str::to_string)
         .or_else(|| task_id.as_ref().map(|i| format!("labelstudio-{i}")))
         .ok_or("neither data.document_id nor a task id to name the document")?;
-    let title = data.get("title").and_then(Value::as_str).map(str::to_string);
+    let title = data
+        .get("title")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let source: Source = match data.get("source") {
         Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("data.source: {e}"))?,
         None => Source::default(),
@@ -252,7 +256,12 @@ fn task_incomings(b: &mut Builder, task: &Value, origin: &Origin) -> Result<(), 
     let anns = match task.get("annotations") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a.iter().collect(),
-        Some(other) => return Err(format!("\"annotations\" is {}, not a list", json_kind(other))),
+        Some(other) => {
+            return Err(format!(
+                "\"annotations\" is {}, not a list",
+                json_kind(other)
+            ));
+        }
     };
     let live: Vec<(usize, &Value)> = anns
         .into_iter()
@@ -265,7 +274,8 @@ fn task_incomings(b: &mut Builder, task: &Value, origin: &Origin) -> Result<(), 
     }
     for (j, ann) in live {
         let mut inc = base.clone();
-        annotation(&mut inc, ann, &map, &cleaned).map_err(|e| format!("annotation {}: {e}", j + 1))?;
+        annotation(&mut inc, ann, &map, &cleaned)
+            .map_err(|e| format!("annotation {}: {e}", j + 1))?;
         b.add(inc);
     }
     Ok(())
@@ -289,7 +299,11 @@ fn annotation(
                 .get("email")
                 .and_then(Value::as_str)
                 .map(str::to_string)
-                .or_else(|| u.get("id").and_then(id_string).map(|i| format!("labelstudio-user-{i}"))),
+                .or_else(|| {
+                    u.get("id")
+                        .and_then(id_string)
+                        .map(|i| format!("labelstudio-user-{i}"))
+                }),
             Some(v) => id_string(v).map(|i| format!("labelstudio-user-{i}")),
             None => None,
         });
@@ -306,8 +320,14 @@ fn annotation(
         if r.get("type").and_then(Value::as_str) != Some("labels") {
             continue;
         }
-        let id = r.get("id").and_then(id_string).ok_or(format!("{what}: a region without \"id\""))?;
-        let value = r.get("value").and_then(Value::as_object).ok_or(format!("{what}: no \"value\""))?;
+        let id = r
+            .get("id")
+            .and_then(id_string)
+            .ok_or(format!("{what}: a region without \"id\""))?;
+        let value = r
+            .get("value")
+            .and_then(Value::as_object)
+            .ok_or(format!("{what}: no \"value\""))?;
         let labels: Vec<&str> = value
             .get("labels")
             .and_then(Value::as_array)
@@ -329,7 +349,12 @@ fn annotation(
             .get("meta")
             .and_then(|m| m.get("text"))
             .and_then(Value::as_array)
-            .map(|t| t.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n"))
+            .map(|t| {
+                t.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
             .filter(|n| !n.is_empty());
         if order.insert(id.clone(), inc.spans.len()).is_some() {
             return Err(format!("{what}: region id \"{id}\" is used twice"));
@@ -339,7 +364,10 @@ fn annotation(
             start,
             end,
             label,
-            text: value.get("text").and_then(Value::as_str).map(clean_fragment),
+            text: value
+                .get("text")
+                .and_then(Value::as_str)
+                .map(clean_fragment),
             note,
             ..Default::default()
         });
@@ -357,7 +385,9 @@ fn annotation(
                     r.get(key)
                         .and_then(id_string)
                         .filter(|id| order.contains_key(id))
-                        .ok_or(format!("{what}: relation \"{key}\" is not a region of this annotation"))
+                        .ok_or(format!(
+                            "{what}: relation \"{key}\" is not a region of this annotation"
+                        ))
                 };
                 let (from, to) = (end("from_id")?, end("to_id")?);
                 let labels: Vec<&str> = r
@@ -432,7 +462,11 @@ fn annotation(
     Ok(())
 }
 
-fn bounds(value: &Map<String, Value>, map: &OffsetMap, cleaned: &Cleaned) -> Result<(usize, usize), String> {
+fn bounds(
+    value: &Map<String, Value>,
+    map: &OffsetMap,
+    cleaned: &Cleaned,
+) -> Result<(usize, usize), String> {
     let get = |key: &str| {
         value
             .get(key)

@@ -46,7 +46,8 @@ pub use error::{FormatError, ImportIssue};
 pub use export::{ExportOptions, ExportReport, export, render};
 pub use import::{ImportOptions, ImportReport, Imported, import, import_into_file};
 
-/// Progress callback: `(done, total)` in documents (export) or input files (import).
+/// Progress callback: `(done, total)` in export units — a document with one annotator's
+/// set, or a document nobody annotated — (export) or input files (import).
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 
 /// A progress callback that ignores progress.

@@ -30,13 +30,15 @@ fn is_arabic_mark(c: char) -> bool {
 
 fn is_windows_device(stem: &str) -> bool {
     let base = stem.split('.').next().unwrap_or(stem).to_ascii_uppercase();
-    matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
-        || ((base.starts_with("COM") || base.starts_with("LPT"))
-            && base.chars().count() == 4
-            && base
-                .chars()
-                .nth(3)
-                .is_some_and(|c| c.is_ascii_digit() || matches!(c, '¹' | '²' | '³')))
+    matches!(
+        base.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((base.starts_with("COM") || base.starts_with("LPT"))
+        && base.chars().count() == 4
+        && base
+            .chars()
+            .nth(3)
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '¹' | '²' | '³')))
 }
 
 /// A file name stem for `id` that is one plain, portable file name.
@@ -181,7 +183,10 @@ mod tests {
         assert_eq!(n.stem("a_b~2"), "a_b_2");
         let long = "x".repeat(200);
         assert_eq!(n.stem(&long), "x".repeat(100));
-        assert_eq!(n.stem(&format!("{long}y")), format!("{}~2", "x".repeat(100)));
+        assert_eq!(
+            n.stem(&format!("{long}y")),
+            format!("{}~2", "x".repeat(100))
+        );
     }
 
     #[test]

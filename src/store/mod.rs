@@ -232,7 +232,12 @@ fn is_canonical(p: &Project) -> bool {
     let set_keys: Vec<_> = p
         .sets
         .iter()
-        .map(|s| (p.documents.iter().position(|d| d.id == s.document), &s.annotator))
+        .map(|s| {
+            (
+                p.documents.iter().position(|d| d.id == s.document),
+                &s.annotator,
+            )
+        })
         .collect();
     set_keys.windows(2).all(|w| w[0] <= w[1])
         && p.entities.windows(2).all(|w| w[0].id <= w[1].id)
