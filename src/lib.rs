@@ -11,6 +11,7 @@
 //! - [`ui`]: the egui application.
 
 pub mod fonts;
+pub mod formats;
 pub mod model;
 pub mod review;
 pub mod store;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use hashiya::formats::{self, ExportFormat, ImportFormat};
 use hashiya::store;
 use hashiya::ui::StartOptions;
 
@@ -74,6 +75,45 @@ enum Command {
         /// figures with other tools).
         #[arg(long)]
         dump_tokens: bool,
+    },
+    /// Export a project for another tool: jsonl, doccano, brat, conll, csv, labelstudio.
+    ///
+    /// OUT is a folder for brat and a file for the others. Every file is written
+    /// atomically; document ids are sanitised before they become file names.
+    Export {
+        /// jsonl (native), doccano, brat, conll, csv or labelstudio.
+        #[arg(long, value_parser = parse_export_format)]
+        format: ExportFormat,
+        /// The project file.
+        project: PathBuf,
+        /// Output file (or folder, for brat).
+        out: PathBuf,
+        /// Export only this annotator's sets (needed for CoNLL when there are several).
+        #[arg(long, value_name = "ANNOTATOR")]
+        set: Option<String>,
+        /// CSV: leave out the UTF-8 byte order mark (it is there by default, for Excel).
+        #[arg(long)]
+        no_bom: bool,
+    },
+    /// Import documents (and annotations) into a project, creating it if needed.
+    ///
+    /// All or nothing: every input is read and checked first, and the project is saved
+    /// (atomically) only if nothing is wrong; otherwise every problem is listed with its
+    /// file and line.
+    Import {
+        /// text (.txt files or folders), jsonl (native), doccano, brat or labelstudio.
+        #[arg(long, value_parser = parse_import_format)]
+        format: ImportFormat,
+        /// Input files or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The project to create or extend.
+        #[arg(long, value_name = "PROJECT.json")]
+        into: PathBuf,
+        /// Annotator of the imported sets, replacing the names in the input (default:
+        /// the input's names, else brat, doccano, labelstudio or imported).
+        #[arg(long)]
+        annotator: Option<String>,
     },
     /// Lay out a text exactly as the article view does and print it as JSON.
     Layout {
@@ -148,6 +188,19 @@ fn main() -> ExitCode {
             };
             agree(&files, &annotators, output)
         }
+        Some(Command::Export {
+            format,
+            project,
+            out,
+            set,
+            no_bom,
+        }) => export(format, &project, &out, set, !no_bom),
+        Some(Command::Import {
+            format,
+            inputs,
+            into,
+            annotator,
+        }) => import(format, &inputs, &into, annotator),
         Some(Command::Layout {
             text_file,
             width,
@@ -310,6 +363,119 @@ fn agree(files: &[PathBuf], annotators: &[String], output: AgreeOutput) -> ExitC
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
+    ExportFormat::from_name(s).ok_or_else(|| {
+        let names: Vec<_> = ExportFormat::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown export format; use one of: {}", names.join(", "))
+    })
+}
+
+fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
+    ImportFormat::from_name(s).ok_or_else(|| {
+        let names: Vec<_> = ImportFormat::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown import format; use one of: {}", names.join(", "))
+    })
+}
+
+fn export(
+    format: ExportFormat,
+    project: &std::path::Path,
+    out: &std::path::Path,
+    set: Option<String>,
+    bom: bool,
+) -> ExitCode {
+    let loaded = match store::load(project) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = formats::ExportOptions {
+        annotator: set,
+        bom,
+    };
+    match formats::export(&loaded.project, format, out, &opts, &mut |_, _| {}) {
+        Ok(r) => {
+            println!(
+                "{}: wrote {} file{} ({}): {} document{}, {} set{}, {} span{}, {} relation{}",
+                out.display(),
+                r.files.len(),
+                plural(r.files.len()),
+                format.name(),
+                r.documents,
+                plural(r.documents),
+                r.sets,
+                plural(r.sets),
+                r.spans,
+                plural(r.spans),
+                r.relations,
+                plural(r.relations),
+            );
+            for n in &r.notes {
+                println!("  note: {n}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn import(
+    format: ImportFormat,
+    inputs: &[PathBuf],
+    into: &std::path::Path,
+    annotator: Option<String>,
+) -> ExitCode {
+    let existed = into.exists();
+    let opts = formats::ImportOptions { annotator };
+    match formats::import_into_file(into, format, inputs, &opts, &mut |_, _| {}) {
+        Ok(r) => {
+            println!(
+                "{}: {} — read {} file{}; added {} document{} ({} already there got new sets), {} set{}, {} span{}, {} relation{}, {} entit{}",
+                into.display(),
+                if existed { "extended" } else { "created" },
+                r.files_read,
+                plural(r.files_read),
+                r.documents_added,
+                plural(r.documents_added),
+                r.documents_reused,
+                r.sets_added,
+                plural(r.sets_added),
+                r.spans_added,
+                plural(r.spans_added),
+                r.relations_added,
+                plural(r.relations_added),
+                r.entities_added,
+                if r.entities_added == 1 { "y" } else { "ies" },
+            );
+            if !r.labels_added.is_empty() {
+                println!(
+                    "  labels added to the schema: {}",
+                    r.labels_added.join(", ")
+                );
+            }
+            if !r.relation_types_added.is_empty() {
+                println!(
+                    "  relation types added to the schema: {}",
+                    r.relation_types_added.join(", ")
+                );
+            }
+            for w in &r.warnings {
+                println!("  warning: {w}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -47,6 +47,16 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// Replaces `path` with `bytes` atomically, keeping the old content as `<file>.bak`.
 pub fn write_atomic(path: &Path, bytes: &[u8], fault: Fault) -> Result<(), StoreError> {
+    write_inner(path, bytes, fault, true)
+}
+
+/// Replaces `path` with `bytes` atomically without keeping a `.bak`: for files that can
+/// be regenerated, such as exports, where a backup beside each file would be clutter.
+pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_inner(path, bytes, Fault::None, false)
+}
+
+fn write_inner(path: &Path, bytes: &[u8], fault: Fault, backup: bool) -> Result<(), StoreError> {
     let err = |e| StoreError::io(path, e);
     let tmp = temp_path(path);
     let result = (|| {
@@ -61,7 +71,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], fault: Fault) -> Result<(), Store
         if fault == Fault::BeforeRename {
             return Err(std::io::Error::other("simulated crash before rename"));
         }
-        if path.exists() {
+        if backup && path.exists() {
             keep_backup(path)?;
         }
         fs::rename(&tmp, path)?;
@@ -117,6 +127,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn replace_keeps_no_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("e.jsonl");
+        replace_atomic(&p, b"one").unwrap();
+        replace_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
     }
 
     #[test]

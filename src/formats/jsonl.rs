@@ -1,0 +1,265 @@
+//! Hashiya's own JSON Lines format: one document (with one annotator's set) per line.
+//!
+//! ```json
+//! {"id": "d1", "title": "…", "source": {"outlet": "…"}, "text": "…", "annotator": "annotator-a",
+//!  "spans": [{"id": "s1", "start": 4, "end": 14, "label": "actor", "text": "خليفة حفتر",
+//!             "attributes": {"kind": "person"}, "entity_id": "e-haftar", "entity_name": "خليفة حفتر",
+//!             "note": "…"}],
+//!  "relations": [{"id": "r1", "type": "said_by", "from": "s2", "to": "s1"}]}
+//! ```
+//!
+//! Offsets are Unicode code points, end-exclusive — Python `text[start:end]` — and
+//! `text` of a span is that slice. `source` and `note` are left out when empty;
+//! `annotator` is `null` for a document nobody annotated; `entity_id`/`entity_name`
+//! are `null` for spans without an entity link. Lines are in document order.
+//!
+//! On import, `id`, `text` and each span's `start`, `end`, `label` are required;
+//! `title` defaults to the first non-empty line, span ids to `s1`, `s2`…, relation ids
+//! to `r1`…; `kind` is accepted for `type`. A span's `text`, when given, must equal
+//! the text at its offsets. Several lines may carry the same document (same id and
+//! text) with different annotators. Blank lines are skipped.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::clean::{Cleaned, decode_utf8};
+use super::export::{Item, Output, Rendered, entity_index};
+use super::import::{Builder, Incoming, IncomingSpan, Origin, expand_inputs, read_file};
+use super::{FormatError, ImportIssue, Progress};
+use crate::model::{Project, Relation, Source};
+use crate::store::limits::MAX_PROJECT_BYTES;
+
+/// One line of the file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Line {
+    pub id: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Source::is_empty")]
+    pub source: Source,
+    pub text: String,
+    #[serde(default)]
+    pub annotator: Option<String>,
+    #[serde(default)]
+    pub spans: Vec<LineSpan>,
+    #[serde(default)]
+    pub relations: Vec<LineRelation>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LineSpan {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub entity_id: Option<String>,
+    #[serde(default)]
+    pub entity_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LineRelation {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(rename = "type", alias = "kind")]
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+}
+
+pub(crate) fn export(
+    project: &Project,
+    items: &[Item],
+    progress: Progress,
+) -> Result<Output, FormatError> {
+    let entities = entity_index(project);
+    let mut out = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        let line = Line {
+            id: item.doc.id.clone(),
+            title: Some(item.doc.title.clone()),
+            source: item.doc.source.clone(),
+            text: item.doc.text.clone(),
+            annotator: item.annotator.map(str::to_string),
+            spans: item
+                .spans()
+                .iter()
+                .map(|s| LineSpan {
+                    id: Some(s.id.clone()),
+                    start: s.start,
+                    end: s.end,
+                    label: s.label.clone(),
+                    text: Some(s.text.clone()),
+                    attributes: s.attributes.clone(),
+                    entity_id: s.entity.clone(),
+                    entity_name: s
+                        .entity
+                        .as_deref()
+                        .and_then(|e| entities.get(e))
+                        .map(|e| e.name.clone()),
+                    note: s.note.clone(),
+                })
+                .collect(),
+            relations: item
+                .relations()
+                .iter()
+                .map(|r| LineRelation {
+                    id: Some(r.id.clone()),
+                    kind: r.kind.clone(),
+                    from: r.from.clone(),
+                    to: r.to.clone(),
+                })
+                .collect(),
+        };
+        serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Export(e.to_string()))?;
+        out.push(b'\n');
+        progress(n + 1, items.len());
+    }
+    Ok(Output {
+        rendered: Rendered::File(out),
+        report: Default::default(),
+    })
+}
+
+/// CRLF and lone CR as LF, as in a cleaned text.
+pub(crate) fn clean_fragment(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
+    let mut issues = Vec::new();
+    let files = expand_inputs(inputs, &["jsonl", "ndjson"], &mut issues);
+    for i in issues {
+        b.issue(i);
+    }
+    let total = files.len();
+    for (n, path) in files.iter().enumerate() {
+        progress(n, total);
+        b.file_read();
+        if let Err(issue) = read_lines(b, path, |b, value, origin| {
+            let line: Line = serde_json::from_value(value)
+                .map_err(|e| origin.issue(format!("not a Hashiya JSONL document: {e}")))?;
+            b.add(incoming(line, origin)?);
+            Ok(())
+        }) {
+            b.issue(issue);
+        }
+    }
+    progress(total, total);
+}
+
+/// Calls `each` with every non-blank line of a JSONL file parsed as a JSON object.
+pub(crate) fn read_lines(
+    b: &mut Builder,
+    path: &Path,
+    mut each: impl FnMut(&mut Builder, serde_json::Value, Origin) -> Result<(), ImportIssue>,
+) -> Result<(), ImportIssue> {
+    let bytes = read_file(path, MAX_PROJECT_BYTES)?;
+    let text = decode_utf8(path, &bytes)?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    for (i, line) in text.lines().enumerate() {
+        let origin = Origin::new(path, Some(i + 1));
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                b.issue(origin.issue(format!(
+                    "invalid JSON at column {}: {}",
+                    e.column(),
+                    strip_position(&e.to_string())
+                )));
+                continue;
+            }
+        };
+        if !value.is_object() {
+            b.issue(origin.issue(format!(
+                "the line is {}, not a JSON object; each line must be one document {{…}}",
+                json_kind(&value)
+            )));
+            continue;
+        }
+        if let Err(issue) = each(b, value, origin) {
+            b.issue(issue);
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+pub(crate) fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+fn incoming(line: Line, origin: Origin) -> Result<Incoming, ImportIssue> {
+    let cleaned = Cleaned::new(&line.text);
+    let raw_len = cleaned.raw_len();
+    let mut spans = Vec::with_capacity(line.spans.len());
+    for (i, s) in line.spans.into_iter().enumerate() {
+        let id = s.id.unwrap_or_else(|| format!("s{}", i + 1));
+        if s.start > raw_len || s.end > raw_len {
+            return Err(origin.issue(format!(
+                "span \"{id}\": {}..{} is past the end of the text ({raw_len} code points); offsets count Unicode code points",
+                s.start, s.end
+            )));
+        }
+        spans.push(IncomingSpan {
+            id,
+            start: cleaned.map(s.start),
+            end: cleaned.map(s.end),
+            label: s.label,
+            text: s.text.map(|t| clean_fragment(&t)),
+            attributes: s.attributes,
+            entity_id: s.entity_id,
+            entity_name: s.entity_name,
+            note: s.note,
+            line: None,
+        });
+    }
+    let relations = line
+        .relations
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Relation {
+            id: r.id.unwrap_or_else(|| format!("r{}", i + 1)),
+            kind: r.kind,
+            from: r.from,
+            to: r.to,
+        })
+        .collect();
+    Ok(Incoming {
+        origin,
+        id: line.id,
+        title: line.title,
+        source: line.source,
+        text: cleaned.text,
+        annotated: line.annotator.is_some() || !spans.is_empty(),
+        annotator: line.annotator,
+        spans,
+        relations,
+    })
+}

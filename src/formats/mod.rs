@@ -1,0 +1,159 @@
+//! Import and export: getting articles and annotations in from other tools and out to
+//! the tools researchers train and analyse with.
+//!
+//! | format        | export                         | import | offsets            |
+//! |---------------|--------------------------------|--------|--------------------|
+//! | `jsonl`       | one file, a line per document  | yes    | code points        |
+//! | `doccano`     | one JSONL file                 | yes    | UTF-16 code units  |
+//! | `brat`        | a folder of `.txt` + `.ann`    | yes    | code points        |
+//! | `conll`       | one file, IOB2 tags            | no     | (tokens)           |
+//! | `csv`         | one file, a row per span       | no     | code points        |
+//! | `labelstudio` | one JSON file (task list)      | yes    | UTF-16 code units  |
+//! | `text`        | —                              | yes    | (`.txt` files)     |
+//!
+//! Each format lives in its own module with its writer and reader side by side; their
+//! doc comments say exactly what is written and read. Offsets are converted with
+//! [`crate::model::OffsetMap`] only; UTF-16 offsets that fall inside a surrogate pair are
+//! refused, never rounded.
+//!
+//! **Export** ([`export`]) renders everything in memory first, then writes each file
+//! atomically (temporary file, fsync, rename), so a failure never leaves a half-written
+//! file; document ids become file names only through [`names`], so nothing is written
+//! outside the chosen folder.
+//!
+//! **Import** ([`import`]) reads every input, converts and checks it, builds the new
+//! project in memory, runs [`crate::store::validate`] on it, and returns it only if
+//! nothing is wrong: an import is all or nothing. Every problem is listed with file,
+//! line and reason ([`ImportIssue`]). [`import_into_file`] adds the saving step.
+//!
+//! Both take a progress callback `(done, total)`, called from the calling thread, so a
+//! GUI can run them on a worker thread and show a bar.
+
+pub mod brat;
+pub mod clean;
+pub mod conll;
+pub mod csv;
+pub mod doccano;
+mod error;
+pub mod export;
+pub mod import;
+pub mod jsonl;
+pub mod labelstudio;
+pub mod names;
+pub mod txt;
+
+pub use error::{FormatError, ImportIssue};
+pub use export::{ExportOptions, ExportReport, export, render};
+pub use import::{ImportOptions, ImportReport, Imported, import, import_into_file};
+
+/// Progress callback: `(done, total)` in export units — a document with one annotator's
+/// set, or a document nobody annotated — (export) or input files (import).
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+/// A progress callback that ignores progress.
+pub fn no_progress() -> impl FnMut(usize, usize) {
+    |_, _| {}
+}
+
+/// The formats Hashiya writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    Jsonl,
+    Doccano,
+    Brat,
+    Conll,
+    Csv,
+    LabelStudio,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::Jsonl,
+        ExportFormat::Doccano,
+        ExportFormat::Brat,
+        ExportFormat::Conll,
+        ExportFormat::Csv,
+        ExportFormat::LabelStudio,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Doccano => "doccano",
+            ExportFormat::Brat => "brat",
+            ExportFormat::Conll => "conll",
+            ExportFormat::Csv => "csv",
+            ExportFormat::LabelStudio => "labelstudio",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// True if the output is a folder (brat); otherwise it is one file.
+    pub fn writes_folder(self) -> bool {
+        self == ExportFormat::Brat
+    }
+
+    /// The usual file extension, for a GUI's save dialog (`None` for folders).
+    pub fn extension(self) -> Option<&'static str> {
+        match self {
+            ExportFormat::Jsonl | ExportFormat::Doccano => Some("jsonl"),
+            ExportFormat::Brat => None,
+            ExportFormat::Conll => Some("conll"),
+            ExportFormat::Csv => Some("csv"),
+            ExportFormat::LabelStudio => Some("json"),
+        }
+    }
+}
+
+/// The formats Hashiya reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImportFormat {
+    /// Plain `.txt` files or folders of them: documents without annotations.
+    Text,
+    Jsonl,
+    Doccano,
+    Brat,
+    LabelStudio,
+}
+
+impl ImportFormat {
+    pub const ALL: [ImportFormat; 5] = [
+        ImportFormat::Text,
+        ImportFormat::Jsonl,
+        ImportFormat::Doccano,
+        ImportFormat::Brat,
+        ImportFormat::LabelStudio,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ImportFormat::Text => "text",
+            ImportFormat::Jsonl => "jsonl",
+            ImportFormat::Doccano => "doccano",
+            ImportFormat::Brat => "brat",
+            ImportFormat::LabelStudio => "labelstudio",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "txt" => Some(ImportFormat::Text),
+            _ => Self::ALL.into_iter().find(|f| f.name() == name),
+        }
+    }
+
+    /// The annotator name given to sets when neither the input nor the options name one.
+    pub fn default_annotator(self) -> &'static str {
+        match self {
+            ImportFormat::Text => "imported",
+            ImportFormat::Jsonl => "imported",
+            ImportFormat::Doccano => "doccano",
+            ImportFormat::Brat => "brat",
+            ImportFormat::LabelStudio => "labelstudio",
+        }
+    }
+}
