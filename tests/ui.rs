@@ -955,3 +955,64 @@ fn agreement_dashboard_shows_figures_and_exports_reports() {
         }
     }
 }
+
+#[test]
+fn import_text_files_export_with_progress_and_paste() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample_harness();
+    let before = h.state().ws.project.clone();
+    // Invalid UTF-8: a clear error naming the file and byte, and nothing imported.
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"caf\xe9 \xd8\xaf\xd8\xb1\xd9\x86\xd8\xa9\n").unwrap();
+    h.state_mut()
+        .import_paths(hashiya::formats::ImportFormat::Text, vec![bad.clone()]);
+    h.run_steps(1);
+    let status = h.state().ws.status.clone();
+    assert!(
+        status.starts_with("Nothing imported")
+            && status.contains("latin1.txt")
+            && status.contains("byte 3"),
+        "{status}"
+    );
+    assert_eq!(h.state().ws.project, before);
+    // A CRLF file with a BOM: imported cleaned, as one undo step.
+    let good = dir.path().join("sirte.txt");
+    std::fs::write(&good, "\u{feff}سرت\r\nمدينة ساحلية\r\n".as_bytes()).unwrap();
+    h.state_mut()
+        .import_paths(hashiya::formats::ImportFormat::Text, vec![good]);
+    h.run_steps(1);
+    let docs = &h.state().ws.project.documents;
+    assert_eq!(docs.len(), 2, "{}", h.state().ws.status);
+    assert_eq!(docs[1].text, "سرت\nمدينة ساحلية\n");
+    assert_eq!(docs[1].title, "سرت");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    assert_eq!(h.state().ws.project, before);
+    // Export in the background with a progress window, then the file is there.
+    let out = dir.path().join("out.jsonl");
+    h.state_mut()
+        .export_to(hashiya::formats::ExportFormat::Jsonl, out.clone());
+    h.state_mut().wait_for_export();
+    h.run_steps(2);
+    assert!(
+        h.state().ws.status.starts_with("Exported"),
+        "{}",
+        h.state().ws.status
+    );
+    let line = std::fs::read_to_string(&out).unwrap();
+    assert!(line.contains("\"derna-sirte\""));
+    // Paste a text as a new document.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Paste text as a new document…").click();
+    h.run_steps(2);
+    h.event(Event::Paste("خبر قصير\r\nعن طرابلس".into()));
+    h.run_steps(1);
+    h.get_by_label("Add document").click();
+    h.run_steps(2);
+    let p = &h.state().ws.project;
+    assert_eq!(p.documents.len(), 2);
+    assert_eq!(p.documents[1].text, "خبر قصير\nعن طرابلس");
+    assert_eq!(p.documents[1].title, "خبر قصير");
+    assert_eq!(h.state().ws.doc, 1, "the new document is shown");
+}

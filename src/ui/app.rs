@@ -55,6 +55,10 @@ pub struct HashiyaApp {
     pub search: super::search::SearchBar,
     config: super::config::Config,
     pub schema_editor: super::schema_editor::SchemaEditor,
+    /// A running export: (done, total, finished message) shared with its thread.
+    export_job: Option<ExportJob>,
+    /// The "paste text as a new document" window.
+    paste: Option<(super::text_field::BidiTextField, String)>,
     /// The navigator moved: scroll to the current disagreement.
     pending_reveal: bool,
     /// An open review against a colleague's project.
@@ -83,6 +87,13 @@ type ListKey = (u64, usize, String, Option<String>, String);
 /// A colleague's set for the current document and its span index.
 type ReviewSpans = std::sync::Arc<(crate::model::AnnotationSet, crate::model::SpanIndex)>;
 
+/// An export running in a background thread, reporting progress.
+struct ExportJob {
+    done: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    total: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    result: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
 /// The tabs of the right panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RightTab {
@@ -99,6 +110,8 @@ enum PathPurpose {
     Open,
     SaveAs,
     Compare,
+    Import(crate::formats::ImportFormat),
+    Export(crate::formats::ExportFormat),
 }
 
 /// Adds the embedded fonts to egui's own text (menus, lists) as fallbacks, so Arabic
@@ -139,6 +152,8 @@ impl HashiyaApp {
             search: Default::default(),
             config: Default::default(),
             schema_editor: Default::default(),
+            export_job: None,
+            paste: None,
             review: None,
             review_b: None,
             pending_reveal: false,
@@ -579,6 +594,28 @@ impl HashiyaApp {
                     }
                 }
                 ui.separator();
+                ui.menu_button("Import", |ui| {
+                    for f in crate::formats::ImportFormat::ALL {
+                        if ui.button(format!("{}…", f.name())).clicked() {
+                            self.import_dialog(f);
+                            ui.close();
+                        }
+                    }
+                });
+                if ui.button("Paste text as a new document…").clicked() {
+                    let mut f = super::text_field::BidiTextField::new(true);
+                    f.focus();
+                    self.paste = Some((f, String::new()));
+                }
+                ui.menu_button("Export", |ui| {
+                    for f in crate::formats::ExportFormat::ALL {
+                        if ui.button(format!("{}…", f.name())).clicked() {
+                            self.export_dialog(f);
+                            ui.close();
+                        }
+                    }
+                });
+                ui.separator();
                 if ui.button("Change annotator name…").clicked() {
                     let mut f = super::text_field::BidiTextField::new(false);
                     f.set_text(self.config.annotator.as_deref().unwrap_or(""));
@@ -809,6 +846,189 @@ impl HashiyaApp {
             ));
         }
         self.review_b.as_ref().map(|(_, _, b)| b.clone())
+    }
+
+    fn import_dialog(&mut self, f: crate::formats::ImportFormat) {
+        use crate::formats::ImportFormat;
+        let started = Instant::now();
+        let dialog = rfd::FileDialog::new();
+        let picked = match f {
+            ImportFormat::Brat => dialog.pick_folder().map(|p| vec![p]),
+            ImportFormat::Text => dialog.add_filter("Text", &["txt"]).pick_files(),
+            _ => dialog.pick_files(),
+        };
+        match picked {
+            Some(p) => self.import_paths(f, p),
+            None if started.elapsed() < Duration::from_millis(200) => {
+                self.path_prompt = Some((PathPurpose::Import(f), String::new()));
+            }
+            None => {}
+        }
+    }
+
+    /// Imports files into the open project as one undoable step; on any problem nothing
+    /// is imported and the status bar lists what is wrong.
+    pub fn import_paths(&mut self, f: crate::formats::ImportFormat, paths: Vec<PathBuf>) {
+        let opts = crate::formats::ImportOptions { annotator: None };
+        match crate::formats::import(&self.ws.project, f, &paths, &opts, &mut |_, _| {}) {
+            Ok(imported) => {
+                let ops = replace_project_ops(&self.ws.project, &imported.project);
+                let n = imported.report.documents_added;
+                self.ws.apply(Ok(crate::model::history::Command::new(
+                    format!("Import {}", f.name()),
+                    ops,
+                )));
+                self.ws.status = format!(
+                    "Imported {n} document(s), {} span(s)",
+                    imported.report.spans_added
+                );
+            }
+            Err(e) => self.ws.status = format!("Nothing imported: {e}"),
+        }
+    }
+
+    fn export_dialog(&mut self, f: crate::formats::ExportFormat) {
+        use crate::formats::ExportFormat;
+        let started = Instant::now();
+        let dialog = rfd::FileDialog::new();
+        let picked = match f {
+            ExportFormat::Brat => dialog.pick_folder(),
+            _ => dialog.save_file(),
+        };
+        match picked {
+            Some(p) => self.export_to(f, p),
+            None if started.elapsed() < Duration::from_millis(200) => {
+                self.path_prompt = Some((PathPurpose::Export(f), String::new()));
+            }
+            None => {}
+        }
+    }
+
+    /// Exports in a background thread; a progress bar shows while it runs.
+    pub fn export_to(&mut self, f: crate::formats::ExportFormat, out: PathBuf) {
+        use std::sync::atomic::Ordering;
+        let job = ExportJob {
+            done: Default::default(),
+            total: Default::default(),
+            result: Default::default(),
+        };
+        let (done, total, result) = (job.done.clone(), job.total.clone(), job.result.clone());
+        let project = self.ws.project.clone();
+        let opts = crate::formats::ExportOptions {
+            annotator: None,
+            bom: true,
+        };
+        std::thread::spawn(move || {
+            let r = crate::formats::export(&project, f, &out, &opts, &mut |d, t| {
+                done.store(d, Ordering::Relaxed);
+                total.store(t, Ordering::Relaxed);
+            });
+            let msg = match r {
+                Ok(rep) => format!(
+                    "Exported {} file(s) ({}) to {}",
+                    rep.files.len(),
+                    f.name(),
+                    out.display()
+                ),
+                Err(e) => format!("Export failed: {e}"),
+            };
+            if let Ok(mut slot) = result.lock() {
+                *slot = Some(msg);
+            }
+        });
+        self.export_job = Some(job);
+    }
+
+    /// Waits for a running export (for tests and for quitting).
+    pub fn wait_for_export(&mut self) {
+        while let Some(job) = &self.export_job {
+            if job.result.lock().map(|r| r.is_some()).unwrap_or(true) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn export_window(&mut self, ctx: &egui::Context) {
+        use std::sync::atomic::Ordering;
+        let Some(job) = &self.export_job else { return };
+        if let Some(msg) = job.result.lock().ok().and_then(|mut r| r.take()) {
+            self.ws.status = msg;
+            self.export_job = None;
+            return;
+        }
+        let (d, t) = (
+            job.done.load(Ordering::Relaxed),
+            job.total.load(Ordering::Relaxed).max(1),
+        );
+        egui::Window::new("Exporting")
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.add(
+                    egui::ProgressBar::new(d as f32 / t as f32)
+                        .text(format!("{d} of {t}"))
+                        .desired_width(300.0),
+                );
+            });
+        ctx.request_repaint_after(Duration::from_millis(50));
+    }
+
+    fn paste_window(&mut self, ctx: &egui::Context) {
+        let Some((mut field, mut title)) = self.paste.take() else {
+            return;
+        };
+        let mut done = None;
+        egui::Window::new("New document from text")
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label("Title (default: the first line):");
+                    ui.text_edit_singleline(&mut title);
+                });
+                ui.label("Paste the article (Ctrl+V):");
+                field.show(ui, &mut self.view.text, "article text");
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(
+                            !field.text.trim().is_empty(),
+                            egui::Button::new("Add document"),
+                        )
+                        .clicked()
+                    {
+                        done = Some(true);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        done = Some(false);
+                    }
+                });
+            });
+        match done {
+            Some(true) => {
+                let cleaned = crate::formats::clean::Cleaned::new(&field.text).text;
+                let title = if title.trim().is_empty() {
+                    crate::formats::clean::first_line_title(&cleaned)
+                        .unwrap_or_else(|| "untitled".into())
+                } else {
+                    title.trim().to_string()
+                };
+                let mut n = self.ws.project.documents.len() + 1;
+                let id = loop {
+                    let id = format!("doc{n}");
+                    if self.ws.project.document(&id).is_none() {
+                        break id;
+                    }
+                    n += 1;
+                };
+                let doc = crate::model::Document::new(id, title, cleaned);
+                self.ws.apply(Ok(crate::model::history::Command::single(
+                    "Add document",
+                    crate::model::history::Op::InsertDocument(doc),
+                )));
+                self.switch_document(self.ws.project.documents.len() - 1);
+            }
+            Some(false) => {}
+            None => self.paste = Some((field, title)),
+        }
     }
 
     /// Loads a colleague's project and starts (or resumes) the review.
@@ -2007,6 +2227,10 @@ impl HashiyaApp {
             PathPurpose::Open => "Open project (no file dialog available)",
             PathPurpose::SaveAs => "Save project as (no file dialog available)",
             PathPurpose::Compare => "Compare with a colleague's project (no file dialog available)",
+            PathPurpose::Import(_) => "Import (no file dialog available): a file or folder",
+            PathPurpose::Export(_) => {
+                "Export to (no file dialog available): a file, or a folder for brat"
+            }
         };
         egui::Window::new(title).collapsible(false).show(ctx, |ui| {
             ui.label("Path of the project file:");
@@ -2023,6 +2247,8 @@ impl HashiyaApp {
                             self.save();
                         }
                         PathPurpose::Compare => self.start_review(p),
+                        PathPurpose::Import(f) => self.import_paths(f, vec![p]),
+                        PathPurpose::Export(f) => self.export_to(f, p),
                     }
                     keep = false;
                 }
@@ -2106,6 +2332,7 @@ impl HashiyaApp {
         // Typing into a text field: shortcuts without modifiers must not fire. Other
         // widgets (the article view, a combo box) may hold focus without taking keys.
         let typing = ctx.text_edit_focused()
+            || self.paste.is_some()
             || self.list_filter.is_focused()
             || self.schema_editor.open
             || self.name_prompt.is_some()
@@ -2242,6 +2469,8 @@ impl HashiyaApp {
             self.ws.apply(Ok(cmd));
         }
         self.dashboard_window(&ctx);
+        self.export_window(&ctx);
+        self.paste_window(&ctx);
         self.help_window(&ctx);
         self.recovery_window(&ctx);
         self.name_prompt_window(&ctx);
