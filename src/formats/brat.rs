@@ -44,6 +44,8 @@
 //! equivalences (`*`), attributes or notes on anything but a text span, and malformed
 //! lines — each with its `.ann` file and line number. A document whose `.ann` is
 //! missing or has no `T` line is imported without a set.
+// The examples show the formats' tab separators as they are.
+#![allow(clippy::tabs_in_doc_comments)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;

@@ -28,6 +28,8 @@
 //! - Whitespace inside a label is written as `_` (the format is whitespace-separated).
 //! - IOB has no place for an annotator, so a CoNLL export needs exactly one: with
 //!   several, choose one with `--set`.
+// The examples show the formats' tab separators as they are.
+#![allow(clippy::tabs_in_doc_comments)]
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
