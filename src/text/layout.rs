@@ -108,8 +108,23 @@ pub struct RunInfo {
     pub rtl: bool,
     /// Code points of the document.
     pub range: Range<usize>,
+    /// Pen position of the run's left edge on its baseline (absolute): a glyph's offset
+    /// from its pen position is `x - (origin.0 + advances of the glyphs before it)` and
+    /// `y - origin.1`.
+    pub origin: (f32, f32),
     /// Glyphs in visual order: (id, x, y, advance, cluster start code point).
     pub glyphs: Vec<(u32, f32, f32, f32, usize)>,
+    /// The run's grapheme clusters in visual order (left to right), with their
+    /// horizontal extent; a ligature's advance is shared among the clusters it covers.
+    pub clusters: Vec<ClusterBox>,
+}
+
+/// One grapheme cluster of a run: code points of the document and horizontal extent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterBox {
+    pub range: Range<usize>,
+    pub x0: f32,
+    pub x1: f32,
 }
 
 /// A document laid out at one width and font size.
@@ -452,23 +467,33 @@ impl ArticleLayout {
             };
             let r = run.text_range();
             let mut glyphs = Vec::new();
+            let mut clusters = Vec::new();
             let mut pen = gr.offset();
+            let mut cluster_pen = gr.offset();
             let baseline = gr.baseline() + p.top;
             for cluster in run.visual_clusters() {
-                let c = self
-                    .offsets
-                    .byte_to_cp_floor(base + cluster.text_range().start);
+                let cr = cluster.text_range();
+                let c = self.offsets.byte_to_cp_floor(base + cr.start);
                 for g in cluster.glyphs() {
                     glyphs.push((g.id, pen + g.x, baseline + g.y, g.advance, c));
                     pen += g.advance;
                 }
+                let advance = cluster.advance();
+                clusters.push(ClusterBox {
+                    range: c..self.offsets.byte_to_cp_floor(base + cr.end),
+                    x0: cluster_pen,
+                    x1: cluster_pen + advance,
+                });
+                cluster_pen += advance;
             }
             out.push(RunInfo {
                 font,
                 rtl: run.is_rtl(),
                 range: self.offsets.byte_to_cp_floor(base + r.start)
                     ..self.offsets.byte_to_cp_floor(base + r.end),
+                origin: (gr.offset(), baseline),
                 glyphs,
+                clusters,
             });
         }
         out
