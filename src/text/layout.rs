@@ -254,15 +254,18 @@ impl ArticleLayout {
         Some(i.min(self.lines.len() - 1))
     }
 
-    /// The line containing code point `cp` (the first one for a boundary).
+    /// The line containing code point `cp`: the line whose range holds it; the `\n`
+    /// ending a paragraph (and the end of the text) is on that paragraph's last line.
     pub fn line_of(&self, cp: usize) -> Option<usize> {
         if self.lines.is_empty() {
             return None;
         }
+        let p = self.paragraph_of_cp(cp);
+        // The last line of paragraph `p` that starts at or before `cp`.
         let i = self
             .lines
-            .partition_point(|l| l.range.end <= cp && l.range.start < cp);
-        Some(i.min(self.lines.len() - 1))
+            .partition_point(|l| l.paragraph < p || (l.paragraph == p && l.range.start <= cp));
+        Some(i.saturating_sub(1))
     }
 
     fn paragraph_at_y(&self, y: f32) -> usize {
@@ -335,9 +338,18 @@ impl ArticleLayout {
             }
             let Some(layout) = &p.layout else { continue };
             let s = bs.max(p.bytes.start) - p.bytes.start;
-            let e = be.min(p.bytes.end) - p.bytes.start;
+            let mut e = be.min(p.bytes.end) - p.bytes.start;
             if s >= e {
                 continue;
+            }
+            // A range ending inside a grapheme cluster (a base letter without its mark)
+            // covers the whole cluster, as one starting inside one does: parley snaps a
+            // cursor to the start of its cluster, which would drop the cluster.
+            if let Some(c) = Cluster::from_byte_index(layout, e) {
+                let r = c.text_range();
+                if r.start < e {
+                    e = r.end;
+                }
             }
             let sel = Selection::new(
                 Cursor::from_byte_index(layout, s, Affinity::Downstream),
@@ -523,4 +535,64 @@ pub fn word_range(text: &str, layout: &ArticleLayout, cp: usize) -> Range<usize>
         }
     }
     cp..(cp + 1).min(m.len_chars())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P1: &str = "أعلن مجلس شورى مجاهدي درنة وضواحيها الأربعاء الماضي تحرير كامل مدينة درنة";
+    const P2: &str = "ودارت المواجهات بين ائتلاف قوات من مدينتي درنة والبيضاء";
+
+    fn lay(text: &str, width: f32) -> ArticleLayout {
+        ArticleLayout::new(&mut TextEngine::new(), text, LayoutParams::new(width, 22.0))
+    }
+
+    fn cps(s: &str) -> usize {
+        s.chars().count()
+    }
+
+    /// The caret as drawn: x and line.
+    fn drawn(l: &ArticleLayout, cp: usize) -> (f32, usize) {
+        let r = l.caret_rect(cp, false);
+        (r.x0, l.line_at_y((r.y0 + r.y1) / 2.0).unwrap())
+    }
+
+    #[test]
+    fn line_of_puts_a_newline_on_the_line_it_ends() {
+        let text = format!("{P1}\n\n{P2}");
+        let l = lay(&text, 2000.0);
+        assert_eq!(l.lines().len(), 3);
+        let nl = cps(P1);
+        // Was line 1 (the empty paragraph after it).
+        assert_eq!(l.line_of(nl), Some(0));
+        assert_eq!(l.line_of(nl - 1), Some(0));
+        assert_eq!(l.line_of(nl + 1), Some(1), "the empty paragraph");
+        assert_eq!(l.line_of(nl + 2), Some(2));
+        assert_eq!(l.line_of(cps(&text)), Some(2), "the end of the text");
+    }
+
+    #[test]
+    fn line_of_a_wrapped_paragraph() {
+        let l = lay(P1, 200.0);
+        assert!(l.lines().len() >= 3);
+        for (i, line) in l.lines().iter().enumerate() {
+            assert_eq!(l.line_of(line.range.start), Some(i));
+            assert_eq!(l.line_of(line.range.end - 1), Some(i));
+        }
+        assert_eq!(l.line_of(cps(P1)), Some(l.lines().len() - 1));
+    }
+
+    #[test]
+    fn a_range_ending_inside_a_grapheme_covers_it() {
+        // "شخصًا": ص and its fathatan are one grapheme. Was: the range of ص alone had
+        // no rectangle (its end snapped back to the start of the grapheme).
+        let text = "شخصًا";
+        let l = lay(text, 800.0);
+        let whole = l.range_rects(2, 4);
+        assert_eq!(whole.len(), 1);
+        assert_eq!(l.range_rects(2, 3), whole);
+        assert_eq!(l.range_rects(3, 4), whole, "starting inside it");
+        assert_eq!(l.range_rects(0, 3), l.range_rects(0, 4));
+    }
 }
