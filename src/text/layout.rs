@@ -304,14 +304,43 @@ impl ArticleLayout {
 
     /// The caret position (a boundary between code points) nearest to a point: what a
     /// click or a drag sets.
+    ///
+    /// A caret is drawn downstream (`caret_rect(cp, false)`: with the character after
+    /// it). Where parley's answer is an upstream caret that would be drawn elsewhere — the
+    /// end of a wrapped line (drawn at the start of the next line) or a bidi boundary
+    /// (drawn beside the other run) — the other edge of the cluster under the point is
+    /// returned instead, so that the caret is drawn on the glyph that was clicked.
     pub fn caret_at(&self, x: f32, y: f32) -> usize {
         let Some(p) = self.paragraphs.get(self.paragraph_at_y(y)) else {
             return 0;
         };
-        let local = match &p.layout {
-            Some(l) => Cursor::from_point(l, x, y - p.top).index(),
-            None => 0,
+        let Some(layout) = &p.layout else {
+            return self.offsets.byte_to_cp_floor(p.bytes.start);
         };
+        let ly = y - p.top;
+        let mut local = Cursor::from_point(layout, x, ly).index();
+        if let Some((cluster, _)) = Cluster::from_point(layout, x, ly) {
+            let line = cluster.line();
+            let m = line.metrics();
+            let (top, bottom) = (m.block_min_coord as f64, m.block_max_coord as f64);
+            let mut best: Option<(f64, usize)> = None;
+            let r = cluster.text_range();
+            for edge in [r.start, r.end] {
+                let g = Cursor::from_byte_index(layout, edge, Affinity::Downstream)
+                    .geometry(layout, 1.0);
+                let mid = (g.y0 + g.y1) / 2.0;
+                if mid <= top || mid >= bottom {
+                    continue; // drawn on another line
+                }
+                let d = (g.x0 - x as f64).abs();
+                if best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, edge));
+                }
+            }
+            if let Some((_, edge)) = best {
+                local = edge;
+            }
+        }
         self.offsets.byte_to_cp_floor(p.bytes.start + local)
     }
 
@@ -594,5 +623,40 @@ mod tests {
         assert_eq!(l.range_rects(2, 3), whole);
         assert_eq!(l.range_rects(3, 4), whole, "starting inside it");
         assert_eq!(l.range_rects(0, 3), l.range_rects(0, 4));
+    }
+    #[test]
+    fn a_click_at_the_end_of_a_wrapped_line_puts_the_caret_on_that_line() {
+        // Was: the caret after the line's trailing space, drawn at the start of the
+        // next line.
+        let l = lay(P1, 200.0);
+        for (i, line) in l.lines().iter().enumerate() {
+            let y = (line.top + line.bottom) / 2.0;
+            for x in [0.0, 1.0, 199.0, 200.0] {
+                let cp = l.caret_at(x, y);
+                assert_eq!(drawn(&l, cp).1, i, "click ({x}, {y}) -> caret {cp}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_click_at_a_bidi_boundary_puts_the_caret_on_the_clicked_glyph() {
+        // "قتل 441 شخصا": clicking the right half of "1" gives parley's upstream caret
+        // after "1", which (drawn downstream) would be beside the Arabic word instead.
+        let text = "قتل 441 شخصا";
+        let mut engine = TextEngine::new();
+        let l = ArticleLayout::new(&mut engine, text, LayoutParams::new(800.0, 22.0));
+        let runs = l.line_runs(&engine, 0);
+        let digits = runs.iter().find(|r| !r.rtl).unwrap();
+        let line = &l.lines()[0];
+        let y = (line.top + line.bottom) / 2.0;
+        for c in &digits.clusters {
+            for x in [c.x0 + 0.5, (c.x0 + c.x1) / 2.0 + 0.5, c.x1 - 0.5] {
+                let cx = drawn(&l, l.caret_at(x, y)).0;
+                assert!(
+                    c.x0 - 0.01 <= cx && cx <= c.x1 + 0.01,
+                    "click {x} in {c:?}: caret at {cx}"
+                );
+            }
+        }
     }
 }
