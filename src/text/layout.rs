@@ -4,7 +4,8 @@
 //! The text is split into paragraphs on `\n`; each non-empty paragraph is one parley
 //! layout, with its direction taken from its first strong character (UAX #9 P2–P3) and
 //! aligned to its start edge (Arabic paragraphs right-aligned). Empty paragraphs are a
-//! line with no runs. Paragraph tops and a flat list of lines are kept so that the
+//! line with no runs, in the document's direction (that of its first paragraph with a
+//! letter). Paragraph tops and a flat list of lines are kept so that the
 //! lines in a vertical interval are found by binary search, never by a scan.
 //!
 //! A layout is built when the text, the width, the font size or the scale change —
@@ -134,6 +135,8 @@ pub struct ArticleLayout {
     lines: Vec<LineInfo>,
     offsets: OffsetMap,
     height: f32,
+    /// The document's direction: that of its first paragraph with a letter.
+    rtl: bool,
 }
 
 impl ArticleLayout {
@@ -204,13 +207,31 @@ impl ArticleLayout {
             });
             top += height;
         }
+        // Empty paragraphs have no strong character; they take the document's direction
+        // (an empty line of an Arabic article has its caret on the right).
+        let rtl = paragraphs
+            .iter()
+            .find(|p| p.layout.is_some() && text[p.bytes.clone()].chars().any(char::is_alphabetic))
+            .is_some_and(|p| p.rtl);
+        for p in &mut paragraphs {
+            if p.layout.is_none() {
+                p.rtl = rtl;
+            }
+        }
         ArticleLayout {
             params,
             paragraphs,
             lines,
             offsets,
             height: top,
+            rtl,
         }
+    }
+
+    /// The document's direction: that of its first paragraph containing a letter (empty
+    /// paragraphs take it too). The arrow keys walk lines in this direction.
+    pub fn is_rtl(&self) -> bool {
+        self.rtl
     }
 
     pub fn params(&self) -> LayoutParams {
@@ -427,38 +448,83 @@ impl ArticleLayout {
         }
     }
 
-    /// Moves a caret one character visually left or right (what the arrow keys do in
-    /// this paragraph's direction), crossing into the neighbouring paragraph at its ends.
-    pub fn move_visual(&self, cp: usize, left: bool) -> usize {
-        let pi = self.paragraph_of_cp(cp);
-        let p = &self.paragraphs[pi];
-        let pstart = self.offsets.byte_to_cp_floor(p.bytes.start);
-        let pend = self.offsets.byte_to_cp_floor(p.bytes.end);
-        if let Some(layout) = &p.layout {
-            let byte = self
+    /// Caret positions on line `li` as (x, code point), as `caret_rect(cp, false)` draws
+    /// them: the grapheme boundaries of the line whose caret is drawn on it (the end of a
+    /// wrapped line is drawn at the start of the next line, so it belongs there).
+    fn line_slots(&self, li: usize) -> Vec<(f32, usize)> {
+        let l = &self.lines[li];
+        let p = &self.paragraphs[l.paragraph];
+        let last = self
+            .lines
+            .get(li + 1)
+            .is_none_or(|n| n.paragraph != l.paragraph);
+        let end = if last { l.range.end + 1 } else { l.range.end };
+        let Some(layout) = &p.layout else {
+            return vec![(self.caret_rect(l.range.start, false).x0, l.range.start)];
+        };
+        let mut out = Vec::with_capacity(end - l.range.start);
+        for cp in l.range.start..end {
+            let local = self
                 .offsets
                 .cp_to_byte(cp)
-                .unwrap_or(self.offsets.len_bytes());
-            let local = byte.clamp(p.bytes.start, p.bytes.end) - p.bytes.start;
+                .unwrap_or(self.offsets.len_bytes())
+                - p.bytes.start;
             let c = Cursor::from_byte_index(layout, local, Affinity::Downstream);
-            let moved = if left {
-                c.previous_visual(layout)
-            } else {
-                c.next_visual(layout)
-            };
-            if moved.index() != local {
-                return self.offsets.byte_to_cp_floor(p.bytes.start + moved.index());
+            if c.index() != local {
+                continue; // inside a grapheme cluster
+            }
+            let g = c.geometry(layout, 1.0);
+            let mid = (g.y0 + g.y1) as f32 / 2.0 + p.top;
+            if l.top < mid && mid < l.bottom {
+                out.push((g.x0 as f32, cp));
             }
         }
-        // At an edge: go to the neighbouring paragraph in logical order.
-        let forward = left == p.rtl;
-        if forward && pi + 1 < self.paragraphs.len() {
-            pend + 1
-        } else if !forward && pi > 0 {
-            pstart - 1
-        } else {
-            cp
+        out
+    }
+
+    /// Moves a caret one grapheme visually left or right (what the arrow keys do): to
+    /// the nearest caret position drawn on that side on the same line; from the end of a
+    /// line, to the neighbouring line in the document's reading order (for an Arabic
+    /// document, Left from the left end of a line goes to the right end of the next
+    /// line, whatever the line's own direction). Every press moves the drawn caret, and
+    /// holding one key walks every line of the document in order.
+    pub fn move_visual(&self, cp: usize, left: bool) -> usize {
+        const EPS: f32 = 0.01;
+        let cp = cp.min(self.offsets.len_chars());
+        let here = self.caret_rect(cp, false);
+        let Some(li) = self.line_at_y((here.y0 + here.y1) / 2.0) else {
+            return cp;
+        };
+        // Going left, the best slot is the one with the largest x (the nearest one ahead
+        // on this line, the right end of the next line); ties (two code points drawn at
+        // one place, e.g. around the zero-width alef of lam-alef) go to the one logically
+        // nearest to `cp`.
+        let key = |x: f32| if left { x } else { -x };
+        let pick = |slots: Vec<(f32, usize)>| -> Option<usize> {
+            let best = slots.iter().map(|s| key(s.0)).max_by(f32::total_cmp)?;
+            slots
+                .iter()
+                .filter(|s| key(s.0) >= best - EPS)
+                .min_by_key(|s| s.1.abs_diff(cp))
+                .map(|s| s.1)
+        };
+        let mut ahead = self.line_slots(li);
+        ahead.retain(|s| key(s.0) < key(here.x0) - EPS);
+        if let Some(c) = pick(ahead) {
+            return c;
         }
+        // At the end of the line: the neighbouring line in reading order.
+        let next = if left == self.rtl {
+            li + 1
+        } else if li > 0 {
+            li - 1
+        } else {
+            return cp;
+        };
+        if next >= self.lines.len() {
+            return cp;
+        }
+        pick(self.line_slots(next)).unwrap_or(cp)
     }
 
     /// Glyphs of one line, for painting.
@@ -613,17 +679,58 @@ mod tests {
     }
 
     #[test]
-    fn a_range_ending_inside_a_grapheme_covers_it() {
-        // "شخصًا": ص and its fathatan are one grapheme. Was: the range of ص alone had
-        // no rectangle (its end snapped back to the start of the grapheme).
-        let text = "شخصًا";
-        let l = lay(text, 800.0);
-        let whole = l.range_rects(2, 4);
-        assert_eq!(whole.len(), 1);
-        assert_eq!(l.range_rects(2, 3), whole);
-        assert_eq!(l.range_rects(3, 4), whole, "starting inside it");
-        assert_eq!(l.range_rects(0, 3), l.range_rects(0, 4));
+    fn an_empty_paragraph_of_an_arabic_text_is_right_to_left() {
+        let text = format!("{P1}\n\n{P2}");
+        let l = lay(&text, 800.0);
+        assert!(l.is_rtl());
+        assert!(l.line_is_rtl(1), "was left-to-right (no strong character)");
+        // Its caret is on the right, where the Arabic lines start.
+        let empty = l.caret_rect(cps(P1) + 1, false);
+        assert_eq!(empty.x0, 800.0);
+        assert!((l.caret_rect(0, false).x0 - 800.0).abs() < 1.0);
     }
+
+    #[test]
+    fn left_walks_through_an_empty_paragraph_of_an_arabic_text() {
+        // Was: Left from the empty paragraph went back to the end of the first one,
+        // and Left from there came back: the caret never got past it.
+        let text = format!("{P1}\n\n{P2}");
+        let l = lay(&text, 800.0);
+        let end1 = cps(P1);
+        assert_eq!(l.move_visual(end1, true), end1 + 1);
+        assert_eq!(l.move_visual(end1 + 1, true), end1 + 2);
+        assert_eq!(l.move_visual(end1 + 2, false), end1 + 1);
+        assert_eq!(l.move_visual(end1 + 1, false), end1);
+    }
+
+    #[test]
+    fn left_leaves_a_wrapped_arabic_paragraph_at_its_end() {
+        // Was: Left at the end of a wrapped RTL paragraph jumped back to the start of
+        // its last line (parley's previous_visual), so holding Left cycled forever.
+        let text = format!("{P1}\n{P2}");
+        let l = lay(&text, 200.0);
+        let end = cps(P1);
+        assert!(l.line_of(end).unwrap() > 0, "wrapped");
+        assert_eq!(l.move_visual(end, true), end + 1);
+        assert_eq!(l.move_visual(end + 1, false), end);
+    }
+
+    #[test]
+    fn every_arrow_press_moves_the_drawn_caret() {
+        // Was: around a lam-alef (لا), whose alef has no advance, one press moved the
+        // caret between lam and alef without moving it on screen.
+        let text = "لملاحقته في سرت";
+        let l = lay(text, 800.0);
+        for cp in 0..=cps(text) {
+            for left in [true, false] {
+                let next = l.move_visual(cp, left);
+                if next != cp {
+                    assert_ne!(drawn(&l, cp), drawn(&l, next), "{cp} -> {next}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_click_at_the_end_of_a_wrapped_line_puts_the_caret_on_that_line() {
         // Was: the caret after the line's trailing space, drawn at the start of the
@@ -658,5 +765,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_range_ending_inside_a_grapheme_covers_it() {
+        // "شخصًا": ص and its fathatan are one grapheme. Was: the range of ص alone had
+        // no rectangle (its end snapped back to the start of the grapheme).
+        let text = "شخصًا";
+        let l = lay(text, 800.0);
+        let whole = l.range_rects(2, 4);
+        assert_eq!(whole.len(), 1);
+        assert_eq!(l.range_rects(2, 3), whole);
+        assert_eq!(l.range_rects(3, 4), whole, "starting inside it");
+        assert_eq!(l.range_rects(0, 3), l.range_rects(0, 4));
     }
 }
