@@ -1,7 +1,7 @@
 //! [`ArticleLayout`]: a whole document laid out for display, and the queries the view
 //! needs (visible lines, hit testing, highlight rectangles, caret movement).
 //!
-//! The text is split into paragraphs on `\n`; each non-empty paragraph is one parley
+//! The text is split into paragraphs on `\n` (or `\r\n`); each non-empty paragraph is one parley
 //! layout, with its direction taken from its first strong character (UAX #9 P2–P3) and
 //! aligned to its start edge (Arabic paragraphs right-aligned). Empty paragraphs are a
 //! line with no runs, in the document's direction (that of its first paragraph with a
@@ -71,8 +71,10 @@ impl Rect {
 struct Paragraph {
     /// `None` for an empty paragraph.
     layout: Option<Layout<()>>,
-    /// Byte range in the document (without the `\n`).
+    /// Byte range in the document (without the `\n` or `\r\n`).
     bytes: Range<usize>,
+    /// Where the next paragraph starts (after the line ending).
+    next: usize,
     top: f32,
     height: f32,
     rtl: bool,
@@ -150,8 +152,12 @@ impl ArticleLayout {
         let mut start = 0usize;
         let width = params.width.max(1.0);
         for piece in text.split('\n') {
+            let next = start + piece.len() + 1;
+            // A CRLF line ending: the \r is part of it (parley would break the line at
+            // it, adding an empty line to every paragraph).
+            let piece = piece.strip_suffix('\r').unwrap_or(piece);
             let bytes = start..start + piece.len();
-            start = bytes.end + 1;
+            start = next;
             if piece.is_empty() {
                 let cp = offsets.byte_to_cp_floor(bytes.start);
                 lines.push(LineInfo {
@@ -165,6 +171,7 @@ impl ArticleLayout {
                 paragraphs.push(Paragraph {
                     layout: None,
                     bytes,
+                    next,
                     top,
                     height: line_px,
                     rtl: false,
@@ -202,6 +209,7 @@ impl ArticleLayout {
                 rtl: layout.is_rtl(),
                 layout: Some(layout),
                 bytes,
+                next,
                 top,
                 height,
             });
@@ -294,17 +302,18 @@ impl ArticleLayout {
         i.min(self.paragraphs.len().saturating_sub(1))
     }
 
-    /// The paragraph containing code point `cp`; a `\n` belongs to the paragraph it ends.
+    /// The paragraph containing code point `cp`; a `\n` (or `\r\n`) belongs to the
+    /// paragraph it ends.
     fn paragraph_of_cp(&self, cp: usize) -> usize {
         let byte = self
             .offsets
             .cp_to_byte(cp)
             .unwrap_or(self.offsets.len_bytes());
-        let i = self.paragraphs.partition_point(|p| p.bytes.end < byte);
+        let i = self.paragraphs.partition_point(|p| p.next <= byte);
         i.min(self.paragraphs.len().saturating_sub(1))
     }
 
-    /// The code point range of the paragraph containing `cp` (without its `\n`).
+    /// The code point range of the paragraph containing `cp` (without its line ending).
     pub fn paragraph_range(&self, cp: usize) -> Range<usize> {
         let p = &self.paragraphs[self.paragraph_of_cp(cp)];
         self.offsets.byte_to_cp_floor(p.bytes.start)..self.offsets.byte_to_cp_floor(p.bytes.end)
@@ -765,6 +774,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn crlf_ends_a_paragraph_like_lf() {
+        // Was: parley broke the line again at each \r, so every paragraph of a CRLF
+        // text had an extra empty line (and the \r its own line range).
+        let lf = lay("سرت\nدرنة\n\nليبيا", 800.0);
+        let crlf = lay("سرت\r\nدرنة\r\n\r\nليبيا", 800.0);
+        assert_eq!(crlf.lines().len(), 4);
+        assert_eq!(crlf.height(), lf.height());
+        let ranges: Vec<_> = crlf.lines().iter().map(|l| l.range.clone()).collect();
+        assert_eq!(ranges, [0..3, 5..9, 11..11, 13..18]);
+        // The \r and the \n belong to the paragraph they end.
+        assert_eq!(crlf.paragraph_range(3), 0..3);
+        assert_eq!(crlf.paragraph_range(4), 0..3);
+        assert_eq!(crlf.paragraph_range(5), 5..9);
+        assert_eq!(crlf.line_of(4), Some(0));
+        assert_eq!(crlf.range_rects(0, 5), crlf.range_rects(0, 3));
+        assert_eq!(crlf.move_visual(3, true), 5);
+        assert_eq!(crlf.move_visual(5, false), 3);
     }
 
     #[test]
