@@ -1,10 +1,11 @@
 //! [`ArticleLayout`]: a whole document laid out for display, and the queries the view
 //! needs (visible lines, hit testing, highlight rectangles, caret movement).
 //!
-//! The text is split into paragraphs on `\n`; each non-empty paragraph is one parley
+//! The text is split into paragraphs on `\n` (or `\r\n`); each non-empty paragraph is one parley
 //! layout, with its direction taken from its first strong character (UAX #9 P2–P3) and
 //! aligned to its start edge (Arabic paragraphs right-aligned). Empty paragraphs are a
-//! line with no runs. Paragraph tops and a flat list of lines are kept so that the
+//! line with no runs, in the document's direction (that of its first paragraph with a
+//! letter). Paragraph tops and a flat list of lines are kept so that the
 //! lines in a vertical interval are found by binary search, never by a scan.
 //!
 //! A layout is built when the text, the width, the font size or the scale change —
@@ -70,8 +71,10 @@ impl Rect {
 struct Paragraph {
     /// `None` for an empty paragraph.
     layout: Option<Layout<()>>,
-    /// Byte range in the document (without the `\n`).
+    /// Byte range in the document (without the `\n` or `\r\n`).
     bytes: Range<usize>,
+    /// Where the next paragraph starts (after the line ending).
+    next: usize,
     top: f32,
     height: f32,
     rtl: bool,
@@ -108,8 +111,23 @@ pub struct RunInfo {
     pub rtl: bool,
     /// Code points of the document.
     pub range: Range<usize>,
+    /// Pen position of the run's left edge on its baseline (absolute): a glyph's offset
+    /// from its pen position is `x - (origin.0 + advances of the glyphs before it)` and
+    /// `y - origin.1`.
+    pub origin: (f32, f32),
     /// Glyphs in visual order: (id, x, y, advance, cluster start code point).
     pub glyphs: Vec<(u32, f32, f32, f32, usize)>,
+    /// The run's grapheme clusters in visual order (left to right), with their
+    /// horizontal extent; a ligature's advance is shared among the clusters it covers.
+    pub clusters: Vec<ClusterBox>,
+}
+
+/// One grapheme cluster of a run: code points of the document and horizontal extent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterBox {
+    pub range: Range<usize>,
+    pub x0: f32,
+    pub x1: f32,
 }
 
 /// A document laid out at one width and font size.
@@ -119,6 +137,8 @@ pub struct ArticleLayout {
     lines: Vec<LineInfo>,
     offsets: OffsetMap,
     height: f32,
+    /// The document's direction: that of its first paragraph with a letter.
+    rtl: bool,
 }
 
 impl ArticleLayout {
@@ -132,8 +152,12 @@ impl ArticleLayout {
         let mut start = 0usize;
         let width = params.width.max(1.0);
         for piece in text.split('\n') {
+            let next = start + piece.len() + 1;
+            // A CRLF line ending: the \r is part of it (parley would break the line at
+            // it, adding an empty line to every paragraph).
+            let piece = piece.strip_suffix('\r').unwrap_or(piece);
             let bytes = start..start + piece.len();
-            start = bytes.end + 1;
+            start = next;
             if piece.is_empty() {
                 let cp = offsets.byte_to_cp_floor(bytes.start);
                 lines.push(LineInfo {
@@ -147,6 +171,7 @@ impl ArticleLayout {
                 paragraphs.push(Paragraph {
                     layout: None,
                     bytes,
+                    next,
                     top,
                     height: line_px,
                     rtl: false,
@@ -184,10 +209,22 @@ impl ArticleLayout {
                 rtl: layout.is_rtl(),
                 layout: Some(layout),
                 bytes,
+                next,
                 top,
                 height,
             });
             top += height;
+        }
+        // Empty paragraphs have no strong character; they take the document's direction
+        // (an empty line of an Arabic article has its caret on the right).
+        let rtl = paragraphs
+            .iter()
+            .find(|p| p.layout.is_some() && text[p.bytes.clone()].chars().any(char::is_alphabetic))
+            .is_some_and(|p| p.rtl);
+        for p in &mut paragraphs {
+            if p.layout.is_none() {
+                p.rtl = rtl;
+            }
         }
         ArticleLayout {
             params,
@@ -195,7 +232,14 @@ impl ArticleLayout {
             lines,
             offsets,
             height: top,
+            rtl,
         }
+    }
+
+    /// The document's direction: that of its first paragraph containing a letter (empty
+    /// paragraphs take it too). The arrow keys walk lines in this direction.
+    pub fn is_rtl(&self) -> bool {
+        self.rtl
     }
 
     pub fn params(&self) -> LayoutParams {
@@ -239,15 +283,18 @@ impl ArticleLayout {
         Some(i.min(self.lines.len() - 1))
     }
 
-    /// The line containing code point `cp` (the first one for a boundary).
+    /// The line containing code point `cp`: the line whose range holds it; the `\n`
+    /// ending a paragraph (and the end of the text) is on that paragraph's last line.
     pub fn line_of(&self, cp: usize) -> Option<usize> {
         if self.lines.is_empty() {
             return None;
         }
+        let p = self.paragraph_of_cp(cp);
+        // The last line of paragraph `p` that starts at or before `cp`.
         let i = self
             .lines
-            .partition_point(|l| l.range.end <= cp && l.range.start < cp);
-        Some(i.min(self.lines.len() - 1))
+            .partition_point(|l| l.paragraph < p || (l.paragraph == p && l.range.start <= cp));
+        Some(i.saturating_sub(1))
     }
 
     fn paragraph_at_y(&self, y: f32) -> usize {
@@ -255,17 +302,18 @@ impl ArticleLayout {
         i.min(self.paragraphs.len().saturating_sub(1))
     }
 
-    /// The paragraph containing code point `cp`; a `\n` belongs to the paragraph it ends.
+    /// The paragraph containing code point `cp`; a `\n` (or `\r\n`) belongs to the
+    /// paragraph it ends.
     fn paragraph_of_cp(&self, cp: usize) -> usize {
         let byte = self
             .offsets
             .cp_to_byte(cp)
             .unwrap_or(self.offsets.len_bytes());
-        let i = self.paragraphs.partition_point(|p| p.bytes.end < byte);
+        let i = self.paragraphs.partition_point(|p| p.next <= byte);
         i.min(self.paragraphs.len().saturating_sub(1))
     }
 
-    /// The code point range of the paragraph containing `cp` (without its `\n`).
+    /// The code point range of the paragraph containing `cp` (without its line ending).
     pub fn paragraph_range(&self, cp: usize) -> Range<usize> {
         let p = &self.paragraphs[self.paragraph_of_cp(cp)];
         self.offsets.byte_to_cp_floor(p.bytes.start)..self.offsets.byte_to_cp_floor(p.bytes.end)
@@ -286,14 +334,43 @@ impl ArticleLayout {
 
     /// The caret position (a boundary between code points) nearest to a point: what a
     /// click or a drag sets.
+    ///
+    /// A caret is drawn downstream (`caret_rect(cp, false)`: with the character after
+    /// it). Where parley's answer is an upstream caret that would be drawn elsewhere — the
+    /// end of a wrapped line (drawn at the start of the next line) or a bidi boundary
+    /// (drawn beside the other run) — the other edge of the cluster under the point is
+    /// returned instead, so that the caret is drawn on the glyph that was clicked.
     pub fn caret_at(&self, x: f32, y: f32) -> usize {
         let Some(p) = self.paragraphs.get(self.paragraph_at_y(y)) else {
             return 0;
         };
-        let local = match &p.layout {
-            Some(l) => Cursor::from_point(l, x, y - p.top).index(),
-            None => 0,
+        let Some(layout) = &p.layout else {
+            return self.offsets.byte_to_cp_floor(p.bytes.start);
         };
+        let ly = y - p.top;
+        let mut local = Cursor::from_point(layout, x, ly).index();
+        if let Some((cluster, _)) = Cluster::from_point(layout, x, ly) {
+            let line = cluster.line();
+            let m = line.metrics();
+            let (top, bottom) = (m.block_min_coord as f64, m.block_max_coord as f64);
+            let mut best: Option<(f64, usize)> = None;
+            let r = cluster.text_range();
+            for edge in [r.start, r.end] {
+                let g = Cursor::from_byte_index(layout, edge, Affinity::Downstream)
+                    .geometry(layout, 1.0);
+                let mid = (g.y0 + g.y1) / 2.0;
+                if mid <= top || mid >= bottom {
+                    continue; // drawn on another line
+                }
+                let d = (g.x0 - x as f64).abs();
+                if best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, edge));
+                }
+            }
+            if let Some((_, edge)) = best {
+                local = edge;
+            }
+        }
         self.offsets.byte_to_cp_floor(p.bytes.start + local)
     }
 
@@ -320,9 +397,18 @@ impl ArticleLayout {
             }
             let Some(layout) = &p.layout else { continue };
             let s = bs.max(p.bytes.start) - p.bytes.start;
-            let e = be.min(p.bytes.end) - p.bytes.start;
+            let mut e = be.min(p.bytes.end) - p.bytes.start;
             if s >= e {
                 continue;
+            }
+            // A range ending inside a grapheme cluster (a base letter without its mark)
+            // covers the whole cluster, as one starting inside one does: parley snaps a
+            // cursor to the start of its cluster, which would drop the cluster.
+            if let Some(c) = Cluster::from_byte_index(layout, e) {
+                let r = c.text_range();
+                if r.start < e {
+                    e = r.end;
+                }
             }
             let sel = Selection::new(
                 Cursor::from_byte_index(layout, s, Affinity::Downstream),
@@ -371,38 +457,83 @@ impl ArticleLayout {
         }
     }
 
-    /// Moves a caret one character visually left or right (what the arrow keys do in
-    /// this paragraph's direction), crossing into the neighbouring paragraph at its ends.
-    pub fn move_visual(&self, cp: usize, left: bool) -> usize {
-        let pi = self.paragraph_of_cp(cp);
-        let p = &self.paragraphs[pi];
-        let pstart = self.offsets.byte_to_cp_floor(p.bytes.start);
-        let pend = self.offsets.byte_to_cp_floor(p.bytes.end);
-        if let Some(layout) = &p.layout {
-            let byte = self
+    /// Caret positions on line `li` as (x, code point), as `caret_rect(cp, false)` draws
+    /// them: the grapheme boundaries of the line whose caret is drawn on it (the end of a
+    /// wrapped line is drawn at the start of the next line, so it belongs there).
+    fn line_slots(&self, li: usize) -> Vec<(f32, usize)> {
+        let l = &self.lines[li];
+        let p = &self.paragraphs[l.paragraph];
+        let last = self
+            .lines
+            .get(li + 1)
+            .is_none_or(|n| n.paragraph != l.paragraph);
+        let end = if last { l.range.end + 1 } else { l.range.end };
+        let Some(layout) = &p.layout else {
+            return vec![(self.caret_rect(l.range.start, false).x0, l.range.start)];
+        };
+        let mut out = Vec::with_capacity(end - l.range.start);
+        for cp in l.range.start..end {
+            let local = self
                 .offsets
                 .cp_to_byte(cp)
-                .unwrap_or(self.offsets.len_bytes());
-            let local = byte.clamp(p.bytes.start, p.bytes.end) - p.bytes.start;
+                .unwrap_or(self.offsets.len_bytes())
+                - p.bytes.start;
             let c = Cursor::from_byte_index(layout, local, Affinity::Downstream);
-            let moved = if left {
-                c.previous_visual(layout)
-            } else {
-                c.next_visual(layout)
-            };
-            if moved.index() != local {
-                return self.offsets.byte_to_cp_floor(p.bytes.start + moved.index());
+            if c.index() != local {
+                continue; // inside a grapheme cluster
+            }
+            let g = c.geometry(layout, 1.0);
+            let mid = (g.y0 + g.y1) as f32 / 2.0 + p.top;
+            if l.top < mid && mid < l.bottom {
+                out.push((g.x0 as f32, cp));
             }
         }
-        // At an edge: go to the neighbouring paragraph in logical order.
-        let forward = left == p.rtl;
-        if forward && pi + 1 < self.paragraphs.len() {
-            pend + 1
-        } else if !forward && pi > 0 {
-            pstart - 1
-        } else {
-            cp
+        out
+    }
+
+    /// Moves a caret one grapheme visually left or right (what the arrow keys do): to
+    /// the nearest caret position drawn on that side on the same line; from the end of a
+    /// line, to the neighbouring line in the document's reading order (for an Arabic
+    /// document, Left from the left end of a line goes to the right end of the next
+    /// line, whatever the line's own direction). Every press moves the drawn caret, and
+    /// holding one key walks every line of the document in order.
+    pub fn move_visual(&self, cp: usize, left: bool) -> usize {
+        const EPS: f32 = 0.01;
+        let cp = cp.min(self.offsets.len_chars());
+        let here = self.caret_rect(cp, false);
+        let Some(li) = self.line_at_y((here.y0 + here.y1) / 2.0) else {
+            return cp;
+        };
+        // Going left, the best slot is the one with the largest x (the nearest one ahead
+        // on this line, the right end of the next line); ties (two code points drawn at
+        // one place, e.g. around the zero-width alef of lam-alef) go to the one logically
+        // nearest to `cp`.
+        let key = |x: f32| if left { x } else { -x };
+        let pick = |slots: Vec<(f32, usize)>| -> Option<usize> {
+            let best = slots.iter().map(|s| key(s.0)).max_by(f32::total_cmp)?;
+            slots
+                .iter()
+                .filter(|s| key(s.0) >= best - EPS)
+                .min_by_key(|s| s.1.abs_diff(cp))
+                .map(|s| s.1)
+        };
+        let mut ahead = self.line_slots(li);
+        ahead.retain(|s| key(s.0) < key(here.x0) - EPS);
+        if let Some(c) = pick(ahead) {
+            return c;
         }
+        // At the end of the line: the neighbouring line in reading order.
+        let next = if left == self.rtl {
+            li + 1
+        } else if li > 0 {
+            li - 1
+        } else {
+            return cp;
+        };
+        if next >= self.lines.len() {
+            return cp;
+        }
+        pick(self.line_slots(next)).unwrap_or(cp)
     }
 
     /// Glyphs of one line, for painting.
@@ -452,23 +583,33 @@ impl ArticleLayout {
             };
             let r = run.text_range();
             let mut glyphs = Vec::new();
+            let mut clusters = Vec::new();
             let mut pen = gr.offset();
+            let mut cluster_pen = gr.offset();
             let baseline = gr.baseline() + p.top;
             for cluster in run.visual_clusters() {
-                let c = self
-                    .offsets
-                    .byte_to_cp_floor(base + cluster.text_range().start);
+                let cr = cluster.text_range();
+                let c = self.offsets.byte_to_cp_floor(base + cr.start);
                 for g in cluster.glyphs() {
                     glyphs.push((g.id, pen + g.x, baseline + g.y, g.advance, c));
                     pen += g.advance;
                 }
+                let advance = cluster.advance();
+                clusters.push(ClusterBox {
+                    range: c..self.offsets.byte_to_cp_floor(base + cr.end),
+                    x0: cluster_pen,
+                    x1: cluster_pen + advance,
+                });
+                cluster_pen += advance;
             }
             out.push(RunInfo {
                 font,
                 rtl: run.is_rtl(),
                 range: self.offsets.byte_to_cp_floor(base + r.start)
                     ..self.offsets.byte_to_cp_floor(base + r.end),
+                origin: (gr.offset(), baseline),
                 glyphs,
+                clusters,
             });
         }
         out
@@ -498,4 +639,173 @@ pub fn word_range(text: &str, layout: &ArticleLayout, cp: usize) -> Range<usize>
         }
     }
     cp..(cp + 1).min(m.len_chars())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P1: &str = "أعلن مجلس شورى مجاهدي درنة وضواحيها الأربعاء الماضي تحرير كامل مدينة درنة";
+    const P2: &str = "ودارت المواجهات بين ائتلاف قوات من مدينتي درنة والبيضاء";
+
+    fn lay(text: &str, width: f32) -> ArticleLayout {
+        ArticleLayout::new(&mut TextEngine::new(), text, LayoutParams::new(width, 22.0))
+    }
+
+    fn cps(s: &str) -> usize {
+        s.chars().count()
+    }
+
+    /// The caret as drawn: x and line.
+    fn drawn(l: &ArticleLayout, cp: usize) -> (f32, usize) {
+        let r = l.caret_rect(cp, false);
+        (r.x0, l.line_at_y((r.y0 + r.y1) / 2.0).unwrap())
+    }
+
+    #[test]
+    fn line_of_puts_a_newline_on_the_line_it_ends() {
+        let text = format!("{P1}\n\n{P2}");
+        let l = lay(&text, 2000.0);
+        assert_eq!(l.lines().len(), 3);
+        let nl = cps(P1);
+        // Was line 1 (the empty paragraph after it).
+        assert_eq!(l.line_of(nl), Some(0));
+        assert_eq!(l.line_of(nl - 1), Some(0));
+        assert_eq!(l.line_of(nl + 1), Some(1), "the empty paragraph");
+        assert_eq!(l.line_of(nl + 2), Some(2));
+        assert_eq!(l.line_of(cps(&text)), Some(2), "the end of the text");
+    }
+
+    #[test]
+    fn line_of_a_wrapped_paragraph() {
+        let l = lay(P1, 200.0);
+        assert!(l.lines().len() >= 3);
+        for (i, line) in l.lines().iter().enumerate() {
+            assert_eq!(l.line_of(line.range.start), Some(i));
+            assert_eq!(l.line_of(line.range.end - 1), Some(i));
+        }
+        assert_eq!(l.line_of(cps(P1)), Some(l.lines().len() - 1));
+    }
+
+    #[test]
+    fn an_empty_paragraph_of_an_arabic_text_is_right_to_left() {
+        let text = format!("{P1}\n\n{P2}");
+        let l = lay(&text, 800.0);
+        assert!(l.is_rtl());
+        assert!(l.line_is_rtl(1), "was left-to-right (no strong character)");
+        // Its caret is on the right, where the Arabic lines start.
+        let empty = l.caret_rect(cps(P1) + 1, false);
+        assert_eq!(empty.x0, 800.0);
+        assert!((l.caret_rect(0, false).x0 - 800.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn left_walks_through_an_empty_paragraph_of_an_arabic_text() {
+        // Was: Left from the empty paragraph went back to the end of the first one,
+        // and Left from there came back: the caret never got past it.
+        let text = format!("{P1}\n\n{P2}");
+        let l = lay(&text, 800.0);
+        let end1 = cps(P1);
+        assert_eq!(l.move_visual(end1, true), end1 + 1);
+        assert_eq!(l.move_visual(end1 + 1, true), end1 + 2);
+        assert_eq!(l.move_visual(end1 + 2, false), end1 + 1);
+        assert_eq!(l.move_visual(end1 + 1, false), end1);
+    }
+
+    #[test]
+    fn left_leaves_a_wrapped_arabic_paragraph_at_its_end() {
+        // Was: Left at the end of a wrapped RTL paragraph jumped back to the start of
+        // its last line (parley's previous_visual), so holding Left cycled forever.
+        let text = format!("{P1}\n{P2}");
+        let l = lay(&text, 200.0);
+        let end = cps(P1);
+        assert!(l.line_of(end).unwrap() > 0, "wrapped");
+        assert_eq!(l.move_visual(end, true), end + 1);
+        assert_eq!(l.move_visual(end + 1, false), end);
+    }
+
+    #[test]
+    fn every_arrow_press_moves_the_drawn_caret() {
+        // Was: around a lam-alef (لا), whose alef has no advance, one press moved the
+        // caret between lam and alef without moving it on screen.
+        let text = "لملاحقته في سرت";
+        let l = lay(text, 800.0);
+        for cp in 0..=cps(text) {
+            for left in [true, false] {
+                let next = l.move_visual(cp, left);
+                if next != cp {
+                    assert_ne!(drawn(&l, cp), drawn(&l, next), "{cp} -> {next}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_click_at_the_end_of_a_wrapped_line_puts_the_caret_on_that_line() {
+        // Was: the caret after the line's trailing space, drawn at the start of the
+        // next line.
+        let l = lay(P1, 200.0);
+        for (i, line) in l.lines().iter().enumerate() {
+            let y = (line.top + line.bottom) / 2.0;
+            for x in [0.0, 1.0, 199.0, 200.0] {
+                let cp = l.caret_at(x, y);
+                assert_eq!(drawn(&l, cp).1, i, "click ({x}, {y}) -> caret {cp}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_click_at_a_bidi_boundary_puts_the_caret_on_the_clicked_glyph() {
+        // "قتل 441 شخصا": clicking the right half of "1" gives parley's upstream caret
+        // after "1", which (drawn downstream) would be beside the Arabic word instead.
+        let text = "قتل 441 شخصا";
+        let mut engine = TextEngine::new();
+        let l = ArticleLayout::new(&mut engine, text, LayoutParams::new(800.0, 22.0));
+        let runs = l.line_runs(&engine, 0);
+        let digits = runs.iter().find(|r| !r.rtl).unwrap();
+        let line = &l.lines()[0];
+        let y = (line.top + line.bottom) / 2.0;
+        for c in &digits.clusters {
+            for x in [c.x0 + 0.5, (c.x0 + c.x1) / 2.0 + 0.5, c.x1 - 0.5] {
+                let cx = drawn(&l, l.caret_at(x, y)).0;
+                assert!(
+                    c.x0 - 0.01 <= cx && cx <= c.x1 + 0.01,
+                    "click {x} in {c:?}: caret at {cx}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_ends_a_paragraph_like_lf() {
+        // Was: parley broke the line again at each \r, so every paragraph of a CRLF
+        // text had an extra empty line (and the \r its own line range).
+        let lf = lay("سرت\nدرنة\n\nليبيا", 800.0);
+        let crlf = lay("سرت\r\nدرنة\r\n\r\nليبيا", 800.0);
+        assert_eq!(crlf.lines().len(), 4);
+        assert_eq!(crlf.height(), lf.height());
+        let ranges: Vec<_> = crlf.lines().iter().map(|l| l.range.clone()).collect();
+        assert_eq!(ranges, [0..3, 5..9, 11..11, 13..18]);
+        // The \r and the \n belong to the paragraph they end.
+        assert_eq!(crlf.paragraph_range(3), 0..3);
+        assert_eq!(crlf.paragraph_range(4), 0..3);
+        assert_eq!(crlf.paragraph_range(5), 5..9);
+        assert_eq!(crlf.line_of(4), Some(0));
+        assert_eq!(crlf.range_rects(0, 5), crlf.range_rects(0, 3));
+        assert_eq!(crlf.move_visual(3, true), 5);
+        assert_eq!(crlf.move_visual(5, false), 3);
+    }
+
+    #[test]
+    fn a_range_ending_inside_a_grapheme_covers_it() {
+        // "شخصًا": ص and its fathatan are one grapheme. Was: the range of ص alone had
+        // no rectangle (its end snapped back to the start of the grapheme).
+        let text = "شخصًا";
+        let l = lay(text, 800.0);
+        let whole = l.range_rects(2, 4);
+        assert_eq!(whole.len(), 1);
+        assert_eq!(l.range_rects(2, 3), whole);
+        assert_eq!(l.range_rects(3, 4), whole, "starting inside it");
+        assert_eq!(l.range_rects(0, 3), l.range_rects(0, 4));
+    }
 }

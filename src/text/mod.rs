@@ -19,4 +19,4 @@ pub mod normalize;
 pub mod tokenize;
 
 pub use engine::{FontId, TextEngine};
-pub use layout::{ArticleLayout, LayoutParams, LineInfo, Rect};
+pub use layout::{ArticleLayout, ClusterBox, LayoutParams, LineInfo, Rect, RunInfo};
