@@ -453,7 +453,7 @@ fn invalid_utf8_names_file_and_byte_and_imports_nothing() {
     let at = bad.len();
     bad.extend_from_slice(b"\xFF\xFE tail");
     fs::write(texts.join("bad.txt"), &bad).unwrap();
-    let err = failing_import(dir.path(), ImportFormat::Text, &[texts.clone()]);
+    let err = failing_import(dir.path(), ImportFormat::Text, std::slice::from_ref(&texts));
     assert!(err.starts_with("nothing was imported: 1 problem"), "{err}");
     assert!(err.contains("bad.txt:2: not valid UTF-8 at byte"), "{err}");
     assert!(err.contains(&format!("byte {at} ")), "{err}");
@@ -471,7 +471,7 @@ fn broken_ann_line_names_file_and_line_and_imports_nothing() {
         "T1\tactor 4 14\tخليفة حفتر\nT2\tlocation 27 31\tدرنة\nT3\tlocation 27\n",
     )
     .unwrap();
-    let err = failing_import(dir.path(), ImportFormat::Brat, &[brat.clone()]);
+    let err = failing_import(dir.path(), ImportFormat::Brat, std::slice::from_ref(&brat));
     assert!(
         err.contains("d1.ann:3: T3: a T line needs three tab-separated fields"),
         "{err}"
@@ -572,7 +572,7 @@ fn import_adds_a_colleagues_set_to_the_same_document() {
     let both = formats::import(
         &a,
         ImportFormat::Jsonl,
-        &[out.clone()],
+        std::slice::from_ref(&out),
         &ImportOptions::default(),
         &mut |_, _| {},
     )
@@ -851,7 +851,7 @@ fn annotator_option_renames_the_imported_sets() {
     let e = formats::import(
         &a,
         ImportFormat::Jsonl,
-        &[out.clone()],
+        std::slice::from_ref(&out),
         &ImportOptions::default(),
         &mut |_, _| {},
     )

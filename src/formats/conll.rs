@@ -1,16 +1,17 @@
-//! CoNLL-style IOB2: one token per line, `token<TAB>tag`, for training taggers.
+//! CoNLL-style IOB2: one token per line, `token<TAB>tag` (`⇥` below), for training
+//! taggers.
 //!
 //! ```text
-//! -DOCSTART-	O
+//! -DOCSTART-⇥O
 //!
-//! قال	O
-//! خليفة	B-actor
-//! حفتر	I-actor
-//! .	O
+//! قال⇥O
+//! خليفة⇥B-actor
+//! حفتر⇥I-actor
+//! .⇥O
 //!
 //! ```
 //!
-//! - Each document starts with `-DOCSTART-	O` and a blank line. A blank line ends each
+//! - Each document starts with `-DOCSTART-<TAB>O` and a blank line. A blank line ends each
 //!   sentence: after `.` `؟` `!` `?`, and at every line break of the text (a
 //!   paragraph), except where that would cut a span in two.
 //! - Tokens come from [`crate::text::tokenize`] (punctuation split off, clitics kept
