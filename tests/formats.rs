@@ -876,3 +876,79 @@ fn annotator_option_renames_the_imported_sets() {
         content(&a).into_values().collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn command_line_export_and_import() {
+    let bin = env!("CARGO_BIN_EXE_hashiya");
+    let dir = tempfile::tempdir().unwrap();
+    let run =
+        |args: &[&std::ffi::OsStr]| std::process::Command::new(bin).args(args).output().unwrap();
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let fixture = root().join("tests/fixtures/formats/emoji-harakat.json");
+    let brat = dir.path().join("brat");
+    let out = run(&[
+        &os("export"),
+        &os("--format"),
+        &os("brat"),
+        fixture.as_os_str(),
+        brat.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("wrote 8 files (brat): 2 documents, 3 sets, 17 spans, 7 relations"),
+        "{stdout}"
+    );
+
+    let into = dir.path().join("p.json");
+    let out = run(&[
+        &os("import"),
+        &os("--format"),
+        &os("brat"),
+        brat.as_os_str(),
+        &os("--into"),
+        into.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("created — read 3 files; added 2 documents"),
+        "{stdout}"
+    );
+    assert_eq!(
+        store::load(&into).unwrap().project.annotators(),
+        ["annotator-a", "annotator-b"]
+    );
+
+    // CoNLL of two annotators without --set: a clear error, exit 1, nothing written.
+    let conll = dir.path().join("x.conll");
+    let out = run(&[
+        &os("export"),
+        &os("--format"),
+        &os("conll"),
+        fixture.as_os_str(),
+        conll.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("export one at a time with --set NAME"));
+    assert!(!conll.exists());
+    let out = run(&[
+        &os("export"),
+        &os("--format"),
+        &os("xml"),
+        fixture.as_os_str(),
+        conll.as_os_str(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("use one of: jsonl, doccano, brat, conll, csv, labelstudio")
+    );
+}
