@@ -952,3 +952,48 @@ fn command_line_export_and_import() {
             .contains("use one of: jsonl, doccano, brat, conll, csv, labelstudio")
     );
 }
+
+#[test]
+fn conll_of_some_labels_keeps_what_claims_hide() {
+    let p = load("projects/derna-sirte.json");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ner.conll");
+    let opts = ExportOptions {
+        labels: Some(vec!["actor".into(), "location".into()]),
+        ..Default::default()
+    };
+    let r = formats::export(&p, ExportFormat::Conll, &out, &opts, &mut |_, _| {}).unwrap();
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("-claim"));
+    let entities = text.lines().filter(|l| l.contains("\tB-")).count();
+    let spans = p.sets[0]
+        .spans
+        .iter()
+        .filter(|s| s.label != "claim")
+        .count();
+    let lost: usize = r
+        .notes
+        .iter()
+        .filter_map(|n| {
+            n.strip_prefix("CoNLL: ")?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(entities + lost, spans, "{:?}", r.notes);
+    assert!(entities > 50, "{entities}");
+    let e = formats::export(
+        &p,
+        ExportFormat::Conll,
+        &out,
+        &ExportOptions {
+            labels: Some(vec!["person".into()]),
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("no label \"person\""), "{e}");
+}
