@@ -94,6 +94,10 @@ enum Command {
         /// CSV: leave out the UTF-8 byte order mark (it is there by default, for Excel).
         #[arg(long)]
         no_bom: bool,
+        /// Export only spans with these labels, and the relations between them
+        /// (e.g. --labels actor,location for a CoNLL file that claims do not hide).
+        #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
+        labels: Option<Vec<String>>,
     },
     /// Import documents (and annotations) into a project, creating it if needed.
     ///
@@ -194,7 +198,8 @@ fn main() -> ExitCode {
             out,
             set,
             no_bom,
-        }) => export(format, &project, &out, set, !no_bom),
+            labels,
+        }) => export(format, &project, &out, set, !no_bom, labels),
         Some(Command::Import {
             format,
             inputs,
@@ -385,6 +390,7 @@ fn export(
     out: &std::path::Path,
     set: Option<String>,
     bom: bool,
+    labels: Option<Vec<String>>,
 ) -> ExitCode {
     let loaded = match store::load(project) {
         Ok(l) => l,
@@ -396,6 +402,7 @@ fn export(
     let opts = formats::ExportOptions {
         annotator: set,
         bom,
+        labels,
     };
     match formats::export(&loaded.project, format, out, &opts, &mut |_, _| {}) {
         Ok(r) => {

@@ -16,6 +16,7 @@ fn export(p: &hashiya::model::Project, f: ExportFormat, out: &Path, annotator: &
     let opts = ExportOptions {
         annotator: Some(annotator.to_string()),
         bom,
+        ..Default::default()
     };
     formats::export(p, f, out, &opts, &mut |_, _| {}).unwrap();
 }

@@ -876,3 +876,205 @@ fn annotator_option_renames_the_imported_sets() {
         content(&a).into_values().collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn command_line_export_and_import() {
+    let bin = env!("CARGO_BIN_EXE_hashiya");
+    let dir = tempfile::tempdir().unwrap();
+    let run =
+        |args: &[&std::ffi::OsStr]| std::process::Command::new(bin).args(args).output().unwrap();
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let fixture = root().join("tests/fixtures/formats/emoji-harakat.json");
+    let brat = dir.path().join("brat");
+    let out = run(&[
+        &os("export"),
+        &os("--format"),
+        &os("brat"),
+        fixture.as_os_str(),
+        brat.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("wrote 8 files (brat): 2 documents, 3 sets, 17 spans, 7 relations"),
+        "{stdout}"
+    );
+
+    let into = dir.path().join("p.json");
+    let out = run(&[
+        &os("import"),
+        &os("--format"),
+        &os("brat"),
+        brat.as_os_str(),
+        &os("--into"),
+        into.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("created — read 3 files; added 2 documents"),
+        "{stdout}"
+    );
+    assert_eq!(
+        store::load(&into).unwrap().project.annotators(),
+        ["annotator-a", "annotator-b"]
+    );
+
+    // CoNLL of two annotators without --set: a clear error, exit 1, nothing written.
+    let conll = dir.path().join("x.conll");
+    let out = run(&[
+        &os("export"),
+        &os("--format"),
+        &os("conll"),
+        fixture.as_os_str(),
+        conll.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("export one at a time with --set NAME"));
+    assert!(!conll.exists());
+    let out = run(&[
+        &os("export"),
+        &os("--format"),
+        &os("xml"),
+        fixture.as_os_str(),
+        conll.as_os_str(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("use one of: jsonl, doccano, brat, conll, csv, labelstudio")
+    );
+}
+
+#[test]
+fn conll_of_some_labels_keeps_what_claims_hide() {
+    let p = load("projects/derna-sirte.json");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ner.conll");
+    let opts = ExportOptions {
+        labels: Some(vec!["actor".into(), "location".into()]),
+        ..Default::default()
+    };
+    let r = formats::export(&p, ExportFormat::Conll, &out, &opts, &mut |_, _| {}).unwrap();
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("-claim"));
+    let entities = text.lines().filter(|l| l.contains("\tB-")).count();
+    let spans = p.sets[0]
+        .spans
+        .iter()
+        .filter(|s| s.label != "claim")
+        .count();
+    let lost: usize = r
+        .notes
+        .iter()
+        .filter_map(|n| {
+            n.strip_prefix("CoNLL: ")?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(entities + lost, spans, "{:?}", r.notes);
+    assert!(entities > 50, "{entities}");
+    let e = formats::export(
+        &p,
+        ExportFormat::Conll,
+        &out,
+        &ExportOptions {
+            labels: Some(vec!["person".into()]),
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("no label \"person\""), "{e}");
+}
+
+#[test]
+fn files_from_the_tools_themselves_import() {
+    let dir = tempfile::tempdir().unwrap();
+    // Label Studio's own export: random region ids, a user id, per-region choices.
+    let ls = dir.path().join("project-1.json");
+    fs::write(
+        &ls,
+        r#"[{"id": 41, "data": {"text": "😀 قال حفتر إن درنة آمنة"}, "annotations": [
+          {"id": 9, "completed_by": 3, "was_cancelled": false, "result": [
+            {"id": "wJ8xG3kT1a", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 7, "end": 11, "text": "حفتر", "labels": ["actor"]}},
+            {"id": "Qe4r0LpZ2b", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 15, "end": 24, "text": "درنة آمنة", "labels": ["claim"]}},
+            {"id": "wJ8xG3kT1a", "from_name": "kind", "to_name": "text", "type": "choices",
+             "value": {"start": 7, "end": 11, "choices": ["person"]}},
+            {"from_id": "Qe4r0LpZ2b", "to_id": "wJ8xG3kT1a", "type": "relation", "direction": "right", "labels": ["said_by"]}]},
+          {"id": 10, "completed_by": 4, "was_cancelled": true, "result": []}],
+         "predictions": [{"result": [{"type": "labels"}]}]}]"#,
+    )
+    .unwrap();
+    let p = import(ImportFormat::LabelStudio, &[ls], None)
+        .unwrap()
+        .project;
+    let set = p.set("labelstudio-user-3", "labelstudio-41").unwrap();
+    assert_eq!(p.sets.len(), 1, "the cancelled annotation is skipped");
+    let actor = set.span("wJ8xG3kT1a").unwrap();
+    assert_eq!(
+        (actor.start, actor.end, actor.text.as_str()),
+        (6, 10, "حفتر")
+    );
+    assert_eq!(actor.attributes["kind"], "person");
+    assert_eq!(set.relations[0].from, "Qe4r0LpZ2b");
+    assert_eq!(p.documents[0].title, "😀 قال حفتر إن درنة آمنة");
+
+    // doccano's sequence-labelling export without relations.
+    let dc = dir.path().join("admin.jsonl");
+    fs::write(
+        &dc,
+        "{\"id\": 5, \"text\": \"👍🏽 سرت\", \"label\": [[5, 8, \"location\"]], \"Comments\": []}\n",
+    )
+    .unwrap();
+    let p = import(ImportFormat::Doccano, &[dc], None).unwrap().project;
+    let s = &p.set("doccano", "doccano-5").unwrap().spans[0];
+    assert_eq!((s.start, s.end, s.text.as_str()), (3, 6, "سرت"));
+
+    // brat as annotators write it: binary attribute, another database, a note.
+    let brat = dir.path().join("brat");
+    fs::create_dir(&brat).unwrap();
+    fs::write(brat.join("n1.txt"), "وصل حفتر إلى سرت\nأمس").unwrap();
+    fs::write(
+        brat.join("n1.ann"),
+        "T1\tActor 4 8\tحفتر\nT2\tLocation 13 16\tسرت\nA1\tNegated T1\nN1\tReference T2 Wikidata:Q207088\tSirte\n#1\tAnnotatorNotes T2\tcity\nR1\tlocated_in Arg1:T1 Arg2:T2\n",
+    )
+    .unwrap();
+    let r = import(
+        ImportFormat::Brat,
+        std::slice::from_ref(&brat),
+        Some("sara"),
+    )
+    .unwrap();
+    assert_eq!(r.report.labels_added, ["Actor", "Location"]);
+    let set = r.project.set("sara", "n1").unwrap();
+    assert_eq!(set.span("T1").unwrap().attributes["Negated"], "true");
+    let t2 = set.span("T2").unwrap();
+    assert_eq!(
+        (t2.entity.as_deref(), t2.note.as_deref()),
+        (Some("Wikidata:Q207088"), Some("city"))
+    );
+    assert_eq!(r.project.entity("Wikidata:Q207088").unwrap().name, "Sirte");
+
+    // A discontinuous span with words between its fragments cannot be a Hashiya span.
+    fs::write(brat.join("n1.ann"), "T1\tActor 0 3;9 12\tوصل إلى\n").unwrap();
+    let e = import(ImportFormat::Brat, &[brat], None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("n1.ann:1: T1: fragments 0 3 and 9 12 have text between them"),
+        "{e}"
+    );
+}

@@ -1,14 +1,15 @@
 //! brat standoff: per document `ID.txt` (the text, byte for byte) and `ID.ann`, plus
-//! `annotation.conf` and `visual.conf` at the top of the folder.
+//! `annotation.conf` and `visual.conf` at the top of the folder. In the example, `⇥`
+//! stands for the tab that separates the fields of an `.ann` line.
 //!
 //! ```text
-//! T1	actor 4 14	خليفة حفتر
-//! T2	claim 18 40;41 52	…first line… …second line…
-//! R1	said_by Arg1:T2 Arg2:T1
-//! A1	kind T1 person
-//! A2	kind T3 armed%20group
-//! N1	Reference T1 Hashiya:e-haftar	خليفة حفتر
-//! #1	AnnotatorNotes T1	a note\nwith two lines
+//! T1⇥actor 4 14⇥خليفة حفتر
+//! T2⇥claim 18 40;41 52⇥…first line… …second line…
+//! R1⇥said_by Arg1:T2 Arg2:T1
+//! A1⇥kind T1 person
+//! A2⇥kind T3 armed%20group
+//! N1⇥Reference T1 Hashiya:e-haftar⇥خليفة حفتر
+//! #1⇥AnnotatorNotes T1⇥a note\nwith two lines
 //! ```
 //!
 //! - **Offsets are code points** (brat slices Python `str`s), end-exclusive.

@@ -1,16 +1,17 @@
-//! CoNLL-style IOB2: one token per line, `token<TAB>tag`, for training taggers.
+//! CoNLL-style IOB2: one token per line, `token<TAB>tag` (`⇥` below), for training
+//! taggers.
 //!
 //! ```text
-//! -DOCSTART-	O
+//! -DOCSTART-⇥O
 //!
-//! قال	O
-//! خليفة	B-actor
-//! حفتر	I-actor
-//! .	O
+//! قال⇥O
+//! خليفة⇥B-actor
+//! حفتر⇥I-actor
+//! .⇥O
 //!
 //! ```
 //!
-//! - Each document starts with `-DOCSTART-	O` and a blank line. A blank line ends each
+//! - Each document starts with `-DOCSTART-<TAB>O` and a blank line. A blank line ends each
 //!   sentence: after `.` `؟` `!` `?`, and at every line break of the text (a
 //!   paragraph), except where that would cut a span in two.
 //! - Tokens come from [`crate::text::tokenize`] (punctuation split off, clitics kept
@@ -23,8 +24,7 @@
 //!   those starting at the same place, in text order; a span that overlaps one already
 //!   taken is left out (so a claim hides the actors inside it), and a token that two
 //!   taken spans share goes to the first. The export report counts what was left out;
-//!   export one label family at a time (`--set` of a project with only those labels)
-//!   to keep everything.
+//!   export some labels only (`--labels actor,location`) to keep what claims hide.
 //! - Whitespace inside a label is written as `_` (the format is whitespace-separated).
 //! - IOB has no place for an annotator, so a CoNLL export needs exactly one: with
 //!   several, choose one with `--set`.

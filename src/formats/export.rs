@@ -26,6 +26,10 @@ pub struct ExportOptions {
     /// CSV only: start the file with a UTF-8 byte order mark, which Excel needs to
     /// read Arabic correctly. On by default.
     pub bom: bool,
+    /// Export only spans with these labels (`--labels actor,location`), and only the
+    /// relations between them; `None` exports every label. For CoNLL this is how to
+    /// get actors and locations that claims would otherwise hide.
+    pub labels: Option<Vec<String>>,
 }
 
 impl Default for ExportOptions {
@@ -33,8 +37,43 @@ impl Default for ExportOptions {
         ExportOptions {
             annotator: None,
             bom: true,
+            labels: None,
         }
     }
+}
+
+/// A copy of `project` with only the spans labelled `labels` and the relations
+/// between them.
+fn only_labels(project: &Project, labels: &[String]) -> Result<Project, FormatError> {
+    if let Some(unknown) = labels.iter().find(|l| {
+        project.schema.label(l).is_none()
+            && !project
+                .sets
+                .iter()
+                .flat_map(|s| &s.spans)
+                .any(|s| &s.label == *l)
+    }) {
+        let known: Vec<&str> = project
+            .schema
+            .labels
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
+        return Err(FormatError::Export(format!(
+            "no label \"{unknown}\" in project \"{}\"; its labels are: {}",
+            project.name,
+            known.join(", ")
+        )));
+    }
+    let mut p = project.clone();
+    for set in &mut p.sets {
+        set.spans.retain(|s| labels.contains(&s.label));
+        let kept: std::collections::HashSet<&str> =
+            set.spans.iter().map(|s| s.id.as_str()).collect();
+        set.relations
+            .retain(|r| kept.contains(r.from.as_str()) && kept.contains(r.to.as_str()));
+    }
+    Ok(p)
 }
 
 /// What an export wrote.
@@ -157,6 +196,14 @@ pub fn render(
     opts: &ExportOptions,
     progress: Progress,
 ) -> Result<Output, FormatError> {
+    let filtered;
+    let project = match &opts.labels {
+        Some(labels) => {
+            filtered = only_labels(project, labels)?;
+            &filtered
+        }
+        None => project,
+    };
     let items = items(project, opts.annotator.as_deref())?;
     let mut out = match format {
         ExportFormat::Jsonl => super::jsonl::export(project, &items, progress)?,

@@ -106,7 +106,7 @@ def check_native_and_spacy(name, docs):
                     and s["text"] in cs.text,
                     f"{where}: spaCy expand span {cs!r} does not contain {s['text']!r}",
                 )
-    return f"spaCy char_span: {aligned} exact, {expanded} inside a larger spaCy token (clitics)"
+    return f"spaCy char_span: {aligned} on token boundaries, {expanded} inside a larger spaCy token (attached clitics as in «بدرنة», words run together in the source, punctuation spaCy keeps on a word)"
 
 
 def check_doccano(name, case, docs):
