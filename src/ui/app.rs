@@ -917,6 +917,7 @@ impl HashiyaApp {
         let opts = crate::formats::ExportOptions {
             annotator: None,
             bom: true,
+            labels: None,
         };
         std::thread::spawn(move || {
             let r = crate::formats::export(&project, f, &out, &opts, &mut |d, t| {
