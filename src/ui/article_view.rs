@@ -625,19 +625,7 @@ impl TextRenderer {
         sense: Sense,
     ) -> egui::Response {
         let width = ui.available_width().max(40.0);
-        let key = (text.to_string(), size.to_bits(), width.to_bits());
-        if !self.labels.contains_key(&key) {
-            if self.labels.len() > 4000 {
-                self.labels.clear();
-            }
-            let params = LayoutParams {
-                width,
-                font_size: size,
-                line_height: 1.45,
-            };
-            let layout = ArticleLayout::new(&mut self.engine, text, params);
-            self.labels.insert(key.clone(), layout);
-        }
+        let key = self.cache_label(text, size, width);
         let layout = &self.labels[&key];
         let (rect, response) = ui.allocate_exact_size(vec2(width, layout.height()), sense);
         if ui.is_rect_visible(rect) {
@@ -653,10 +641,8 @@ impl TextRenderer {
         response
     }
 
-    /// One line of text (the first line if it wraps), clipped to a fixed height: for
-    /// rows of virtualised lists.
-    pub fn label_line(&mut self, ui: &mut egui::Ui, text: &str, size: f32, color: Color32) {
-        let width = ui.available_width().max(40.0);
+    /// Lays out a short text for a label once and returns its cache key.
+    fn cache_label(&mut self, text: &str, size: f32, width: f32) -> (String, u32, u32) {
         let key = (text.to_string(), size.to_bits(), width.to_bits());
         if !self.labels.contains_key(&key) {
             if self.labels.len() > 4000 {
@@ -670,6 +656,14 @@ impl TextRenderer {
             let layout = ArticleLayout::new(&mut self.engine, text, params);
             self.labels.insert(key.clone(), layout);
         }
+        key
+    }
+
+    /// One line of text (the first line if it wraps), clipped to a fixed height: for
+    /// rows of virtualised lists.
+    pub fn label_line(&mut self, ui: &mut egui::Ui, text: &str, size: f32, color: Color32) {
+        let width = ui.available_width().max(40.0);
+        let key = self.cache_label(text, size, width);
         let h = size * 1.45;
         let (rect, response) = ui.allocate_exact_size(vec2(width, h), Sense::hover());
         if ui.is_rect_visible(rect)
