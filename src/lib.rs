@@ -10,6 +10,8 @@
 //! - [`review`]: comparing sets, agreement, adjudication;
 //! - [`ui`]: the egui application.
 
+#[doc(hidden)]
+pub mod debug;
 pub mod fonts;
 pub mod formats;
 pub mod model;

@@ -140,6 +140,35 @@ enum Command {
         #[arg(long, value_name = "X,Y")]
         hit: Vec<String>,
     },
+    /// Processes for the reliability tests (kill tests, panic recovery).
+    #[command(hide = true)]
+    Debug {
+        #[command(subcommand)]
+        command: DebugCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DebugCommand {
+    /// Rewrite FILE again and again through the normal save (the sample project plus
+    /// generated spans, different each time); print each iteration number once saved.
+    SaveLoop {
+        file: PathBuf,
+        /// Generated spans in the extra set.
+        #[arg(long, default_value_t = 20_000)]
+        spans: usize,
+        /// Stop after this many saves (default: never).
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// Number of the first iteration.
+        #[arg(long, default_value_t = 1)]
+        first: u64,
+    },
+    /// Load FILE, edit it, register the edit as unsaved work, then panic.
+    PanicAfterEdit { file: PathBuf },
+    /// Load FILE, edit and autosave it, edit again without autosaving, print "ready",
+    /// then wait to be killed.
+    AutosaveThenHang { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -214,6 +243,105 @@ fn main() -> ExitCode {
             range,
             hit,
         }) => layout(&text_file, width, font_size, &range, &hit),
+        Some(Command::Debug { command }) => match debug(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn debug(command: DebugCommand) -> Result<(), String> {
+    use hashiya::debug as d;
+    use hashiya::model::edit::{self, TagOptions};
+    use hashiya::model::history::{Command as Cmd, History, Op, SetKey};
+    use std::io::Write;
+
+    // The first edit: a new span in a set of its own, and a new name.
+    fn edit(
+        history: &mut History,
+        project: &mut hashiya::model::Project,
+        name: &str,
+    ) -> Result<(), String> {
+        if let Some(doc) = project.documents.first() {
+            let key = SetKey::new("debug-edit", doc.id.clone());
+            let len = doc.len_chars();
+            let label = project.schema.labels.first().map(|l| l.id.clone());
+            if let (Some(label), true) = (label, len > 0)
+                && let Ok(cmd) =
+                    edit::tag(project, &key, 0..len.min(8), &label, TagOptions::default())
+            {
+                history.apply(project, cmd).map_err(|e| e.to_string())?;
+            }
+        }
+        let rename = Cmd::single(
+            "Rename",
+            Op::Rename {
+                before: project.name.clone(),
+                after: name.to_string(),
+            },
+        );
+        history.apply(project, rename).map_err(|e| e.to_string())
+    }
+
+    match command {
+        DebugCommand::SaveLoop {
+            file,
+            spans,
+            iterations,
+            first,
+        } => {
+            let base = d::sample().map_err(|e| e.to_string())?;
+            let mut out = std::io::stdout().lock();
+            let last = iterations.map(|n| first.saturating_add(n));
+            let mut i = first;
+            while last.is_none_or(|l| i < l) {
+                let project = d::save_loop_project(&base, i, spans);
+                store::save(&project, &file).map_err(|e| e.to_string())?;
+                writeln!(out, "{i}")
+                    .and_then(|()| out.flush())
+                    .map_err(|e| e.to_string())?;
+                i += 1;
+            }
+            Ok(())
+        }
+        DebugCommand::PanicAfterEdit { file } => {
+            store::recovery::install_panic_hook();
+            let mut project = store::load(&file).map_err(|e| e.to_string())?.project;
+            let mut history = History::new();
+            edit(&mut history, &mut project, d::UNSAVED_EDIT_NAME)?;
+            store::recovery::set_unsaved(Some(&file), &project);
+            panic!("deliberate panic after an edit (hashiya debug panic-after-edit)");
+        }
+        DebugCommand::AutosaveThenHang { file } => {
+            store::recovery::install_panic_hook();
+            let mut project = store::load(&file).map_err(|e| e.to_string())?.project;
+            let mut history = History::new();
+            edit(&mut history, &mut project, d::AUTOSAVED_EDIT_NAME)?;
+            store::recovery::set_unsaved(Some(&file), &project);
+            // What the GUI's 30 s autosave does.
+            store::recovery::write_recovery(&project, &file).map_err(|e| e.to_string())?;
+            let rename = Cmd::single(
+                "Rename",
+                Op::Rename {
+                    before: project.name.clone(),
+                    after: d::UNSAVED_EDIT_NAME.to_string(),
+                },
+            );
+            history
+                .apply(&mut project, rename)
+                .map_err(|e| e.to_string())?;
+            store::recovery::set_unsaved(Some(&file), &project);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "ready")
+                .and_then(|()| out.flush())
+                .map_err(|e| e.to_string())?;
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
     }
 }
 
@@ -491,10 +619,12 @@ fn plural(n: usize) -> &'static str {
 
 /// The sample project: the file in `projects/` when run from the source tree, else the
 /// copy built into the binary.
-const SAMPLE: &[u8] = include_bytes!("../projects/derna-sirte.json");
+const SAMPLE: &[u8] = hashiya::debug::SAMPLE;
 
 fn gui(project: Option<PathBuf>, opts: StartOptions) -> ExitCode {
     use hashiya::ui::Workspace;
+    // Writes the work registered with `store::recovery::set_unsaved` if anything panics.
+    store::recovery::install_panic_hook();
     let (loaded, path) = match project {
         Some(p) => match store::load(&p) {
             Ok(l) => (l, Some(p)),

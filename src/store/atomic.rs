@@ -5,12 +5,20 @@
 //! then renamed over the target; the folder is fsynced so the rename itself survives a
 //! power cut. Before the rename the current file is hard-linked (or, where links are not
 //! supported, copied atomically) to `<file>.bak`. At every instant the target is either
-//! the complete old file or the complete new one.
+//! the complete old file or the complete new one (`tests/kill.rs` kills a saving process
+//! at random moments and checks exactly that).
+//!
+//! A process killed mid-save leaves its temporary file behind
+//! (`.<file>.tmp-<pid>-<n>`, and `.<file>.tmp-<pid>-<n>.bak` for a staged backup).
+//! Every save first removes such leftovers of the same target whose process is gone (or
+//! that are older than a day, where liveness cannot be checked or the pid was reused),
+//! so they never accumulate.
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
 
 use super::StoreError;
 
@@ -24,6 +32,9 @@ pub enum Fault {
     MidWrite,
 }
 
+/// Temporary files older than this are removed even if their process seems alive.
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// `<file>.bak` next to `path`.
 pub fn backup_path(path: &Path) -> PathBuf {
     with_suffix(path, ".bak")
@@ -35,31 +46,58 @@ pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".into())
+}
+
+/// The prefix of every temporary file of `path`: `.<file>.tmp-`.
+fn temp_prefix(path: &Path) -> String {
+    format!(".{}.tmp-", file_name(path))
+}
+
 fn temp_path(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "project".into());
-    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+    path.with_file_name(format!("{}{}-{n}", temp_prefix(path), std::process::id()))
 }
 
 /// Replaces `path` with `bytes` atomically, keeping the old content as `<file>.bak`.
 pub fn write_atomic(path: &Path, bytes: &[u8], fault: Fault) -> Result<(), StoreError> {
-    write_inner(path, bytes, fault, true)
+    write_inner(path, bytes, fault, true, || Ok(()))
 }
 
 /// Replaces `path` with `bytes` atomically without keeping a `.bak`: for files that can
 /// be regenerated, such as exports, where a backup beside each file would be clutter.
 pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    write_inner(path, bytes, Fault::None, false)
+    write_inner(path, bytes, Fault::None, false, || Ok(()))
 }
 
-fn write_inner(path: &Path, bytes: &[u8], fault: Fault, backup: bool) -> Result<(), StoreError> {
+/// Like [`write_atomic`], but calls `precondition` after the new content is safely in
+/// the temporary file and just before the target is touched; if it fails, nothing is
+/// replaced and its error is returned. Used to refuse overwriting a file that changed on
+/// disk, with the smallest possible window between the check and the rename.
+pub fn write_atomic_if(
+    path: &Path,
+    bytes: &[u8],
+    fault: Fault,
+    precondition: impl FnOnce() -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    write_inner(path, bytes, fault, true, precondition)
+}
+
+fn write_inner(
+    path: &Path,
+    bytes: &[u8],
+    fault: Fault,
+    backup: bool,
+    precondition: impl FnOnce() -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    remove_stale_temps(path);
     let err = |e| StoreError::io(path, e);
     let tmp = temp_path(path);
-    let result = (|| {
+    let written = (|| {
         let mut f = File::create(&tmp)?;
         if fault == Fault::MidWrite {
             f.write_all(&bytes[..bytes.len() / 2])?;
@@ -71,17 +109,27 @@ fn write_inner(path: &Path, bytes: &[u8], fault: Fault, backup: bool) -> Result<
         if fault == Fault::BeforeRename {
             return Err(std::io::Error::other("simulated crash before rename"));
         }
-        if backup && path.exists() {
-            keep_backup(path)?;
-        }
-        fs::rename(&tmp, path)?;
-        sync_dir(path);
         Ok(())
     })();
+    let result = match written {
+        Err(e) => Err(err(e)),
+        Ok(()) => match precondition() {
+            Err(e) => Err(e),
+            Ok(()) => (|| {
+                if backup && path.exists() {
+                    keep_backup(path)?;
+                }
+                fs::rename(&tmp, path)?;
+                sync_dir(path);
+                Ok(())
+            })()
+            .map_err(err),
+        },
+    };
     if result.is_err() && fault == Fault::None {
         let _ = fs::remove_file(&tmp);
     }
-    result.map_err(err)
+    result
 }
 
 /// Makes `<file>.bak` the current content of `path`, atomically.
@@ -92,18 +140,87 @@ fn keep_backup(path: &Path) -> std::io::Result<()> {
         fs::copy(path, &staged)?;
         File::open(&staged)?.sync_all()?;
     }
-    fs::rename(&staged, &bak)
+    let renamed = fs::rename(&staged, &bak);
+    if renamed.is_err() {
+        let _ = fs::remove_file(&staged);
+    }
+    renamed
 }
 
 fn sync_dir(path: &Path) {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = parent_dir(path);
     // Opening a folder for fsync is a Unix notion; elsewhere the rename is all we have.
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// The pid in a temporary file name of `path` (`.<file>.tmp-<pid>-<n>[.bak]`), or
+/// `None` if `name` is not one.
+fn temp_file_pid(path: &Path, name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(&temp_prefix(path))?;
+    let rest = rest.strip_suffix(".bak").unwrap_or(rest);
+    let (pid, n) = rest.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(pid) || !digits(n) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Removes temporary files of `path` left by processes that were killed mid-save.
+/// Returns how many were removed. Files of this process, and of processes that are
+/// still running, are left alone unless older than [`STALE_TEMP_AGE`].
+pub fn remove_stale_temps(path: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(parent_dir(path)) else {
+        return 0;
+    };
+    let me = std::process::id();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = temp_file_pid(path, &name.to_string_lossy()) else {
+            continue;
+        };
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if ((pid != me && !process_alive(pid)) || old) && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether a process with this id exists. Where that cannot be known, `true` (the file
+/// then goes only when it is older than [`STALE_TEMP_AGE`]).
+#[cfg(unix)]
+pub fn process_alive(pid: u32) -> bool {
+    // 0 and values that do not fit a positive pid_t would address process groups.
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 only checks for existence and permission; nothing is sent.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+pub fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 #[cfg(test)]
@@ -152,5 +269,46 @@ mod tests {
             assert!(write_atomic(&p, b"new content that never lands", fault).is_err());
             assert_eq!(fs::read(&p).unwrap(), b"old content");
         }
+    }
+
+    #[test]
+    fn failed_precondition_replaces_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.json");
+        write_atomic(&p, b"old", Fault::None).unwrap();
+        let e = write_atomic_if(&p, b"new", Fault::None, || {
+            Err(StoreError::Serialize("no".into()))
+        })
+        .unwrap_err();
+        assert!(matches!(e, StoreError::Serialize(_)));
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        assert!(!backup_path(&p).exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temp_names_are_recognised_exactly() {
+        let p = Path::new("/x/p.json");
+        assert_eq!(temp_file_pid(p, ".p.json.tmp-123-4"), Some(123));
+        assert_eq!(temp_file_pid(p, ".p.json.tmp-123-4.bak"), Some(123));
+        assert_eq!(temp_file_pid(p, ".p.json.tmp-123-"), None);
+        assert_eq!(temp_file_pid(p, ".p.json.tmp-x-4"), None);
+        assert_eq!(temp_file_pid(p, ".p.json.tmp-1-4.old"), None);
+        assert_eq!(temp_file_pid(p, ".q.json.tmp-123-4"), None);
+        assert_eq!(temp_file_pid(p, ".p.json.recovery.tmp-123-4"), None);
+        assert_eq!(temp_file_pid(p, "p.json"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn liveness_of_processes() {
+        assert!(process_alive(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!process_alive(pid), "a reaped child is gone");
+        // Never a process group.
+        assert!(process_alive(0));
+        assert!(process_alive(u32::MAX));
     }
 }

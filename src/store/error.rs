@@ -27,12 +27,14 @@ pub enum StoreError {
         line: usize,
         column: usize,
     },
-    #[error("{}:{line}:{column}: invalid project JSON: {message}", path.display())]
+    #[error("{}:{line}:{column}: invalid project JSON: {message}; {hint}.", path.display())]
     Json {
         path: PathBuf,
         line: usize,
         column: usize,
         message: String,
+        /// What the user can do about it.
+        hint: String,
     },
     #[error("{}: not a Hashiya project (\"format\" is {}, expected \"hashiya-project\"). Import articles with `hashiya import` or the Import menu instead.", path.display(), found.as_deref().unwrap_or("missing"))]
     NotAProject {
@@ -45,7 +47,7 @@ pub enum StoreError {
         found: u64,
         supported: u64,
     },
-    #[error("{}: \"version\" must be a whole number from 1, found {found}.", path.display())]
+    #[error("{}: \"version\" must be a whole number from 1, found {found}. Hashiya writes version 1: set it to 1 if the rest is a Hashiya project.", path.display())]
     BadVersion { path: PathBuf, found: String },
     #[error("{}: {} problem{} refuse{} this file:\n{}", path.display(), problems.len(), if problems.len() == 1 { "" } else { "s" }, if problems.len() == 1 { "s" } else { "" }, list(problems))]
     Invalid {
@@ -56,6 +58,8 @@ pub enum StoreError {
     Serialize(String),
     #[error("{}: {what}", path.display())]
     Limit { path: PathBuf, what: String },
+    #[error(transparent)]
+    ExternalChange(#[from] super::stamp::ExternalChange),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -127,20 +131,24 @@ pub enum ProblemKind {
     DuplicateDocumentId(String),
     #[error("duplicate entity id \"{0}\"; merge the two entities or rename one")]
     DuplicateEntityId(String),
-    #[error("duplicate label id \"{0}\" in the schema")]
+    #[error("duplicate label id \"{0}\" in the schema; rename one of the two labels")]
     DuplicateLabelId(String),
-    #[error("duplicate relation type id \"{0}\" in the schema")]
+    #[error("duplicate relation type id \"{0}\" in the schema; rename one of the two types")]
     DuplicateRelationTypeId(String),
     #[error(
         "a second set of annotator \"{annotator}\" on document \"{document}\"; merge the two sets"
     )]
     DuplicateSet { annotator: String, document: String },
-    #[error("duplicate id \"{0}\" in this set (span and relation ids share one namespace)")]
+    #[error(
+        "duplicate id \"{0}\" in this set (span and relation ids share one namespace); rename one of them"
+    )]
     DuplicateId(String),
-    #[error("start {start} is not before end {end}; a span must cover at least one character")]
+    #[error(
+        "start {start} is not before end {end}; a span must cover at least one character: fix its bounds or delete it"
+    )]
     EmptyOrInverted { start: usize, end: usize },
     #[error(
-        "end {end} is past the end of the document ({len} code points); offsets count Unicode code points"
+        "end {end} is past the end of the document ({len} code points); offsets count Unicode code points: fix its bounds or delete it"
     )]
     PastEnd { end: usize, len: usize },
     #[error("unknown document \"{0}\"; the set must name a document of this project")]
@@ -149,13 +157,17 @@ pub enum ProblemKind {
     UnknownLabel(String),
     #[error("unknown relation type \"{0}\"; add it to the schema")]
     UnknownRelationType(String),
-    #[error("relation endpoint \"{0}\" is not a span of this set")]
+    #[error(
+        "relation endpoint \"{0}\" is not a span of this set; delete the relation or restore the span"
+    )]
     DanglingRelation(String),
-    #[error("relation from span \"{0}\" to itself")]
+    #[error("relation from span \"{0}\" to itself; delete it or point it at another span")]
     SelfRelation(String),
     #[error("links to entity \"{0}\", which does not exist; create it or remove the link")]
     MissingEntity(String),
-    #[error("entity has unknown label \"{0}\"")]
+    #[error(
+        "entity has unknown label \"{0}\"; add the label to the schema or change the entity's label"
+    )]
     EntityUnknownLabel(String),
     #[error("invalid colour \"{0}\"; write it as #RRGGBB")]
     BadColor(String),
@@ -170,7 +182,7 @@ pub enum ProblemKind {
     #[error("label \"{label}\" has no attribute \"{name}\" (the value is kept)")]
     UnknownAttribute { label: String, name: String },
     #[error(
-        "value \"{value}\" is not allowed for {label}.{name} (allowed: {allowed}); the value is kept"
+        "value \"{value}\" is not allowed for {label}.{name} (allowed: {allowed}); the value is kept — choose an allowed value or add it to the schema"
     )]
     AttributeValueNotAllowed {
         label: String,
@@ -178,7 +190,9 @@ pub enum ProblemKind {
         value: String,
         allowed: String,
     },
-    #[error("the schema does not allow \"{kind}\" from a {from} to a {to}; the relation is kept")]
+    #[error(
+        "the schema does not allow \"{kind}\" from a {from} to a {to}; the relation is kept — change its type or allow it in the schema"
+    )]
     RelationNotAllowed {
         kind: String,
         from: String,
@@ -194,10 +208,12 @@ pub enum ProblemKind {
     },
     #[error("the file starts with a byte order mark; it is ignored and not written back")]
     ByteOrderMark,
-    #[error("{what} is {found}, above the limit of {limit}")]
+    #[error("{what} is {found}, above the limit of {limit}; {fix}")]
     OverLimit {
         what: &'static str,
         found: usize,
         limit: usize,
+        /// What the user can do about it.
+        fix: &'static str,
     },
 }

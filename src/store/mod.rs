@@ -16,6 +16,7 @@ pub mod atomic;
 pub mod error;
 pub mod limits;
 pub mod recovery;
+pub mod stamp;
 pub mod validate;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{AnnotationSet, Document, Entity, LabelSchema, Project};
 
 pub use error::{Problem, ProblemKind, Severity, StoreError};
+pub use stamp::{ChangeKind, ExternalChange, FileStamp, check_unchanged};
 pub use validate::validate;
 
 /// The value of the `format` field.
@@ -86,6 +88,14 @@ pub fn load(path: &Path) -> Result<Loaded, StoreError> {
     parse(path, &bytes)
 }
 
+/// Like [`load`], and also returns the [`FileStamp`] of the bytes read, for
+/// [`save_checked`] to notice later changes by other programs.
+pub fn load_stamped(path: &Path) -> Result<(Loaded, FileStamp), StoreError> {
+    let (bytes, meta) = limits::read_with_limit_meta(path, limits::MAX_PROJECT_BYTES)?;
+    let loaded = parse(path, &bytes)?;
+    Ok((loaded, FileStamp::new(&bytes, Some(&meta))))
+}
+
 /// Parses and validates project bytes; `path` is used in messages only.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
     let mut warnings = Vec::new();
@@ -102,6 +112,24 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
             byte: at,
             line,
             column,
+        });
+    }
+    // A project is a JSON object; anything else (an array, a note, a CSV) would
+    // otherwise get a confusing message from the header's parse.
+    if let Some(at) = bytes.iter().position(|b| !b.is_ascii_whitespace())
+        && bytes[at] != b'{'
+    {
+        let (line, column) = line_col(bytes, at);
+        let found: String = String::from_utf8_lossy(&bytes[at..bytes.len().min(at + 12)])
+            .chars()
+            .take_while(|c| !c.is_control())
+            .collect();
+        return Err(StoreError::Json {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!("a project file is a JSON object, starting with `{{`; this starts with `{found}`"),
+            hint: "this is not a Hashiya project file: open a project (.json) saved by Hashiya, or import articles instead".into(),
         });
     }
     let header: Header = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
@@ -161,11 +189,40 @@ fn check_header(path: &Path, h: Header) -> Result<(), StoreError> {
 }
 
 fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
+    use serde_json::error::Category;
+    let message = strip_position(&e.to_string());
+    let bak = atomic::backup_path(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let hint = if message.contains("recursion limit exceeded") {
+        format!(
+            "the JSON nests deeper than {} levels there; a project file nests at most 6, so this file is damaged or not a project — use {bak}, the version before the last save, if it exists",
+            limits::MAX_JSON_DEPTH
+        )
+    } else if message.starts_with("number out of range") {
+        format!(
+            "write a whole number there (offsets count code points from 0), or use {bak}, the version before the last save"
+        )
+    } else {
+        match e.classify() {
+            Category::Eof => format!(
+                "the file ends too early (cut off while copying or saving?); use {bak}, the version before the last save, if it exists, or a backup"
+            ),
+            Category::Syntax => format!(
+                "fix the JSON syntax at that place (a missing comma, quote or bracket? JSON has no comments, NaN or Infinity), or use {bak}, the version before the last save"
+            ),
+            Category::Data | Category::Io => format!(
+                "fix the value at that place as docs/project.schema.json describes, or use {bak}, the version before the last save"
+            ),
+        }
+    };
     StoreError::Json {
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message,
+        hint,
     }
 }
 
@@ -253,6 +310,38 @@ fn is_canonical(p: &Project) -> bool {
 pub fn save(project: &Project, path: &Path) -> Result<(), StoreError> {
     let bytes = to_bytes(project)?;
     atomic::write_atomic(path, &bytes, atomic::Fault::None)
+}
+
+/// Saves like [`save`] without looking at what is on disk, and returns the stamp of
+/// the file written. For a first save, Save As, and "keep mine" after an
+/// [`ExternalChange`] (the other version is then kept as `<file>.bak`).
+pub fn save_stamped(project: &Project, path: &Path) -> Result<FileStamp, StoreError> {
+    let bytes = to_bytes(project)?;
+    atomic::write_atomic(path, &bytes, atomic::Fault::None)?;
+    Ok(stamp_written(path, &bytes))
+}
+
+/// Saves like [`save`], but only if `path` still holds what `stamp` describes (the file
+/// as this program last loaded or saved it); otherwise nothing is written and the error
+/// is [`StoreError::ExternalChange`], naming the file and the user's choices. On
+/// success `stamp` describes the new file.
+pub fn save_checked(
+    project: &Project,
+    path: &Path,
+    stamp: &mut FileStamp,
+) -> Result<(), StoreError> {
+    let bytes = to_bytes(project)?;
+    let expected = &*stamp;
+    atomic::write_atomic_if(path, &bytes, atomic::Fault::None, || {
+        check_unchanged(path, expected).map_err(StoreError::from)
+    })?;
+    *stamp = stamp_written(path, &bytes);
+    Ok(())
+}
+
+fn stamp_written(path: &Path, bytes: &[u8]) -> FileStamp {
+    let meta = std::fs::metadata(path).ok();
+    FileStamp::new(bytes, meta.as_ref())
 }
 
 /// The JSON Schema of the project file (published as `docs/project.schema.json`).

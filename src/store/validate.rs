@@ -65,6 +65,7 @@ pub fn validate(p: &Project) -> Vec<Problem> {
                     what: "the text length in bytes",
                     found: d.text.len(),
                     limit: MAX_DOCUMENT_BYTES,
+                    fix: "split the article into several documents",
                 },
             );
             continue;
@@ -117,6 +118,7 @@ pub fn validate(p: &Project) -> Vec<Problem> {
                     what: "the number of spans",
                     found: set.spans.len(),
                     limit: MAX_SPANS_PER_SET,
+                    fix: "split the document, or the set between annotators",
                 },
             );
             continue;

@@ -130,6 +130,27 @@ pub struct ClusterBox {
     pub x1: f32,
 }
 
+/// The text given to parley for one paragraph: characters that parley would treat as
+/// hard line breaks (CR, VT, FF, NEL, U+2028, U+2029) are replaced by a space of the
+/// same UTF-8 length, so byte offsets stay those of the document. Paragraphs are split
+/// on `\n` only; such a break inside a paragraph, in right-to-left text and followed by
+/// a combining mark, made parley's selection geometry panic (found by the fuzz mirror,
+/// regression test in `tests/fuzz_mirror.rs`).
+fn without_hard_breaks(piece: &str) -> std::borrow::Cow<'_, str> {
+    let replace = |c: char| match c {
+        '\r' | '\u{0B}' | '\u{0C}' => Some(' '),
+        '\u{85}' => Some('\u{A0}'),
+        '\u{2028}' | '\u{2029}' => Some('\u{2003}'),
+        _ => None,
+    };
+    if !piece.chars().any(|c| replace(c).is_some()) {
+        return std::borrow::Cow::Borrowed(piece);
+    }
+    let out: String = piece.chars().map(|c| replace(c).unwrap_or(c)).collect();
+    debug_assert_eq!(out.len(), piece.len());
+    std::borrow::Cow::Owned(out)
+}
+
 /// A document laid out at one width and font size.
 pub struct ArticleLayout {
     params: LayoutParams,
@@ -179,6 +200,8 @@ impl ArticleLayout {
                 top += line_px;
                 continue;
             }
+            let shaped = without_hard_breaks(piece);
+            let piece: &str = &shaped;
             let mut b = engine.lcx.ranged_builder(&mut engine.fcx, piece, 1.0, true);
             b.push_default(StyleProperty::FontFamily(FontFamily::Source(
                 FAMILY_LIST.into(),

@@ -1,0 +1,163 @@
+//! Support for the hidden `hashiya debug …` subcommands that the reliability tests run
+//! as real processes (`tests/kill.rs`, `tests/recovery.rs`). Not part of the app.
+
+use std::path::Path;
+
+use crate::model::{AnnotationSet, Project, Span};
+use crate::store::{self, StoreError};
+
+/// The bundled sample project, as in `projects/derna-sirte.json`.
+pub const SAMPLE: &[u8] = include_bytes!("../projects/derna-sirte.json");
+
+/// The sample project, parsed.
+pub fn sample() -> Result<Project, StoreError> {
+    store::parse(Path::new("derna-sirte.json"), SAMPLE).map(|l| l.project)
+}
+
+/// Annotator of the set that [`save_loop_project`] adds.
+pub const SAVE_LOOP_ANNOTATOR: &str = "save-loop";
+
+/// What `hashiya debug save-loop` writes at `iteration`: `base` plus a set of `spans`
+/// generated spans over its first document that move with the iteration, and the
+/// iteration number in the project name. A pure function of its arguments, so a test
+/// can rebuild the exact bytes of any iteration.
+pub fn save_loop_project(base: &Project, iteration: u64, spans: usize) -> Project {
+    let mut p = base.clone();
+    p.name = format!("save-loop iteration {iteration}");
+    let Some(doc) = p.documents.first() else {
+        return p;
+    };
+    let chars: Vec<char> = doc.text.chars().collect();
+    let labels: Vec<String> = p.schema.labels.iter().map(|l| l.id.clone()).collect();
+    let mut set = AnnotationSet::new(SAVE_LOOP_ANNOTATOR, doc.id.clone());
+    let n = chars.len() as u64;
+    if n >= 2 && !labels.is_empty() {
+        for j in 0..spans as u64 {
+            let len = 1 + (j * 7 + iteration) % 12u64.min(n - 1);
+            let start = (j * 131 + iteration * 17) % (n - len);
+            let (s, e) = (start as usize, (start + len) as usize);
+            let label = &labels[((j + iteration) % labels.len() as u64) as usize];
+            let text: String = chars[s..e].iter().collect();
+            set.spans
+                .push(Span::new(format!("x{j:06}"), s, e, label.clone(), text));
+        }
+    }
+    p.sets.push(set);
+    p.canonicalize();
+    p
+}
+
+/// The project name `hashiya debug panic-after-edit` and `autosave-then-hang` give
+/// to the edit that only the panic hook (not the autosave) writes.
+pub const UNSAVED_EDIT_NAME: &str = "edited after the last autosave";
+/// The project name of the edit that `autosave-then-hang` writes with an autosave.
+pub const AUTOSAVED_EDIT_NAME: &str = "edited and autosaved";
+
+/// What the `parse` fuzz target (and its proptest mirror) checks on arbitrary bytes:
+/// parsing never panics, and a project that loads saves to bytes that load to the same
+/// project and save to the same bytes again.
+pub fn check_parse(bytes: &[u8]) {
+    let path = Path::new("fuzz.json");
+    if let Ok(loaded) = store::parse(path, bytes) {
+        let out = store::to_bytes(&loaded.project).expect("a loaded project serialises");
+        let again = match store::parse(path, &out) {
+            Ok(l) => l,
+            Err(e) => panic!("a loaded project saves to a file that does not load: {e}"),
+        };
+        assert_eq!(
+            again.project, loaded.project,
+            "load → save → load changed it"
+        );
+        assert_eq!(
+            store::to_bytes(&again.project).expect("serialises"),
+            out,
+            "saving is not stable"
+        );
+    }
+}
+
+/// A layout and queries on it, decoded from arbitrary bytes (the `layout` fuzz target
+/// and its proptest mirror share this decoding, so seeds are easy to write):
+/// bytes 0–1 width (u16 LE, 1–3000 px), byte 2 font size (6–95 px), byte 3 number of
+/// queries, then 8 bytes per query (x, y as i16 LE in half pixels — `i16::MIN` is NaN,
+/// `i16::MAX` infinity — and a code point range as two u16 LE), then the text
+/// (UTF-8, invalid bytes replaced).
+#[derive(Debug, Clone)]
+pub struct LayoutInput {
+    pub width: f32,
+    pub font_size: f32,
+    pub points: Vec<(f32, f32)>,
+    pub ranges: Vec<(usize, usize)>,
+    pub text: String,
+}
+
+impl LayoutInput {
+    pub fn from_bytes(b: &[u8]) -> Self {
+        let at = |i: usize| b.get(i).copied().unwrap_or(0);
+        let u16_at = |i: usize| u16::from_le_bytes([at(i), at(i + 1)]);
+        let coord = |v: u16| match v as i16 {
+            i16::MIN => f32::NAN,
+            i16::MAX => f32::INFINITY,
+            v => f32::from(v) * 0.5,
+        };
+        let width = 1.0 + f32::from(u16_at(0) % 3000);
+        let font_size = 6.0 + f32::from(at(2) % 90);
+        let queries = usize::from(at(3));
+        let mut points = Vec::new();
+        let mut ranges = Vec::new();
+        let mut i = 4;
+        for _ in 0..queries {
+            if i + 8 > b.len() {
+                break;
+            }
+            points.push((coord(u16_at(i)), coord(u16_at(i + 2))));
+            ranges.push((usize::from(u16_at(i + 4)), usize::from(u16_at(i + 6))));
+            i += 8;
+        }
+        let text = String::from_utf8_lossy(b.get(i..).unwrap_or_default()).into_owned();
+        LayoutInput {
+            width,
+            font_size,
+            points,
+            ranges,
+            text,
+        }
+    }
+}
+
+/// What the `layout` fuzz target checks: laying out any text and querying it at any
+/// point or range never panics, and the answers are positions inside the text and
+/// finite rectangles.
+pub fn check_layout(engine: &mut crate::text::TextEngine, input: &LayoutInput) {
+    use crate::text::{ArticleLayout, LayoutParams};
+    let layout = ArticleLayout::new(
+        engine,
+        &input.text,
+        LayoutParams::new(input.width, input.font_size),
+    );
+    let n = input.text.chars().count();
+    for line in layout.lines() {
+        assert!(line.range.start <= line.range.end && line.range.end <= n);
+    }
+    let finite = |r: &crate::text::Rect| {
+        r.x0.is_finite() && r.x1.is_finite() && r.y0.is_finite() && r.y1.is_finite()
+    };
+    for &(x, y) in &input.points {
+        if let Some(c) = layout.hit_char(x, y) {
+            assert!(c < n, "hit_char({x}, {y}) = {c} of {n}");
+        }
+        let caret = layout.caret_at(x, y);
+        assert!(caret <= n, "caret_at({x}, {y}) = {caret} of {n}");
+        let r = layout.caret_rect(caret, false);
+        assert!(finite(&r), "caret_rect({caret}) = {r:?}");
+        for left in [true, false] {
+            let m = layout.move_visual(caret, left);
+            assert!(m <= n, "move_visual({caret}, {left}) = {m} of {n}");
+        }
+    }
+    for &(s, e) in &input.ranges {
+        for r in layout.range_rects(s, e) {
+            assert!(finite(&r), "range_rects({s}, {e}) has {r:?}");
+        }
+    }
+}
