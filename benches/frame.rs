@@ -1,5 +1,8 @@
 //! `frame_1mb`: one headless egui frame of the article view scrolled to the middle of a
 //! 1 MB Arabic text carrying 10,000 spans (layout cached, as in the running app).
+//! `frame_scroll_1mb`: the same, but every frame scrolls on by about three lines (the
+//! next of 4,000 positions through the text), so every frame shows other lines, other
+//! highlights and, the first time round, other glyphs.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hashiya::model::{Span, SpanIndex};
@@ -41,6 +44,8 @@ fn spans(text: &str, n: usize) -> Vec<Span> {
 }
 
 fn frame_1mb(c: &mut Criterion) {
+    // As the app does at start (src/main.rs).
+    hashiya::text::memory::keep_freed_memory();
     let text = article_1mb();
     let spans = spans(&text, 10_000);
     let index = SpanIndex::new(&spans);
@@ -84,6 +89,19 @@ fn frame_1mb(c: &mut Criterion) {
     let built = view.layouts_built;
     c.bench_function("frame_1mb", |b| b.iter(|| run(&mut view)));
     assert_eq!(view.layouts_built, built, "a frame must not re-layout");
+
+    let n = text.chars().count();
+    let positions: Vec<usize> = (0..4000).map(|i| (n / 8 + i * 200) % n).collect();
+    let mut next = 0;
+    c.bench_function("frame_scroll_1mb", |b| {
+        b.iter(|| {
+            let p = positions[next % positions.len()];
+            next += 1;
+            view.reveal(p..p + 1, 0.0);
+            run(&mut view)
+        })
+    });
+    assert_eq!(view.layouts_built, built, "scrolling must not re-layout");
 }
 
 criterion_group! {

@@ -3,7 +3,9 @@
 //! `cargo bench --bench text -- --warm-up-time 1 --measurement-time 5`
 //!
 //! - `layout_article`: the sample article (tests/fixtures/derna-sirte.txt) at 800 px;
-//! - `layout_1mb`: the article repeated to about 1 MiB, at 800 px;
+//! - `layout_1mb`: the article repeated to about 1 MiB, at 800 px (paragraphs shaped on
+//!   as many threads as there are cores, as in the app); `layout_1mb_1thread`: the same
+//!   on one thread;
 //! - `shape_harfrust_1mb`: the HarfBuzz-alone baseline: the same runs (same text, font,
 //!   direction, script, context) shaped with `harfrust` directly, nothing else (no bidi,
 //!   no line breaking, no layout objects). Budget: `layout_1mb` ≤ 2 × this, and < 600 ms;
@@ -50,6 +52,8 @@ impl Lcg {
 }
 
 fn layout(c: &mut Criterion) {
+    // As the app does at start (src/main.rs).
+    hashiya::text::memory::keep_freed_memory();
     let mut engine = TextEngine::new();
     let mut g = c.benchmark_group("layout");
     g.throughput(Throughput::Bytes(ARTICLE.len() as u64));
@@ -61,6 +65,10 @@ fn layout(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("layout_1mb", |b| {
         b.iter(|| ArticleLayout::new(&mut engine, black_box(&big), params()))
+    });
+    // The same on one thread: the total CPU cost, whatever the number of cores.
+    g.bench_function("layout_1mb_1thread", |b| {
+        b.iter(|| ArticleLayout::with_threads(&mut engine, black_box(&big), params(), 1))
     });
     g.finish();
 }

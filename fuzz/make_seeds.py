@@ -42,3 +42,17 @@ layout("empty", "", queries=Q)
 layout("mixed-paragraphs", "سرت 2011\n\nBenghazi بنغازي\r\n\t٣٤٥ 345\n", width=1, queries=Q)
 layout("tiny-font-huge-width", "درنة", width=2999, font=6, queries=Q)
 print("seeds written")
+
+# import: byte 0 picks the importer (index into ImportFormat::ALL: 0 text, 1 jsonl,
+# 2 doccano, 3 brat, 4 labelstudio), the rest is the file; for brat, .txt NUL .ann.
+TEXT = "قال خليفة حفتر إن قواته في درنة 😀 ستتقدم نحو سرت."
+def imp(name, fmt, data):
+    write("import", name, bytes([fmt]) + (data if isinstance(data, bytes) else data.encode("utf-8")))
+imp("text", 0, TEXT + "\n\nفقرة ثانية.\n")
+imp("jsonl", 1, '{"id": "d1", "text": "%s", "spans": [{"start": 4, "end": 14, "label": "actor"}]}\n' % TEXT)
+imp("jsonl-not-object", 1, open(os.path.join(FIX, "bad", "not-object.jsonl"), "rb").read())
+imp("doccano", 2, '{"text": "%s", "label": [[4, 14, "actor"], [27, 31, "location"], [35, 41, "claim"]]}\n' % TEXT)
+imp("brat", 3, TEXT + "\0T1\tactor 4 14\tخليفة حفتر\nT2\tlocation 27 31\tدرنة\nR1\tsaid_by Arg1:T2 Arg2:T1\n#1\tAnnotatorNotes T1\tnote\nA1\tkind T1 person\n")
+imp("brat-broken-lines", 3, TEXT.encode("utf-8") + b"\0" + open(os.path.join(FIX, "bad", "broken-lines.ann"), "rb").read())
+imp("brat-fragments", 3, TEXT + "\0T1\tclaim 0 3;4 9\tقال خليفة\n")
+imp("labelstudio", 4, '[{"id": 1, "data": {"text": "%s"}, "annotations": [{"completed_by": 7, "result": [{"id": "a", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": 4, "end": 14, "labels": ["actor"]}}, {"id": "b", "type": "labels", "value": {"start": 27, "end": 31, "labels": ["location"]}}, {"type": "relation", "from_id": "b", "to_id": "a", "labels": ["said_by"]}]}]}]' % TEXT)

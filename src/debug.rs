@@ -161,3 +161,59 @@ pub fn check_layout(engine: &mut crate::text::TextEngine, input: &LayoutInput) {
         }
     }
 }
+
+/// What the `import` fuzz target (and its proptest mirror) checks: every importer, on
+/// any bytes, either refuses with a reported issue or returns a project that saves to a
+/// file that loads without errors — never a panic, never an invalid project.
+///
+/// Byte 0 picks the format (`ImportFormat::ALL[b % 5]`); the rest is the file. For brat,
+/// the rest is split at the first NUL byte into the `.txt` and the `.ann` file. The files
+/// are written into `dir` (a fresh or reused scratch folder).
+pub fn check_import(dir: &Path, bytes: &[u8]) {
+    use crate::formats::{ImportFormat, ImportOptions, import};
+    use crate::model::{LabelSchema, Project};
+
+    let Some((&selector, rest)) = bytes.split_first() else {
+        return;
+    };
+    let format = ImportFormat::ALL[usize::from(selector) % ImportFormat::ALL.len()];
+    let input = match format {
+        ImportFormat::Brat => {
+            let (txt, ann) = match rest.iter().position(|&b| b == 0) {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &[][..]),
+            };
+            let txt_path = dir.join("doc.txt");
+            std::fs::write(&txt_path, txt).expect("scratch folder is writable");
+            std::fs::write(dir.join("doc.ann"), ann).expect("scratch folder is writable");
+            txt_path
+        }
+        other => {
+            let ext = match other {
+                ImportFormat::Text => "txt",
+                ImportFormat::LabelStudio => "json",
+                _ => "jsonl",
+            };
+            let path = dir.join(format!("input.{ext}"));
+            std::fs::write(&path, rest).expect("scratch folder is writable");
+            path
+        }
+    };
+    let base = Project::new("fuzz", LabelSchema::news_default());
+    let mut progress = |_: usize, _: usize| {};
+    if let Ok(imported) = import(
+        &base,
+        format,
+        &[input],
+        &ImportOptions::default(),
+        &mut progress,
+    ) {
+        let out = store::to_bytes(&imported.project).expect("an imported project serialises");
+        if let Err(e) = store::parse(Path::new("imported.json"), &out) {
+            panic!(
+                "{} import produced a project that does not load: {e}",
+                format.name()
+            );
+        }
+    }
+}

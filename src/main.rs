@@ -31,6 +31,9 @@ struct Cli {
     /// Open the review of a colleague's project (their labels next to yours).
     #[arg(long, value_name = "OTHER.json")]
     compare: Option<PathBuf>,
+    /// Quit as soon as the first frame with the article is drawn (for timing start-up).
+    #[arg(long, hide = true)]
+    quit_after_first_frame: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -172,11 +175,13 @@ enum DebugCommand {
 }
 
 fn main() -> ExitCode {
+    // Freed layout memory is kept for the next layout (see text::memory).
+    hashiya::text::memory::keep_freed_memory();
     let cli = Cli::parse();
     match cli.command {
         None => {
             // Screenshots are for documentation and CI: no personal settings, no prompt.
-            let config_path = if cli.screenshot.is_some() {
+            let config_path = if cli.screenshot.is_some() || cli.quit_after_first_frame {
                 None
             } else {
                 hashiya::ui::config::default_path()
@@ -191,6 +196,7 @@ fn main() -> ExitCode {
                     recovery: None,
                     dark: cli.dark,
                     compare: cli.compare,
+                    quit_after_first_frame: cli.quit_after_first_frame,
                 },
             )
         }
@@ -625,9 +631,9 @@ fn gui(project: Option<PathBuf>, opts: StartOptions) -> ExitCode {
     use hashiya::ui::Workspace;
     // Writes the work registered with `store::recovery::set_unsaved` if anything panics.
     store::recovery::install_panic_hook();
-    let (loaded, path) = match project {
-        Some(p) => match store::load(&p) {
-            Ok(l) => (l, Some(p)),
+    let (loaded, path, stamp) = match project {
+        Some(p) => match store::load_stamped(&p) {
+            Ok((l, stamp)) => (l, Some(p), Some(stamp)),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;
@@ -640,10 +646,10 @@ fn gui(project: Option<PathBuf>, opts: StartOptions) -> ExitCode {
             ));
             let local = PathBuf::from("projects/derna-sirte.json");
             let found = [local, here].into_iter().find(|p| p.is_file());
-            match found.as_ref().map(|p| store::load(p)) {
-                Some(Ok(l)) => (l, found),
+            match found.as_ref().map(|p| store::load_stamped(p)) {
+                Some(Ok((l, stamp))) => (l, found, Some(stamp)),
                 _ => match store::parse(std::path::Path::new("derna-sirte.json"), SAMPLE) {
-                    Ok(l) => (l, None),
+                    Ok(l) => (l, None, None),
                     Err(e) => {
                         eprintln!("error: the built-in sample is broken: {e}");
                         return ExitCode::FAILURE;
@@ -660,7 +666,9 @@ fn gui(project: Option<PathBuf>, opts: StartOptions) -> ExitCode {
             None => {}
         }
     }
-    let ws = Workspace::new(loaded.project, path, loaded.warnings);
+    let mut ws = Workspace::new(loaded.project, path, loaded.warnings);
+    // The stamp of the bytes actually loaded, so a change made since is noticed.
+    ws.stamp = stamp;
     run_gui(ws, opts)
 }
 

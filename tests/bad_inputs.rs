@@ -196,22 +196,60 @@ fn a_folder_is_refused_with_a_clear_message() {
     );
 }
 
-#[test]
-#[ignore = "src/formats (brat import) does not exist on branch `reliability` yet; once it is \
-            merged, load bad/broken-lines.ann through the brat importer and expect an error \
-            naming the file, line 2 (no end offset) and what to do, no panic, file unchanged"]
-fn brat_ann_with_broken_lines() {
-    let path = bad_dir().join("broken-lines.ann");
-    let _ = fs::read(&path).unwrap();
-    unimplemented!("wire to the brat importer in src/formats");
+/// Imports `input` with `format` under `catch_unwind` and returns the error message;
+/// the input files must be unchanged.
+fn import_error(format: hashiya::formats::ImportFormat, input: &Path, files: &[&Path]) -> String {
+    use hashiya::formats::{ImportOptions, import};
+    use hashiya::model::{LabelSchema, Project};
+    let before: Vec<Vec<u8>> = files.iter().map(|f| fs::read(f).unwrap()).collect();
+    let base = Project::new("p", LabelSchema::news_default());
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut progress = |_: usize, _: usize| {};
+        import(
+            &base,
+            format,
+            &[input.to_path_buf()],
+            &ImportOptions::default(),
+            &mut progress,
+        )
+    }))
+    .expect("the importer panicked");
+    for (f, b) in files.iter().zip(&before) {
+        assert_eq!(&fs::read(f).unwrap(), b, "{} changed", f.display());
+    }
+    match result {
+        Ok(_) => panic!("{} was imported without an error", input.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn case(file: &str) -> Case {
+    manifest().into_iter().find(|c| c.file == file).unwrap()
 }
 
 #[test]
-#[ignore = "src/formats (JSONL import) does not exist on branch `reliability` yet; once it is \
-            merged, import bad/not-object.jsonl and expect an error naming the file and line 2 \
-            (an array, not an object), no panic, file unchanged"]
+fn brat_ann_with_broken_lines() {
+    let c = case("broken-lines.ann");
+    // A brat document is a .txt with its .ann beside it.
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("broken-lines.txt");
+    fs::write(&txt, "قال خليفة حفتر إن قواته في درنة 😀 ستتقدم نحو سرت.").unwrap();
+    let ann = dir.path().join("broken-lines.ann");
+    fs::copy(bad_dir().join(&c.file), &ann).unwrap();
+    let msg = import_error(hashiya::formats::ImportFormat::Brat, &txt, &[&txt, &ann]);
+    eprintln!("{msg}");
+    for part in ["broken-lines.ann", &c.place, &c.message, &c.fix] {
+        assert!(msg.contains(part), "«{part}» not in: {msg}");
+    }
+}
+
+#[test]
 fn jsonl_line_that_is_not_an_object() {
-    let path = bad_dir().join("not-object.jsonl");
-    let _ = fs::read(&path).unwrap();
-    unimplemented!("wire to the JSONL importer in src/formats");
+    let c = case("not-object.jsonl");
+    let path = bad_dir().join(&c.file);
+    let msg = import_error(hashiya::formats::ImportFormat::Jsonl, &path, &[&path]);
+    eprintln!("{msg}");
+    for part in ["not-object.jsonl", &c.place, &c.message, &c.fix] {
+        assert!(msg.contains(part), "«{part}» not in: {msg}");
+    }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use hashiya::debug::{LayoutInput, check_layout, check_parse};
+use hashiya::debug::{LayoutInput, check_import, check_layout, check_parse};
 use hashiya::text::TextEngine;
 
 fn fixture(rel: &str) -> Vec<u8> {
@@ -131,18 +131,75 @@ fn fuzz_seed_corpora_pass() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
     let mut engine = TextEngine::new();
     let mut n = 0;
+    let scratch = tempfile::tempdir().unwrap();
     for (target, dir) in [
         ("parse", root.join("parse")),
         ("layout", root.join("layout")),
+        ("import", root.join("import")),
     ] {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
             match target {
                 "parse" => check_parse(&bytes),
+                "import" => check_import(scratch.path(), &bytes),
                 _ => check_layout(&mut engine, &LayoutInput::from_bytes(&bytes)),
             }
             n += 1;
         }
     }
-    assert!(n >= 10, "{n} seeds");
+    assert!(n >= 18, "{n} seeds");
+}
+
+/// The `import` fuzz target's check on the import seeds with a few bytes replaced,
+/// inserted or removed (and on the format selector changed), so every importer meets
+/// broken versions of its own format and of the others'.
+#[test]
+fn import_mutated_seeds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/import");
+    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    seeds.sort();
+    let scratch = tempfile::tempdir().unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases: 384,
+        ..Config::default()
+    });
+    let strategy = (
+        0..seeds.len(),
+        any::<u8>(),
+        proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<u8>()), 0..6),
+    );
+    runner
+        .run(&strategy, |(seed, selector, edits)| {
+            let mut bytes = seeds[seed].clone();
+            if selector % 4 == 0 {
+                bytes[0] = selector / 4;
+            }
+            for (at, what, byte) in edits {
+                let i = 1 + at.index(bytes.len());
+                match what {
+                    0 if i < bytes.len() => bytes[i] = byte,
+                    1 => bytes.insert(i, byte),
+                    _ if i < bytes.len() => {
+                        bytes.remove(i);
+                    }
+                    _ => {}
+                }
+            }
+            check_import(scratch.path(), &bytes);
+            Ok(())
+        })
+        .unwrap();
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
+
+    #[test]
+    fn import_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let scratch = tempfile::tempdir().unwrap();
+        check_import(scratch.path(), &bytes);
+    }
 }

@@ -1016,3 +1016,118 @@ fn import_text_files_export_with_progress_and_paste() {
     assert_eq!(p.documents[1].title, "خبر قصير");
     assert_eq!(h.state().ws.doc, 1, "the new document is shown");
 }
+
+/// Another program rewrites the project file while it is open with unsaved edits:
+/// Ctrl+S writes nothing and asks; "Keep mine" overwrites and keeps theirs as `.bak`;
+/// after a second outside change, "Reload theirs" shows their version.
+#[test]
+fn external_change_is_never_overwritten_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    let mut project = store::load(&sample_path()).unwrap().project;
+    project.name = "mine".into();
+    store::save(&project, &path).unwrap();
+    let (l, stamp) = store::load_stamped(&path).unwrap();
+    let mut ws = Workspace::new(l.project, Some(path.clone()), l.warnings);
+    ws.stamp = Some(stamp);
+    let mut h = harness_with(ws);
+
+    // An edit of mine: delete the first span of the current set.
+    let first = h.state().ws.current_set().unwrap().spans[0].id.clone();
+    h.state_mut().ws.selected_span = Some(first.clone());
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert!(h.state().ws.history.is_dirty());
+
+    // Theirs: a `git pull` renames the project.
+    let mut theirs = project.clone();
+    theirs.name = "theirs".into();
+    std::fs::write(&path, store::to_bytes(&theirs).unwrap()).unwrap();
+    let their_bytes = std::fs::read(&path).unwrap();
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        their_bytes,
+        "their file untouched"
+    );
+    assert!(h.state().external_change.is_some());
+    assert!(h.state().ws.history.is_dirty());
+    for b in [
+        "Reload theirs",
+        "Keep mine",
+        "Save mine as…",
+        "Decide later",
+    ] {
+        h.get_by_label(b);
+    }
+
+    // Keep mine: my version on disk, theirs in the backup.
+    h.get_by_label("Keep mine").click();
+    h.run_steps(2);
+    assert!(h.state().external_change.is_none());
+    assert!(!h.state().ws.history.is_dirty());
+    let on_disk = store::load(&path).unwrap().project;
+    assert_eq!(on_disk.name, "mine");
+    assert!(on_disk.sets.iter().all(|s| s.span(&first).is_none()));
+    let bak = store::atomic::backup_path(&path);
+    assert_eq!(store::load(&bak).unwrap().project.name, "theirs");
+
+    // A later save with no outside change goes through without asking.
+    h.state_mut().ws.undo();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    assert!(h.state().external_change.is_none());
+    assert!(!h.state().ws.history.is_dirty());
+
+    // Theirs again, same size as mine (only the content hash can tell): Reload theirs.
+    let mine_now = std::fs::read(&path).unwrap();
+    let mut theirs = store::load(&path).unwrap().project;
+    theirs.name = "MINE".into();
+    let their_bytes = store::to_bytes(&theirs).unwrap();
+    assert_eq!(their_bytes.len(), mine_now.len());
+    std::fs::write(&path, &their_bytes).unwrap();
+    h.state_mut().ws.selected_span = Some(first.clone());
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        their_bytes,
+        "their file untouched"
+    );
+    h.get_by_label("Reload theirs").click();
+    h.run_steps(2);
+    assert_eq!(h.state().ws.project.name, "MINE");
+    assert!(!h.state().ws.history.is_dirty());
+    assert!(
+        h.state().ws.current_set().unwrap().span(&first).is_some(),
+        "my unsaved delete is gone with the reload"
+    );
+}
+
+/// The window regaining the focus after another program changed the file asks at once.
+#[test]
+fn external_change_noticed_on_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    let project = store::load(&sample_path()).unwrap().project;
+    store::save(&project, &path).unwrap();
+    let l = store::load(&path).unwrap();
+    let mut h = harness_with(Workspace::new(l.project, Some(path.clone()), l.warnings));
+    h.event(Event::WindowFocused(true));
+    h.run_steps(2);
+    assert!(h.state().external_change.is_none(), "nothing changed yet");
+    std::fs::remove_file(&path).unwrap();
+    h.event(Event::WindowFocused(true));
+    h.run_steps(2);
+    let change = h.state().external_change.clone().expect("noticed");
+    assert_eq!(change.kind, store::ChangeKind::Removed);
+    h.get_by_label("Keep mine"); // a removed file can be written again
+    assert!(h.query_by_label("Reload theirs").is_none());
+    h.get_by_label("Keep mine").click();
+    h.run_steps(2);
+    assert!(path.exists());
+}

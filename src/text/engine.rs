@@ -26,8 +26,24 @@ impl FontId {
 pub struct TextEngine {
     pub(crate) fcx: FontContext,
     pub(crate) lcx: LayoutContext<()>,
-    /// Blob ids of the registered fonts, in [`fonts::ALL`] order.
+    /// Blob ids of the registered fonts, in [`fonts::ALL`] order (the same in every
+    /// engine: the blobs are made once per process and shared).
     blob_ids: Vec<u64>,
+    /// More engines, one per extra thread, for laying out long texts in parallel
+    /// (created on first need, then reused).
+    pub(crate) helpers: Vec<TextEngine>,
+}
+
+/// The embedded fonts as parley blobs, made once: every engine registers these same
+/// blobs, so a run shaped by any engine maps to its [`FontId`] by blob id.
+fn blobs() -> &'static [Blob<u8>] {
+    static BLOBS: std::sync::OnceLock<Vec<Blob<u8>>> = std::sync::OnceLock::new();
+    BLOBS.get_or_init(|| {
+        fonts::ALL
+            .iter()
+            .map(|(_, bytes)| Blob::new(Arc::new(*bytes)))
+            .collect()
+    })
 }
 
 impl Default for TextEngine {
@@ -40,15 +56,15 @@ impl TextEngine {
     pub fn new() -> Self {
         let mut fcx = FontContext::new();
         let mut blob_ids = Vec::new();
-        for (_, bytes) in fonts::ALL {
-            let blob: Blob<u8> = Blob::new(Arc::new(bytes));
+        for blob in blobs() {
             blob_ids.push(blob.id());
-            fcx.collection.register_fonts(blob, None);
+            fcx.collection.register_fonts(blob.clone(), None);
         }
         TextEngine {
             fcx,
             lcx: LayoutContext::new(),
             blob_ids,
+            helpers: Vec::new(),
         }
     }
 

@@ -130,6 +130,109 @@ pub struct ClusterBox {
     pub x1: f32,
 }
 
+/// Texts shorter than this are laid out on the calling thread only.
+const PARALLEL_MIN_BYTES: usize = 64 * 1024;
+
+/// How many threads a layout uses: `HASHIYA_LAYOUT_THREADS` if set (1 turns the
+/// parallel layout off), else the available cores, at most 8.
+pub fn layout_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::env::var("HASHIYA_LAYOUT_THREADS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            })
+            .min(8)
+    })
+}
+
+/// (font size, line height, wrap width).
+type Metrics = (f32, f32, f32);
+
+/// The parley layout of every paragraph (`None` for an empty one), broken into lines at
+/// the wrap width and aligned. Long texts are split into contiguous chunks of about equal
+/// size, one per thread, each laid out with its own [`TextEngine`].
+fn build_paragraphs(
+    engine: &mut TextEngine,
+    text: &str,
+    pieces: &[(Range<usize>, usize)],
+    metrics: Metrics,
+    threads: usize,
+) -> Vec<Option<Layout<()>>> {
+    if threads < 2 || text.len() < PARALLEL_MIN_BYTES || pieces.len() < 2 {
+        return build_chunk(engine, text, pieces, metrics);
+    }
+    // Chunk boundaries at paragraph starts, by byte count.
+    let per = text.len().div_ceil(threads);
+    let mut chunks: Vec<&[(Range<usize>, usize)]> = Vec::with_capacity(threads);
+    let mut from = 0;
+    for k in 1..threads {
+        let to = pieces.partition_point(|(r, _)| r.start < k * per).max(from);
+        chunks.push(&pieces[from..to]);
+        from = to;
+    }
+    chunks.push(&pieces[from..]);
+    // The helper engines are taken out of the main one for the duration, so both can
+    // be borrowed mutably; they are kept for the next layout (a resize).
+    let mut helpers = std::mem::take(&mut engine.helpers);
+    while helpers.len() < chunks.len() - 1 {
+        helpers.push(TextEngine::new());
+    }
+    let out = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks[1..]
+            .iter()
+            .zip(helpers.iter_mut())
+            .map(|(chunk, helper)| scope.spawn(move || build_chunk(helper, text, chunk, metrics)))
+            .collect();
+        let mut out = build_chunk(engine, text, chunks[0], metrics);
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    });
+    engine.helpers = helpers;
+    out
+}
+
+fn build_chunk(
+    engine: &mut TextEngine,
+    text: &str,
+    pieces: &[(Range<usize>, usize)],
+    (font_size, line_height, width): Metrics,
+) -> Vec<Option<Layout<()>>> {
+    pieces
+        .iter()
+        .map(|(bytes, _)| {
+            let piece = &text[bytes.clone()];
+            if piece.is_empty() {
+                return None;
+            }
+            let shaped = without_hard_breaks(piece);
+            let piece: &str = &shaped;
+            let mut b = engine.lcx.ranged_builder(&mut engine.fcx, piece, 1.0, true);
+            b.push_default(StyleProperty::FontFamily(FontFamily::Source(
+                FAMILY_LIST.into(),
+            )));
+            b.push_default(StyleProperty::FontSize(font_size));
+            b.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(
+                line_height,
+            )));
+            let mut layout: Layout<()> = b.build(piece);
+            layout.break_all_lines(Some(width));
+            layout.align(Alignment::Start, AlignmentOptions::default());
+            Some(layout)
+        })
+        .collect()
+}
+
 /// The text given to parley for one paragraph: characters that parley would treat as
 /// hard line breaks (CR, VT, FF, NEL, U+2028, U+2029) are replaced by a space of the
 /// same UTF-8 length, so byte offsets stay those of the document. Paragraphs are split
@@ -165,21 +268,45 @@ pub struct ArticleLayout {
 impl ArticleLayout {
     /// Lays out `text`. Cost is linear in the text length.
     pub fn new(engine: &mut TextEngine, text: &str, params: LayoutParams) -> Self {
+        Self::with_threads(engine, text, params, layout_threads())
+    }
+
+    /// Like [`ArticleLayout::new`] with at most `threads` threads shaping paragraphs
+    /// (the result is the same for any number; texts under 64 KiB use one).
+    pub fn with_threads(
+        engine: &mut TextEngine,
+        text: &str,
+        params: LayoutParams,
+        threads: usize,
+    ) -> Self {
         let offsets = OffsetMap::new(text);
         let line_px = params.font_size * params.line_height;
-        let mut paragraphs = Vec::new();
-        let mut lines = Vec::new();
-        let mut top = 0.0f32;
-        let mut start = 0usize;
         let width = params.width.max(1.0);
+        // Phase 1: the paragraphs (byte range, start of the next) and their parley
+        // layouts — independent of each other, so a long text is shaped on several
+        // threads. Phase 2 (below) places them one under the other.
+        let mut pieces = Vec::new();
+        let mut start = 0usize;
         for piece in text.split('\n') {
             let next = start + piece.len() + 1;
             // A CRLF line ending: the \r is part of it (parley would break the line at
             // it, adding an empty line to every paragraph).
             let piece = piece.strip_suffix('\r').unwrap_or(piece);
-            let bytes = start..start + piece.len();
+            pieces.push((start..start + piece.len(), next));
             start = next;
-            if piece.is_empty() {
+        }
+        let built = build_paragraphs(
+            engine,
+            text,
+            &pieces,
+            (params.font_size, params.line_height, width),
+            threads,
+        );
+        let mut paragraphs = Vec::with_capacity(pieces.len());
+        let mut lines = Vec::new();
+        let mut top = 0.0f32;
+        for ((bytes, next), layout) in pieces.into_iter().zip(built) {
+            let Some(layout) = layout else {
                 let cp = offsets.byte_to_cp_floor(bytes.start);
                 lines.push(LineInfo {
                     paragraph: paragraphs.len(),
@@ -199,20 +326,7 @@ impl ArticleLayout {
                 });
                 top += line_px;
                 continue;
-            }
-            let shaped = without_hard_breaks(piece);
-            let piece: &str = &shaped;
-            let mut b = engine.lcx.ranged_builder(&mut engine.fcx, piece, 1.0, true);
-            b.push_default(StyleProperty::FontFamily(FontFamily::Source(
-                FAMILY_LIST.into(),
-            )));
-            b.push_default(StyleProperty::FontSize(params.font_size));
-            b.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(
-                params.line_height,
-            )));
-            let mut layout: Layout<()> = b.build(piece);
-            layout.break_all_lines(Some(width));
-            layout.align(Alignment::Start, AlignmentOptions::default());
+            };
             let height = layout.height();
             let para_index = paragraphs.len();
             for (i, line) in layout.lines().enumerate() {
@@ -683,6 +797,41 @@ mod tests {
     fn drawn(l: &ArticleLayout, cp: usize) -> (f32, usize) {
         let r = l.caret_rect(cp, false);
         (r.x0, l.line_at_y((r.y0 + r.y1) / 2.0).unwrap())
+    }
+
+    /// Laying out a long text on several threads gives exactly the one-thread layout:
+    /// same lines, same glyphs in the same fonts at the same places.
+    #[test]
+    fn parallel_layout_equals_the_single_threaded_one() {
+        let mut text = String::new();
+        let mut k = 0;
+        while text.len() < 3 * PARALLEL_MIN_BYTES {
+            text.push_str(&format!("{P1} 441 «Haftar» ({k})\n{P2}\n\nabc {P1}\r\n"));
+            k += 1;
+        }
+        let params = LayoutParams::new(500.0, 22.0);
+        let mut engine = TextEngine::new();
+        let one = ArticleLayout::with_threads(&mut engine, &text, params, 1);
+        for threads in [2, 3, 5] {
+            let many = ArticleLayout::with_threads(&mut engine, &text, params, threads);
+            assert_eq!(many.lines(), one.lines(), "{threads} threads");
+            assert_eq!(many.height(), one.height());
+            assert_eq!(many.paragraph_count(), one.paragraph_count());
+            for line in (0..one.lines().len()).step_by(97) {
+                let glyphs = |l: &ArticleLayout| {
+                    let mut v = Vec::new();
+                    l.line_glyphs(&engine, line, |g| v.push((g.font, g.id, g.x, g.y)));
+                    v
+                };
+                let g1 = glyphs(&one);
+                assert!(!g1.is_empty() || one.lines()[line].range.is_empty());
+                assert_eq!(glyphs(&many), g1, "line {line}, {threads} threads");
+            }
+        }
+        assert!(
+            engine.helpers.len() >= 4,
+            "helper engines are kept for the next layout"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod atlas;
 pub mod engine;
 pub mod inspect;
 pub mod layout;
+pub mod memory;
 pub mod normalize;
 pub mod tokenize;
 

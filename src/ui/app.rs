@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText};
 
 use super::article_view::{ArticleView, Highlight};
-use super::workspace::Workspace;
+use super::workspace::{SaveFailure, Workspace};
 use crate::model::edit::{self, TagOptions};
 use crate::model::schema::parse_color;
 use crate::store;
@@ -31,6 +31,8 @@ pub struct StartOptions {
     pub dark: bool,
     /// Start a review against this colleague's project.
     pub compare: Option<PathBuf>,
+    /// Close once the first frame showing the laid-out article is done (start-up timing).
+    pub quit_after_first_frame: bool,
 }
 
 pub struct HashiyaApp {
@@ -78,6 +80,8 @@ pub struct HashiyaApp {
     note_for: Option<String>,
     entity_filter: super::text_field::BidiTextField,
     screenshot_slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
+    /// The project file changed on disk behind our back: the user chooses what to do.
+    pub external_change: Option<store::ExternalChange>,
 }
 
 /// What the filtered annotation list depends on: revision, document, annotator, label
@@ -166,6 +170,7 @@ impl HashiyaApp {
             note_for: None,
             entity_filter: super::text_field::BidiTextField::new(false),
             screenshot_slot: Default::default(),
+            external_change: None,
         };
         app.set_theme(ctx, app.opts.dark);
         if let Some(id) = app.opts.select_span.clone() {
@@ -300,8 +305,15 @@ impl HashiyaApp {
             self.save_as();
             return;
         }
-        match self.ws.save() {
+        let result = self.ws.save();
+        self.after_save(result);
+    }
+
+    /// Reports a save and, on success, saves the review's adjudication state beside it.
+    fn after_save(&mut self, result: Result<PathBuf, SaveFailure>) {
+        match result {
             Ok(path) => {
+                self.external_change = None;
                 if let Some(r) = &self.review {
                     let saved = r.saved(self.ws.history.applied_ids());
                     let bytes = serde_json::to_vec_pretty(&saved).unwrap_or_default();
@@ -315,8 +327,17 @@ impl HashiyaApp {
                     }
                 }
             }
-            Err(e) => self.ws.status = format!("Save failed: {e}"),
+            Err(SaveFailure::NoPath) => self.save_as(),
+            Err(SaveFailure::Changed(c)) => self.external_change = Some(c),
+            Err(SaveFailure::Failed(e)) => self.ws.status = format!("Save failed: {e}"),
         }
+    }
+
+    /// Saves to a path the user chose (file dialog, path prompt), replacing what is
+    /// there (kept as `.bak`).
+    fn save_to(&mut self, p: PathBuf) {
+        let result = self.ws.save_overwriting(p);
+        self.after_save(result);
     }
 
     fn save_as(&mut self) {
@@ -326,10 +347,7 @@ impl HashiyaApp {
             .set_file_name(format!("{}.json", self.ws.project.name))
             .save_file();
         match picked {
-            Some(p) => {
-                self.ws.path = Some(p);
-                self.save();
-            }
+            Some(p) => self.save_to(p),
             None if started.elapsed() < Duration::from_millis(200) => {
                 // No dialog service (rfd answered at once): ask in the app instead.
                 let cur = self
@@ -363,9 +381,11 @@ impl HashiyaApp {
             self.ws.status = "Save or undo your changes before opening another project".into();
             return;
         }
-        match store::load(&p) {
-            Ok(l) => {
+        match store::load_stamped(&p) {
+            Ok((l, stamp)) => {
                 self.ws = Workspace::new(l.project, Some(p.clone()), l.warnings);
+                self.ws.stamp = Some(stamp);
+                self.external_change = None;
                 self.view.set_selection(None);
                 self.remember_recent(&p);
             }
@@ -2243,10 +2263,7 @@ impl HashiyaApp {
                     let p = PathBuf::from(text.trim());
                     match purpose {
                         PathPurpose::Open => self.open_path(p),
-                        PathPurpose::SaveAs => {
-                            self.ws.path = Some(p);
-                            self.save();
-                        }
+                        PathPurpose::SaveAs => self.save_to(p),
                         PathPurpose::Compare => self.start_review(p),
                         PathPurpose::Import(f) => self.import_paths(f, vec![p]),
                         PathPurpose::Export(f) => self.export_to(f, p),
@@ -2260,6 +2277,105 @@ impl HashiyaApp {
         });
         if keep {
             self.path_prompt = Some((purpose, text));
+        }
+    }
+
+    /// Notices, when the window gets the focus back, that another program changed the
+    /// project file (size or modification time first, then the content hash), and asks.
+    fn watch_file(&mut self, ctx: &egui::Context) {
+        let focused = ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(true)))
+        });
+        if !focused || self.external_change.is_some() {
+            return;
+        }
+        if let (Some(path), Some(stamp)) = (&self.ws.path, &self.ws.stamp) {
+            let meta = std::fs::metadata(path);
+            let same_meta = meta
+                .as_ref()
+                .is_ok_and(|m| m.len() == stamp.len && m.modified().ok() == stamp.modified);
+            if !same_meta && let Err(c) = store::check_unchanged(path, stamp) {
+                self.external_change = Some(c);
+            }
+        }
+    }
+
+    fn external_change_window(&mut self, ctx: &egui::Context) {
+        self.watch_file(ctx);
+        let Some(change) = self.external_change.clone() else {
+            return;
+        };
+        let dirty = self.ws.history.is_dirty();
+        let bak = store::atomic::backup_path(&change.path);
+        let bak = bak
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let removed = change.kind == store::ChangeKind::Removed;
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("external-change")).show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.heading("The project file changed on disk");
+            let what = match &change.kind {
+                store::ChangeKind::Removed => "was deleted or moved".to_string(),
+                store::ChangeKind::Modified { was, now } => format!(
+                    "was changed by another program ({was} bytes when opened or last saved, {now} bytes now)"
+                ),
+                store::ChangeKind::Unreadable(e) => format!("can no longer be read ({e})"),
+            };
+            ui.label(format!("{} {what}. Nothing has been overwritten.", change.path.display()));
+            if dirty {
+                ui.label("You have unsaved changes.");
+            }
+            ui.add_space(6.0);
+            ui.horizontal_wrapped(|ui| {
+                if !removed
+                    && ui
+                        .button("Reload theirs")
+                        .on_hover_text("Open the version on disk; your unsaved changes are lost")
+                        .clicked()
+                {
+                    choice = Some(0);
+                }
+                if ui
+                    .button("Keep mine")
+                    .on_hover_text(format!(
+                        "Save your version over it; the other version is kept as {bak}"
+                    ))
+                    .clicked()
+                {
+                    choice = Some(1);
+                }
+                if ui.button("Save mine as…").on_hover_text("Save your version under another name").clicked() {
+                    choice = Some(2);
+                }
+                if ui.button("Decide later").on_hover_text("Close this; saving will ask again").clicked() {
+                    choice = Some(3);
+                }
+            });
+        });
+        match choice {
+            Some(0) => {
+                self.external_change = None;
+                self.view.set_selection(None);
+                self.review_b = None;
+                if let Err(e) = self.ws.reload() {
+                    self.ws.status = format!("Could not reload: {e}");
+                }
+            }
+            Some(1) => {
+                self.external_change = None;
+                let result = self.ws.save_overwriting(change.path.clone());
+                self.after_save(result);
+            }
+            Some(2) => {
+                self.external_change = None;
+                self.save_as();
+            }
+            Some(3) => self.external_change = None,
+            _ => {}
         }
     }
 
@@ -2476,10 +2592,16 @@ impl HashiyaApp {
         self.recovery_window(&ctx);
         self.name_prompt_window(&ctx);
         self.path_prompt_window(&ctx);
+        self.external_change_window(&ctx);
         self.quit_guard(&ctx);
         self.autosave(&ctx);
+        self.ws.register_unsaved();
         self.view.text.upload(&ctx);
         self.screenshot(&ctx);
+        if self.opts.quit_after_first_frame && self.view.layout().is_some() {
+            self.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 }
 

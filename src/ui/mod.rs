@@ -12,4 +12,4 @@ pub mod text_field;
 pub mod workspace;
 
 pub use app::{HashiyaApp, StartOptions, install_fonts};
-pub use workspace::Workspace;
+pub use workspace::{SaveFailure, Workspace};

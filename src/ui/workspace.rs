@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::model::history::{Command, History, SetKey};
 use crate::model::{Project, SpanIndex};
-use crate::store::{self, Problem};
+use crate::store::{self, ExternalChange, FileStamp, Problem, StoreError};
 
 pub struct Workspace {
     pub project: Project,
@@ -21,6 +21,11 @@ pub struct Workspace {
     pub status: String,
     /// Bumped on every change, to invalidate derived data.
     pub revision: u64,
+    /// The project file as last loaded or saved: a save first checks that the file
+    /// still holds exactly this, so another program's change is never overwritten.
+    pub stamp: Option<FileStamp>,
+    /// (revision, dirty) last registered for the panic hook.
+    registered: Option<(u64, bool)>,
     index: Option<(u64, usize, SpanIndex)>,
 }
 
@@ -31,6 +36,9 @@ impl Workspace {
             .first()
             .map(|s| s.to_string())
             .unwrap_or_else(|| "annotator".into());
+        // Callers that loaded the file set the stamp of the bytes they read
+        // (`store::load_stamped`); otherwise the file as it is now.
+        let stamp = path.as_deref().and_then(|p| FileStamp::of_file(p).ok());
         Workspace {
             project,
             path,
@@ -41,6 +49,8 @@ impl Workspace {
             selected_span: None,
             status: String::new(),
             revision: 0,
+            stamp,
+            registered: None,
             index: None,
         }
     }
@@ -123,16 +133,86 @@ impl Workspace {
         }
     }
 
-    pub fn save(&mut self) -> Result<PathBuf, String> {
-        let path = self
-            .path
-            .clone()
-            .ok_or("this project has no file yet: use Save As")?;
-        store::save(&self.project, &path).map_err(|e| e.to_string())?;
+    /// Saves to the project's file, unless the file changed on disk since it was loaded
+    /// or last saved (then nothing is written and the change is returned, for the user
+    /// to choose: [`Workspace::reload`], [`Workspace::save_overwriting`] or Save As).
+    pub fn save(&mut self) -> Result<PathBuf, SaveFailure> {
+        let path = self.path.clone().ok_or(SaveFailure::NoPath)?;
+        let result = match self.stamp.as_mut() {
+            Some(stamp) => store::save_checked(&self.project, &path, stamp),
+            // No file when the project was opened (a new project, or Save As to a new
+            // name): nothing to protect.
+            None if !path.exists() => {
+                store::save_stamped(&self.project, &path).map(|st| self.stamp = Some(st))
+            }
+            None => Err(StoreError::ExternalChange(ExternalChange {
+                path: path.clone(),
+                kind: store::ChangeKind::Modified {
+                    was: 0,
+                    now: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+                },
+            })),
+        };
+        match result {
+            Ok(()) => Ok(self.saved(path)),
+            Err(StoreError::ExternalChange(c)) => {
+                self.status = format!("Not saved: {} changed on disk", path.display());
+                Err(SaveFailure::Changed(c))
+            }
+            Err(e) => Err(SaveFailure::Failed(e.to_string())),
+        }
+    }
+
+    /// Saves to `path` whatever is there ("keep mine" after an external change, or Save
+    /// As); the file it replaces is kept as `<file>.bak`.
+    pub fn save_overwriting(&mut self, path: PathBuf) -> Result<PathBuf, SaveFailure> {
+        match store::save_stamped(&self.project, &path) {
+            Ok(stamp) => {
+                self.stamp = Some(stamp);
+                self.path = Some(path.clone());
+                Ok(self.saved(path))
+            }
+            Err(e) => Err(SaveFailure::Failed(e.to_string())),
+        }
+    }
+
+    fn saved(&mut self, path: PathBuf) -> PathBuf {
         store::recovery::discard_recovery(&path);
+        store::recovery::clear_unsaved();
         self.history.mark_saved();
         self.status = format!("Saved {}", path.display());
-        Ok(path)
+        path
+    }
+
+    /// Replaces the project with the file on disk (the other program's version),
+    /// dropping the unsaved edits and the undo history. On error nothing changes.
+    pub fn reload(&mut self) -> Result<(), String> {
+        let path = self.path.clone().ok_or("this project has no file")?;
+        let (loaded, stamp) = store::load_stamped(&path).map_err(|e| e.to_string())?;
+        let (doc, annotator) = (self.doc, self.annotator.clone());
+        *self = Workspace::new(loaded.project, Some(path.clone()), loaded.warnings);
+        self.stamp = Some(stamp);
+        self.doc = doc.min(self.project.documents.len().saturating_sub(1));
+        self.annotator = annotator;
+        store::recovery::clear_unsaved();
+        self.status = format!("Reloaded {} from disk", path.display());
+        Ok(())
+    }
+
+    /// Registers the unsaved state for the panic hook (`store::recovery`) when the
+    /// project changed since the last call; forgets it when nothing is unsaved.
+    /// Called once per frame, so a burst of edits costs one snapshot.
+    pub fn register_unsaved(&mut self) {
+        let key = (self.revision, self.history.is_dirty());
+        if self.registered == Some(key) {
+            return;
+        }
+        self.registered = Some(key);
+        if key.1 {
+            store::recovery::set_unsaved(self.path.as_deref(), &self.project);
+        } else {
+            store::recovery::clear_unsaved();
+        }
     }
 
     pub fn title(&self) -> String {
@@ -144,5 +224,26 @@ impl Workspace {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "unsaved".into());
         format!("{dirty}{} — {file} — Hashiya", self.project.name)
+    }
+}
+
+/// Why [`Workspace::save`] wrote nothing.
+#[derive(Debug)]
+pub enum SaveFailure {
+    /// The project has no file yet: Save As.
+    NoPath,
+    /// Another program changed or removed the file: the user chooses.
+    Changed(ExternalChange),
+    /// The save itself failed (disk full, permissions…); the old file is intact.
+    Failed(String),
+}
+
+impl std::fmt::Display for SaveFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SaveFailure::NoPath => f.write_str("this project has no file yet: use Save As"),
+            SaveFailure::Changed(c) => c.fmt(f),
+            SaveFailure::Failed(e) => f.write_str(e),
+        }
     }
 }
