@@ -1131,3 +1131,51 @@ fn external_change_noticed_on_focus() {
     h.run_steps(2);
     assert!(path.exists());
 }
+
+/// The repaint egui asks for after the frame: `Duration::MAX` means "only on input".
+fn repaint_delay(h: &Harness<HashiyaApp>) -> std::time::Duration {
+    h.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay
+}
+
+/// Idle CPU is zero: once the UI has settled, nothing asks for another frame (with a
+/// selection, a span selected, the search bar open); with unsaved edits the only timer is
+/// the 30-second autosave.
+#[test]
+fn an_idle_app_does_not_repaint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    std::fs::copy(sample_path(), &path).unwrap();
+    let l = store::load(&path).unwrap();
+    let mut h = harness_with(Workspace::new(l.project, Some(path), l.warnings));
+    h.run();
+    assert_eq!(
+        repaint_delay(&h),
+        std::time::Duration::MAX,
+        "idle after start"
+    );
+
+    // A span selected and revealed (its flash animation ends), the search bar open.
+    let first = h.state().ws.current_set().unwrap().spans[0].clone();
+    h.state_mut().ws.selected_span = Some(first.id.clone());
+    h.state_mut().view.reveal(first.start..first.end, 0.0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(120);
+    h.run();
+    assert_eq!(
+        repaint_delay(&h),
+        std::time::Duration::MAX,
+        "idle with search open"
+    );
+
+    // Unsaved edits: only the autosave timer.
+    h.state_mut().ws.selected_span = Some(first.id.clone());
+    h.state_mut().delete_selected_span();
+    h.run_steps(2);
+    h.run();
+    assert!(h.state().ws.history.is_dirty());
+    let d = repaint_delay(&h);
+    assert!(
+        d >= std::time::Duration::from_secs(25) && d <= std::time::Duration::from_secs(30),
+        "{d:?}"
+    );
+}

@@ -82,6 +82,8 @@ pub struct HashiyaApp {
     screenshot_slot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
     /// The project file changed on disk behind our back: the user chooses what to do.
     pub external_change: Option<store::ExternalChange>,
+    /// The window title last sent.
+    window_title: String,
 }
 
 /// What the filtered annotation list depends on: revision, document, annotator, label
@@ -171,6 +173,7 @@ impl HashiyaApp {
             entity_filter: super::text_field::BidiTextField::new(false),
             screenshot_slot: Default::default(),
             external_change: None,
+            window_title: String::new(),
         };
         app.set_theme(ctx, app.opts.dark);
         if let Some(id) = app.opts.select_span.clone() {
@@ -1361,7 +1364,7 @@ impl HashiyaApp {
                         }
                     }
                 });
-                egui::ComboBox::from_id_salt("edit-label")
+                egui::ComboBox::new("edit-label", "label")
                     .selected_text(e.label.clone())
                     .show_ui(ui, |ui| {
                         for l in &self.ws.project.schema.labels {
@@ -1889,7 +1892,7 @@ impl HashiyaApp {
                 .iter()
                 .map(|l| (l.id.clone(), l.name.clone()))
                 .collect();
-            egui::ComboBox::from_id_salt("list-label-filter")
+            egui::ComboBox::new("list-label-filter", "label")
                 .selected_text(
                     self.list_label
                         .clone()
@@ -2458,7 +2461,13 @@ impl HashiyaApp {
             || self.entity_filter.is_focused();
         self.relation_choice_window(&ctx);
         self.shortcuts(&ctx, typing || self.relation_choice.is_some());
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.ws.title()));
+        // Only when it changes: every viewport command asks for another frame, so
+        // sending the title each frame kept an idle window repainting forever.
+        let title = self.ws.title();
+        if title != self.window_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
 
         egui::Panel::top("menu").show(ui, |ui| {
             self.menu_bar(ui);

@@ -130,7 +130,7 @@ impl SearchBar {
                     "Arabic-Indic digits = ASCII digits",
                 );
             });
-            egui::ComboBox::from_id_salt("tag-all-label")
+            egui::ComboBox::new("tag-all-label", "as")
                 .selected_text(
                     labels
                         .iter()
