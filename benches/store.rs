@@ -87,6 +87,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("save_100k", |b| {
         b.iter(|| store::save(&p, &path).expect("save"))
     });
+    // What the GUI pays once per edit to hand its unsaved state to the panic hook
+    // (`Workspace::register_unsaved`: one clone of the project).
+    c.bench_function("clone_100k", |b| b.iter(|| std::hint::black_box(p.clone())));
 
     let corpus = corpus(10_000);
     let cpath = dir.path().join("corpus.json");

@@ -240,7 +240,29 @@ fn queries(c: &mut Criterion) {
             n
         })
     });
+    // One arrow-key step (`move_visual`) on the 1 MiB layout at 22 px (lines of about
+    // 66 code points), and on a paragraph with lines of about 300 code points (6 px at
+    // 952 px: the fuzzer's slowest input) — its cost grows with the square of the line
+    // length (a caret position per code point of the line, each found from the line
+    // start by parley).
+    let mut i = 0;
+    g.bench_function("move_visual", |b| {
+        b.iter(|| {
+            i = (i + 1) % ranges.len();
+            layout.move_visual(ranges[i].0, i % 2 == 0)
+        })
+    });
     g.finish();
+    let para = "نص ".repeat(340);
+    let small = ArticleLayout::new(&mut engine, &para, LayoutParams::new(952.0, 6.0));
+    let n = para.chars().count();
+    let mut i = 0;
+    c.bench_function("move_visual_300cp_lines", |b| {
+        b.iter(|| {
+            i = (i + 97) % n;
+            small.move_visual(i, i % 2 == 0)
+        })
+    });
 }
 
 fn growth(c: &mut Criterion) {

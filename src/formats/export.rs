@@ -252,15 +252,17 @@ pub fn export(
         }
         Rendered::Folder(files) => {
             std::fs::create_dir_all(out).map_err(|e| FormatError::io(out, e))?;
+            let mut placed = Vec::with_capacity(files.len());
             for (parts, bytes) in files {
                 let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
                 let path = names::safe_join(out, &parts)?;
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| FormatError::io(parent, e))?;
                 }
-                atomic::replace_atomic(&path, &bytes)?;
-                report.files.push(path);
+                placed.push((path, bytes));
             }
+            atomic::replace_atomic_all(&placed)?;
+            report.files.extend(placed.into_iter().map(|(p, _)| p));
         }
     }
     progress(report.items, report.items);

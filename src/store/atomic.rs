@@ -74,6 +74,92 @@ pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     write_inner(path, bytes, Fault::None, false, || Ok(()))
 }
 
+/// Replaces many files, each atomically and without a `.bak` (a folder export):
+/// [`replace_atomic`] for each, but each folder is scanned for stale temporary files
+/// once and synced once, instead of once per file (which made a 2,000-file export
+/// quadratic in the number of files). Each file is written to its temporary file and
+/// synced before any is renamed; on an error, the temporary files are removed and the
+/// files already renamed stay replaced (each one is whole, old or new).
+pub fn replace_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), StoreError> {
+    use std::collections::{BTreeMap, HashSet};
+    let mut dirs: BTreeMap<&Path, HashSet<String>> = BTreeMap::new();
+    for (path, _) in files {
+        dirs.entry(parent_dir(path))
+            .or_default()
+            .insert(file_name(path));
+    }
+    for (dir, names) in &dirs {
+        remove_stale_temps_of(dir, names);
+    }
+    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let cleanup = |temps: &[PathBuf]| {
+        for t in temps {
+            let _ = fs::remove_file(t);
+        }
+    };
+    for (path, bytes) in files {
+        let tmp = temp_path(path);
+        let written = (|| {
+            let mut f = File::create(&tmp)?;
+            temps.push(tmp.clone());
+            f.write_all(bytes)
+        })();
+        if let Err(e) = written {
+            cleanup(&temps);
+            return Err(StoreError::io(path, e));
+        }
+    }
+    // Every temporary file on disk before any rename: one `syncfs` per file system
+    // instead of an fsync per file (2,000 fsyncs took 2 s of a 3 s brat export).
+    if let Err((i, e)) = sync_files(&temps, dirs.keys().copied()) {
+        cleanup(&temps);
+        return Err(StoreError::io(&files[i].0, e));
+    }
+    for (i, ((path, _), tmp)) in files.iter().zip(&temps).enumerate() {
+        if let Err(e) = fs::rename(tmp, path) {
+            cleanup(&temps[i..]);
+            return Err(StoreError::io(path, e));
+        }
+    }
+    for dir in dirs.keys() {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Makes the written `files` durable: on Linux one `syncfs` of the file system of each
+/// of `dirs` (the folders they are in), elsewhere (or if that fails) an fsync of each
+/// file. On error, the index of the file that failed.
+fn sync_files<'a>(
+    files: &[PathBuf],
+    dirs: impl Iterator<Item = &'a Path>,
+) -> Result<(), (usize, std::io::Error)> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let mut all = true;
+        for dir in dirs {
+            // SAFETY: syncfs takes any open descriptor of the file system; `d` lives
+            // until after the call.
+            let ok = File::open(dir).is_ok_and(|d| unsafe { libc::syncfs(d.as_raw_fd()) } == 0);
+            all &= ok;
+        }
+        if all {
+            return Ok(());
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = dirs;
+    for (i, f) in files.iter().enumerate() {
+        File::open(f)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| (i, e))?;
+    }
+    Ok(())
+}
+
 /// Like [`write_atomic`], but calls `precondition` after the new content is safely in
 /// the temporary file and just before the target is touched; if it fails, nothing is
 /// replaced and its error is returned. Used to refuse overwriting a file that changed on
@@ -179,14 +265,30 @@ fn temp_file_pid(path: &Path, name: &str) -> Option<u32> {
 /// Returns how many were removed. Files of this process, and of processes that are
 /// still running, are left alone unless older than [`STALE_TEMP_AGE`].
 pub fn remove_stale_temps(path: &Path) -> usize {
-    let Ok(entries) = fs::read_dir(parent_dir(path)) else {
+    remove_stale_temps_of(
+        parent_dir(path),
+        &std::iter::once(file_name(path)).collect(),
+    )
+}
+
+/// [`remove_stale_temps`] for every file of `dir` named in `names`, in one scan.
+fn remove_stale_temps_of(dir: &Path, names: &std::collections::HashSet<String>) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
         return 0;
     };
     let me = std::process::id();
     let mut removed = 0;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = temp_file_pid(path, &name.to_string_lossy()) else {
+        let name = name.to_string_lossy();
+        // `.<file>.tmp-<pid>-<n>[.bak]`: find <file>, then parse the rest.
+        let Some((file, _)) = name.strip_prefix('.').and_then(|n| n.rsplit_once(".tmp-")) else {
+            continue;
+        };
+        if !names.contains(file) {
+            continue;
+        }
+        let Some(pid) = temp_file_pid(&dir.join(file), &name) else {
             continue;
         };
         let old = entry
@@ -258,6 +360,70 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn replace_all_writes_every_file_and_clears_dead_temps_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        fs::create_dir(&sub).unwrap();
+        let a = dir.path().join("a.txt");
+        fs::write(&a, b"old a").unwrap();
+        // A temporary file of a.txt left by a dead process (pid 0x7ffffff0 is not
+        // running), one of a file not in the batch, and one of this process.
+        let dead = dir.path().join(".a.txt.tmp-2147483632-0");
+        let other = dir.path().join(".z.txt.tmp-2147483632-0");
+        let mine = dir
+            .path()
+            .join(format!(".a.txt.tmp-{}-999", std::process::id()));
+        for t in [&dead, &other, &mine] {
+            fs::write(t, b"junk").unwrap();
+        }
+        let files = vec![
+            (a.clone(), b"new a".to_vec()),
+            (dir.path().join("b.ann"), b"b".to_vec()),
+            (sub.join("c.txt"), b"c".to_vec()),
+        ];
+        replace_atomic_all(&files).unwrap();
+        for (p, bytes) in &files {
+            assert_eq!(&fs::read(p).unwrap(), bytes);
+        }
+        assert!(
+            !dead.exists(),
+            "a dead process's temp file of a batch file is removed"
+        );
+        assert!(
+            other.exists(),
+            "temp files of other files are not ours to remove"
+        );
+        assert!(mine.exists(), "this process's temp files are left alone");
+        let left: Vec<_> = fs::read_dir(&sub)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
+        // A file that cannot be written: an error naming it, no temporary files left.
+        let blocked = dir.path().join("blocked");
+        fs::create_dir(&blocked).unwrap();
+        let bad = vec![
+            (dir.path().join("d.txt"), b"d".to_vec()),
+            (blocked.clone(), b"x".to_vec()),
+        ];
+        let e = replace_atomic_all(&bad).unwrap_err().to_string();
+        assert!(e.contains("blocked"), "{e}");
+        let temps = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let n = e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned();
+                n.starts_with(".d.txt.tmp-") || n.starts_with(".blocked.tmp-")
+            })
+            .count();
+        assert_eq!(temps, 0);
     }
 
     #[test]

@@ -13,7 +13,9 @@
 //! does not allow, a relation the schema does not allow between those labels, a span
 //! whose label differs from its entity's.
 
-use std::collections::{HashMap, HashSet};
+// foldhash instead of the default SipHash: validating 100,000 span ids spent 9 % of
+// `load_100k` hashing (perf); no hash-flooding concern for a local file's ids.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::error::{Problem, ProblemKind as K};
 use super::limits::{MAX_DOCUMENT_BYTES, MAX_SPANS_PER_SET};

@@ -1233,10 +1233,11 @@ impl HashiyaApp {
         ui.separator();
         let adj = r.adjudication(applied.iter().copied());
         ui.horizontal(|ui| {
-            ui.label("Gold set annotator:");
+            let label = ui.label("Gold set annotator:");
             let mut name = adj.annotator.clone();
             if ui
                 .add(egui::TextEdit::singleline(&mut name).desired_width(100.0))
+                .labelled_by(label.id)
                 .changed()
                 && adj.decisions.is_empty()
             {
@@ -2604,7 +2605,9 @@ impl HashiyaApp {
         self.external_change_window(&ctx);
         self.quit_guard(&ctx);
         self.autosave(&ctx);
-        self.ws.register_unsaved();
+        if let Some(later) = self.ws.register_unsaved() {
+            ctx.request_repaint_after(later);
+        }
         self.view.text.upload(&ctx);
         self.screenshot(&ctx);
         if self.opts.quit_after_first_frame && self.view.layout().is_some() {
