@@ -22,6 +22,15 @@ fn harness_with(ws: Workspace) -> Harness<'static, HashiyaApp> {
     h
 }
 
+/// The app on a copy of the sample project in `dir` (`dir/p.json`, also returned).
+fn sample_copy_harness(dir: &Path) -> (std::path::PathBuf, Harness<'static, HashiyaApp>) {
+    let path = dir.join("p.json");
+    std::fs::copy(sample_path(), &path).unwrap();
+    let l = store::load(&path).unwrap();
+    let h = harness_with(Workspace::new(l.project, Some(path.clone()), l.warnings));
+    (path, h)
+}
+
 fn sample_harness() -> Harness<'static, HashiyaApp> {
     let l = store::load(&sample_path()).unwrap();
     harness_with(Workspace::new(l.project, None, l.warnings))
@@ -1112,11 +1121,7 @@ fn external_change_is_never_overwritten_silently() {
 #[test]
 fn external_change_noticed_on_focus() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.json");
-    let project = store::load(&sample_path()).unwrap().project;
-    store::save(&project, &path).unwrap();
-    let l = store::load(&path).unwrap();
-    let mut h = harness_with(Workspace::new(l.project, Some(path.clone()), l.warnings));
+    let (path, mut h) = sample_copy_harness(dir.path());
     h.event(Event::WindowFocused(true));
     h.run_steps(2);
     assert!(h.state().external_change.is_none(), "nothing changed yet");
@@ -1143,10 +1148,7 @@ fn repaint_delay(h: &Harness<HashiyaApp>) -> std::time::Duration {
 #[test]
 fn an_idle_app_does_not_repaint() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.json");
-    std::fs::copy(sample_path(), &path).unwrap();
-    let l = store::load(&path).unwrap();
-    let mut h = harness_with(Workspace::new(l.project, Some(path), l.warnings));
+    let (_, mut h) = sample_copy_harness(dir.path());
     h.run();
     assert_eq!(
         repaint_delay(&h),

@@ -31,7 +31,7 @@ use serde_json::{Value, json};
 
 use super::clean::Cleaned;
 use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, expand_inputs};
+use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files};
 use super::jsonl::{json_kind, read_lines};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{OffsetMap, Project, Relation, Source};
@@ -149,27 +149,16 @@ pub(crate) fn export(
 }
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
-    let mut issues = Vec::new();
-    let files = expand_inputs(inputs, &["jsonl", "ndjson"], &mut issues);
-    for i in issues {
-        b.issue(i);
-    }
-    let total = files.len();
-    for (n, path) in files.iter().enumerate() {
-        progress(n, total);
-        b.file_read();
+    import_files(b, inputs, &["jsonl", "ndjson"], progress, |b, path| {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Err(issue) = read_lines(b, path, |b, value, origin| {
+        read_lines(b, path, |b, value, origin| {
             b.add(incoming(&value, origin, &stem)?);
             Ok(())
-        }) {
-            b.issue(issue);
-        }
-    }
-    progress(total, total);
+        })
+    });
 }
 
 fn id_string(v: &Value) -> Option<String> {

@@ -464,6 +464,33 @@ fn first_difference(a: &str, b: &str) -> (usize, String) {
     (i, b.chars().skip(i).take(20).collect())
 }
 
+/// The loop every one-file-per-unit importer runs: expands `inputs` (folders into their
+/// files with one of `extensions`), reports progress, counts each file read, and records
+/// the issue `read` returns for a file (the other files are still read, so every
+/// problem is listed).
+pub(crate) fn import_files(
+    b: &mut Builder,
+    inputs: &[PathBuf],
+    extensions: &[&str],
+    progress: Progress,
+    mut read: impl FnMut(&mut Builder, &Path) -> Result<(), ImportIssue>,
+) {
+    let mut issues = Vec::new();
+    let files = expand_inputs(inputs, extensions, &mut issues);
+    for i in issues {
+        b.issue(i);
+    }
+    let total = files.len();
+    for (n, path) in files.iter().enumerate() {
+        progress(n, total);
+        b.file_read();
+        if let Err(issue) = read(b, path) {
+            b.issue(issue);
+        }
+    }
+    progress(total, total);
+}
+
 /// Expands folders into their files with one of `extensions` (not recursive, sorted
 /// by name) and keeps files as they are.
 pub(crate) fn expand_inputs(

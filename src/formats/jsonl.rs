@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clean::{Cleaned, decode_utf8};
 use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, expand_inputs, read_file};
+use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files, read_file};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Project, Relation, Source};
 use crate::store::limits::MAX_PROJECT_BYTES;
@@ -137,25 +137,14 @@ pub(crate) fn clean_fragment(s: &str) -> String {
 }
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
-    let mut issues = Vec::new();
-    let files = expand_inputs(inputs, &["jsonl", "ndjson"], &mut issues);
-    for i in issues {
-        b.issue(i);
-    }
-    let total = files.len();
-    for (n, path) in files.iter().enumerate() {
-        progress(n, total);
-        b.file_read();
-        if let Err(issue) = read_lines(b, path, |b, value, origin| {
+    import_files(b, inputs, &["jsonl", "ndjson"], progress, |b, path| {
+        read_lines(b, path, |b, value, origin| {
             let line: Line = serde_json::from_value(value)
                 .map_err(|e| origin.issue(format!("not a Hashiya JSONL document: {e}")))?;
             b.add(incoming(line, origin)?);
             Ok(())
-        }) {
-            b.issue(issue);
-        }
-    }
-    progress(total, total);
+        })
+    });
 }
 
 /// Calls `each` with every non-blank line of a JSONL file parsed as a JSON object.

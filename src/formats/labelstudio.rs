@@ -45,7 +45,7 @@ use serde_json::{Map, Value, json};
 use super::clean::{Cleaned, decode_utf8};
 use super::doccano::utf16_to_clean_cp;
 use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, expand_inputs, read_file};
+use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files, read_file};
 use super::jsonl::{clean_fragment, json_kind, strip_position};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Document, OffsetMap, Project, Relation, Source};
@@ -150,20 +150,7 @@ pub(crate) fn export(
 }
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
-    let mut issues = Vec::new();
-    let files = expand_inputs(inputs, &["json"], &mut issues);
-    for i in issues {
-        b.issue(i);
-    }
-    let total = files.len();
-    for (n, path) in files.iter().enumerate() {
-        progress(n, total);
-        b.file_read();
-        if let Err(issue) = import_file(b, path) {
-            b.issue(issue);
-        }
-    }
-    progress(total, total);
+    import_files(b, inputs, &["json"], progress, import_file);
 }
 
 fn import_file(b: &mut Builder, path: &Path) -> Result<(), ImportIssue> {

@@ -10,27 +10,16 @@
 use std::path::PathBuf;
 
 use super::clean::{Cleaned, decode_utf8, first_line_title};
-use super::import::{Builder, Incoming, Origin, expand_inputs, read_file};
+use super::import::{Builder, Incoming, Origin, import_files, read_file};
 use super::{ImportIssue, Progress};
 use crate::model::Source;
 use crate::store::limits::MAX_DOCUMENT_BYTES;
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
-    let mut issues = Vec::new();
-    let files = expand_inputs(inputs, &["txt"], &mut issues);
-    for i in issues {
-        b.issue(i);
-    }
-    let total = files.len();
-    for (n, path) in files.iter().enumerate() {
-        progress(n, total);
-        b.file_read();
-        match read_one(path) {
-            Ok(inc) => b.add(inc),
-            Err(issue) => b.issue(issue),
-        }
-    }
-    progress(total, total);
+    import_files(b, inputs, &["txt"], progress, |b, path| {
+        b.add(read_one(path)?);
+        Ok(())
+    });
 }
 
 fn read_one(path: &std::path::Path) -> Result<Incoming, ImportIssue> {

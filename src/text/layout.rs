@@ -598,6 +598,12 @@ impl ArticleLayout {
     /// them: the grapheme boundaries of the line whose caret is drawn on it (the end of a
     /// wrapped line is drawn at the start of the next line, so it belongs there).
     fn line_slots(&self, li: usize) -> Vec<(f32, usize)> {
+        self.line_slots_by(li, true)
+    }
+
+    /// [`Self::line_slots`], from one walk over the line's clusters (`one_pass`) or by
+    /// asking parley for every code point.
+    fn line_slots_by(&self, li: usize, one_pass: bool) -> Vec<(f32, usize)> {
         let l = &self.lines[li];
         let p = &self.paragraphs[l.paragraph];
         let last = self
@@ -615,7 +621,7 @@ impl ArticleLayout {
         // `Cluster::visual_offset` sums them (so the values are identical), in one pass.
         let mut vis: Vec<(usize, f32, f32, bool)> = Vec::new();
         let mut run_x = line.metrics().offset;
-        for run in line.runs() {
+        for run in line.runs().filter(|_| one_pass) {
             let mut x = run_x;
             for c in run.visual_clusters() {
                 let a = c.advance();
@@ -680,34 +686,7 @@ impl ArticleLayout {
     /// point (quadratic in the line length). Kept as the tests' reference.
     #[cfg(test)]
     fn line_slots_reference(&self, li: usize) -> Vec<(f32, usize)> {
-        let l = &self.lines[li];
-        let p = &self.paragraphs[l.paragraph];
-        let last = self
-            .lines
-            .get(li + 1)
-            .is_none_or(|n| n.paragraph != l.paragraph);
-        let end = if last { l.range.end + 1 } else { l.range.end };
-        let Some(layout) = &p.layout else {
-            return vec![(self.caret_rect(l.range.start, false).x0, l.range.start)];
-        };
-        let mut out = Vec::with_capacity(end - l.range.start);
-        for cp in l.range.start..end {
-            let local = self
-                .offsets
-                .cp_to_byte(cp)
-                .unwrap_or(self.offsets.len_bytes())
-                - p.bytes.start;
-            let c = Cursor::from_byte_index(layout, local, Affinity::Downstream);
-            if c.index() != local {
-                continue; // inside a grapheme cluster
-            }
-            let g = c.geometry(layout, 1.0);
-            let mid = (g.y0 + g.y1) as f32 / 2.0 + p.top;
-            if l.top < mid && mid < l.bottom {
-                out.push((g.x0 as f32, cp));
-            }
-        }
-        out
+        self.line_slots_by(li, false)
     }
 
     /// Moves a caret one grapheme visually left or right (what the arrow keys do): to
