@@ -10,6 +10,24 @@
 //!
 //! [`History`] keeps the undo and redo stacks and knows whether the project differs
 //! from its last saved state (`is_dirty`), which drives the title mark and autosave.
+//!
+//! # Limits
+//!
+//! The undo stack is bounded: [`History::new`] keeps the last [`DEFAULT_LIMIT`]
+//! (1,000) commands, [`History::with_limit`] any other number. Applying a command past
+//! the limit drops the oldest one for good: it can no longer be undone, and the state
+//! before it can no longer be reached. Dirty tracking stays right across the drop: if
+//! the saved state was the one before a dropped command, the project counts as dirty
+//! until it is saved again (it cannot be undone back to the saved state). The redo
+//! stack holds only undone commands, so it never outgrows the limit.
+//!
+//! Memory is per command, not per project: each op carries its full data, so a Tag
+//! holds one span, an attribute or note edit two copies of one span, an adjudication
+//! the old and the new gold set of one document, and an import the documents, sets and
+//! entities it added or changed (never a copy of what it left alone). A command that
+//! adds long documents costs their text; 1,000 span edits cost a few hundred KB.
+
+use std::collections::VecDeque;
 
 use thiserror::Error;
 
@@ -57,8 +75,19 @@ pub enum Op {
     /// Adds a set (it must not exist yet); its content comes with it.
     InsertSet(AnnotationSet),
     RemoveSet(AnnotationSet),
+    /// Replaces the set of `before.annotator` on `before.document` in place (same
+    /// annotator and document on both sides), so the order of sets is kept.
+    ReplaceSet {
+        before: AnnotationSet,
+        after: AnnotationSet,
+    },
     InsertDocument(Document),
     RemoveDocument(Document),
+    /// Replaces a document in place (same id on both sides), keeping the user's order.
+    ReplaceDocument {
+        before: Document,
+        after: Document,
+    },
     SetDone {
         set: SetKey,
         before: bool,
@@ -95,8 +124,16 @@ impl Op {
             },
             InsertSet(s) => RemoveSet(s),
             RemoveSet(s) => InsertSet(s),
+            ReplaceSet { before, after } => ReplaceSet {
+                before: after,
+                after: before,
+            },
             InsertDocument(d) => RemoveDocument(d),
             RemoveDocument(d) => InsertDocument(d),
+            ReplaceDocument { before, after } => ReplaceDocument {
+                before: after,
+                after: before,
+            },
             SetDone { set, before, after } => SetDone {
                 set,
                 before: after,
@@ -268,6 +305,19 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
             })?;
             p.sets.remove(i);
         }
+        ReplaceSet { before, after } => {
+            let slot = p
+                .sets
+                .iter_mut()
+                .find(|x| *x == before)
+                .filter(|_| {
+                    (&before.annotator, &before.document) == (&after.annotator, &after.document)
+                })
+                .ok_or_else(|| {
+                    HistoryError::SetMismatch(before.annotator.clone(), before.document.clone())
+                })?;
+            *slot = after.clone();
+        }
         InsertDocument(d) => {
             if p.document(&d.id).is_some() {
                 return Err(HistoryError::DuplicateId(d.id.clone()));
@@ -281,6 +331,15 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 .position(|x| x == d)
                 .ok_or_else(|| HistoryError::DocumentMismatch(d.id.clone()))?;
             p.documents.remove(i);
+        }
+        ReplaceDocument { before, after } => {
+            let slot = p
+                .documents
+                .iter_mut()
+                .find(|x| *x == before)
+                .filter(|_| before.id == after.id)
+                .ok_or_else(|| HistoryError::DocumentMismatch(before.id.clone()))?;
+            *slot = after.clone();
         }
         SetDone { set, before, after } => {
             let s = set_mut(p, set)?;
@@ -317,23 +376,53 @@ pub fn apply(p: &mut Project, cmd: &Command) -> Result<(), HistoryError> {
     Ok(())
 }
 
+/// How many commands [`History::new`] keeps for undo (see the module's "Limits").
+pub const DEFAULT_LIMIT: usize = 1_000;
+
 /// Undo/redo stacks plus dirty tracking.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct History {
-    undo: Vec<(u64, Command)>,
+    undo: VecDeque<(u64, Command)>,
     redo: Vec<(u64, Command)>,
     next_id: u64,
     /// Id of the command on top of the undo stack when the project was last saved
-    /// (0: the empty stack).
+    /// (0: the empty stack of a fresh history).
     saved_at: u64,
+    /// Most commands the undo stack keeps.
+    limit: usize,
+    /// Id of the newest command dropped from the bottom of the undo stack (0: none):
+    /// the state an emptied undo stack stands for.
+    dropped: u64,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History::new()
+    }
 }
 
 impl History {
+    /// A history that keeps the last [`DEFAULT_LIMIT`] commands for undo.
     pub fn new() -> Self {
+        History::with_limit(DEFAULT_LIMIT)
+    }
+
+    /// A history that keeps the last `limit` commands for undo (0: none, but dirty
+    /// tracking still works).
+    pub fn with_limit(limit: usize) -> Self {
         History {
+            undo: VecDeque::new(),
+            redo: Vec::new(),
             next_id: 1,
-            ..Default::default()
+            saved_at: 0,
+            limit,
+            dropped: 0,
         }
+    }
+
+    /// Most commands kept for undo.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// Applies a command and records it; clears the redo stack.
@@ -344,15 +433,20 @@ impl History {
         apply(p, &cmd)?;
         let id = self.next_id.max(1);
         self.next_id = id + 1;
-        self.undo.push((id, cmd));
+        self.undo.push_back((id, cmd));
         self.redo.clear();
+        while self.undo.len() > self.limit {
+            if let Some((old, _)) = self.undo.pop_front() {
+                self.dropped = old;
+            }
+        }
         Ok(())
     }
 
     pub fn undo(&mut self, p: &mut Project) -> Result<String, HistoryError> {
-        let (id, cmd) = self.undo.pop().ok_or(HistoryError::NothingToUndo)?;
+        let (id, cmd) = self.undo.pop_back().ok_or(HistoryError::NothingToUndo)?;
         if let Err(e) = apply(p, &cmd.inverse()) {
-            self.undo.push((id, cmd));
+            self.undo.push_back((id, cmd));
             return Err(e);
         }
         let name = cmd.name.clone();
@@ -367,7 +461,7 @@ impl History {
             return Err(e);
         }
         let name = cmd.name.clone();
-        self.undo.push((id, cmd));
+        self.undo.push_back((id, cmd));
         Ok(name)
     }
 
@@ -378,7 +472,7 @@ impl History {
 
     /// Id of the most recently applied command.
     pub fn last_applied_id(&self) -> Option<u64> {
-        self.undo.last().map(|(id, _)| *id)
+        self.undo.back().map(|(id, _)| *id)
     }
 
     pub fn can_undo(&self) -> bool {
@@ -390,15 +484,17 @@ impl History {
     }
 
     pub fn undo_name(&self) -> Option<&str> {
-        self.undo.last().map(|(_, c)| c.name.as_str())
+        self.undo.back().map(|(_, c)| c.name.as_str())
     }
 
     pub fn redo_name(&self) -> Option<&str> {
         self.redo.last().map(|(_, c)| c.name.as_str())
     }
 
+    /// Id standing for the current state: the top command's, or, with an empty undo
+    /// stack, the newest dropped command's (0 when nothing was ever dropped).
     fn top(&self) -> u64 {
-        self.undo.last().map(|(id, _)| *id).unwrap_or(0)
+        self.undo.back().map_or(self.dropped, |(id, _)| *id)
     }
 
     /// Records that the current state is what is on disk.
@@ -411,9 +507,9 @@ impl History {
         self.top() != self.saved_at
     }
 
-    /// Forgets everything (a project was opened or reloaded).
+    /// Forgets everything (a project was opened or reloaded); keeps the limit.
     pub fn clear(&mut self) {
-        *self = History::new();
+        *self = History::with_limit(self.limit);
     }
 }
 
@@ -546,5 +642,101 @@ mod tests {
         .unwrap();
         let ids: Vec<_> = p.sets[0].spans.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["s1", "s2"]);
+    }
+
+    fn tag(n: usize) -> Command {
+        let id = format!("s{n}");
+        Command::single(
+            format!("Tag {n}"),
+            Op::InsertSpan(key(), Span::new(id, 4, 8, "actor", "حفتر")),
+        )
+    }
+
+    #[test]
+    fn limit_drops_the_oldest_commands() {
+        let mut p = project();
+        let mut h = History::with_limit(2);
+        for n in 1..=3 {
+            h.apply(&mut p, tag(n)).unwrap();
+        }
+        assert_eq!(h.limit(), 2);
+        assert_eq!(h.undo(&mut p).unwrap(), "Tag 3");
+        assert_eq!(h.undo(&mut p).unwrap(), "Tag 2");
+        assert_eq!(h.undo(&mut p), Err(HistoryError::NothingToUndo));
+        // The dropped command stays applied.
+        assert_eq!(p.sets[0].spans.len(), 1);
+        h.redo(&mut p).unwrap();
+        h.redo(&mut p).unwrap();
+        assert_eq!(p.sets[0].spans.len(), 3);
+        assert_eq!(History::new().limit(), DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn dirty_when_the_saved_state_was_dropped() {
+        let mut p = project();
+        let mut h = History::with_limit(2);
+        h.mark_saved(); // saved with nothing applied
+        for n in 1..=3 {
+            h.apply(&mut p, tag(n)).unwrap();
+        }
+        h.undo(&mut p).unwrap();
+        h.undo(&mut p).unwrap();
+        // Tag 1 is still applied: this is not the saved state.
+        assert!(h.is_dirty());
+        h.mark_saved();
+        assert!(!h.is_dirty());
+        h.redo(&mut p).unwrap();
+        assert!(h.is_dirty());
+        h.undo(&mut p).unwrap();
+        assert!(!h.is_dirty());
+        // Saved after a command that is later dropped: an emptied stack is that state.
+        let mut h = History::with_limit(1);
+        let mut p = project();
+        h.apply(&mut p, tag(1)).unwrap();
+        h.mark_saved();
+        h.apply(&mut p, tag(2)).unwrap();
+        assert!(h.is_dirty());
+        h.undo(&mut p).unwrap();
+        assert!(!h.is_dirty());
+        h.clear();
+        assert_eq!(h.limit(), 1);
+    }
+
+    #[test]
+    fn replace_set_and_document_keep_their_place() {
+        let mut p = project();
+        p.documents.push(Document::new("e", "u", "نص"));
+        p.sets.push(AnnotationSet::new("b", "d"));
+        let before = p.clone();
+        let mut set = p.sets[0].clone();
+        set.done = true;
+        let mut doc = p.documents[0].clone();
+        doc.title = "new".into();
+        let cmd = Command::new(
+            "r",
+            vec![
+                Op::ReplaceSet {
+                    before: p.sets[0].clone(),
+                    after: set.clone(),
+                },
+                Op::ReplaceDocument {
+                    before: p.documents[0].clone(),
+                    after: doc.clone(),
+                },
+            ],
+        );
+        apply(&mut p, &cmd).unwrap();
+        assert_eq!((&p.sets[0], &p.documents[0]), (&set, &doc));
+        apply(&mut p, &cmd.inverse()).unwrap();
+        assert_eq!(p, before);
+        // A replace that changes the set's key is refused.
+        let mut other = set.clone();
+        other.annotator = "z".into();
+        let bad = Op::ReplaceSet {
+            before: p.sets[0].clone(),
+            after: other,
+        };
+        assert!(apply_op(&mut p, &bad).is_err());
+        assert_eq!(p, before);
     }
 }
