@@ -8,6 +8,7 @@
 //! Nothing here knows about files, egui or layout: `store/` reads and writes these
 //! types, `ui/` changes them only through [`history`] commands.
 
+pub mod diff;
 pub mod edit;
 pub mod history;
 pub mod index;
