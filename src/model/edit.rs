@@ -11,9 +11,11 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+pub use super::diff::{import_documents, replace_project};
 use super::history::{Command, Op, SetKey};
 use super::offsets::OffsetMap;
-use super::project::{AnnotationSet, Project, Relation, Span};
+use super::project::{AnnotationSet, Document, Project, Relation, Span, text_sha256};
+use super::schema::AttributeDef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TagOptions {
@@ -118,6 +120,52 @@ fn set_of<'p>(p: &'p Project, key: &SetKey) -> Option<&'p AnnotationSet> {
     p.set(&key.annotator, &key.document)
 }
 
+/// The document `id`, or a message naming it.
+fn document_of<'p>(p: &'p Project, id: &str) -> Result<&'p Document, String> {
+    p.document(id)
+        .ok_or_else(|| format!("no document \"{id}\" in the project"))
+}
+
+/// The set `key`, or a message naming its annotator and document.
+fn set_in<'p>(p: &'p Project, key: &SetKey) -> Result<&'p AnnotationSet, String> {
+    set_of(p, key).ok_or_else(|| {
+        format!(
+            "{} has no annotations on document \"{}\"",
+            key.annotator, key.document
+        )
+    })
+}
+
+/// Span `id` of the set `key`, or a message naming it.
+fn span_in<'p>(p: &'p Project, key: &SetKey, id: &str) -> Result<&'p Span, String> {
+    set_in(p, key)?.span(id).ok_or_else(|| {
+        format!(
+            "no span \"{id}\" in {}'s annotations on \"{}\" (it may have been deleted)",
+            key.annotator, key.document
+        )
+    })
+}
+
+/// The command replacing `before` by `after`, refusing an edit that changes nothing.
+fn replace_span(
+    key: &SetKey,
+    before: &Span,
+    after: Span,
+    name: impl Into<String>,
+) -> Result<Command, String> {
+    if after == *before {
+        return Err("nothing changed".into());
+    }
+    Ok(Command::single(
+        name,
+        Op::ReplaceSpan {
+            set: key.clone(),
+            before: before.clone(),
+            after,
+        },
+    ))
+}
+
 /// Tags `range` with `label` in the set `key` (creating the set if needed).
 pub fn tag(
     p: &Project,
@@ -126,9 +174,7 @@ pub fn tag(
     label: &str,
     o: TagOptions,
 ) -> Result<Command, String> {
-    let doc = p
-        .document(&key.document)
-        .ok_or_else(|| format!("no document \"{}\"", key.document))?;
+    let doc = document_of(p, &key.document)?;
     if p.schema.label(label).is_none() {
         return Err(format!("no label \"{label}\" in the schema"));
     }
@@ -166,9 +212,7 @@ pub fn tag_all(
     ranges: &[Range<usize>],
     label: &str,
 ) -> Result<Command, String> {
-    let doc = p
-        .document(&key.document)
-        .ok_or_else(|| format!("no document \"{}\"", key.document))?;
+    let doc = document_of(p, &key.document)?;
     let map = OffsetMap::new(&doc.text);
     let mut ops = Vec::new();
     let mut set = match set_of(p, key) {
@@ -203,8 +247,8 @@ pub fn tag_all(
 
 /// Deletes a span and the relations that touch it.
 pub fn delete_span(p: &Project, key: &SetKey, id: &str) -> Result<Command, String> {
-    let set = set_of(p, key).ok_or("no annotation set")?;
-    let span = set.span(id).ok_or_else(|| format!("no span \"{id}\""))?;
+    let set = set_in(p, key)?;
+    let span = span_in(p, key, id)?;
     let mut ops: Vec<Op> = set
         .relations
         .iter()
@@ -223,24 +267,10 @@ pub fn update_span(
     name: &str,
     f: impl FnOnce(&mut Span),
 ) -> Result<Command, String> {
-    let set = set_of(p, key).ok_or("no annotation set")?;
-    let before = set
-        .span(id)
-        .ok_or_else(|| format!("no span \"{id}\""))?
-        .clone();
+    let before = span_in(p, key, id)?;
     let mut after = before.clone();
     f(&mut after);
-    if after == before {
-        return Err("nothing changed".into());
-    }
-    Ok(Command::single(
-        name,
-        Op::ReplaceSpan {
-            set: key.clone(),
-            before,
-            after,
-        },
-    ))
+    replace_span(key, before, after, name)
 }
 
 /// Moves a span's bounds, keeping its stored text in step with the document.
@@ -250,19 +280,49 @@ pub fn set_bounds(
     id: &str,
     range: Range<usize>,
 ) -> Result<Command, String> {
-    let doc = p.document(&key.document).ok_or("no document")?;
-    let map = OffsetMap::new(&doc.text);
-    if range.start >= range.end || range.end > map.len_chars() {
-        return Err("a span must cover at least one character of the document".into());
+    move_span(p, key, id, "Move span bounds", |text, s| {
+        with_bounds(text, s, range)
+    })
+}
+
+/// Replaces span `id` with the copy `bounds` makes from the document text and the span.
+fn move_span(
+    p: &Project,
+    key: &SetKey,
+    id: &str,
+    name: &str,
+    bounds: impl FnOnce(&str, &Span) -> Result<Span, String>,
+) -> Result<Command, String> {
+    let doc = document_of(p, &key.document)?;
+    let before = span_in(p, key, id)?;
+    let after = bounds(&doc.text, before)?;
+    replace_span(key, before, after, name)
+}
+
+/// A copy of `span` covering `range` of `text`, its stored text updated; refuses a
+/// range that is empty, reversed or past the end of the text.
+fn with_bounds(text: &str, span: &Span, range: Range<usize>) -> Result<Span, String> {
+    let map = OffsetMap::new(text);
+    if range.end > map.len_chars() {
+        return Err(format!(
+            "offset {} is past the end of the text ({} characters)",
+            range.end,
+            map.len_chars()
+        ));
     }
-    let text = map
-        .slice(&doc.text, range.start, range.end)
-        .unwrap_or_default()
-        .to_string();
-    update_span(p, key, id, "Move span bounds", |s| {
-        s.start = range.start;
-        s.end = range.end;
-        s.text = text;
+    if range.start >= range.end {
+        return Err(
+            "a span must cover at least one character: its start must come before its end".into(),
+        );
+    }
+    let covered = map
+        .slice(text, range.start, range.end)
+        .ok_or("the range does not fall on character boundaries")?;
+    Ok(Span {
+        start: range.start,
+        end: range.end,
+        text: covered.to_string(),
+        ..span.clone()
     })
 }
 
@@ -274,12 +334,8 @@ pub fn relate(
     from: &str,
     to: &str,
 ) -> Result<Command, String> {
-    let set = set_of(p, key).ok_or("no annotation set")?;
-    let (f, t) = (
-        set.span(from)
-            .ok_or_else(|| format!("no span \"{from}\""))?,
-        set.span(to).ok_or_else(|| format!("no span \"{to}\""))?,
-    );
+    let set = set_in(p, key)?;
+    let (f, t) = (span_in(p, key, from)?, span_in(p, key, to)?);
     if from == to {
         return Err("a relation needs two different spans".into());
     }
@@ -337,11 +393,9 @@ pub fn nudge_bounds(
     end: SpanEnd,
     grow: bool,
 ) -> Result<Command, String> {
-    let doc = p.document(&key.document).ok_or("no document")?;
-    let set = set_of(p, key).ok_or("no annotation set")?;
-    let span = set.span(id).ok_or_else(|| format!("no span \"{id}\""))?;
-    let r = nudge_range(&doc.text, span.start..span.end, end, grow)?;
-    set_bounds(p, key, id, r)
+    move_span(p, key, id, "Move span bounds", |text, s| {
+        nudge_span(text, s, end, grow)
+    })
 }
 
 /// A code point range with one end moved by one word (see [`nudge_bounds`]).
@@ -389,6 +443,198 @@ pub fn nudge_range(
     Ok(s..e)
 }
 
+/// Gives a span another label. Attributes the new label does not define (or whose
+/// value it does not allow) are dropped; a relation the schema would no longer allow
+/// refuses the edit, naming the relation to delete first.
+pub fn relabel(p: &Project, key: &SetKey, span_id: &str, label: &str) -> Result<Command, String> {
+    let before = span_in(p, key, span_id)?;
+    let def = p
+        .schema
+        .label(label)
+        .ok_or_else(|| format!("no label \"{label}\" in the schema"))?;
+    if before.label == label {
+        return Err(format!("the span is already labelled {label}"));
+    }
+    let set = set_in(p, key)?;
+    let label_of = |id: &str| {
+        if id == span_id {
+            label
+        } else {
+            set.span(id).map_or("", |s| s.label.as_str())
+        }
+    };
+    let breaks = |r: &&Relation| {
+        (r.from == span_id || r.to == span_id)
+            && p.schema
+                .relation_type(&r.kind)
+                .is_some_and(|t| !t.allows(label_of(&r.from), label_of(&r.to)))
+    };
+    if let Some(r) = set.relations.iter().find(breaks) {
+        return Err(format!(
+            "relation {} ({}) does not allow a {label} at its end: delete the relation first",
+            r.id, r.kind
+        ));
+    }
+    let mut after = before.clone();
+    after.label = label.to_string();
+    after.attributes.retain(|name, value| {
+        def.attributes
+            .iter()
+            .any(|a| a.name == *name && a.allows(value))
+    });
+    replace_span(key, before, after, "Relabel span")
+}
+
+/// Sets attribute `name` of a span to `value`; `None` (or a blank value) removes it.
+/// The attribute must be one the span's label defines, and the value one of its values
+/// unless the attribute takes free text (which is trimmed).
+pub fn set_attribute(
+    p: &Project,
+    key: &SetKey,
+    span_id: &str,
+    name: &str,
+    value: Option<&str>,
+) -> Result<Command, String> {
+    let before = span_in(p, key, span_id)?;
+    let def = attribute_def(p, &before.label, name)?;
+    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    if let Some(v) = value
+        && !def.allows(v)
+    {
+        return Err(format!(
+            "\"{v}\" is not a value of {name} (choose one of: {})",
+            def.values.join(", ")
+        ));
+    }
+    let mut after = before.clone();
+    match value {
+        Some(v) => after.attributes.insert(name.to_string(), v.to_string()),
+        None => after.attributes.remove(name),
+    };
+    replace_span(key, before, after, format!("Set {name}"))
+}
+
+/// Attribute `name` of `label` in the schema, or a message listing the label's attributes.
+fn attribute_def<'p>(p: &'p Project, label: &str, name: &str) -> Result<&'p AttributeDef, String> {
+    let def = p.schema.label(label).ok_or_else(|| {
+        format!("the span's label \"{label}\" is not in the schema: relabel it first")
+    })?;
+    def.attributes
+        .iter()
+        .find(|a| a.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = def.attributes.iter().map(|a| a.name.as_str()).collect();
+            let names = if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            };
+            format!("label {label} has no attribute \"{name}\" (its attributes: {names})")
+        })
+}
+
+/// Sets a span's note (trimmed; empty or `None` removes it).
+pub fn set_note(
+    p: &Project,
+    key: &SetKey,
+    span_id: &str,
+    note: Option<&str>,
+) -> Result<Command, String> {
+    let before = span_in(p, key, span_id)?;
+    let mut after = before.clone();
+    after.note = note
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    replace_span(key, before, after, "Edit note")
+}
+
+/// Moves one end of a span to code point offset `to` (a drag of the span's handle);
+/// the span must still cover at least one character of the text.
+pub fn move_boundary(
+    p: &Project,
+    key: &SetKey,
+    span_id: &str,
+    end: SpanEnd,
+    to: usize,
+) -> Result<Command, String> {
+    move_span(p, key, span_id, "Move span boundary", |text, s| {
+        let range = match end {
+            SpanEnd::Start => to..s.end,
+            SpanEnd::End => s.start..to,
+        };
+        with_bounds(text, s, range)
+    })
+}
+
+/// A copy of `span` with one end moved by one word of `text` (`grow` widens it,
+/// otherwise it shrinks, never to nothing) and its stored text updated.
+pub fn nudge_span(text: &str, span: &Span, end: SpanEnd, grow: bool) -> Result<Span, String> {
+    let range = nudge_range(text, span.start..span.end, end, grow)?;
+    with_bounds(text, span, range)
+}
+
+/// Adds a document and returns the command and the new document's id.
+///
+/// The id is `doc-` and the first 8 hex digits of the text's SHA-256 (more digits if
+/// another text took those), so two people who add the same article on different
+/// machines get the same id and different articles practically never collide. The
+/// text is stored as given: the caller cleans it (line endings, BOM) first.
+pub fn add_document(p: &Project, title: &str, text: &str) -> Result<(Command, String), String> {
+    let title = title.trim();
+    if text.trim().is_empty() {
+        return Err("the text is empty: paste or type the article first".into());
+    }
+    if title.is_empty() {
+        return Err("the document needs a title".into());
+    }
+    let hash = text_sha256(text);
+    if let Some(d) = p.documents.iter().find(|d| d.text_sha256 == hash) {
+        return Err(format!(
+            "this text is already in the project, as \"{}\"",
+            d.title
+        ));
+    }
+    let id = (8..=hash.len())
+        .map(|n| format!("doc-{}", &hash[..n]))
+        .find(|id| p.document(id).is_none())
+        .ok_or("every id derived from this text is taken")?;
+    let doc = Document::new(id.clone(), title, text);
+    Ok((Command::single("Add document", Op::InsertDocument(doc)), id))
+}
+
+/// Writes an adjudicated set: replaces the set of `gold.annotator` on `gold.document`
+/// (or adds it). The document must exist and every span must lie within its text and
+/// carry the text it covers.
+///
+/// A gold set equal to the one in the project is still a command: a review decision
+/// that leaves the gold set as it was (rejecting a span B alone has) is a step the
+/// adjudicator can undo.
+pub fn write_gold_set(p: &Project, gold: AnnotationSet) -> Result<Command, String> {
+    if gold.annotator.trim().is_empty() {
+        return Err("the gold set needs an annotator name".into());
+    }
+    let doc = document_of(p, &gold.document)?;
+    for s in &gold.spans {
+        let checked = with_bounds(&doc.text, s, s.start..s.end)
+            .map_err(|e| format!("span {} of the gold set: {e}", s.id))?;
+        if checked.text != s.text {
+            return Err(format!(
+                "span {} of the gold set says \"{}\" but the text at {}–{} is \"{}\"",
+                s.id, s.text, s.start, s.end, checked.text
+            ));
+        }
+    }
+    let op = match p.set(&gold.annotator, &gold.document) {
+        Some(before) => Op::ReplaceSet {
+            before: before.clone(),
+            after: gold,
+        },
+        None => Op::InsertSet(gold),
+    };
+    Ok(Command::single("Adjudicate", op))
+}
+
 /// A fresh entity id not used in the project.
 fn fresh_entity_id(p: &Project) -> String {
     let mut n = p.entities.len() + 1;
@@ -407,10 +653,7 @@ pub fn create_entity_from_span(
     key: &SetKey,
     span_id: &str,
 ) -> Result<Command, String> {
-    let set = set_of(p, key).ok_or("no annotation set")?;
-    let span = set
-        .span(span_id)
-        .ok_or_else(|| format!("no span \"{span_id}\""))?;
+    let span = span_in(p, key, span_id)?;
     let entity = super::Entity {
         id: fresh_entity_id(p),
         label: span.label.clone(),
@@ -923,5 +1166,204 @@ mod tests {
                 .all(|s| s.label == "actor")
         );
         assert_eq!(label_usage(&p)["actor"], 2);
+    }
+
+    /// The project with "خليفة حفتر" tagged actor (id s1) and the claim «إن قواته في
+    /// درنة» (s2) said_by it (r3).
+    fn tagged() -> (Project, SetKey) {
+        let mut p = project();
+        let key = SetKey::new("a", "d");
+        for (text, label) in [("خليفة حفتر", "actor"), ("إن قواته في درنة", "claim")]
+        {
+            let c = tag(&p, &key, range_of(text), label, TagOptions::default()).unwrap();
+            apply(&mut p, &c).unwrap();
+        }
+        let c = relate(&p, &key, "said_by", "s2", "s1").unwrap();
+        apply(&mut p, &c).unwrap();
+        (p, key)
+    }
+
+    /// Applies `c` to a copy of `p`, checks that its inverse gives `p` back, and returns
+    /// the edited copy.
+    fn applied(p: &Project, c: &Command) -> Project {
+        let mut q = p.clone();
+        apply(&mut q, c).unwrap();
+        let mut back = q.clone();
+        apply(&mut back, &c.inverse()).unwrap();
+        assert_eq!(&back, p);
+        q
+    }
+
+    fn span<'p>(p: &'p Project, id: &str) -> &'p Span {
+        p.set("a", "d").unwrap().span(id).unwrap()
+    }
+
+    #[test]
+    fn missing_set_and_span_are_named() {
+        let (p, key) = tagged();
+        let err = relabel(&p, &key, "s9", "location").unwrap_err();
+        assert!(err.contains("no span \"s9\""), "{err}");
+        let err = set_note(&p, &SetKey::new("b", "d"), "s1", Some("x")).unwrap_err();
+        assert!(err.contains("b has no annotations"), "{err}");
+    }
+
+    #[test]
+    fn relabel_keeps_allowed_attributes_and_checks_relations() {
+        let (p, key) = tagged();
+        let c = set_attribute(&p, &key, "s1", "kind", Some("person")).unwrap();
+        let mut p = applied(&p, &c);
+        // "actor" → "location": s1 is said_by's target, which must be an actor.
+        let err = relabel(&p, &key, "s1", "location").unwrap_err();
+        assert!(err.contains("delete the relation first"), "{err}");
+        let c = delete_span(&p, &key, "s2").unwrap();
+        apply(&mut p, &c).unwrap();
+        let c = relabel(&p, &key, "s1", "location").unwrap();
+        assert_eq!(c.name, "Relabel span");
+        let q = applied(&p, &c);
+        assert_eq!(span(&q, "s1").label, "location");
+        // "person" is a kind of actor, not of location; "other" is a kind of both.
+        assert!(span(&q, "s1").attributes.is_empty());
+        let c = set_attribute(&p, &key, "s1", "kind", Some("other")).unwrap();
+        let o = applied(&p, &c);
+        let c = relabel(&o, &key, "s1", "location").unwrap();
+        assert_eq!(span(&applied(&o, &c), "s1").attributes["kind"], "other");
+        assert!(
+            relabel(&p, &key, "s1", "nope")
+                .unwrap_err()
+                .contains("no label")
+        );
+        assert!(
+            relabel(&p, &key, "s1", "actor")
+                .unwrap_err()
+                .contains("already")
+        );
+    }
+
+    #[test]
+    fn set_attribute_validates_name_and_value() {
+        let (p, key) = tagged();
+        let c = set_attribute(&p, &key, "s1", "kind", Some("person")).unwrap();
+        assert_eq!(c.name, "Set kind");
+        let q = applied(&p, &c);
+        assert_eq!(span(&q, "s1").attributes["kind"], "person");
+        let c = set_attribute(&q, &key, "s1", "kind", None).unwrap();
+        assert!(
+            applied(&q, &c).set("a", "d").unwrap().spans[0]
+                .attributes
+                .is_empty()
+        );
+        let err = set_attribute(&p, &key, "s1", "colour", Some("red")).unwrap_err();
+        assert!(
+            err.contains("no attribute \"colour\" (its attributes: kind)"),
+            "{err}"
+        );
+        let err = set_attribute(&p, &key, "s1", "kind", Some("planet")).unwrap_err();
+        assert!(err.contains("choose one of: person"), "{err}");
+        let err = set_attribute(&p, &key, "s1", "kind", None).unwrap_err();
+        assert_eq!(err, "nothing changed");
+        // Free text takes any value, trimmed.
+        let mut p = p;
+        p.schema.labels[1].attributes[0].values.clear();
+        let c = set_attribute(&p, &key, "s1", "kind", Some(" قائد ")).unwrap();
+        assert_eq!(span(&applied(&p, &c), "s1").attributes["kind"], "قائد");
+    }
+
+    #[test]
+    fn set_note_trims_and_clears() {
+        let (p, key) = tagged();
+        let c = set_note(&p, &key, "s1", Some("  check the name \n")).unwrap();
+        assert_eq!(c.name, "Edit note");
+        let q = applied(&p, &c);
+        assert_eq!(span(&q, "s1").note.as_deref(), Some("check the name"));
+        let c = set_note(&q, &key, "s1", Some("   ")).unwrap();
+        assert_eq!(span(&applied(&q, &c), "s1").note, None);
+        assert_eq!(
+            set_note(&p, &key, "s1", None).unwrap_err(),
+            "nothing changed"
+        );
+    }
+
+    #[test]
+    fn move_boundary_updates_text_and_refuses_bad_offsets() {
+        let (p, key) = tagged();
+        let s1 = span(&p, "s1").clone();
+        let c = move_boundary(&p, &key, "s1", SpanEnd::Start, s1.start + 6).unwrap();
+        let q = applied(&p, &c);
+        assert_eq!(span(&q, "s1").text, "حفتر");
+        let len = TEXT.chars().count();
+        let err = move_boundary(&p, &key, "s1", SpanEnd::End, len + 1).unwrap_err();
+        assert!(err.contains("past the end"), "{err}");
+        let err = move_boundary(&p, &key, "s1", SpanEnd::Start, s1.end).unwrap_err();
+        assert!(err.contains("start must come before its end"), "{err}");
+        let err = move_boundary(&p, &key, "s1", SpanEnd::End, s1.end).unwrap_err();
+        assert_eq!(err, "nothing changed");
+    }
+
+    #[test]
+    fn nudge_span_returns_a_moved_copy() {
+        let (p, _) = tagged();
+        let s1 = span(&p, "s1");
+        let grown = nudge_span(TEXT, s1, SpanEnd::End, true).unwrap();
+        assert_eq!(grown.text, "خليفة حفتر»، إن");
+        assert_eq!((grown.id.as_str(), grown.start), ("s1", s1.start));
+        let shrunk = nudge_span(TEXT, s1, SpanEnd::Start, false).unwrap();
+        assert_eq!(shrunk.text, "حفتر");
+        assert!(nudge_span(TEXT, &shrunk, SpanEnd::End, false).is_err());
+    }
+
+    #[test]
+    fn add_document_derives_a_stable_id_from_the_text() {
+        let p = project();
+        let (c, id) = add_document(&p, " خبر ", "نص جديد").unwrap();
+        assert_eq!(id, format!("doc-{}", &text_sha256("نص جديد")[..8]));
+        let q = applied(&p, &c);
+        let d = q.document(&id).unwrap();
+        assert_eq!((d.title.as_str(), d.text.as_str()), ("خبر", "نص جديد"));
+        let err = add_document(&q, "again", "نص جديد").unwrap_err();
+        assert!(err.contains("already in the project, as \"خبر\""), "{err}");
+        assert!(add_document(&p, "t", " \n ").unwrap_err().contains("empty"));
+        assert!(add_document(&p, " ", "x").unwrap_err().contains("title"));
+        // Another text that took the short id: one more hex digit.
+        let mut r = p.clone();
+        r.documents.push(Document::new(id.clone(), "other", "آخر"));
+        let (_, longer) = add_document(&r, "t", "نص جديد").unwrap();
+        assert_eq!(longer, format!("doc-{}", &text_sha256("نص جديد")[..9]));
+    }
+
+    #[test]
+    fn write_gold_set_replaces_or_inserts_and_checks_spans() {
+        let (p, _) = tagged();
+        let mut gold = AnnotationSet::new("gold", "d");
+        gold.spans.push(span(&p, "s1").clone());
+        let c = write_gold_set(&p, gold.clone()).unwrap();
+        assert_eq!(c.name, "Adjudicate");
+        let q = applied(&p, &c);
+        assert_eq!(q.set("gold", "d"), Some(&gold));
+        let mut more = gold.clone();
+        more.spans.push(span(&p, "s2").clone());
+        let c = write_gold_set(&q, more.clone()).unwrap();
+        assert!(matches!(c.ops.as_slice(), [Op::ReplaceSet { .. }]));
+        assert_eq!(applied(&q, &c).set("gold", "d"), Some(&more));
+        let mut bad = gold.clone();
+        bad.spans[0].end = TEXT.chars().count() + 1;
+        assert!(
+            write_gold_set(&p, bad)
+                .unwrap_err()
+                .contains("span s1 of the gold set")
+        );
+        let mut bad = gold.clone();
+        bad.spans[0].text = "x".into();
+        assert!(
+            write_gold_set(&p, bad)
+                .unwrap_err()
+                .contains("but the text at")
+        );
+        let mut bad = gold;
+        bad.document = "nope".into();
+        assert!(
+            write_gold_set(&p, bad)
+                .unwrap_err()
+                .contains("no document \"nope\"")
+        );
     }
 }
