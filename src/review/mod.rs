@@ -41,7 +41,8 @@ use thiserror::Error;
 pub use adjudicate::{Adjudication, Decision, DecisionEntry, GoldOutcome, ItemKey, build_gold};
 pub use agreement::{cohen_kappa, fleiss_kappa, krippendorff_alpha_nominal};
 pub use pairing::{PairCategory, SpanPair, pair_spans};
-pub use report::{AgreementReport, Side, compare_projects};
+pub use render::{ReportFormat, render};
+pub use report::{AgreementReport, Side, compare_projects, confusion};
 
 /// What can go wrong while reviewing. Every message names the thing to look at.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

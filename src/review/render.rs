@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use serde::{Deserialize, Serialize};
+
 use super::figures::Prf;
 use super::pairing::PairCategory;
 use super::report::{AgreementReport, DiffItem, PairReport, SpanRef};
@@ -527,6 +529,47 @@ fn pair_html(o: &mut String, p: &PairReport) {
     o.push_str("</table>\n");
 }
 
+/// The formats an agreement report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 4] = [
+        ReportFormat::Text,
+        ReportFormat::Json,
+        ReportFormat::Csv,
+        ReportFormat::Html,
+    ];
+
+    /// File extension (`txt`, `json`, `csv`, `html`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "txt",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
+        }
+    }
+}
+
+/// The report in `format`, as the CLI prints it and the dashboard saves it. JSON is
+/// pretty-printed with a final newline and carries full precision; a report that cannot
+/// be serialised is an error, never an empty file.
+pub fn render(r: &AgreementReport, format: ReportFormat) -> Result<String, serde_json::Error> {
+    Ok(match format {
+        ReportFormat::Text => to_text(r),
+        ReportFormat::Json => serde_json::to_string_pretty(r)? + "\n",
+        ReportFormat::Csv => to_csv(r),
+        ReportFormat::Html => to_html(r),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,5 +590,40 @@ mod tests {
         );
         assert_eq!(short("درنة\nسرت", 20), "درنة⏎سرت");
         assert_eq!(short("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn render_json_is_pretty_with_a_final_newline() {
+        use crate::model::{AnnotationSet, Document, LabelSchema, Project, Span};
+        use crate::review::{Side, compare_projects};
+        let mut p = Project::new("t", LabelSchema::news_default());
+        p.documents.push(Document::new("d", "t", "قال حفتر"));
+        let mut set = AnnotationSet::new("a", "d");
+        set.spans.push(Span::new("s1", 4, 8, "actor", "حفتر"));
+        p.sets.push(set.clone());
+        set.annotator = "b".into();
+        p.sets.push(set);
+        let side = |annotator| Side {
+            project: &p,
+            annotator,
+            source: "p.json",
+        };
+        let report = compare_projects(&[side("a"), side("b")]).unwrap();
+        let json = render(&report, ReportFormat::Json).unwrap();
+        assert!(json.ends_with("}\n"));
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["format"], "hashiya-agreement");
+        assert_eq!(json, serde_json::to_string_pretty(&report).unwrap() + "\n");
+        assert_eq!(render(&report, ReportFormat::Csv).unwrap(), to_csv(&report));
+        assert_eq!(
+            render(&report, ReportFormat::Html).unwrap(),
+            to_html(&report)
+        );
+        assert_eq!(
+            render(&report, ReportFormat::Text).unwrap(),
+            to_text(&report)
+        );
+        let exts: Vec<_> = ReportFormat::ALL.iter().map(|f| f.extension()).collect();
+        assert_eq!(exts, ["txt", "json", "csv", "html"]);
     }
 }

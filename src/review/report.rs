@@ -462,3 +462,74 @@ fn compare_pair(
         documents,
     })
 }
+
+/// Label confusion counts (A label, B label) over the diff items of the first pair of
+/// annotators, in label order; `—` stands for "no span" (a span only one side has).
+pub fn confusion(report: &AgreementReport) -> Vec<((String, String), usize)> {
+    let label = |s: &Option<SpanRef>| s.as_ref().map_or("—".to_string(), |s| s.label.clone());
+    let mut m: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    let items = report
+        .pairs
+        .first()
+        .into_iter()
+        .flat_map(|p| &p.documents)
+        .flat_map(|d| &d.items);
+    for it in items {
+        *m.entry((label(&it.a), label(&it.b))).or_insert(0) += 1;
+    }
+    m.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, LabelSchema};
+
+    fn project(annotator: &str, spans: &[(usize, usize, &str, &str)]) -> Project {
+        let mut p = Project::new("t", LabelSchema::news_default());
+        p.documents
+            .push(Document::new("d", "t", "قال حفتر في درنة وسرت"));
+        let mut set = AnnotationSet::new(annotator, "d");
+        for (i, (s, e, label, text)) in spans.iter().enumerate() {
+            set.spans
+                .push(Span::new(format!("s{i}"), *s, *e, *label, *text));
+        }
+        p.sets.push(set);
+        p
+    }
+
+    #[test]
+    fn confusion_counts_label_pairs() {
+        let a = project(
+            "a",
+            &[
+                (4, 8, "actor", "حفتر"),
+                (12, 16, "location", "درنة"),
+                (17, 21, "location", "وسرت"),
+            ],
+        );
+        let b = project("b", &[(4, 8, "actor", "حفتر"), (12, 16, "actor", "درنة")]);
+        let sides = [
+            Side {
+                project: &a,
+                annotator: "a",
+                source: "a.json",
+            },
+            Side {
+                project: &b,
+                annotator: "b",
+                source: "b.json",
+            },
+        ];
+        let report = compare_projects(&sides).unwrap();
+        let pair = |a: &str, b: &str, n| ((a.to_string(), b.to_string()), n);
+        assert_eq!(
+            confusion(&report),
+            [
+                pair("actor", "actor", 1),
+                pair("location", "actor", 1),
+                pair("location", "—", 1)
+            ]
+        );
+    }
+}
