@@ -8,7 +8,7 @@
 //! appended and new sets are added after the others, as every edit adds them.
 
 use super::history::{Command, Op};
-use super::project::Project;
+use super::project::{Document, Project};
 
 /// Whether things present in `from` but absent in `to` are removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +84,16 @@ fn upsert<T: Clone + PartialEq>(
 
 /// Turns `p` into `imported` (the whole project an importer returned) with the ops for
 /// what the import added or changed; nothing is removed. `name` names the undo step
-/// ("Import JSONL").
+/// ("Import JSONL"). An import that would change the text of a document already in the
+/// project is refused: a document's text never changes once it is in a project.
 pub fn import_documents(p: &Project, imported: &Project, name: &str) -> Result<Command, String> {
+    let rewritten = |d: &&Document| p.document(&d.id).is_some_and(|old| old.text != d.text);
+    if let Some(d) = imported.documents.iter().find(rewritten) {
+        return Err(format!(
+            "the import would change the text of document \"{}\" ({}): a document's text never changes; import the new text as another document",
+            d.title, d.id
+        ));
+    }
     let ops = diff(p, imported, Removals::Keep);
     if ops.is_empty() {
         return Err(
@@ -185,6 +193,10 @@ mod tests {
         let err = import_documents(&p, &smaller, "Import").unwrap_err();
         assert!(err.starts_with("nothing to import: "), "{err}");
         assert!(import_documents(&p, &p, "Import").is_err());
+        let mut rewritten = p.clone();
+        rewritten.documents[0].text = "نص آخر".into();
+        let err = import_documents(&p, &rewritten, "Import").unwrap_err();
+        assert!(err.contains("change the text of document \"one\""), "{err}");
     }
 
     #[test]
