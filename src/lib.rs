@@ -8,6 +8,7 @@
 //!   highlight geometry, search normalisation), knowing nothing of annotations;
 //! - [`formats`]: import and export;
 //! - [`review`]: comparing sets, agreement, adjudication;
+//! - [`workspace`]: the open project, its file, history, review and settings (no egui);
 //! - [`ui`]: the egui application.
 
 #[doc(hidden)]
@@ -19,3 +20,4 @@ pub mod review;
 pub mod store;
 pub mod text;
 pub mod ui;
+pub mod workspace;

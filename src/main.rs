@@ -184,7 +184,7 @@ fn main() -> ExitCode {
             let config_path = if cli.screenshot.is_some() || cli.quit_after_first_frame {
                 None
             } else {
-                hashiya::ui::config::default_path()
+                hashiya::workspace::config::default_path()
             };
             gui(
                 cli.project,
@@ -483,17 +483,18 @@ fn agree(files: &[PathBuf], annotators: &[String], output: AgreeOutput) -> ExitC
             return ExitCode::FAILURE;
         }
     };
-    match output {
-        AgreeOutput::Json => match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("error: could not serialise the report: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
-        AgreeOutput::Csv => print!("{}", render::to_csv(&report)),
-        AgreeOutput::Html => print!("{}", render::to_html(&report)),
-        AgreeOutput::Text | AgreeOutput::Tokens => print!("{}", render::to_text(&report)),
+    let format = match output {
+        AgreeOutput::Json => render::ReportFormat::Json,
+        AgreeOutput::Csv => render::ReportFormat::Csv,
+        AgreeOutput::Html => render::ReportFormat::Html,
+        AgreeOutput::Text | AgreeOutput::Tokens => render::ReportFormat::Text,
+    };
+    match render::render(&report, format) {
+        Ok(s) => print!("{s}"),
+        Err(e) => {
+            eprintln!("error: could not serialise the report: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     if report.documents.matched.is_empty() {
         eprintln!(
@@ -623,56 +624,31 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The sample project: the file in `projects/` when run from the source tree, else the
-/// copy built into the binary.
-const SAMPLE: &[u8] = hashiya::debug::SAMPLE;
-
 fn gui(project: Option<PathBuf>, opts: StartOptions) -> ExitCode {
-    use hashiya::ui::Workspace;
+    use hashiya::workspace::Workspace;
     // Writes the work registered with `store::recovery::set_unsaved` if anything panics.
     store::recovery::install_panic_hook();
-    let (loaded, path, stamp) = match project {
-        Some(p) => match store::load_stamped(&p) {
-            Ok((l, stamp)) => (l, Some(p), Some(stamp)),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => {
-            let here = PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/projects/derna-sirte.json"
-            ));
-            let local = PathBuf::from("projects/derna-sirte.json");
-            let found = [local, here].into_iter().find(|p| p.is_file());
-            match found.as_ref().map(|p| store::load_stamped(p)) {
-                Some(Ok((l, stamp))) => (l, found, Some(stamp)),
-                _ => match store::parse(std::path::Path::new("derna-sirte.json"), SAMPLE) {
-                    Ok(l) => (l, None, None),
-                    Err(e) => {
-                        eprintln!("error: the built-in sample is broken: {e}");
-                        return ExitCode::FAILURE;
-                    }
-                },
-            }
+    let opened = match &project {
+        Some(p) => Workspace::open(p),
+        None => Workspace::open_sample(),
+    };
+    let ws = match opened {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
         }
     };
     let mut opts = opts;
-    if let Some(p) = &path {
-        match store::recovery::pending_recovery(p) {
-            Some(Ok(rec)) => opts.recovery = Some(rec),
-            Some(Err(e)) => eprintln!("warning: a recovery file exists but cannot be read: {e}"),
-            None => {}
-        }
+    match ws.pending_recovery() {
+        Some(Ok(rec)) => opts.recovery = Some(rec),
+        Some(Err(e)) => eprintln!("warning: a recovery file exists but cannot be read: {e}"),
+        None => {}
     }
-    let mut ws = Workspace::new(loaded.project, path, loaded.warnings);
-    // The stamp of the bytes actually loaded, so a change made since is noticed.
-    ws.stamp = stamp;
     run_gui(ws, opts)
 }
 
-fn run_gui(ws: hashiya::ui::Workspace, opts: StartOptions) -> ExitCode {
+fn run_gui(ws: hashiya::workspace::Workspace, opts: StartOptions) -> ExitCode {
     use hashiya::ui::HashiyaApp;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -18,8 +18,7 @@ fn a_panic_in_the_gui_writes_the_unsaved_edits_to_the_recovery_file() {
         &path,
     )
     .unwrap();
-    let l = store::load(&path).unwrap();
-    let ws = Workspace::new(l.project, Some(path.clone()), l.warnings);
+    let ws = Workspace::open(&path).unwrap();
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |cc| HashiyaApp::new(&cc.egui_ctx, ws, StartOptions::default()));
@@ -31,11 +30,19 @@ fn a_panic_in_the_gui_writes_the_unsaved_edits_to_the_recovery_file() {
     assert!(!recovery::recovery_path(&path).exists());
 
     // An edit, one frame, then a panic (the hook runs on the panicking thread).
-    let victim = h.state().ws.current_set().unwrap().spans[0].id.clone();
-    h.state_mut().ws.selected_span = Some(victim.clone());
+    let victim = h.state().workspace().current_set().unwrap().spans[0]
+        .id
+        .clone();
+    // Tab selects the first span, Delete deletes it.
+    h.key_press(Key::Tab);
+    h.run_steps(1);
+    assert_eq!(
+        h.state().workspace().selected_span.as_deref(),
+        Some(victim.as_str())
+    );
     h.key_press(Key::Delete);
     h.run_steps(2);
-    assert!(h.state().ws.history.is_dirty());
+    assert!(h.state().workspace().history().is_dirty());
     assert!(std::panic::catch_unwind(|| panic!("test panic 2")).is_err());
     let rec = recovery::pending_recovery(&path)
         .expect("the hook wrote a recovery file")
@@ -48,7 +55,7 @@ fn a_panic_in_the_gui_writes_the_unsaved_edits_to_the_recovery_file() {
     // After a save nothing is registered any more (and the recovery file is gone).
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
-    assert!(!h.state().ws.history.is_dirty());
+    assert!(!h.state().workspace().history().is_dirty());
     assert!(!recovery::recovery_path(&path).exists());
     assert_eq!(recovery::write_registered().unwrap(), None);
 }

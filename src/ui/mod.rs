@@ -1,15 +1,48 @@
-//! The egui application. Panels read the model and change it only through
-//! [`crate::model::history`] commands built by [`crate::model::edit`]; they hold view
-//! state (selection, scroll, zoom), never business logic.
+//! The egui application, one struct per panel. Panels read the [`Workspace`] and
+//! return an [`action::Action`]; the app ([`app`], [`apply`]) carries it out, changing
+//! the project only through the workspace. Panels hold view state (selection, scroll,
+//! filters, form fields), never business logic.
+//!
+//! | file | owns |
+//! |---|---|
+//! | `app.rs` | the window: composes the panels, collects their actions |
+//! | `apply.rs` | carrying out actions, start-up, file dialogs, screenshot mode |
+//! | `action.rs` | the actions panels return, the window kinds |
+//! | `keymap.rs` | every shortcut, once: key handler, menu texts, F1 overlay |
+//! | `menu.rs` | menu bar and label toolbar |
+//! | `documents.rs` | document list (left) |
+//! | `annotations.rs` | annotation list with filters (right) |
+//! | `span_details.rs` | the selected span: attributes, relations, entity, note |
+//! | `entities.rs` | entity list (right) |
+//! | `review_panel.rs` | review navigator (right) |
+//! | `dashboard.rs` | agreement dashboard window |
+//! | `article.rs` | article interactions: highlights, clicks, tooltips |
+//! | `article_view.rs` | the article widget: layout cache, painting, selection |
+//! | `dialogs.rs` | windows and modal questions |
+//! | `search.rs` | the search bar |
+//! | `schema_editor.rs` | the label schema window |
+//! | `text_field.rs` | a text field laid out by our engine (Arabic input) |
+//! | `widgets.rs` | list rows, label colours |
 
+pub mod action;
+pub mod annotations;
 pub mod app;
+mod apply;
+pub mod article;
 pub mod article_view;
-pub mod config;
-pub mod review;
+pub mod dashboard;
+pub mod dialogs;
+pub mod documents;
+pub mod entities;
+pub mod keymap;
+pub mod menu;
+pub mod review_panel;
 pub mod schema_editor;
 pub mod search;
+pub mod span_details;
 pub mod text_field;
-pub mod workspace;
+pub mod widgets;
 
-pub use app::{HashiyaApp, StartOptions, install_fonts};
-pub use workspace::{SaveFailure, Workspace};
+pub use crate::workspace::{SaveFailure, Workspace};
+pub use app::{HashiyaApp, StartOptions};
+pub use widgets::install_fonts;

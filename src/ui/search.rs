@@ -85,13 +85,13 @@ impl SearchBar {
         &mut self,
         ui: &mut egui::Ui,
         renderer: &mut TextRenderer,
-        labels: &[(String, String)],
+        labels: &[crate::model::schema::LabelDef],
     ) -> SearchAction {
         let mut action = SearchAction::None;
         if self.label.is_empty()
-            && let Some((id, _)) = labels.first()
+            && let Some(l) = labels.first()
         {
-            self.label = id.clone();
+            self.label = l.id.clone();
         }
         ui.horizontal(|ui| {
             ui.label("Find:");
@@ -134,12 +134,12 @@ impl SearchBar {
                 .selected_text(
                     labels
                         .iter()
-                        .find(|(id, _)| *id == self.label)
-                        .map_or("", |(_, n)| n.as_str()),
+                        .find(|l| l.id == self.label)
+                        .map_or("", |l| l.name.as_str()),
                 )
                 .show_ui(ui, |ui| {
-                    for (id, name) in labels {
-                        ui.selectable_value(&mut self.label, id.clone(), name);
+                    for l in labels {
+                        ui.selectable_value(&mut self.label, l.id.clone(), &l.name);
                     }
                 });
             if ui

@@ -2,25 +2,27 @@
 //! the same article, a navigator over the disagreements with Accept A / Accept B /
 //! Accept both / Reject / Edit, and the agreement dashboard.
 //!
-//! All comparison and adjudication logic is in [`crate::review`]; this panel keeps the
-//! session state (the other project, the decisions) and turns each decision into one
-//! command that replaces the gold set, so undo works as everywhere. The decisions that
+//! All comparison and adjudication logic is in [`crate::review`]; the session keeps the
+//! state (the other project, the decisions) and turns each decision into one command
+//! ([`crate::model::edit::write_gold_set`]) that replaces the gold set, so undo works as
+//! everywhere. The decisions that
 //! go with each state of the history are remembered by command id, so undoing a
 //! decision also forgets it. Decisions are saved next to the project
 //! (`<project>.adjudication.json`) so an adjudication can be interrupted and resumed.
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::edit::{SpanEnd, nudge_range};
-use crate::model::history::{Command, Op};
+use crate::model::edit;
+use crate::model::history::Command;
 use crate::model::{AnnotationSet, Document, Project, Span, text_sha256};
 use crate::review::adjudicate::{Item, items};
 use crate::review::report::{AgreementReport, Side, compare_projects};
 use crate::review::{Adjudication, Decision, ItemKey, PairCategory, build_gold};
+use crate::workspace::Workspace;
+use std::ops::Range;
 
 /// What is saved to resume an adjudication.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,9 +53,6 @@ pub struct ReviewSession {
     pub current: usize,
     /// (document index, revision) the items were computed for, and the items.
     items_cache: Option<((usize, u64), Vec<Item>)>,
-    /// Span being edited for an "Edit" decision.
-    pub editing: Option<Span>,
-    pub show_dashboard: bool,
 }
 
 impl ReviewSession {
@@ -94,8 +93,6 @@ impl ReviewSession {
             report: None,
             current: 0,
             items_cache: None,
-            editing: None,
-            show_dashboard: false,
         };
         session.refresh_report(project)?;
         Ok(session)
@@ -126,6 +123,24 @@ impl ReviewSession {
             }
         }
         self.base.clone()
+    }
+
+    /// Writes the decisions next to the project file (`<project>.adjudication.json`),
+    /// atomically.
+    pub fn save_sidecar(
+        &self,
+        project_path: &Path,
+        applied: impl Iterator<Item = u64>,
+    ) -> Result<(), String> {
+        let mut bytes =
+            serde_json::to_vec_pretty(&self.saved(applied)).map_err(|e| e.to_string())?;
+        bytes.push(b'\n');
+        crate::store::atomic::write_atomic(
+            &sidecar_path(project_path),
+            &bytes,
+            crate::store::atomic::Fault::None,
+        )
+        .map_err(|e| e.to_string())
     }
 
     pub fn saved(&self, applied: impl Iterator<Item = u64>) -> SavedReview {
@@ -203,12 +218,7 @@ impl ReviewSession {
         let mut gold = outcome.gold;
         gold.document = doc.id.clone();
         gold.annotator = adj.annotator.clone();
-        let mut ops = Vec::new();
-        if let Some(old) = project.set(&adj.annotator, &doc.id) {
-            ops.push(Op::RemoveSet(old.clone()));
-        }
-        ops.push(Op::InsertSet(gold));
-        Ok((Command::new("Adjudicate", ops), adj))
+        Ok((edit::write_gold_set(project, gold)?, adj))
     }
 
     pub fn record(&mut self, command_id: u64, adj: Adjudication) {
@@ -238,30 +248,140 @@ pub fn category_name(c: PairCategory) -> &'static str {
     }
 }
 
-/// Moves one end of the span being edited by a word.
-pub fn nudge(text: &str, s: &mut Span, end: SpanEnd, grow: bool) {
-    if let Ok(r) = nudge_range(text, s.start..s.end, end, grow) {
-        let r: Range<usize> = r;
-        s.start = r.start;
-        s.end = r.end;
-        s.text = crate::model::offsets::slice_cp(text, r.start, r.end)
-            .unwrap_or_default()
-            .to_string();
-    }
-}
-
-/// Label confusion counts (A label, B label) over the paired spans of a report; `—`
-/// stands for "no span".
-pub fn confusion(report: &AgreementReport) -> Vec<((String, String), usize)> {
-    let mut m: std::collections::BTreeMap<(String, String), usize> = Default::default();
-    if let Some(p) = report.pairs.first() {
-        for d in &p.documents {
-            for it in &d.items {
-                let a = it.a.as_ref().map_or("—".to_string(), |s| s.label.clone());
-                let b = it.b.as_ref().map_or("—".to_string(), |s| s.label.clone());
-                *m.entry((a, b)).or_insert(0) += 1;
+/// The review as the workspace runs it: one session at a time, decisions applied through
+/// the history.
+impl Workspace {
+    /// Loads a colleague's project and starts (or resumes, from the decisions saved
+    /// beside the open project) the review of the current annotator against them.
+    pub fn start_review(&mut self, other_path: PathBuf) -> bool {
+        let other = match crate::store::load(&other_path) {
+            Ok(l) => l.project,
+            Err(e) => {
+                self.status = format!("Could not open the colleague's project: {e}");
+                return false;
+            }
+        };
+        let saved = self
+            .path()
+            .and_then(|p| std::fs::read(sidecar_path(p)).ok())
+            .and_then(|b| serde_json::from_slice::<SavedReview>(&b).ok())
+            .filter(|s| s.other == other_path);
+        let a = self.annotator().to_string();
+        match ReviewSession::start(self.project(), &a, other_path, other, None, saved) {
+            Ok(r) => {
+                self.status = format!("Reviewing {} against {}", r.a_annotator, r.b_annotator);
+                self.review = Some(r);
+                true
+            }
+            Err(e) => {
+                self.status = format!("Could not compare: {e}");
+                false
             }
         }
     }
-    m.into_iter().collect()
+
+    /// The disagreements of the current document.
+    pub fn review_items(&mut self) -> Vec<Item> {
+        let (doc, rev) = (self.doc_index(), self.revision());
+        let project = &self.project;
+        match &mut self.review {
+            Some(r) => r.disagreements(project, doc, rev),
+            None => Vec::new(),
+        }
+    }
+
+    /// A's and B's spans of a disagreement of the current document.
+    pub fn review_spans(&self, item: &Item) -> (Option<Span>, Option<Span>) {
+        let (Some(r), Some(doc)) = (&self.review, self.current_document()) else {
+            return (None, None);
+        };
+        let a = item.key.a.as_ref().and_then(|id| {
+            self.project
+                .set(&r.a_annotator, &doc.id)
+                .and_then(|s| s.span(id))
+                .cloned()
+        });
+        let b = item
+            .key
+            .b
+            .as_ref()
+            .and_then(|id| r.b_set(doc).and_then(|s| s.span(id).cloned()));
+        (a, b)
+    }
+
+    /// Where the disagreement under the navigator is (A's span, else B's).
+    pub fn review_current_range(&mut self) -> Option<Range<usize>> {
+        let items = self.review_items();
+        let item = items.get(self.review.as_ref()?.current)?;
+        let (a, b) = self.review_spans(item);
+        a.or(b).map(|s| s.start..s.end)
+    }
+
+    /// Moves the navigator to the next (or previous) disagreement; returns where it is.
+    pub fn review_step(&mut self, forward: bool) -> Option<Range<usize>> {
+        let n = self.review_items().len();
+        let r = self.review.as_mut()?;
+        if n == 0 {
+            return None;
+        }
+        r.current = if forward {
+            (r.current + 1) % n
+        } else {
+            (r.current + n - 1) % n
+        };
+        self.review_current_range()
+    }
+
+    /// Records a decision on the current disagreement as one undoable step, then moves
+    /// the navigator to the next undecided one.
+    pub fn review_decide(&mut self, decision: Decision) {
+        let items = self.review_items();
+        let Some(r) = &self.review else { return };
+        let Some(item) = items
+            .get(r.current.min(items.len().saturating_sub(1)))
+            .cloned()
+        else {
+            self.status = "No disagreement left in this document".into();
+            return;
+        };
+        let Some(doc) = self.current_document().cloned() else {
+            return;
+        };
+        let applied: Vec<u64> = self.history().applied_ids().collect();
+        let decided = match self.review.as_mut() {
+            Some(r) => r.decide(&self.project, &doc, applied.into_iter(), item.key, decision),
+            None => return,
+        };
+        let (cmd, adj) = match decided {
+            Ok(d) => d,
+            Err(e) => {
+                self.status = format!("Could not adjudicate: {e}");
+                return;
+            }
+        };
+        let Some(id) = self.apply(Ok(cmd)) else {
+            return;
+        };
+        let applied: Vec<u64> = self.history().applied_ids().collect();
+        if let Some(r) = &mut self.review {
+            r.record(id, adj);
+            let decided = r.adjudication(applied.into_iter());
+            if let Some(next) = items
+                .iter()
+                .enumerate()
+                .skip(r.current + 1)
+                .chain(items.iter().enumerate())
+                .find(|(_, it)| !decided.decisions.iter().any(|d| d.item == it.key))
+                .map(|(i, _)| i)
+            {
+                r.current = next;
+            }
+        }
+    }
+
+    /// The decisions in force now.
+    pub fn review_adjudication(&self) -> Option<Adjudication> {
+        let r = self.review.as_ref()?;
+        Some(r.adjudication(self.history().applied_ids()))
+    }
 }

@@ -1,0 +1,144 @@
+//! What the panels ask the app to do. A panel reads the workspace and returns an
+//! [`Action`]; only [`super::HashiyaApp::apply_action`] changes anything, and it changes
+//! the project only through the workspace with commands built by
+//! [`crate::model::edit`].
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::formats::{ExportFormat, ImportFormat};
+use crate::model::edit::{SpanEnd, TagOptions};
+use crate::model::history::Command;
+use crate::review::Decision;
+use crate::review::render::ReportFormat;
+
+/// The windows that are either open or closed (those holding a form keep their state
+/// in their own struct).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WindowKind {
+    Help,
+    Dashboard,
+    Paste,
+    NamePrompt,
+    QuitConfirm,
+}
+
+/// Why the app asks for a path in the window (no file dialog service answered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPurpose {
+    Open,
+    SaveAs,
+    Compare,
+    Import(ImportFormat),
+    Export(ExportFormat),
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Ask for a path (file dialog, else the in-app prompt), then act on it.
+    PickPath(PathPurpose),
+    /// Act on a path the user gave.
+    UsePath(PathPurpose, Vec<PathBuf>),
+    Save,
+    AddDocument {
+        title: String,
+        text: String,
+    },
+    OpenWindow(WindowKind),
+    CloseWindow(WindowKind),
+    ToggleWindow(WindowKind),
+    /// The user's name (asked once, remembered in the config).
+    SetUserName(String),
+    /// Whose set is edited.
+    SwitchAnnotator(String),
+    Undo,
+    Redo,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    SetDark(bool),
+    SetTagOptions(TagOptions),
+    OpenSearch,
+    CloseSearch,
+    OpenSchemaEditor,
+    ChangeSchema(Command),
+    SwitchDocument(usize),
+    SetDone(bool),
+    /// Tag the text selection with a label.
+    Tag(String),
+    TagAll {
+        label: String,
+        ranges: Vec<Range<usize>>,
+    },
+    Relabel {
+        span: String,
+        label: String,
+    },
+    SetAttribute {
+        span: String,
+        name: String,
+        value: Option<String>,
+    },
+    SetNote {
+        span: String,
+        note: Option<String>,
+    },
+    DeleteSelected,
+    /// Move an end of the selected span by a word.
+    Nudge(SpanEnd, bool),
+    MoveBoundary {
+        span: String,
+        end: SpanEnd,
+        to: usize,
+    },
+    /// Select a span (None: nothing), revealing its text.
+    SelectSpan(Option<String>),
+    SelectNeighbour {
+        forward: bool,
+    },
+    /// Wait for a click on the target of a relation from the selected span.
+    StartRelation,
+    /// Relate two spans: directly when one type fits, else ask which.
+    Relate {
+        from: String,
+        to: String,
+    },
+    RelateAs {
+        kind: String,
+        from: String,
+        to: String,
+    },
+    /// Escape: clear selections, cancel a pending relation, close the overlay.
+    Cancel,
+    Reveal(Range<usize>),
+    CreateEntity(String),
+    LinkEntity {
+        span: String,
+        entity: Option<String>,
+    },
+    MergeEntities {
+        keep: String,
+        gone: String,
+    },
+    JumpToEntity(String),
+    EndReview,
+    Decide(Decision),
+    ReviewStep {
+        forward: bool,
+    },
+    SetGoldName(String),
+    ExportAgreement(ReportFormat),
+    /// The project file changed on disk: take theirs.
+    ReloadFromDisk,
+    /// The project file changed on disk: write mine over it (theirs → `.bak`).
+    KeepMine,
+    /// Leave the external change for later.
+    DismissExternalChange,
+    RestoreRecovery,
+    DiscardRecovery,
+    Quit {
+        save: bool,
+    },
+    /// Show a message in the status bar.
+    Status(String),
+}

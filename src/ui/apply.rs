@@ -1,0 +1,670 @@
+//! How the app carries out an [`Action`]: view changes here, project changes through
+//! the workspace with commands built by [`crate::model::edit`]. Also start-up, key
+//! commands, file dialogs and the screenshot mode.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::action::{Action, PathPurpose, WindowKind};
+use super::app::{HashiyaApp, RightTab};
+use super::dialogs::{NamePrompt, PasteDialog, PathPrompt, RelationChooser};
+use super::keymap::KeyCommand;
+use crate::formats::{ExportFormat, ImportFormat};
+use crate::model::edit::{self, SpanEnd};
+use crate::review::Decision;
+use crate::workspace::SaveFailure;
+use crate::workspace::config::Config;
+use crate::workspace::export::ExportJob;
+
+impl HashiyaApp {
+    /// What happens once at start: theme, settings, the span to select, the review to
+    /// open, the query to search.
+    pub(super) fn start(&mut self, ctx: &egui::Context) {
+        self.set_theme(ctx, self.opts.dark);
+        if let Some(id) = self.opts.select_span.clone() {
+            self.apply_action(Action::SelectSpan(Some(id)));
+        }
+        if let Some(path) = self.opts.config_path.clone() {
+            self.config = Config::load(&path);
+            if self.config.dark && !self.opts.dark {
+                self.set_theme(ctx, true);
+            }
+            match self.config.annotator.clone() {
+                Some(name) => self.use_name(&name),
+                None => self.name_prompt = Some(NamePrompt::new("")),
+            }
+            if let Some(p) = self.ws.path().map(|p| p.to_path_buf()) {
+                self.remember_recent(&p);
+            }
+        }
+        if let Some(other) = self.opts.compare.clone() {
+            self.apply_action(Action::UsePath(PathPurpose::Compare, vec![other]));
+        }
+        if let Some(q) = self.opts.search.clone() {
+            self.search.open = true;
+            self.search.field.set_text(&q);
+        }
+        if !self.ws.warnings.is_empty() {
+            self.ws.status = format!(
+                "{} warning(s) while loading: see the Warnings window",
+                self.ws.warnings.len()
+            );
+        }
+    }
+
+    /// Edit your own set when you have one in this project (or nobody has any).
+    fn use_name(&mut self, name: &str) {
+        let p = self.ws.project();
+        if p.sets.is_empty() || p.annotators().contains(&name) {
+            self.ws.set_annotator(name);
+        }
+    }
+
+    fn set_theme(&mut self, ctx: &egui::Context, dark: bool) {
+        self.dark = dark;
+        ctx.set_theme(if dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+    }
+
+    fn save_config(&mut self) {
+        if let Some(cfg) = &self.opts.config_path
+            && let Err(e) = self.config.save(cfg)
+        {
+            self.ws.status = format!("Could not save settings: {e}");
+        }
+    }
+
+    fn remember_recent(&mut self, p: &std::path::Path) {
+        if self.opts.config_path.is_some() {
+            self.config.add_recent(p);
+            self.save_config();
+        }
+    }
+
+    /// What a shortcut does (the keymap says which keys).
+    pub(super) fn key_action(&mut self, k: KeyCommand) -> Option<Action> {
+        use KeyCommand as K;
+        Some(match k {
+            K::Undo => Action::Undo,
+            K::Redo => Action::Redo,
+            K::Save => Action::Save,
+            K::Open => Action::PickPath(PathPurpose::Open),
+            K::ZoomIn => Action::ZoomIn,
+            K::ZoomOut => Action::ZoomOut,
+            K::ZoomReset => Action::ZoomReset,
+            K::NextDocument => Action::SwitchDocument(self.ws.doc_index() + 1),
+            K::PreviousDocument => Action::SwitchDocument(self.ws.doc_index().checked_sub(1)?),
+            K::Find => Action::OpenSearch,
+            K::Help => Action::ToggleWindow(WindowKind::Help),
+            K::DeleteSpan => Action::DeleteSelected,
+            K::GrowEnd => Action::Nudge(SpanEnd::End, true),
+            K::ShrinkEnd => Action::Nudge(SpanEnd::End, false),
+            K::GrowStart => Action::Nudge(SpanEnd::Start, true),
+            K::ShrinkStart => Action::Nudge(SpanEnd::Start, false),
+            K::Relate => Action::StartRelation,
+            K::Cancel => Action::Cancel,
+            K::NextSpan => Action::SelectNeighbour { forward: true },
+            K::PreviousSpan => Action::SelectNeighbour { forward: false },
+            K::Digit(d) => {
+                let label = self
+                    .ws
+                    .project()
+                    .schema
+                    .label_for_hotkey(&d.to_string())?
+                    .id
+                    .clone();
+                match (self.view.selection(), &self.ws.selected_span) {
+                    (None, Some(span)) => Action::Relabel {
+                        span: span.clone(),
+                        label,
+                    },
+                    _ => Action::Tag(label),
+                }
+            }
+            K::AcceptA => Action::Decide(Decision::AcceptA),
+            K::AcceptB => Action::Decide(Decision::AcceptB),
+            K::AcceptBoth => Action::Decide(Decision::AcceptBoth),
+            K::Reject => Action::Decide(Decision::Reject),
+            K::EditDecision => {
+                let items = self.ws.review_items();
+                let current = self.ws.review.as_ref()?.current;
+                let (a, b) = self.ws.review_spans(items.get(current)?);
+                self.navigator.edit(a.or(b));
+                return None;
+            }
+            K::NextDisagreement => Action::ReviewStep { forward: true },
+            K::PreviousDisagreement => Action::ReviewStep { forward: false },
+        })
+    }
+
+    /// Carries out what a panel, a window or a key asked for.
+    pub fn apply_action(&mut self, action: Action) {
+        let now = self.now;
+        let key = self.ws.set_key();
+        match action {
+            Action::PickPath(purpose) => self.pick_path(purpose),
+            Action::UsePath(purpose, paths) => self.use_path(purpose, paths),
+            Action::Save => match self.ws.save() {
+                Err(SaveFailure::NoPath) => self.pick_path(PathPurpose::SaveAs),
+                other => self.after_save(other),
+            },
+            Action::AddDocument { title, text } => {
+                if self.ws.add_document(&title, &text) {
+                    self.windows.remove(&WindowKind::Paste);
+                    self.paste = PasteDialog::default();
+                    self.view.set_selection(None);
+                }
+            }
+            Action::OpenWindow(w) => self.open_window(w),
+            Action::CloseWindow(w) => {
+                self.windows.remove(&w);
+            }
+            Action::ToggleWindow(w) => {
+                if !self.windows.remove(&w) {
+                    self.open_window(w);
+                }
+            }
+            Action::SetUserName(name) => {
+                self.config.annotator = Some(name.clone());
+                self.save_config();
+                self.use_name(&name);
+                self.name_prompt = None;
+            }
+            Action::SwitchAnnotator(name) => self.ws.set_annotator(&name),
+            Action::Undo => self.ws.undo(),
+            Action::Redo => self.ws.redo(),
+            Action::ZoomIn => self.view.zoom_in(),
+            Action::ZoomOut => self.view.zoom_out(),
+            Action::ZoomReset => self.view.zoom_reset(),
+            Action::SetDark(dark) => {
+                self.set_theme(&self.ctx.clone(), dark);
+                self.config.dark = dark;
+                self.save_config();
+            }
+            Action::SetTagOptions(o) => self.tag_options = o,
+            Action::OpenSearch => self.search.open(),
+            Action::CloseSearch => {
+                self.search.open = false;
+                self.view.marks = Default::default();
+                self.view.current_mark = None;
+            }
+            Action::OpenSchemaEditor => self.schema_editor.open_for(self.ws.project()),
+            Action::ChangeSchema(cmd) => {
+                self.ws.apply(Ok(cmd));
+            }
+            Action::SwitchDocument(i) => {
+                if self.ws.switch_document(i) {
+                    self.view.set_selection(None);
+                    self.navigator.moved();
+                }
+            }
+            Action::SetDone(done) => {
+                if let Some(key) = key {
+                    self.ws.apply(edit::set_done(self.ws.project(), &key, done));
+                }
+            }
+            Action::Tag(label) => self.tag_selection(&label),
+            Action::TagAll { label, ranges } => {
+                if let Some(key) = key {
+                    self.ws
+                        .apply(edit::tag_all(self.ws.project(), &key, &ranges, &label));
+                }
+            }
+            Action::Relabel { span, label } => {
+                if let Some(key) = key {
+                    self.ws
+                        .apply(edit::relabel(self.ws.project(), &key, &span, &label));
+                }
+            }
+            Action::SetAttribute { span, name, value } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws
+                        .apply(edit::set_attribute(p, &key, &span, &name, value.as_deref()));
+                }
+            }
+            Action::SetNote { span, note } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws
+                        .apply(edit::set_note(p, &key, &span, note.as_deref()));
+                }
+            }
+            Action::DeleteSelected => {
+                if let (Some(id), Some(key)) = (self.ws.selected_span.clone(), key) {
+                    self.ws
+                        .apply(edit::delete_span(self.ws.project(), &key, &id));
+                }
+            }
+            Action::Nudge(end, grow) => {
+                if let (Some(id), Some(key)) = (self.ws.selected_span.clone(), key) {
+                    let p = self.ws.project();
+                    self.ws.apply(edit::nudge_bounds(p, &key, &id, end, grow));
+                }
+            }
+            Action::MoveBoundary { span, end, to } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws.apply(edit::move_boundary(p, &key, &span, end, to));
+                }
+            }
+            Action::SelectSpan(id) => {
+                let range = id
+                    .as_ref()
+                    .and_then(|id| self.ws.current_set()?.span(id))
+                    .map(|s| s.start..s.end);
+                self.ws.selected_span = id.filter(|_| range.is_some());
+                if let Some(r) = range {
+                    self.view.set_selection(None);
+                    self.view.reveal(r, now);
+                }
+            }
+            Action::SelectNeighbour { forward } => self.select_neighbour(forward),
+            Action::StartRelation => match &self.ws.selected_span {
+                Some(id) => {
+                    self.article.relation_from = Some(id.clone());
+                    self.ws.status =
+                        "Click the target span of the relation (Escape cancels)".into();
+                }
+                None => self.ws.status = "Select a span first, then press R".into(),
+            },
+            Action::Relate { from, to } => self.relate(from, to),
+            Action::RelateAs { kind, from, to } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws.apply(edit::relate(p, &key, &kind, &from, &to));
+                }
+            }
+            Action::Cancel => {
+                self.article.relation_from = None;
+                self.relation_choice = None;
+                self.view.set_selection(None);
+                self.ws.selected_span = None;
+                self.windows.remove(&WindowKind::Help);
+            }
+            Action::Reveal(r) => self.view.reveal(r, now),
+            Action::CreateEntity(span) => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws.apply(edit::create_entity_from_span(p, &key, &span));
+                }
+            }
+            Action::LinkEntity { span, entity } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws
+                        .apply(edit::link_entity(p, &key, &span, entity.as_deref()));
+                }
+            }
+            Action::MergeEntities { keep, gone } => {
+                self.ws
+                    .apply(edit::merge_entities(self.ws.project(), &keep, &gone));
+            }
+            Action::JumpToEntity(eid) => self.jump_to_entity(&eid),
+            Action::EndReview => {
+                self.ws.review = None;
+                self.windows.remove(&WindowKind::Dashboard);
+                self.right_tab = RightTab::Annotations;
+            }
+            Action::Decide(d) => {
+                self.ws.review_decide(d);
+                self.navigator.moved();
+                self.reveal_disagreement();
+            }
+            Action::ReviewStep { forward } => {
+                self.navigator.moved();
+                if let Some(r) = self.ws.review_step(forward) {
+                    self.view.reveal(r, now);
+                }
+            }
+            Action::SetGoldName(name) => {
+                if let Some(r) = &mut self.ws.review {
+                    r.set_gold_name(&name);
+                }
+            }
+            Action::ExportAgreement(fmt) => self.export_agreement(fmt),
+            Action::ReloadFromDisk => {
+                self.external_change = None;
+                self.view.set_selection(None);
+                if let Err(e) = self.ws.reload() {
+                    self.ws.status = format!("Could not reload: {e}");
+                }
+            }
+            Action::KeepMine => {
+                if let Some(change) = self.external_change.take() {
+                    let result = self.ws.save_overwriting(change.path);
+                    self.after_save(result);
+                }
+            }
+            Action::DismissExternalChange => self.external_change = None,
+            Action::RestoreRecovery => {
+                if let Some(rec) = self.opts.recovery.take() {
+                    self.ws.restore(&rec.project);
+                }
+            }
+            Action::DiscardRecovery => {
+                self.ws.discard_recovery();
+                self.opts.recovery = None;
+            }
+            Action::Quit { save } => self.quit(save),
+            Action::Status(msg) => self.ws.status = msg,
+        }
+    }
+
+    fn open_window(&mut self, w: WindowKind) {
+        match w {
+            WindowKind::NamePrompt => {
+                let name = self.config.annotator.as_deref().unwrap_or("");
+                self.name_prompt = Some(NamePrompt::new(name));
+            }
+            WindowKind::Paste => self.paste = PasteDialog::default(),
+            _ => {}
+        }
+        if w != WindowKind::NamePrompt {
+            self.windows.insert(w);
+        }
+    }
+
+    /// Tags the current text selection with a label and selects the new span.
+    fn tag_selection(&mut self, label: &str) {
+        let (Some(sel), Some(key)) = (self.view.selection(), self.ws.set_key()) else {
+            self.ws.status = "Select some text first".into();
+            return;
+        };
+        let cmd = edit::tag(self.ws.project(), &key, sel, label, self.tag_options);
+        let before: Vec<String> = self
+            .ws
+            .current_set()
+            .map(|s| s.spans.iter().map(|s| s.id.clone()).collect())
+            .unwrap_or_default();
+        if self.ws.apply(cmd).is_some() {
+            let new = self
+                .ws
+                .current_set()
+                .and_then(|s| s.spans.iter().find(|s| !before.contains(&s.id)))
+                .map(|s| s.id.clone());
+            self.ws.selected_span = new;
+            self.view.set_selection(None);
+        }
+    }
+
+    fn select_neighbour(&mut self, forward: bool) {
+        let Some(set) = self.ws.current_set() else {
+            return;
+        };
+        let n = set.spans.len();
+        if n == 0 {
+            return;
+        }
+        let cur = self
+            .ws
+            .selected_span
+            .as_ref()
+            .and_then(|id| set.spans.iter().position(|s| &s.id == id));
+        let next = match (cur, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        let id = set.spans[next].id.clone();
+        self.apply_action(Action::SelectSpan(Some(id)));
+    }
+
+    /// Adds a relation from `from` to `to`: directly when one type fits, else asks.
+    fn relate(&mut self, from: String, to: String) {
+        let Some(set) = self.ws.current_set() else {
+            return;
+        };
+        let (Some(f), Some(t)) = (set.span(&from), set.span(&to)) else {
+            return;
+        };
+        let kinds: Vec<(String, String)> = self
+            .ws
+            .project()
+            .schema
+            .relations_between(&f.label, &t.label)
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect();
+        match kinds.len() {
+            0 => {
+                self.ws.status = format!(
+                    "The schema has no relation from a {} to a {}",
+                    f.label, t.label
+                )
+            }
+            1 => {
+                let kind = kinds[0].0.clone();
+                self.apply_action(Action::RelateAs { kind, from, to });
+            }
+            _ => self.relation_choice = Some(RelationChooser { from, to, kinds }),
+        }
+    }
+
+    /// Selects the next mention of an entity (in document order, across documents).
+    fn jump_to_entity(&mut self, eid: &str) {
+        match self.ws.next_mention(eid) {
+            Some((doc, span)) => {
+                self.apply_action(Action::SwitchDocument(doc));
+                self.apply_action(Action::SelectSpan(Some(span)));
+            }
+            None => {
+                self.ws.status = format!("{eid} has no mentions in {}'s sets", self.ws.annotator())
+            }
+        }
+    }
+
+    fn reveal_disagreement(&mut self) {
+        if let Some(r) = self.ws.review_current_range() {
+            self.view.reveal(r, self.now);
+        }
+    }
+
+    fn export_agreement(&mut self, fmt: crate::review::render::ReportFormat) {
+        let Some(report) = self.ws.review.as_ref().and_then(|r| r.report.as_ref()) else {
+            return;
+        };
+        let base = self
+            .ws
+            .path()
+            .map_or_else(|| PathBuf::from("hashiya"), |p| p.to_path_buf());
+        use crate::review::render::render;
+        let out = base.with_extension(format!("agreement.{}", fmt.extension()));
+        let written = render(report, fmt)
+            .map_err(|e| e.to_string())
+            .and_then(|body| {
+                let fault = crate::store::atomic::Fault::None;
+                crate::store::atomic::write_atomic(&out, body.as_bytes(), fault)
+                    .map_err(|e| e.to_string())
+            });
+        self.ws.status = match written {
+            Ok(()) => format!("Agreement report written to {}", out.display()),
+            Err(e) => format!("Could not write the report: {e}"),
+        };
+    }
+
+    /// Reports a save; an external change opens its dialog.
+    fn after_save(&mut self, result: Result<PathBuf, SaveFailure>) {
+        match result {
+            Ok(_) => self.external_change = None,
+            Err(SaveFailure::NoPath) => self.pick_path(PathPurpose::SaveAs),
+            Err(SaveFailure::Changed(c)) => self.external_change = Some(c),
+            Err(SaveFailure::Failed(e)) => self.ws.status = format!("Save failed: {e}"),
+        }
+    }
+
+    fn quit(&mut self, save: bool) {
+        self.windows.remove(&WindowKind::QuitConfirm);
+        if save {
+            self.apply_action(Action::Save);
+            if self.ws.is_dirty() {
+                return;
+            }
+        }
+        self.allow_close = true;
+        self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    /// Asks for a path with the system's file dialog; when no dialog service answers
+    /// (rfd returns at once), asks in the window instead.
+    fn pick_path(&mut self, purpose: PathPurpose) {
+        let started = Instant::now();
+        let json = |d: rfd::FileDialog| d.add_filter("Hashiya project", &["json"]);
+        let dialog = rfd::FileDialog::new();
+        let picked: Option<Vec<PathBuf>> = match purpose {
+            PathPurpose::Open | PathPurpose::Compare => json(dialog).pick_file().map(|p| vec![p]),
+            PathPurpose::SaveAs => json(dialog)
+                .set_file_name(format!("{}.json", self.ws.project().name))
+                .save_file()
+                .map(|p| vec![p]),
+            PathPurpose::Import(ImportFormat::Brat) => dialog.pick_folder().map(|p| vec![p]),
+            PathPurpose::Import(ImportFormat::Text) => {
+                dialog.add_filter("Text", &["txt"]).pick_files()
+            }
+            PathPurpose::Import(_) => dialog.pick_files(),
+            PathPurpose::Export(ExportFormat::Brat) => dialog.pick_folder().map(|p| vec![p]),
+            PathPurpose::Export(_) => dialog.save_file().map(|p| vec![p]),
+        };
+        match picked {
+            Some(paths) => self.use_path(purpose, paths),
+            None if started.elapsed() < Duration::from_millis(200) => {
+                let current = match purpose {
+                    PathPurpose::SaveAs => self.ws.path().map(|p| p.display().to_string()),
+                    _ => None,
+                };
+                self.path_prompt = Some(PathPrompt::new(purpose, current.unwrap_or_default()));
+            }
+            None => {}
+        }
+    }
+
+    fn use_path(&mut self, purpose: PathPurpose, paths: Vec<PathBuf>) {
+        let Some(first) = paths.first().cloned() else {
+            return;
+        };
+        match purpose {
+            PathPurpose::Open => self.open_path(first),
+            PathPurpose::SaveAs => {
+                let result = self.ws.save_overwriting(first);
+                self.after_save(result);
+            }
+            PathPurpose::Compare => {
+                if self.ws.start_review(first) {
+                    self.right_tab = RightTab::Review;
+                }
+            }
+            PathPurpose::Import(f) => {
+                self.ws.import(f, &paths);
+            }
+            PathPurpose::Export(f) => {
+                let job = ExportJob::start(self.ws.project().clone(), f, first);
+                self.export_job = Some(job);
+            }
+        }
+    }
+
+    fn open_path(&mut self, p: PathBuf) {
+        if self.ws.is_dirty() {
+            self.ws.status = "Save or undo your changes before opening another project".into();
+            return;
+        }
+        match crate::workspace::Workspace::open(&p) {
+            Ok(ws) => {
+                self.ws = ws;
+                self.external_change = None;
+                self.view.set_selection(None);
+                self.right_tab = RightTab::Annotations;
+                if let Some(name) = self.config.annotator.clone() {
+                    self.use_name(&name);
+                }
+                self.remember_recent(&p);
+            }
+            Err(e) => self.ws.status = format!("Could not open: {e}"),
+        }
+    }
+
+    /// Waits for a running export (tests and quitting) and shows its message.
+    pub fn wait_for_export(&mut self) {
+        if let Some(job) = self.export_job.take() {
+            self.ws.status = job.wait();
+        }
+    }
+
+    /// When the window gets the focus back, checks whether another program changed the
+    /// project file.
+    pub(super) fn notice_external_change(&mut self, ctx: &egui::Context) {
+        let focused = ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(true)))
+        });
+        if focused && self.external_change.is_none() {
+            self.external_change = self.ws.external_change();
+        }
+    }
+
+    /// Autosave, the panic hook's snapshot, glyph uploads, screenshots, timing exits.
+    pub(super) fn housekeeping(&mut self, ctx: &egui::Context) {
+        let focus_lost = ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(false)))
+        });
+        if let Some(later) = self.ws.autosave(focus_lost) {
+            ctx.request_repaint_after(later);
+        }
+        if let Some(later) = self.ws.register_unsaved() {
+            ctx.request_repaint_after(later);
+        }
+        self.view.text.upload(ctx);
+        self.take_screenshot(ctx);
+        if self.opts.quit_after_first_frame && self.view.layout().is_some() {
+            self.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// The `--screenshot` mode: once the article is laid out, asks eframe for a
+    /// screenshot, writes it as PNG and quits.
+    pub(super) fn take_screenshot(&mut self, ctx: &egui::Context) {
+        let Some(out) = self.opts.screenshot.clone() else {
+            return;
+        };
+        let shot = self.screenshot.slot.lock().ok().and_then(|mut s| s.take());
+        if let Some(image) = shot {
+            match write_png(&out, &image) {
+                Ok(()) => println!("screenshot written to {}", out.display()),
+                Err(e) => eprintln!("error: could not write {}: {e}", out.display()),
+            }
+            self.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else if !self.screenshot.requested && self.frames >= 3 && self.view.layout().is_some() {
+            self.screenshot.requested = true;
+            let slot = self.screenshot.slot.clone();
+            let c = ctx.clone();
+            ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                egui::ScreenshotCallback::new(move |img| {
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some(img);
+                    }
+                    c.request_repaint();
+                }),
+            ));
+        }
+        ctx.request_repaint();
+    }
+}
+
+fn write_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = image.size;
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    writer.write_image_data(&bytes).map_err(|e| e.to_string())
+}

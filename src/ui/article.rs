@@ -1,0 +1,239 @@
+//! The article panel (centre): the document drawn by [`ArticleView`] with the current
+//! set's highlights (and, in review mode, the colleague's as dashed outlines), the
+//! selected span's relations as arrows; clicks select spans (again: cycle through
+//! overlapping ones) or finish a relation; right-click tags the selection; hovering
+//! shows the spans under the pointer.
+//!
+//! The span indexes are cached here by workspace revision and document, so a frame
+//! finds the visible spans by offset without scanning the set.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::RichText;
+
+use super::action::Action;
+use super::article_view::{Arrow, ArticleView, Highlight};
+use super::widgets::label_color;
+use crate::model::{AnnotationSet, SpanIndex};
+use crate::workspace::Workspace;
+
+/// A set and its span index, built for one revision of one document.
+struct IndexedSet {
+    revision: u64,
+    doc: usize,
+    set: Option<Arc<(AnnotationSet, SpanIndex)>>,
+}
+
+/// The panel's own state.
+#[derive(Default)]
+pub struct ArticlePanel {
+    /// The current set's span index (the set itself is read from the workspace).
+    own: Option<(u64, usize, Arc<SpanIndex>)>,
+    /// The colleague's set of the current document in review mode, with its index.
+    theirs: Option<IndexedSet>,
+    /// Last click: the character and which of the spans under it was selected.
+    last_click: Option<(usize, usize)>,
+    /// A relation being drawn: its source span, waiting for a click on the target.
+    pub relation_from: Option<String>,
+}
+
+impl ArticlePanel {
+    fn own_index(&mut self, ws: &Workspace) -> Arc<SpanIndex> {
+        let key = (ws.revision(), ws.doc_index());
+        match &self.own {
+            Some((r, d, idx)) if (*r, *d) == key => idx.clone(),
+            _ => {
+                let idx = Arc::new(
+                    ws.current_set()
+                        .map(|s| SpanIndex::new(&s.spans))
+                        .unwrap_or_default(),
+                );
+                self.own = Some((key.0, key.1, idx.clone()));
+                idx
+            }
+        }
+    }
+
+    fn their_set(&mut self, ws: &Workspace) -> Option<Arc<(AnnotationSet, SpanIndex)>> {
+        let (Some(r), Some(doc)) = (&ws.review, ws.current_document()) else {
+            self.theirs = None;
+            return None;
+        };
+        let fresh = matches!(&self.theirs, Some(c) if c.revision == ws.revision() && c.doc == ws.doc_index());
+        if !fresh {
+            let set = r.b_set(doc).map(|set| {
+                let idx = SpanIndex::new(&set.spans);
+                Arc::new((set, idx))
+            });
+            self.theirs = Some(IndexedSet {
+                revision: ws.revision(),
+                doc: ws.doc_index(),
+                set,
+            });
+        }
+        self.theirs.as_ref().and_then(|c| c.set.clone())
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        view: &mut ArticleView,
+    ) -> Option<Action> {
+        let Some(doc) = ws.current_document() else {
+            ui.label("This project has no documents.");
+            return None;
+        };
+        let key = format!("{}#{}", doc.id, doc.text_sha256);
+        view.arrows = relation_arrows(ws);
+        let own = self.own_index(ws);
+        let theirs = self.their_set(ws);
+        let resp = view.show(ui, &key, &doc.text, &mut |r| {
+            let mut h = highlights(ws, &own, r.clone());
+            if let Some(b) = &theirs {
+                let (set, idx) = &**b;
+                h.extend(idx.overlapping(r).map(|i| {
+                    let s = &set.spans[i];
+                    Highlight {
+                        range: s.start..s.end,
+                        color: label_color(ws.project(), &s.label),
+                        lane: 3 + idx.lane(i),
+                        chip: format!("B: {}", s.label),
+                        emphasised: false,
+                        id: usize::MAX - i,
+                        outline: true,
+                    }
+                }));
+            }
+            h
+        });
+        let mut action = None;
+        if let Some(cp) = resp.clicked_char {
+            action = self.click(ws, &own, cp);
+        }
+        if let Some(r) = &resp.response
+            && view.selection().is_some()
+        {
+            r.context_menu(|ui| {
+                ui.label("Tag the selection as");
+                for l in &ws.project().schema.labels {
+                    if ui.button(&l.name).clicked() {
+                        action = Some(Action::Tag(l.id.clone()));
+                        ui.close();
+                    }
+                }
+            });
+        }
+        if let (Some(cp), Some(r)) = (resp.hovered_char, resp.response) {
+            tooltip(ws, &own, view, r, cp);
+        }
+        action
+    }
+
+    /// A click on character `cp`: finish a pending relation, else select the innermost
+    /// span there, or the next one under it on a repeated click.
+    fn click(&mut self, ws: &Workspace, idx: &SpanIndex, cp: usize) -> Option<Action> {
+        let set = ws.current_set()?;
+        let mut under: Vec<usize> = idx.overlapping(cp..cp).collect();
+        if under.is_empty() {
+            self.last_click = None;
+            return Some(Action::SelectSpan(None));
+        }
+        under.sort_by_key(|&i| set.spans[i].len());
+        if let Some(from) = self.relation_from.take() {
+            let to = set.spans[under[0]].id.clone();
+            return Some(Action::Relate { from, to });
+        }
+        let k = match self.last_click {
+            Some((c, k)) if c == cp => (k + 1) % under.len(),
+            _ => 0,
+        };
+        self.last_click = Some((cp, k));
+        Some(Action::SelectSpan(Some(set.spans[under[k]].id.clone())))
+    }
+}
+
+/// The highlights of the current set that touch `range`, found through the index.
+fn highlights(ws: &Workspace, idx: &SpanIndex, range: Range<usize>) -> Vec<Highlight> {
+    let Some(set) = ws.current_set() else {
+        return Vec::new();
+    };
+    let selected = ws.selected_span.as_deref();
+    idx.overlapping(range)
+        .filter_map(|i| {
+            let s = set.spans.get(i)?;
+            Some(Highlight {
+                range: s.start..s.end,
+                color: label_color(ws.project(), &s.label),
+                lane: idx.lane(i),
+                chip: s.label.clone(),
+                emphasised: selected == Some(s.id.as_str()),
+                id: i,
+                outline: false,
+            })
+        })
+        .collect()
+}
+
+/// Arrows for the relations of the selected span.
+fn relation_arrows(ws: &Workspace) -> Vec<Arrow> {
+    let (Some(set), Some(sel)) = (ws.current_set(), ws.selected_span.as_deref()) else {
+        return Vec::new();
+    };
+    let p = ws.project();
+    set.relations
+        .iter()
+        .filter(|r| r.from == sel || r.to == sel)
+        .filter_map(|r| {
+            let (f, t) = (set.span(&r.from)?, set.span(&r.to)?);
+            Some(Arrow {
+                from: f.start..f.end,
+                to: t.start..t.end,
+                color: label_color(p, &t.label),
+                label: p
+                    .schema
+                    .relation_type(&r.kind)
+                    .map_or(r.kind.clone(), |k| k.name.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Tooltip listing the spans under the pointer: label, text, attributes, note.
+fn tooltip(
+    ws: &Workspace,
+    idx: &SpanIndex,
+    view: &mut ArticleView,
+    response: egui::Response,
+    cp: usize,
+) {
+    let Some(set) = ws.current_set() else { return };
+    let hits: Vec<_> = idx
+        .overlapping(cp..cp)
+        .filter_map(|i| set.spans.get(i))
+        .collect();
+    if hits.is_empty() {
+        return;
+    }
+    let text = &mut view.text;
+    response.on_hover_ui_at_pointer(|ui| {
+        ui.set_max_width(360.0);
+        let tc = ui.visuals().text_color();
+        for s in hits {
+            ui.label(
+                RichText::new(format!("{} · {}", s.label, s.id))
+                    .color(label_color(ws.project(), &s.label))
+                    .strong(),
+            );
+            text.label(ui, &s.text, 16.0, tc, egui::Sense::hover());
+            for (k, v) in &s.attributes {
+                ui.label(format!("{k}: {v}"));
+            }
+            if let Some(n) = &s.note {
+                text.label(ui, n, 14.0, tc, egui::Sense::hover());
+            }
+            ui.separator();
+        }
+    });
+}

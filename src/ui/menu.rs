@@ -1,0 +1,212 @@
+//! The menu bar (File, Edit, Review, View, Help) and the toolbar under it (whose set is
+//! being edited, one button per label). Menu items show their shortcut from the keymap.
+
+use egui::{Button, Color32, RichText};
+
+use super::action::{Action, PathPurpose, WindowKind};
+use super::keymap::{KeyCommand, shortcut_text};
+use super::widgets::label_color;
+use crate::formats::{ExportFormat, ImportFormat};
+use crate::model::edit::TagOptions;
+use crate::workspace::Workspace;
+use crate::workspace::config::Config;
+
+/// What the menus show besides the workspace.
+pub struct MenuState<'a> {
+    pub config: &'a Config,
+    pub tag_options: TagOptions,
+    pub dark: bool,
+}
+
+/// The menu bar. Stateless: everything it shows comes from the workspace and settings.
+#[derive(Default)]
+pub struct MenuBar;
+
+fn item(ui: &mut egui::Ui, text: &str, key: KeyCommand) -> bool {
+    let keys = shortcut_text(ui.ctx(), key);
+    ui.add(Button::new(text).shortcut_text(keys)).clicked()
+}
+
+impl MenuBar {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, s: MenuState) -> Option<Action> {
+        let mut action = None;
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| action = Self::file(ui, s.config));
+            ui.menu_button("Edit", |ui| action = Self::edit(ui, ws, s.tag_options));
+            ui.menu_button("Review", |ui| {
+                if ui.button("Compare with a colleague's project…").clicked() {
+                    action = Some(Action::PickPath(PathPurpose::Compare));
+                }
+                if ws.review.is_some() {
+                    if ui.button("Agreement dashboard").clicked() {
+                        action = Some(Action::OpenWindow(WindowKind::Dashboard));
+                    }
+                    if ui.button("End review").clicked() {
+                        action = Some(Action::EndReview);
+                    }
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if item(ui, "Zoom in", KeyCommand::ZoomIn) {
+                    action = Some(Action::ZoomIn);
+                }
+                if item(ui, "Zoom out", KeyCommand::ZoomOut) {
+                    action = Some(Action::ZoomOut);
+                }
+                if item(ui, "Actual size", KeyCommand::ZoomReset) {
+                    action = Some(Action::ZoomReset);
+                }
+                let mut dark = s.dark;
+                if ui.checkbox(&mut dark, "Dark theme").changed() {
+                    action = Some(Action::SetDark(dark));
+                }
+            });
+            let help = shortcut_text(ui.ctx(), KeyCommand::Help);
+            if ui.button(format!("Help ({help})")).clicked() {
+                action = Some(Action::ToggleWindow(WindowKind::Help));
+            }
+        });
+        action
+    }
+
+    fn file(ui: &mut egui::Ui, config: &Config) -> Option<Action> {
+        let mut action = None;
+        if item(ui, "Open…", KeyCommand::Open) {
+            action = Some(Action::PickPath(PathPurpose::Open));
+        }
+        if item(ui, "Save", KeyCommand::Save) {
+            action = Some(Action::Save);
+        }
+        if ui.button("Save As…").clicked() {
+            action = Some(Action::PickPath(PathPurpose::SaveAs));
+        }
+        if !config.recent.is_empty() {
+            ui.separator();
+            ui.label("Recent projects");
+            for p in &config.recent {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if ui
+                    .button(name)
+                    .on_hover_text(p.display().to_string())
+                    .clicked()
+                {
+                    action = Some(Action::UsePath(PathPurpose::Open, vec![p.clone()]));
+                }
+            }
+        }
+        ui.separator();
+        ui.menu_button("Import", |ui| {
+            for f in ImportFormat::ALL {
+                if ui.button(format!("{}…", f.name())).clicked() {
+                    action = Some(Action::PickPath(PathPurpose::Import(f)));
+                    ui.close();
+                }
+            }
+        });
+        if ui.button("Paste text as a new document…").clicked() {
+            action = Some(Action::OpenWindow(WindowKind::Paste));
+        }
+        ui.menu_button("Export", |ui| {
+            for f in ExportFormat::ALL {
+                if ui.button(format!("{}…", f.name())).clicked() {
+                    action = Some(Action::PickPath(PathPurpose::Export(f)));
+                    ui.close();
+                }
+            }
+        });
+        ui.separator();
+        if ui.button("Change annotator name…").clicked() {
+            action = Some(Action::OpenWindow(WindowKind::NamePrompt));
+        }
+        action
+    }
+
+    fn edit(ui: &mut egui::Ui, ws: &Workspace, tag: TagOptions) -> Option<Action> {
+        let mut action = None;
+        let h = ws.history();
+        let undo = h.undo_name().map_or("Undo".into(), |n| format!("Undo {n}"));
+        let keys = shortcut_text(ui.ctx(), KeyCommand::Undo);
+        if ui
+            .add_enabled(h.can_undo(), Button::new(undo).shortcut_text(keys))
+            .clicked()
+        {
+            action = Some(Action::Undo);
+        }
+        let redo = h.redo_name().map_or("Redo".into(), |n| format!("Redo {n}"));
+        let keys = shortcut_text(ui.ctx(), KeyCommand::Redo);
+        if ui
+            .add_enabled(h.can_redo(), Button::new(redo).shortcut_text(keys))
+            .clicked()
+        {
+            action = Some(Action::Redo);
+        }
+        ui.separator();
+        if item(ui, "Find…", KeyCommand::Find) {
+            action = Some(Action::OpenSearch);
+        }
+        if ui.button("Label schema…").clicked() {
+            action = Some(Action::OpenSchemaEditor);
+        }
+        let mut t = tag;
+        ui.checkbox(&mut t.trim_punctuation, "Trim punctuation from new spans");
+        ui.checkbox(&mut t.snap_to_words, "Snap new spans to whole words");
+        if t != tag {
+            action = Some(Action::SetTagOptions(t));
+        }
+        action
+    }
+}
+
+/// The toolbar: whose set is edited, and a button per label.
+#[derive(Default)]
+pub struct Toolbar;
+
+impl Toolbar {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, me: Option<&str>) -> Option<Action> {
+        let mut action = None;
+        ui.horizontal(|ui| {
+            let mut names: Vec<String> = ws
+                .project()
+                .annotators()
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            for n in me.into_iter().chain([ws.annotator()]) {
+                if !names.iter().any(|x| x == n) {
+                    names.push(n.to_string());
+                }
+            }
+            let mut chosen = ws.annotator().to_string();
+            egui::ComboBox::from_label("annotator")
+                .selected_text(&chosen)
+                .show_ui(ui, |ui| {
+                    for n in &names {
+                        ui.selectable_value(&mut chosen, n.clone(), n);
+                    }
+                });
+            if chosen != ws.annotator() {
+                action = Some(Action::SwitchAnnotator(chosen));
+            }
+            ui.separator();
+            for l in &ws.project().schema.labels {
+                let color = label_color(ws.project(), &l.id);
+                let text = match &l.hotkey {
+                    Some(k) => format!("{k}  {}", l.name),
+                    None => l.name.clone(),
+                };
+                let b = Button::new(RichText::new(text).color(Color32::WHITE)).fill(color);
+                if ui
+                    .add(b)
+                    .on_hover_text(format!("Tag the selection as {}", l.name))
+                    .clicked()
+                {
+                    action = Some(Action::Tag(l.id.clone()));
+                }
+            }
+        });
+        action
+    }
+}

@@ -1,0 +1,90 @@
+//! Small widgets the panels share: clickable list rows and label colours.
+
+use egui::Color32;
+
+use crate::model::schema::parse_color;
+
+/// A clickable list row of a fixed height (for virtualised lists).
+pub fn fixed_row(
+    ui: &mut egui::Ui,
+    height: f32,
+    selected: bool,
+    add: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
+    let (rect, resp) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), height),
+        egui::Sense::click(),
+    );
+    if selected {
+        ui.painter()
+            .rect_filled(rect, 3, ui.visuals().selection.bg_fill.gamma_multiply(0.5));
+    } else if resp.hovered() {
+        ui.painter().rect_stroke(
+            rect,
+            3,
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+    }
+    let mut child =
+        ui.new_child(egui::UiBuilder::new().max_rect(rect.shrink2(egui::vec2(4.0, 2.0))));
+    child.set_clip_rect(rect.intersect(ui.clip_rect()));
+    add(&mut child);
+    resp
+}
+
+/// A clickable list row (highlighted when selected) holding arbitrary content.
+pub fn row(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
+    let fill = if selected {
+        ui.visuals().selection.bg_fill.gamma_multiply(0.5)
+    } else {
+        Color32::TRANSPARENT
+    };
+    let inner = egui::Frame::new()
+        .fill(fill)
+        .inner_margin(egui::Margin::symmetric(4, 2))
+        .corner_radius(3)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            add(ui)
+        });
+    let r = ui.interact(
+        inner.response.rect,
+        inner.response.id.with("row"),
+        egui::Sense::click(),
+    );
+    if r.hovered() {
+        ui.painter().rect_stroke(
+            inner.response.rect,
+            3,
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+    }
+    r
+}
+
+/// The colour of a label from the schema (grey for unknown labels).
+pub fn label_color(p: &crate::model::Project, label: &str) -> Color32 {
+    p.schema
+        .label(label)
+        .and_then(|l| parse_color(&l.color))
+        .map(|[r, g, b]| Color32::from_rgb(r, g, b))
+        .unwrap_or(Color32::GRAY)
+}
+
+/// Adds the embedded fonts to egui's own text (menus, lists) as fallbacks, so Arabic
+/// letters in panels have glyphs. The article itself is drawn by our text engine.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut defs = egui::FontDefinitions::default();
+    for (name, bytes) in crate::fonts::ALL {
+        defs.font_data.insert(
+            name.to_string(),
+            std::sync::Arc::new(egui::FontData::from_static(bytes)),
+        );
+        for fam in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            defs.families.entry(fam).or_default().push(name.to_string());
+        }
+    }
+    ctx.set_fonts(defs);
+}

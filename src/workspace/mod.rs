@@ -1,0 +1,506 @@
+//! The open project and everything about it that is not drawing: its file and the stamp
+//! of what was loaded, the undo history, the current document and annotator, the span
+//! index, autosave and recovery, the review in progress and background exports. No
+//! egui: the CLI, the GUI and the tests all open and change projects through here.
+//!
+//! The project is read-only from outside ([`Workspace::project`]); every change goes
+//! through [`Workspace::apply`] with a command built by [`crate::model::edit`], so every
+//! change is validated, undoable and marks the project dirty.
+
+pub mod config;
+pub mod export;
+pub mod review;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::formats::{ImportFormat, ImportOptions};
+use crate::model::edit;
+use crate::model::history::{Command, History, SetKey};
+use crate::model::{AnnotationSet, Project};
+use crate::store::{self, ExternalChange, FileStamp, Loaded, Problem, StoreError};
+
+pub use review::ReviewSession;
+
+/// How often unsaved work is written to the recovery file.
+pub const AUTOSAVE_INTERVAL: Duration = Duration::from_secs(30);
+
+/// When the unsaved state was last handed to the panic hook, and what it was.
+#[derive(Default)]
+struct PanicSnapshot {
+    /// (revision, dirty) last registered.
+    registered: Option<(u64, bool)>,
+    /// When the last snapshot was taken, and how long the clone took.
+    last: Option<(Instant, Duration)>,
+}
+
+pub struct Workspace {
+    project: Project,
+    path: Option<PathBuf>,
+    history: History,
+    /// Index of the current document.
+    doc: usize,
+    /// Whose set is being edited.
+    annotator: String,
+    /// Problems found when the file was loaded (the data is intact).
+    pub warnings: Vec<Problem>,
+    /// The span selected in the article or the lists.
+    pub selected_span: Option<String>,
+    /// Last message for the status bar.
+    pub status: String,
+    /// Bumped on every change, to invalidate derived data.
+    revision: u64,
+    /// The project file as last loaded or saved: a save first checks that the file
+    /// still holds exactly this, so another program's change is never overwritten.
+    stamp: Option<FileStamp>,
+    snapshot: PanicSnapshot,
+    /// When unsaved work was last written to the recovery file.
+    last_recovery: Instant,
+    /// A review against a colleague's project, when one is open.
+    pub review: Option<ReviewSession>,
+}
+
+impl Workspace {
+    /// A workspace on a project that is already in memory. `path` is where it will be
+    /// saved; the file there (if any) is stamped as it is now.
+    pub fn new(project: Project, path: Option<PathBuf>, warnings: Vec<Problem>) -> Self {
+        let annotator = project
+            .annotators()
+            .first()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "annotator".into());
+        let stamp = path.as_deref().and_then(|p| FileStamp::of_file(p).ok());
+        Workspace {
+            project,
+            path,
+            history: History::new(),
+            doc: 0,
+            annotator,
+            warnings,
+            selected_span: None,
+            status: String::new(),
+            revision: 0,
+            stamp,
+            snapshot: PanicSnapshot::default(),
+            last_recovery: Instant::now(),
+            review: None,
+        }
+    }
+
+    /// Opens a project file: loads and validates it and stamps the bytes that were
+    /// read, so a change by another program after this is noticed before any save.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let (loaded, stamp) = store::load_stamped(path)?;
+        let mut ws = Workspace::new(loaded.project, Some(path.to_path_buf()), loaded.warnings);
+        ws.stamp = Some(stamp);
+        Ok(ws)
+    }
+
+    /// Opens the bundled sample project: the file in `projects/` when run from the
+    /// source tree (so it can be saved), else the copy built into the binary.
+    pub fn open_sample() -> Result<Self, StoreError> {
+        let here = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/projects/derna-sirte.json"
+        ));
+        let local = PathBuf::from("projects/derna-sirte.json");
+        if let Some(found) = [local, here].into_iter().find(|p| p.is_file())
+            && let Ok(ws) = Workspace::open(&found)
+        {
+            return Ok(ws);
+        }
+        let l = store::parse(Path::new("derna-sirte.json"), crate::debug::SAMPLE)?;
+        Ok(Workspace::new(l.project, None, l.warnings))
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// Changes with every edit, undo, redo and switch: derived data keyed on it stays
+    /// fresh.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Index of the current document.
+    pub fn doc_index(&self) -> usize {
+        self.doc
+    }
+
+    pub fn current_document(&self) -> Option<&crate::model::Document> {
+        self.project.documents.get(self.doc)
+    }
+
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+
+    /// Makes document `to` current; false when there is no such document or it is
+    /// current already.
+    pub fn switch_document(&mut self, to: usize) -> bool {
+        if to >= self.project.documents.len() || to == self.doc {
+            return false;
+        }
+        self.doc = to;
+        self.selected_span = None;
+        self.revision += 1;
+        true
+    }
+
+    /// Edits `name`'s sets from now on.
+    pub fn set_annotator(&mut self, name: &str) {
+        if name != self.annotator {
+            self.annotator = name.to_string();
+            self.selected_span = None;
+            self.revision += 1;
+        }
+    }
+
+    pub fn set_key(&self) -> Option<SetKey> {
+        let d = self.project.documents.get(self.doc)?;
+        Some(SetKey::new(&self.annotator, &d.id))
+    }
+
+    pub fn current_set(&self) -> Option<&AnnotationSet> {
+        let d = self.project.documents.get(self.doc)?;
+        self.project.set(&self.annotator, &d.id)
+    }
+
+    /// The selected span of the current set.
+    pub fn selected(&self) -> Option<&crate::model::Span> {
+        let id = self.selected_span.as_deref()?;
+        self.current_set()?.span(id)
+    }
+
+    /// Applies a command built by [`crate::model::edit`]; returns its history id when
+    /// it was applied. A refused edit (the builder's message) goes to the status bar.
+    pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<u64> {
+        match cmd {
+            Ok(cmd) => {
+                let name = cmd.name.clone();
+                match self.history.apply(&mut self.project, cmd) {
+                    Ok(()) => {
+                        self.revision += 1;
+                        self.status = name;
+                        self.drop_stale_selection();
+                        self.history.last_applied_id()
+                    }
+                    Err(e) => {
+                        self.status = format!("Could not apply: {e}");
+                        None
+                    }
+                }
+            }
+            Err(msg) => {
+                self.status = msg;
+                None
+            }
+        }
+    }
+
+    pub fn undo(&mut self) {
+        match self.history.undo(&mut self.project) {
+            Ok(name) => {
+                self.revision += 1;
+                self.status = format!("Undid: {name}");
+                self.drop_stale_selection();
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    pub fn redo(&mut self) {
+        match self.history.redo(&mut self.project) {
+            Ok(name) => {
+                self.revision += 1;
+                self.status = format!("Redid: {name}");
+                self.drop_stale_selection();
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    fn drop_stale_selection(&mut self) {
+        if self.selected_span.is_some() && self.selected().is_none() {
+            self.selected_span = None;
+        }
+        self.doc = self.doc.min(self.project.documents.len().saturating_sub(1));
+    }
+
+    /// The next mention of entity `eid` after the selected span, in document order
+    /// across the current annotator's sets (wrapping around): (document index, span id).
+    pub fn next_mention(&self, eid: &str) -> Option<(usize, String)> {
+        let mentions: Vec<(usize, &str)> = self
+            .project
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, self.project.set(&self.annotator, &d.id)?)))
+            .flat_map(|(i, set)| {
+                set.spans
+                    .iter()
+                    .filter(|s| s.entity.as_deref() == Some(eid))
+                    .map(move |s| (i, s.id.as_str()))
+            })
+            .collect();
+        let cur = self
+            .selected_span
+            .as_deref()
+            .and_then(|id| mentions.iter().position(|&(d, s)| d == self.doc && s == id));
+        let next = cur.map_or(0, |i| (i + 1) % mentions.len().max(1));
+        mentions.get(next).map(|&(d, s)| (d, s.to_string()))
+    }
+
+    /// Imports files into the project as one undoable step that holds only what is
+    /// new. On any problem nothing is imported and the status bar says what is wrong.
+    pub fn import(&mut self, format: ImportFormat, paths: &[PathBuf]) -> bool {
+        let opts = ImportOptions { annotator: None };
+        match crate::formats::import(&self.project, format, paths, &opts, &mut |_, _| {}) {
+            Ok(imported) => {
+                let cmd = edit::import_documents(
+                    &self.project,
+                    &imported.project,
+                    &format!("Import {}", format.name()),
+                );
+                let applied = self.apply(cmd).is_some();
+                if applied {
+                    self.status = format!(
+                        "Imported {} document(s), {} span(s)",
+                        imported.report.documents_added, imported.report.spans_added
+                    );
+                }
+                applied
+            }
+            Err(e) => {
+                self.status = format!("Nothing imported: {e}");
+                false
+            }
+        }
+    }
+
+    /// Adds a pasted text as a new document (cleaned like an imported `.txt`; the
+    /// title defaults to its first line) and makes it current.
+    pub fn add_document(&mut self, title: &str, text: &str) -> bool {
+        let cleaned = crate::formats::clean::Cleaned::new(text).text;
+        let title = match title.trim() {
+            "" => crate::formats::clean::first_line_title(&cleaned)
+                .unwrap_or_else(|| "untitled".into()),
+            t => t.to_string(),
+        };
+        match edit::add_document(&self.project, &title, &cleaned) {
+            Ok((cmd, id)) => {
+                let applied = self.apply(Ok(cmd)).is_some();
+                if let Some(i) = self.project.documents.iter().position(|d| d.id == id) {
+                    self.switch_document(i);
+                }
+                applied
+            }
+            Err(e) => {
+                self.status = e;
+                false
+            }
+        }
+    }
+
+    /// The recovery file left by a session that ended without saving, if newer than
+    /// the project file.
+    pub fn pending_recovery(&self) -> Option<Result<Loaded, StoreError>> {
+        store::recovery::pending_recovery(self.path.as_deref()?)
+    }
+
+    /// Restores unsaved work from a recovery file as one undoable step away from the
+    /// file, so the title shows the unsaved mark and Ctrl+Z goes back.
+    pub fn restore(&mut self, recovered: &Project) {
+        let cmd = edit::replace_project(&self.project, recovered, "Restore unsaved work");
+        self.apply(cmd);
+    }
+
+    /// Forgets the recovery file.
+    pub fn discard_recovery(&mut self) {
+        if let Some(p) = &self.path {
+            store::recovery::discard_recovery(p);
+        }
+    }
+
+    /// Writes the recovery file when there are unsaved changes and the interval has
+    /// passed or the window lost the focus. Returns when to call again (None: nothing
+    /// unsaved).
+    pub fn autosave(&mut self, focus_lost: bool) -> Option<Duration> {
+        if !self.history.is_dirty() {
+            return None;
+        }
+        if self.last_recovery.elapsed() >= AUTOSAVE_INTERVAL || focus_lost {
+            if let Some(path) = &self.path
+                && let Err(e) = store::recovery::write_recovery(&self.project, path)
+            {
+                self.status = format!("Autosave failed: {e}");
+            }
+            self.last_recovery = Instant::now();
+        }
+        Some(AUTOSAVE_INTERVAL)
+    }
+
+    /// Saves to the project's file, unless the file changed on disk since it was loaded
+    /// or last saved (then nothing is written and the change is returned, for the user
+    /// to choose: [`Workspace::reload`], [`Workspace::save_overwriting`] or Save As).
+    pub fn save(&mut self) -> Result<PathBuf, SaveFailure> {
+        let path = self.path.clone().ok_or(SaveFailure::NoPath)?;
+        let result = match self.stamp.as_mut() {
+            Some(stamp) => store::save_checked(&self.project, &path, stamp),
+            // No file when the project was opened (a new project, or Save As to a new
+            // name): nothing to protect.
+            None if !path.exists() => {
+                store::save_stamped(&self.project, &path).map(|st| self.stamp = Some(st))
+            }
+            None => Err(StoreError::ExternalChange(ExternalChange {
+                path: path.clone(),
+                kind: store::ChangeKind::Modified {
+                    was: 0,
+                    now: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+                },
+            })),
+        };
+        match result {
+            Ok(()) => self.saved(path),
+            Err(StoreError::ExternalChange(c)) => {
+                self.status = format!("Not saved: {} changed on disk", path.display());
+                Err(SaveFailure::Changed(c))
+            }
+            Err(e) => Err(SaveFailure::Failed(e.to_string())),
+        }
+    }
+
+    /// Saves to `path` whatever is there ("keep mine" after an external change, or Save
+    /// As); the file it replaces is kept as `<file>.bak`.
+    pub fn save_overwriting(&mut self, path: PathBuf) -> Result<PathBuf, SaveFailure> {
+        match store::save_stamped(&self.project, &path) {
+            Ok(stamp) => {
+                self.stamp = Some(stamp);
+                self.path = Some(path.clone());
+                self.saved(path)
+            }
+            Err(e) => Err(SaveFailure::Failed(e.to_string())),
+        }
+    }
+
+    /// After a save: forget the recovery file, mark the history clean, and save the
+    /// review's decisions beside the project.
+    fn saved(&mut self, path: PathBuf) -> Result<PathBuf, SaveFailure> {
+        store::recovery::discard_recovery(&path);
+        store::recovery::clear_unsaved();
+        self.history.mark_saved();
+        self.status = format!("Saved {}", path.display());
+        if let Some(r) = &self.review
+            && let Err(e) = r.save_sidecar(&path, self.history.applied_ids())
+        {
+            self.status = format!("Saved, but the adjudication state could not be saved: {e}");
+        }
+        Ok(path)
+    }
+
+    /// Replaces the project with the file on disk (the other program's version),
+    /// dropping the unsaved edits and the undo history. On error nothing changes.
+    pub fn reload(&mut self) -> Result<(), String> {
+        let path = self.path.clone().ok_or("this project has no file")?;
+        let fresh = Workspace::open(&path).map_err(|e| e.to_string())?;
+        let (doc, annotator) = (self.doc, std::mem::take(&mut self.annotator));
+        let review = self.review.take();
+        *self = fresh;
+        self.doc = doc.min(self.project.documents.len().saturating_sub(1));
+        self.annotator = annotator;
+        self.review = review;
+        self.revision += 1;
+        store::recovery::clear_unsaved();
+        self.status = format!("Reloaded {} from disk", path.display());
+        Ok(())
+    }
+
+    /// Whether another program changed the project file since it was loaded or saved:
+    /// size and modification time first, the content hash only when they differ.
+    pub fn external_change(&self) -> Option<ExternalChange> {
+        let (path, stamp) = (self.path.as_ref()?, self.stamp.as_ref()?);
+        let meta = std::fs::metadata(path);
+        let same_meta = meta
+            .as_ref()
+            .is_ok_and(|m| m.len() == stamp.len && m.modified().ok() == stamp.modified);
+        if same_meta {
+            return None;
+        }
+        store::check_unchanged(path, stamp).err()
+    }
+
+    /// Registers the unsaved state for the panic hook (`store::recovery`) when the
+    /// project changed since the last call; forgets it when nothing is unsaved. Called
+    /// once per frame, so a burst of edits costs one snapshot. A snapshot is a clone of
+    /// the project (51 ms for 100,000 spans, `cargo bench --bench store -- clone_100k`):
+    /// when the last one took over 5 ms, the next waits until a second has passed, and
+    /// the returned delay says when to call again.
+    pub fn register_unsaved(&mut self) -> Option<Duration> {
+        let key = (self.revision, self.history.is_dirty());
+        if self.snapshot.registered == Some(key) {
+            return None;
+        }
+        if !key.1 {
+            store::recovery::clear_unsaved();
+            self.snapshot.registered = Some(key);
+            return None;
+        }
+        const INTERVAL: Duration = Duration::from_secs(1);
+        if let Some((at, took)) = self.snapshot.last
+            && took > Duration::from_millis(5)
+            && at.elapsed() < INTERVAL
+        {
+            return Some(INTERVAL - at.elapsed());
+        }
+        let started = Instant::now();
+        store::recovery::set_unsaved(self.path.as_deref(), &self.project);
+        self.snapshot.last = Some((started, started.elapsed()));
+        self.snapshot.registered = Some(key);
+        None
+    }
+
+    pub fn title(&self) -> String {
+        let dirty = if self.history.is_dirty() { "● " } else { "" };
+        let file = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "unsaved".into());
+        format!("{dirty}{} — {file} — Hashiya", self.project.name)
+    }
+}
+
+/// Why [`Workspace::save`] wrote nothing.
+#[derive(Debug)]
+pub enum SaveFailure {
+    /// The project has no file yet: Save As.
+    NoPath,
+    /// Another program changed or removed the file: the user chooses.
+    Changed(ExternalChange),
+    /// The save itself failed (disk full, permissions…); the old file is intact.
+    Failed(String),
+}
+
+impl std::fmt::Display for SaveFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SaveFailure::NoPath => f.write_str("this project has no file yet: use Save As"),
+            SaveFailure::Changed(c) => c.fmt(f),
+            SaveFailure::Failed(e) => f.write_str(e),
+        }
+    }
+}
