@@ -217,3 +217,63 @@ pub fn check_import(dir: &Path, bytes: &[u8]) {
         }
     }
 }
+
+/// The edit `hashiya debug panic-after-edit` and `autosave-then-hang` make: a new span
+/// in a set of its own (annotator `debug-edit`) and the project renamed to `name`, as
+/// the GUI would make them, through the workspace.
+fn debug_edit(ws: &mut crate::workspace::Workspace, name: &str) -> Result<(), String> {
+    use crate::model::edit::{self, TagOptions};
+    if let Some(doc) = ws.project().documents.first() {
+        let len = doc.len_chars();
+        let key = crate::model::history::SetKey::new("debug-edit", doc.id.clone());
+        if let Some(label) = ws.project().schema.labels.first().map(|l| l.id.clone())
+            && len > 0
+        {
+            let cmd = edit::tag(
+                ws.project(),
+                &key,
+                0..len.min(8),
+                &label,
+                TagOptions::default(),
+            );
+            ws.apply(cmd);
+        }
+    }
+    ws.apply(edit::rename_project(ws.project(), name))
+        .map(|_| ())
+        .ok_or_else(|| ws.status.clone())
+}
+
+/// `hashiya debug panic-after-edit FILE`: open, edit, register the unsaved state for the
+/// panic hook (as the GUI does every frame), then panic.
+pub fn panic_after_edit(file: &Path) -> Result<(), String> {
+    store::recovery::install_panic_hook();
+    let mut ws = crate::workspace::Workspace::open(file).map_err(|e| e.to_string())?;
+    debug_edit(&mut ws, UNSAVED_EDIT_NAME)?;
+    ws.register_unsaved();
+    panic!("deliberate panic after an edit (hashiya debug panic-after-edit)");
+}
+
+/// `hashiya debug autosave-then-hang FILE`: open, edit, autosave (the recovery file),
+/// edit again without autosaving (registered for the panic hook only), print "ready",
+/// then wait to be killed.
+pub fn autosave_then_hang(file: &Path) -> Result<(), String> {
+    use std::io::Write;
+    store::recovery::install_panic_hook();
+    let mut ws = crate::workspace::Workspace::open(file).map_err(|e| e.to_string())?;
+    debug_edit(&mut ws, AUTOSAVED_EDIT_NAME)?;
+    ws.register_unsaved();
+    ws.autosave(true);
+    ws.apply(crate::model::edit::rename_project(
+        ws.project(),
+        UNSAVED_EDIT_NAME,
+    ));
+    ws.register_unsaved();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ready")
+        .and_then(|()| out.flush())
+        .map_err(|e| e.to_string())?;
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
+}

@@ -261,37 +261,7 @@ fn main() -> ExitCode {
 
 fn debug(command: DebugCommand) -> Result<(), String> {
     use hashiya::debug as d;
-    use hashiya::model::edit::{self, TagOptions};
-    use hashiya::model::history::{Command as Cmd, History, Op, SetKey};
     use std::io::Write;
-
-    // The first edit: a new span in a set of its own, and a new name.
-    fn edit(
-        history: &mut History,
-        project: &mut hashiya::model::Project,
-        name: &str,
-    ) -> Result<(), String> {
-        if let Some(doc) = project.documents.first() {
-            let key = SetKey::new("debug-edit", doc.id.clone());
-            let len = doc.len_chars();
-            let label = project.schema.labels.first().map(|l| l.id.clone());
-            if let (Some(label), true) = (label, len > 0)
-                && let Ok(cmd) =
-                    edit::tag(project, &key, 0..len.min(8), &label, TagOptions::default())
-            {
-                history.apply(project, cmd).map_err(|e| e.to_string())?;
-            }
-        }
-        let rename = Cmd::single(
-            "Rename",
-            Op::Rename {
-                before: project.name.clone(),
-                after: name.to_string(),
-            },
-        );
-        history.apply(project, rename).map_err(|e| e.to_string())
-    }
-
     match command {
         DebugCommand::SaveLoop {
             file,
@@ -313,41 +283,8 @@ fn debug(command: DebugCommand) -> Result<(), String> {
             }
             Ok(())
         }
-        DebugCommand::PanicAfterEdit { file } => {
-            store::recovery::install_panic_hook();
-            let mut project = store::load(&file).map_err(|e| e.to_string())?.project;
-            let mut history = History::new();
-            edit(&mut history, &mut project, d::UNSAVED_EDIT_NAME)?;
-            store::recovery::set_unsaved(Some(&file), &project);
-            panic!("deliberate panic after an edit (hashiya debug panic-after-edit)");
-        }
-        DebugCommand::AutosaveThenHang { file } => {
-            store::recovery::install_panic_hook();
-            let mut project = store::load(&file).map_err(|e| e.to_string())?.project;
-            let mut history = History::new();
-            edit(&mut history, &mut project, d::AUTOSAVED_EDIT_NAME)?;
-            store::recovery::set_unsaved(Some(&file), &project);
-            // What the GUI's 30 s autosave does.
-            store::recovery::write_recovery(&project, &file).map_err(|e| e.to_string())?;
-            let rename = Cmd::single(
-                "Rename",
-                Op::Rename {
-                    before: project.name.clone(),
-                    after: d::UNSAVED_EDIT_NAME.to_string(),
-                },
-            );
-            history
-                .apply(&mut project, rename)
-                .map_err(|e| e.to_string())?;
-            store::recovery::set_unsaved(Some(&file), &project);
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "ready")
-                .and_then(|()| out.flush())
-                .map_err(|e| e.to_string())?;
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(3600));
-            }
-        }
+        DebugCommand::PanicAfterEdit { file } => d::panic_after_edit(&file),
+        DebugCommand::AutosaveThenHang { file } => d::autosave_then_hang(&file),
     }
 }
 

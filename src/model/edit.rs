@@ -746,6 +746,24 @@ pub fn merge_entities(p: &Project, keep: &str, gone: &str) -> Result<Command, St
     ))
 }
 
+/// Renames the project.
+pub fn rename_project(p: &Project, name: &str) -> Result<Command, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("a project needs a name".into());
+    }
+    if name == p.name {
+        return Err("the project already has this name".into());
+    }
+    Ok(Command::single(
+        "Rename project",
+        Op::Rename {
+            before: p.name.clone(),
+            after: name.to_string(),
+        },
+    ))
+}
+
 /// Marks a document done (or not) for an annotator, creating the empty set if needed.
 pub fn set_done(p: &Project, key: &SetKey, done: bool) -> Result<Command, String> {
     let mut ops = Vec::new();
