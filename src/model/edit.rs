@@ -567,6 +567,20 @@ pub fn move_boundary(
     })
 }
 
+/// Where a dragged span end lands when it snaps to words: a start inside a word moves
+/// to the word's start, an end inside a word to the word's end (UAX #29 words, so
+/// clitics stay with their word); between words it stays where it is.
+pub fn snap_to_word(text: &str, cp: usize, end: SpanEnd) -> usize {
+    let map = OffsetMap::new(text);
+    word_ranges(text, &map)
+        .into_iter()
+        .find(|w| w.start < cp && cp < w.end)
+        .map_or(cp, |w| match end {
+            SpanEnd::Start => w.start,
+            SpanEnd::End => w.end,
+        })
+}
+
 /// A copy of `span` with one end moved by one word of `text` (`grow` widens it,
 /// otherwise it shrinks, never to nothing) and its stored text updated.
 pub fn nudge_span(text: &str, span: &Span, end: SpanEnd, grow: bool) -> Result<Span, String> {
@@ -888,6 +902,26 @@ pub fn entity_mentions(p: &Project) -> std::collections::HashMap<String, usize> 
         }
     }
     m
+}
+
+#[cfg(test)]
+mod snap_tests {
+    use super::*;
+
+    #[test]
+    fn snapping_moves_an_end_inside_a_word_to_the_word_edge() {
+        let text = "قال حفتر في بنغازي";
+        // «حفتر» is code points 4..8; «بنغازي» 12..18.
+        assert_eq!(snap_to_word(text, 6, SpanEnd::Start), 4);
+        assert_eq!(snap_to_word(text, 6, SpanEnd::End), 8);
+        assert_eq!(
+            snap_to_word(text, 8, SpanEnd::End),
+            8,
+            "between words: stays"
+        );
+        assert_eq!(snap_to_word(text, 3, SpanEnd::Start), 3);
+        assert_eq!(snap_to_word(text, 13, SpanEnd::End), 18);
+    }
 }
 
 #[cfg(test)]

@@ -86,10 +86,13 @@ pub enum Action {
     DeleteSelected,
     /// Move an end of the selected span by a word.
     Nudge(SpanEnd, bool),
+    /// Move an end of a span to a code point (a dragged handle); `snap`: to the
+    /// enclosing word's edge.
     MoveBoundary {
         span: String,
         end: SpanEnd,
         to: usize,
+        snap: bool,
     },
     /// Select a span (None: nothing), revealing its text.
     SelectSpan(Option<String>),

@@ -245,8 +245,18 @@ impl HashiyaApp {
                     self.ws.apply(edit::nudge_bounds(p, &key, &id, end, grow));
                 }
             }
-            Action::MoveBoundary { span, end, to } => {
-                if let Some(key) = key {
+            Action::MoveBoundary {
+                span,
+                end,
+                to,
+                snap,
+            } => {
+                if let (Some(key), Some(doc)) = (key, self.ws.current_document()) {
+                    let to = if snap {
+                        edit::snap_to_word(&doc.text, to, end)
+                    } else {
+                        to
+                    };
                     let p = self.ws.project();
                     self.ws.apply(edit::move_boundary(p, &key, &span, end, to));
                 }

@@ -87,6 +87,7 @@ impl ArticlePanel {
         };
         let key = format!("{}#{}", doc.id, doc.text_sha256);
         view.arrows = relation_arrows(ws);
+        view.handles = ws.selected().map(|s| s.start..s.end);
         let own = self.own_index(ws);
         let theirs = self.their_set(ws);
         let resp = view.show(ui, &key, &doc.text, &mut |r| {
@@ -111,6 +112,28 @@ impl ArticlePanel {
         let mut action = None;
         if let Some(cp) = resp.clicked_char {
             action = self.click(ws, &own, cp);
+        }
+        if let (Some(drop), Some(span)) = (resp.handle_dropped, &ws.selected_span) {
+            action = Some(Action::MoveBoundary {
+                span: span.clone(),
+                end: drop.end,
+                to: drop.at,
+                snap: !drop.exact,
+            });
+        }
+        if let Some((from, to)) = resp.relation_dropped {
+            let innermost = |cp: usize| {
+                let set = ws.current_set()?;
+                own.overlapping(cp..cp)
+                    .min_by_key(|&i| set.spans[i].len())
+                    .map(|i| set.spans[i].id.clone())
+            };
+            action = match (innermost(from), innermost(to)) {
+                (Some(from), Some(to)) if from != to => Some(Action::Relate { from, to }),
+                _ => Some(Action::Status(
+                    "Ctrl+drag from one span to another to relate them".into(),
+                )),
+            };
         }
         if let Some(r) = &resp.response
             && view.selection().is_some()

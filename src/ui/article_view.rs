@@ -14,6 +14,7 @@ use egui::{
     TextureOptions, Vec2, pos2, vec2,
 };
 
+use crate::model::edit::SpanEnd;
 use crate::text::atlas::GlyphAtlas;
 use crate::text::{ArticleLayout, LayoutParams, TextEngine};
 
@@ -44,9 +45,66 @@ pub struct Arrow {
     pub label: String,
 }
 
+/// A span handle let go after a drag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandleDrop {
+    pub end: SpanEnd,
+    /// The caret position (code points) where it was let go.
+    pub at: usize,
+    /// Alt was held: exactly there, no snapping to words.
+    pub exact: bool,
+}
+
+/// A drag that is not a text selection: a span handle, or a relation being drawn
+/// (Ctrl+drag from a span).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Grab {
+    Handle(SpanEnd),
+    Relation { from: usize },
+}
+
+/// Handles of `span` (start, end) as (which, caret rectangle in layout coordinates).
+fn handle_rects(layout: &ArticleLayout, span: &Range<usize>) -> [(SpanEnd, crate::text::Rect); 2] {
+    [
+        (SpanEnd::Start, layout.caret_rect(span.start, false)),
+        (SpanEnd::End, layout.caret_rect(span.end, true)),
+    ]
+}
+
+/// What a drag starting at (x, y) grabs: a handle of the selected span within reach,
+/// or with Ctrl (Cmd) the character under it as the source of a relation.
+fn grab_at(
+    layout: &ArticleLayout,
+    handles: Option<&Range<usize>>,
+    (x, y): (f32, f32),
+    command: bool,
+) -> Option<Grab> {
+    if let Some(span) = handles {
+        for (end, r) in handle_rects(layout, span) {
+            if (x - r.x0).abs() <= HANDLE_REACH
+                && y >= r.y0 - HANDLE_REACH
+                && y <= r.y1 + HANDLE_REACH
+            {
+                return Some(Grab::Handle(end));
+            }
+        }
+    }
+    if command {
+        return layout.hit_char(x, y).map(|from| Grab::Relation { from });
+    }
+    None
+}
+
+/// How far (points) from a handle's caret a press still grabs it.
+const HANDLE_REACH: f32 = 5.0;
+
 /// What happened in the view this frame.
 #[derive(Debug, Default, Clone)]
 pub struct ViewResponse {
+    /// A handle of the selected span was dragged and let go.
+    pub handle_dropped: Option<HandleDrop>,
+    /// A Ctrl+drag from one character to another ended: (from, to) in code points.
+    pub relation_dropped: Option<(usize, usize)>,
     /// A click (not a drag) at this character.
     pub clicked_char: Option<usize>,
     /// The selection changed.
@@ -87,6 +145,11 @@ pub struct ArticleView {
     /// Search matches to mark (sorted, non-overlapping) and the current one.
     pub marks: std::sync::Arc<Vec<Range<usize>>>,
     pub current_mark: Option<usize>,
+    /// The selected span, whose ends get drag handles (set by the caller before `show`).
+    pub handles: Option<Range<usize>>,
+    /// A handle or relation drag in progress, and where the pointer is (layout
+    /// coordinates).
+    grab: Option<(Grab, (f32, f32))>,
 }
 
 pub const DEFAULT_FONT_SIZE: f32 = 22.0;
@@ -113,6 +176,8 @@ impl ArticleView {
             widget_id: None,
             marks: Default::default(),
             current_mark: None,
+            handles: None,
+            grab: None,
         }
     }
 
@@ -225,8 +290,39 @@ impl ArticleView {
             {
                 response.request_focus();
             }
-            let shift = ui.input(|i| i.modifiers.shift);
-            if let Some(p) = response.interact_pointer_pos() {
+            let mods = ui.input(|i| i.modifiers);
+            let shift = mods.shift;
+            if response.drag_started()
+                && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+            {
+                let at = to_local(origin);
+                self.grab =
+                    grab_at(layout, self.handles.as_ref(), at, mods.command).map(|g| (g, at));
+            }
+            let pointer = ui.input(|i| i.pointer.latest_pos()).map(to_local);
+            if let Some((grab, at)) = &mut self.grab {
+                if let Some(p) = pointer {
+                    *at = p;
+                }
+                let (x, y) = *at;
+                if response.drag_stopped() {
+                    match *grab {
+                        Grab::Handle(end) => {
+                            out.handle_dropped = Some(HandleDrop {
+                                end,
+                                at: layout.caret_at(x, y),
+                                exact: mods.alt,
+                            })
+                        }
+                        Grab::Relation { from } => {
+                            out.relation_dropped = layout.hit_char(x, y).map(|to| (from, to))
+                        }
+                    }
+                    self.grab = None;
+                } else if !response.dragged() {
+                    self.grab = None;
+                }
+            } else if let Some(p) = response.interact_pointer_pos() {
                 let (x, y) = to_local(p);
                 if response.triple_clicked() {
                     let cp = layout
@@ -276,6 +372,12 @@ impl ArticleView {
                 }
             }
 
+            if let Some(p) = response.hover_pos()
+                && self.grab.is_none()
+                && grab_at(layout, self.handles.as_ref(), to_local(p), false).is_some()
+            {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+            }
             if let Some(p) = response.hover_pos()
                 && !response.dragged()
             {
@@ -524,6 +626,37 @@ impl ArticleView {
                     [r.left_top(), r.left_bottom()],
                     Stroke::new(1.5, text_color),
                 );
+            }
+            // Handles of the selected span (while the pointer is over the text), and
+            // what a handle or relation drag would do.
+            if let Some(span) = &self.handles
+                && (response.hovered() || self.grab.is_some())
+            {
+                for (end, r) in handle_rects(layout, span) {
+                    let r = to_screen(&r);
+                    let stroke = Stroke::new(2.0, text_color);
+                    painter.line_segment([r.center_top(), r.center_bottom()], stroke);
+                    let knob = match end {
+                        SpanEnd::Start => r.center_top(),
+                        SpanEnd::End => r.center_bottom(),
+                    };
+                    painter.circle_filled(knob, 3.5, text_color);
+                }
+            }
+            match self.grab {
+                Some((Grab::Handle(_), (x, y))) => {
+                    let c = to_screen(&layout.caret_rect(layout.caret_at(x, y), false));
+                    let stroke = Stroke::new(2.5, Color32::from_rgb(255, 140, 0));
+                    painter.line_segment([c.center_top(), c.center_bottom()], stroke);
+                }
+                Some((Grab::Relation { from }, (x, y))) => {
+                    if let Some(f) = layout.range_rects(from, from + 1).first() {
+                        let stroke = Stroke::new(2.0, Color32::from_rgb(255, 140, 0));
+                        let to = pos2(origin.x + x, origin.y + y);
+                        painter.line_segment([to_screen(f).center(), to], stroke);
+                    }
+                }
+                None => {}
             }
             // Chips last, above everything.
             for (p, rtl, label, color) in chips {
