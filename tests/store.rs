@@ -140,14 +140,14 @@ fn header_problems_name_versions_and_formats() {
             err,
             StoreError::TooNew {
                 found: 7,
-                supported: 1,
+                supported: 2,
                 ..
             }
         ),
         "{msg}"
     );
     assert!(
-        msg.contains("format version 7") && msg.contains("versions up to 1"),
+        msg.contains("format version 7") && msg.contains("versions up to 2"),
         "{msg}"
     );
     let (err, msg) = refused("unknown-format");

@@ -15,6 +15,7 @@ pub mod index;
 pub mod offsets;
 pub mod project;
 pub mod schema;
+pub mod team;
 
 pub use index::SpanIndex;
 pub use offsets::OffsetMap;
@@ -22,3 +23,4 @@ pub use project::{
     AnnotationSet, Document, Entity, Project, Provenance, Relation, Source, Span, text_sha256,
 };
 pub use schema::{AttributeDef, LabelDef, LabelSchema, RelationType};
+pub use team::{Assignment, Conflict, ConflictKind};

@@ -26,6 +26,12 @@ pub struct Project {
     pub entities: Vec<Entity>,
     #[serde(default)]
     pub sets: Vec<AnnotationSet>,
+    /// Who should annotate which document (made by `hashiya assign`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<super::team::Assignment>,
+    /// Items a merge could not decide, waiting for a person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<super::team::Conflict>,
 }
 
 /// Where an article came from. Every field is optional.
@@ -59,6 +65,9 @@ pub struct Document {
     pub text: String,
     /// Lower-case hex SHA-256 of `text` in UTF-8.
     pub text_sha256: String,
+    /// Free metadata from the corpus (section, country, author, …): key → value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
 }
 
 impl Document {
@@ -71,6 +80,7 @@ impl Document {
             source: Source::default(),
             text_sha256: text_sha256(&text),
             text,
+            meta: BTreeMap::new(),
         }
     }
 
@@ -117,6 +127,13 @@ pub struct AnnotationSet {
     pub spans: Vec<Span>,
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Who last changed this set (the user's name; differs from `annotator` when
+    /// someone edited another annotator's set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
+    /// The annotator whose set this one started as a copy of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copied_from: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -131,6 +148,8 @@ impl AnnotationSet {
             done: false,
             spans: Vec::new(),
             relations: Vec::new(),
+            modified_by: None,
+            copied_from: None,
         }
     }
 
@@ -297,6 +316,8 @@ impl Project {
             documents: Vec::new(),
             entities: Vec::new(),
             sets: Vec::new(),
+            assignment: None,
+            conflicts: Vec::new(),
         }
     }
 
@@ -332,6 +353,21 @@ impl Project {
         out
     }
 
+    /// The oldest format version that can hold this project: 1 unless it uses what
+    /// version 2 added (document metadata, who changed a set, copies, assignments,
+    /// merge conflicts). Saving writes this version, so a project that uses nothing
+    /// new stays readable by older builds and byte-identical across the upgrade.
+    pub fn format_version(&self) -> u64 {
+        let v2 = self.assignment.is_some()
+            || !self.conflicts.is_empty()
+            || self.documents.iter().any(|d| !d.meta.is_empty())
+            || self
+                .sets
+                .iter()
+                .any(|s| s.modified_by.is_some() || s.copied_from.is_some());
+        if v2 { 2 } else { 1 }
+    }
+
     /// Puts everything that has no meaningful user order into canonical order, so that
     /// saving is deterministic: spans by (start, end, id), relations and entities by id,
     /// sets by document order then annotator. Documents keep the user's order.
@@ -340,6 +376,7 @@ impl Project {
             set.sort();
         }
         self.entities.sort_by(|a, b| a.id.cmp(&b.id));
+        self.conflicts.sort_by(|a, b| a.id.cmp(&b.id));
         let doc_pos = |id: &str| self.documents.iter().position(|d| d.id == id);
         let mut keyed: Vec<_> = std::mem::take(&mut self.sets)
             .into_iter()

@@ -131,6 +131,12 @@ pub enum ProblemKind {
     DuplicateDocumentId(String),
     #[error("duplicate entity id \"{0}\"; merge the two entities or rename one")]
     DuplicateEntityId(String),
+    #[error("duplicate conflict id \"{0}\"; resolve one of the two conflicts or rename it")]
+    DuplicateConflictId(String),
+    #[error(
+        "the assignment names document \"{0}\", which is not in the project; it is ignored (run hashiya assign again to make a new plan)"
+    )]
+    AssignedUnknownDocument(String),
     #[error("duplicate label id \"{0}\" in the schema; rename one of the two labels")]
     DuplicateLabelId(String),
     #[error("duplicate relation type id \"{0}\" in the schema; rename one of the two types")]

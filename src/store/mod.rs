@@ -32,8 +32,11 @@ pub use validate::validate;
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "hashiya-project";
-/// The newest format version this build reads and the one it writes.
-pub const VERSION: u64 = 1;
+/// The newest format version this build reads. A project is written with the oldest
+/// version that holds it ([`Project::format_version`]): version 1 files need no
+/// migration (version 2 only added optional fields), and a project that uses nothing
+/// new is written as version 1, byte for byte as before.
+pub const VERSION: u64 = 2;
 
 /// The file as it is on disk: the header, then the project.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -45,7 +48,8 @@ pub const VERSION: u64 = 1;
 pub struct ProjectFile {
     /// Always `"hashiya-project"`.
     pub format: String,
-    /// Format version; this build reads and writes 1.
+    /// Format version: 1, or 2 when the project uses document metadata, set
+    /// provenance, an assignment or merge conflicts.
     pub version: u64,
     pub name: String,
     pub schema: LabelSchema,
@@ -55,6 +59,10 @@ pub struct ProjectFile {
     pub entities: Vec<Entity>,
     #[serde(default)]
     pub sets: Vec<AnnotationSet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<crate::model::Assignment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<crate::model::Conflict>,
 }
 
 /// Only the header, read before the typed parse so that a file from a newer version
@@ -141,6 +149,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
         documents: file.documents,
         entities: file.entities,
         sets: file.sets,
+        assignment: file.assignment,
+        conflicts: file.conflicts,
     };
     let problems = validate(&project);
     let (errors, warns): (Vec<_>, Vec<_>) = problems
@@ -260,6 +270,10 @@ pub fn to_bytes(project: &Project) -> Result<Vec<u8>, StoreError> {
         documents: &'a [Document],
         entities: &'a [Entity],
         sets: &'a [AnnotationSet],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assignment: Option<&'a crate::model::Assignment>,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        conflicts: &'a [crate::model::Conflict],
     }
     let canonical;
     let p = if is_canonical(project) {
@@ -272,12 +286,14 @@ pub fn to_bytes(project: &Project) -> Result<Vec<u8>, StoreError> {
     };
     let out = Out {
         format: FORMAT,
-        version: VERSION,
+        version: p.format_version(),
         name: &p.name,
         schema: &p.schema,
         documents: &p.documents,
         entities: &p.entities,
         sets: &p.sets,
+        assignment: p.assignment.as_ref(),
+        conflicts: &p.conflicts,
     };
     let mut bytes =
         serde_json::to_vec_pretty(&out).map_err(|e| StoreError::Serialize(e.to_string()))?;
@@ -354,6 +370,32 @@ pub fn json_schema() -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_project_is_written_with_the_oldest_version_that_holds_it() {
+        let sample = crate::debug::sample().unwrap();
+        let v1 = to_bytes(&sample).unwrap();
+        assert!(String::from_utf8_lossy(&v1).contains("\"version\": 1,"));
+        let mut p = sample.clone();
+        p.documents[0]
+            .meta
+            .insert("section".into(), "politics".into());
+        let v2 = to_bytes(&p).unwrap();
+        assert!(String::from_utf8_lossy(&v2).contains("\"version\": 2,"));
+        // Both load; the metadata survives.
+        let back = parse(Path::new("v2.json"), &v2).unwrap().project;
+        assert_eq!(back, p);
+        // A version this build does not know is refused by number.
+        let v3 = String::from_utf8_lossy(&v2).replace("\"version\": 2,", "\"version\": 3,");
+        match parse(Path::new("v3.json"), v3.as_bytes()) {
+            Err(StoreError::TooNew {
+                found, supported, ..
+            }) => {
+                assert_eq!((found, supported), (3, VERSION))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
     use super::*;
 
     #[test]

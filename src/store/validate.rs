@@ -257,5 +257,26 @@ pub fn validate(p: &Project) -> Vec<Problem> {
             }
         }
     }
+    // Team data: the assignment plan and recorded merge conflicts.
+    if let Some(a) = &p.assignment {
+        for d in a
+            .documents
+            .keys()
+            .filter(|d| !docs.contains_key(d.as_str()))
+        {
+            warn(
+                &mut out,
+                "assignment",
+                K::AssignedUnknownDocument(d.clone()),
+            );
+        }
+    }
+    let mut conflict_ids = HashSet::new();
+    for c in &p.conflicts {
+        if !conflict_ids.insert(c.id.as_str()) {
+            let loc = format!("conflict \"{}\"", c.id);
+            err(&mut out, &loc, K::DuplicateConflictId(c.id.clone()));
+        }
+    }
     out
 }
