@@ -29,10 +29,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::Cleaned;
-use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files};
 use super::jsonl::{json_kind, read_lines};
+use super::reader::import_files;
+use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{OffsetMap, Project, Relation, Source};
 
@@ -71,30 +72,30 @@ pub struct SpanMeta {
 
 pub(crate) fn export(
     project: &Project,
-    items: &[Item],
+    units: &[ExportUnit],
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let entities = entity_index(project);
     let mut out = Vec::new();
     let mut next_entity = 1u64;
     let mut next_relation = 1u64;
-    for (n, item) in items.iter().enumerate() {
-        let map = OffsetMap::new(&item.doc.text);
+    for (n, unit) in units.iter().enumerate() {
+        let map = OffsetMap::new(&unit.doc.text);
         let mut meta = Meta {
-            document_id: Some(item.doc.id.clone()),
-            title: Some(item.doc.title.clone()),
-            source: item.doc.source.clone(),
-            annotator: item.annotator.map(str::to_string),
+            document_id: Some(unit.doc.id.clone()),
+            title: Some(unit.doc.title.clone()),
+            source: unit.doc.source.clone(),
+            annotator: unit.annotator.map(str::to_string),
             ..Default::default()
         };
         let mut ids: BTreeMap<&str, u64> = BTreeMap::new();
         let mut ents = Vec::new();
-        for s in item.spans() {
+        for s in unit.spans() {
             let (Some(start), Some(end)) = (map.cp_to_utf16(s.start), map.cp_to_utf16(s.end))
             else {
                 return Err(FormatError::Export(format!(
                     "document \"{}\", span \"{}\": offsets {}..{} are past the end of the text",
-                    item.doc.id, s.id, s.start, s.end
+                    unit.doc.id, s.id, s.start, s.end
                 )));
             };
             let id = next_entity;
@@ -119,11 +120,11 @@ pub(crate) fn export(
             );
         }
         let mut rels = Vec::new();
-        for r in item.relations() {
+        for r in unit.relations() {
             let (Some(from), Some(to)) = (ids.get(r.from.as_str()), ids.get(r.to.as_str())) else {
                 return Err(FormatError::Export(format!(
                     "document \"{}\", relation \"{}\": an end is not a span of the set",
-                    item.doc.id, r.id
+                    unit.doc.id, r.id
                 )));
             };
             let id = next_relation;
@@ -133,14 +134,14 @@ pub(crate) fn export(
         }
         let line = json!({
             "id": n + 1,
-            "text": item.doc.text,
+            "text": unit.doc.text,
             "entities": ents,
             "relations": rels,
             "hashiya": meta,
         });
         serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Export(e.to_string()))?;
         out.push(b'\n');
-        progress(n + 1, items.len());
+        progress(n + 1, units.len());
     }
     Ok(Output {
         rendered: Rendered::File(out),

@@ -24,9 +24,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::{Cleaned, decode_utf8};
-use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files, read_file};
+use super::reader::{import_files, read_file};
+use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Project, Relation, Source};
 use crate::store::limits::MAX_PROJECT_BYTES;
@@ -79,19 +80,19 @@ pub struct LineRelation {
 
 pub(crate) fn export(
     project: &Project,
-    items: &[Item],
+    units: &[ExportUnit],
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let entities = entity_index(project);
     let mut out = Vec::new();
-    for (n, item) in items.iter().enumerate() {
+    for (n, unit) in units.iter().enumerate() {
         let line = Line {
-            id: item.doc.id.clone(),
-            title: Some(item.doc.title.clone()),
-            source: item.doc.source.clone(),
-            text: item.doc.text.clone(),
-            annotator: item.annotator.map(str::to_string),
-            spans: item
+            id: unit.doc.id.clone(),
+            title: Some(unit.doc.title.clone()),
+            source: unit.doc.source.clone(),
+            text: unit.doc.text.clone(),
+            annotator: unit.annotator.map(str::to_string),
+            spans: unit
                 .spans()
                 .iter()
                 .map(|s| LineSpan {
@@ -110,7 +111,7 @@ pub(crate) fn export(
                     note: s.note.clone(),
                 })
                 .collect(),
-            relations: item
+            relations: unit
                 .relations()
                 .iter()
                 .map(|r| LineRelation {
@@ -123,7 +124,7 @@ pub(crate) fn export(
         };
         serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Export(e.to_string()))?;
         out.push(b'\n');
-        progress(n + 1, items.len());
+        progress(n + 1, units.len());
     }
     Ok(Output {
         rendered: Rendered::File(out),
