@@ -30,9 +30,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::builder::{Builder, Incoming, IncomingSpan, Origin};
-use super::clean::Cleaned;
-use super::jsonl::{json_kind, read_lines};
-use super::reader::import_files;
+use super::clean::{Cleaned, utf16_to_clean_cp};
+use super::reader::{import_files, json_kind, read_json_lines};
 use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{OffsetMap, Project, Relation, Source};
@@ -155,7 +154,7 @@ pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        read_lines(b, path, |b, value, origin| {
+        read_json_lines(b, path, |b, value, origin| {
             b.add(incoming(&value, origin, &stem)?);
             Ok(())
         })
@@ -172,24 +171,6 @@ fn id_string(v: &Value) -> Option<String> {
 
 fn offset(v: Option<&Value>) -> Option<usize> {
     v.and_then(Value::as_u64).map(|n| n as usize)
-}
-
-/// Code point offset (in the cleaned text) of a UTF-16 offset, or why it has none.
-pub(crate) fn utf16_to_clean_cp(
-    map: &OffsetMap,
-    cleaned: &Cleaned,
-    unit: usize,
-) -> Result<usize, String> {
-    match map.utf16_to_cp(unit) {
-        Some(cp) => Ok(cleaned.map(cp)),
-        None if unit > map.len_utf16() => Err(format!(
-            "offset {unit} is past the end of the text ({} UTF-16 code units)",
-            map.len_utf16()
-        )),
-        None => Err(format!(
-            "offset {unit} falls inside a surrogate pair (the middle of a character outside the BMP, such as an emoji); offsets must count UTF-16 code units and fall between characters"
-        )),
-    }
 }
 
 fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, ImportIssue> {

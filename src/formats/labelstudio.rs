@@ -43,10 +43,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use super::builder::{Builder, Incoming, IncomingSpan, Origin};
-use super::clean::{Cleaned, decode_utf8};
-use super::doccano::utf16_to_clean_cp;
-use super::jsonl::{clean_fragment, json_kind, strip_position};
-use super::reader::{import_files, read_file};
+use super::clean::{Cleaned, clean_fragment, decode_utf8, utf16_to_clean_cp};
+use super::reader::{import_files, json_kind, read_file, strip_position};
 use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Document, OffsetMap, Project, Relation, Source};

@@ -30,7 +30,7 @@
 //! GUI can run them on a worker thread and show a bar.
 //!
 //! **Layers.** The format modules depend only on what they share, never on the entry
-//! points that call them:
+//! points that call them nor on each other:
 //!
 //! ```text
 //! export ──▶ jsonl, doccano, brat, conll, csv, labelstudio ──▶ units
