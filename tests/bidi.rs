@@ -14,7 +14,8 @@
 //! base, so a mark and its base are compared as one grapheme).
 //!
 //! The fixture tests need no external tool; `fixtures_are_what_fribidi_says_now`
-//! re-runs fribidi and is skipped, with a notice, when it is not installed.
+//! re-runs fribidi; without fribidi it fails on CI and prints a `SKIP:` line elsewhere
+//! (see `tests/common/tools.rs`).
 
 use std::process::Command;
 
@@ -22,6 +23,8 @@ use ab_glyph::{Font, FontRef};
 use hashiya::text::{ArticleLayout, LayoutParams, TextEngine};
 use serde_json::Value;
 use unicode_segmentation::UnicodeSegmentation;
+
+mod common;
 
 const FIXTURE: &str = "tests/fixtures/bidi/bidi-lines.json";
 
@@ -152,10 +155,7 @@ fn mixed_lines_are_ordered_like_fribidi() {
 /// The committed fixture is still what the installed fribidi says.
 #[test]
 fn fixtures_are_what_fribidi_says_now() {
-    if Command::new("fribidi").arg("--version").output().is_err() {
-        eprintln!(
-            "NOTICE: fribidi not installed (Debian: libfribidi-bin); skipping the live FriBidi check"
-        );
+    if !common::tools::require_tool("fribidi", "apt-get install libfribidi-bin") {
         return;
     }
     for line in fixture()["lines"].as_array().unwrap() {

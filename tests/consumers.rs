@@ -2,15 +2,19 @@
 //! pandas, and Node's `String.slice` for UTF-16 offsets (see
 //! `tests/consumers/check_exports.py`).
 //!
-//! Runs only when `HASHIYA_CONSUMERS_PY` names a Python that has those packages
-//! (`tests/consumers/setup.sh` makes one at `/tmp/hashiya-consumers`); otherwise it
-//! prints a notice and passes, so `cargo test` needs no Python.
+//! Needs `HASHIYA_CONSUMERS_PY` naming a Python that has those packages
+//! (`tests/consumers/setup.sh` makes one at `/tmp/hashiya-consumers`), and `node` on
+//! `PATH`. Without them it fails on CI and prints a `SKIP:` line elsewhere (see
+//! `tests/common/tools.rs`), so a local `cargo test` needs no Python; without `node`
+//! only the UTF-16 check is left out.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use hashiya::formats::{self, ExportFormat, ExportOptions};
 use hashiya::store;
+
+mod common;
 
 fn export(p: &hashiya::model::Project, f: ExportFormat, out: &Path, annotator: &str, bom: bool) {
     let opts = ExportOptions {
@@ -23,10 +27,10 @@ fn export(p: &hashiya::model::Project, f: ExportFormat, out: &Path, annotator: &
 
 #[test]
 fn real_consumers_read_our_exports() {
-    let Some(python) = std::env::var_os("HASHIYA_CONSUMERS_PY") else {
-        eprintln!(
-            "consumers: skipped — set HASHIYA_CONSUMERS_PY to a Python with spaCy, pandas, seqeval and bratly (bash tests/consumers/setup.sh makes /tmp/hashiya-consumers/bin/python)"
-        );
+    let Some(python) = common::tools::require_env(
+        "HASHIYA_CONSUMERS_PY",
+        "bash tests/consumers/setup.sh, then HASHIYA_CONSUMERS_PY=/tmp/hashiya-consumers/bin/python: a Python with spaCy, pandas, seqeval and bratly",
+    ) else {
         return;
     };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -90,6 +94,8 @@ fn real_consumers_read_our_exports() {
             );
         }
     }
+    // check_exports.py leaves out its String.slice check when node is missing.
+    common::tools::require_tool("node", "apt-get install nodejs");
     let out = Command::new(&python)
         .arg(root.join("tests/consumers/check_exports.py"))
         .arg(dir.path())

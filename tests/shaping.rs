@@ -21,8 +21,8 @@
 //! lacks).
 //!
 //! The fixture tests need no external tool. `fixtures_are_what_hb_shape_says_now`
-//! re-runs hb-shape on every recorded run and is skipped, with a notice, when hb-shape is
-//! not installed.
+//! re-runs hb-shape on every recorded run; without hb-shape it fails on CI and prints a
+//! `SKIP:` line elsewhere (see `tests/common/tools.rs`).
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -32,6 +32,8 @@ use hashiya::fonts;
 use hashiya::text::{ArticleLayout, LayoutParams, TextEngine};
 use serde_json::Value;
 use unicode_segmentation::UnicodeSegmentation;
+
+mod common;
 
 const FIXTURES: [&str; 2] = [
     "tests/fixtures/hb/derna-sirte.json",
@@ -222,18 +224,11 @@ fn inspected_glyphs_are_the_painted_glyphs() {
     }
 }
 
-fn have(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok()
-}
-
 /// The committed fixtures are still what the installed hb-shape says (regenerate with
 /// `tools/gen_hb_fixtures.py` if this fails after a HarfBuzz upgrade).
 #[test]
 fn fixtures_are_what_hb_shape_says_now() {
-    if !have("hb-shape") {
-        eprintln!(
-            "NOTICE: hb-shape not installed (Debian: libharfbuzz-bin); skipping the live HarfBuzz check"
-        );
+    if !common::tools::require_tool("hb-shape", "apt-get install libharfbuzz-bin") {
         return;
     }
     for path in FIXTURES {

@@ -52,10 +52,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::{Cleaned, decode_utf8};
-use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, read_file};
 use super::names::FileNamer;
+use super::reader::read_file;
+use super::units::{ExportReport, ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Project, Relation, Source, Span};
 use crate::store::limits::{MAX_DOCUMENT_BYTES, MAX_PROJECT_BYTES};
@@ -200,18 +201,18 @@ fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     out
 }
 
-fn ann_for(project: &Project, item: &Item, notes: &mut Vec<String>) -> String {
+fn ann_for(project: &Project, unit: &ExportUnit, notes: &mut Vec<String>) -> String {
     let entities = entity_index(project);
-    let chars: Vec<char> = item.doc.text.chars().collect();
+    let chars: Vec<char> = unit.doc.text.chars().collect();
     let mut ann = String::new();
     let mut tid: HashMap<&str, usize> = HashMap::new();
     let mut exported: Vec<&Span> = Vec::new();
-    for s in item.spans() {
+    for s in unit.spans() {
         let frags = fragments(&chars, s.start, s.end.min(chars.len()));
         if frags.is_empty() {
             notes.push(format!(
                 "brat: document \"{}\", span \"{}\" covers only line breaks and was left out (with its relations)",
-                item.doc.id, s.id
+                unit.doc.id, s.id
             ));
             continue;
         }
@@ -232,7 +233,7 @@ fn ann_for(project: &Project, item: &Item, notes: &mut Vec<String>) -> String {
         );
     }
     let mut r = 0;
-    for rel in item.relations() {
+    for rel in unit.relations() {
         if let (Some(a), Some(b)) = (tid.get(rel.from.as_str()), tid.get(rel.to.as_str())) {
             r += 1;
             let _ = writeln!(ann, "R{r}\t{} Arg1:T{a} Arg2:T{b}", encode_name(&rel.kind));
@@ -280,7 +281,7 @@ fn ann_for(project: &Project, item: &Item, notes: &mut Vec<String>) -> String {
     ann
 }
 
-fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
+fn conf_files(project: &Project, units: &[ExportUnit]) -> (String, String) {
     let schema = &project.schema;
     // Labels: the schema's, then any others used.
     let mut labels: Vec<String> = schema.labels.iter().map(|l| l.id.clone()).collect();
@@ -298,8 +299,8 @@ fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
             }
         }
     }
-    for item in items {
-        for s in item.spans() {
+    for unit in units {
+        for s in unit.spans() {
             if !labels.contains(&s.label) {
                 labels.push(s.label.clone());
             }
@@ -311,7 +312,7 @@ fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
                 }
             }
         }
-        for r in item.relations() {
+        for r in unit.relations() {
             if !kinds.contains(&r.kind) {
                 kinds.push(r.kind.clone());
             }
@@ -398,7 +399,7 @@ fn conf_files(project: &Project, items: &[Item]) -> (String, String) {
 /// annotator's sets).
 pub(crate) fn export(
     project: &Project,
-    items: &[Item],
+    units: &[ExportUnit],
     per_annotator: bool,
     progress: Progress,
 ) -> Result<Output, FormatError> {
@@ -406,27 +407,27 @@ pub(crate) fn export(
     let mut folders: HashMap<Option<&str>, (Option<String>, FileNamer)> = HashMap::new();
     let mut files = Vec::new();
     let mut notes = Vec::new();
-    let (conf, visual) = conf_files(project, items);
+    let (conf, visual) = conf_files(project, units);
     files.push((vec!["annotation.conf".to_string()], conf.into_bytes()));
     files.push((vec!["visual.conf".to_string()], visual.into_bytes()));
-    for (n, item) in items.iter().enumerate() {
-        let key = if per_annotator { item.annotator } else { None };
+    for (n, unit) in units.iter().enumerate() {
+        let key = if per_annotator { unit.annotator } else { None };
         let (folder, namer) = folders
             .entry(key)
             .or_insert_with(|| (key.map(|a| folder_names.stem(a)), FileNamer::new()));
-        let stem = namer.stem(&item.doc.id);
+        let stem = namer.stem(&unit.doc.id);
         let path = |ext: &str| -> Vec<String> {
             let mut p: Vec<String> = folder.iter().cloned().collect();
             p.push(format!("{stem}.{ext}"));
             p
         };
-        files.push((path("txt"), item.doc.text.clone().into_bytes()));
-        files.push((path("ann"), ann_for(project, item, &mut notes).into_bytes()));
-        progress(n + 1, items.len());
+        files.push((path("txt"), unit.doc.text.clone().into_bytes()));
+        files.push((path("ann"), ann_for(project, unit, &mut notes).into_bytes()));
+        progress(n + 1, units.len());
     }
     Ok(Output {
         rendered: Rendered::Folder(files),
-        report: super::ExportReport {
+        report: ExportReport {
             notes,
             ..Default::default()
         },
@@ -436,7 +437,7 @@ pub(crate) fn export(
 /// One document to import: its `.txt`, its `.ann` (which may be missing) and the
 /// annotator its folder names.
 #[derive(Debug, Clone)]
-struct Unit {
+struct Pair {
     txt: PathBuf,
     ann: PathBuf,
     annotator: Option<String>,
@@ -457,9 +458,9 @@ fn txt_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn units(inputs: &[PathBuf], b: &mut Builder) -> Vec<Unit> {
+fn pairs(inputs: &[PathBuf], b: &mut Builder) -> Vec<Pair> {
     let mut out = Vec::new();
-    let unit = |txt: PathBuf, annotator: Option<String>| Unit {
+    let pair = |txt: PathBuf, annotator: Option<String>| Pair {
         ann: txt.with_extension("ann"),
         txt,
         annotator,
@@ -468,7 +469,7 @@ fn units(inputs: &[PathBuf], b: &mut Builder) -> Vec<Unit> {
         if input.is_dir() {
             let before = out.len();
             match txt_files(input) {
-                Ok(t) => out.extend(t.into_iter().map(|t| unit(t, None))),
+                Ok(t) => out.extend(t.into_iter().map(|t| pair(t, None))),
                 Err(e) => b.issue(ImportIssue::new(input, None, e.to_string())),
             }
             let mut subdirs: Vec<PathBuf> = std::fs::read_dir(input)
@@ -486,7 +487,7 @@ fn units(inputs: &[PathBuf], b: &mut Builder) -> Vec<Unit> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 match txt_files(&d) {
-                    Ok(t) => out.extend(t.into_iter().map(|t| unit(t, Some(name.clone())))),
+                    Ok(t) => out.extend(t.into_iter().map(|t| pair(t, Some(name.clone())))),
                     Err(e) => b.issue(ImportIssue::new(&d, None, e.to_string())),
                 }
             }
@@ -499,9 +500,9 @@ fn units(inputs: &[PathBuf], b: &mut Builder) -> Vec<Unit> {
             }
         } else if input.is_file() {
             match input.extension().and_then(|e| e.to_str()) {
-                Some(e) if e.eq_ignore_ascii_case("txt") => out.push(unit(input.clone(), None)),
+                Some(e) if e.eq_ignore_ascii_case("txt") => out.push(pair(input.clone(), None)),
                 Some(e) if e.eq_ignore_ascii_case("ann") => {
-                    out.push(unit(input.with_extension("txt"), None))
+                    out.push(pair(input.with_extension("txt"), None))
                 }
                 _ => b.issue(ImportIssue::new(
                     input,
@@ -515,17 +516,17 @@ fn units(inputs: &[PathBuf], b: &mut Builder) -> Vec<Unit> {
     }
     // The same .txt given twice (as .txt and .ann) is one document.
     let mut seen = std::collections::HashSet::new();
-    out.retain(|u| seen.insert(u.txt.clone()));
+    out.retain(|p| seen.insert(p.txt.clone()));
     out
 }
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
-    let units = units(inputs, b);
-    let total = units.len();
-    for (n, u) in units.iter().enumerate() {
+    let pairs = pairs(inputs, b);
+    let total = pairs.len();
+    for (n, pair) in pairs.iter().enumerate() {
         progress(n, total);
         b.file_read();
-        match read_unit(u) {
+        match read_pair(pair) {
             Ok(inc) => b.add(inc),
             Err(issues) => {
                 for i in issues {
@@ -544,35 +545,35 @@ struct TextBound {
     text: String,
 }
 
-fn read_unit(u: &Unit) -> Result<Incoming, Vec<ImportIssue>> {
+fn read_pair(pair: &Pair) -> Result<Incoming, Vec<ImportIssue>> {
     let one = |i: ImportIssue| vec![i];
-    let bytes = read_file(&u.txt, MAX_DOCUMENT_BYTES as u64 + 1024).map_err(one)?;
-    let raw = decode_utf8(&u.txt, &bytes).map_err(one)?;
+    let bytes = read_file(&pair.txt, MAX_DOCUMENT_BYTES as u64 + 1024).map_err(one)?;
+    let raw = decode_utf8(&pair.txt, &bytes).map_err(one)?;
     let cleaned = Cleaned::new(raw);
     let raw_chars: Vec<char> = raw.chars().collect();
-    let id = u
+    let id = pair
         .txt
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut inc = Incoming {
-        origin: Origin::new(&u.txt, None),
+        origin: Origin::new(&pair.txt, None),
         id,
         title: None,
         source: Source::default(),
         text: cleaned.text.clone(),
-        annotator: u.annotator.clone(),
+        annotator: pair.annotator.clone(),
         annotated: false,
         spans: Vec::new(),
         relations: Vec::new(),
     };
-    if !u.ann.exists() {
+    if !pair.ann.exists() {
         return Ok(inc);
     }
-    let ann_bytes = read_file(&u.ann, MAX_PROJECT_BYTES).map_err(one)?;
-    let ann = decode_utf8(&u.ann, &ann_bytes).map_err(one)?;
+    let ann_bytes = read_file(&pair.ann, MAX_PROJECT_BYTES).map_err(one)?;
+    let ann = decode_utf8(&pair.ann, &ann_bytes).map_err(one)?;
     let ann = ann.strip_prefix('\u{FEFF}').unwrap_or(ann);
-    let path = u.ann.as_path();
+    let path = pair.ann.as_path();
 
     let mut issues = Vec::new();
     let mut textbounds: BTreeMap<String, TextBound> = BTreeMap::new();
@@ -724,7 +725,7 @@ fn read_unit(u: &Unit) -> Result<Incoming, Vec<ImportIssue>> {
             } else {
                 format!(
                     "{id}: offset {b} is past the end of {} ({} code points); brat offsets count Unicode code points",
-                    u.txt.display(),
+                    pair.txt.display(),
                     raw_chars.len()
                 )
             });
@@ -740,7 +741,7 @@ fn read_unit(u: &Unit) -> Result<Incoming, Vec<ImportIssue>> {
             bad(format!(
                 "{id}: its text «{}» is not the text of {} at those offsets «{stated}»",
                 t.text,
-                u.txt.display()
+                pair.txt.display()
             ));
             continue;
         }

@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use super::ImportIssue;
+use crate::model::OffsetMap;
 
 /// `bytes` as UTF-8, or an issue naming the byte offset, line and column of the first
 /// invalid byte.
@@ -83,6 +84,29 @@ pub fn first_line_title(text: &str) -> Option<String> {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .map(str::to_string)
+}
+
+/// CRLF and lone CR as LF, as in a cleaned text.
+pub(crate) fn clean_fragment(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Code point offset (in the cleaned text) of a UTF-16 offset, or why it has none.
+pub(crate) fn utf16_to_clean_cp(
+    map: &OffsetMap,
+    cleaned: &Cleaned,
+    unit: usize,
+) -> Result<usize, String> {
+    match map.utf16_to_cp(unit) {
+        Some(cp) => Ok(cleaned.map(cp)),
+        None if unit > map.len_utf16() => Err(format!(
+            "offset {unit} is past the end of the text ({} UTF-16 code units)",
+            map.len_utf16()
+        )),
+        None => Err(format!(
+            "offset {unit} falls inside a surrogate pair (the middle of a character outside the BMP, such as an emoji); offsets must count UTF-16 code units and fall between characters"
+        )),
+    }
 }
 
 #[cfg(test)]

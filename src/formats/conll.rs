@@ -34,7 +34,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::export::{Item, Output, Rendered};
+use super::units::{ExportReport, ExportUnit, Output, Rendered};
 use super::{FormatError, Progress};
 use crate::model::{Project, Span};
 use crate::text::tokenize::tokenize;
@@ -107,10 +107,10 @@ pub fn tag_document(text: &str, spans: &[Span]) -> (Vec<(String, String, bool)>,
 
 pub(crate) fn export(
     _project: &Project,
-    items: &[Item],
+    units: &[ExportUnit],
     progress: Progress,
 ) -> Result<Output, FormatError> {
-    let annotators: BTreeSet<&str> = items.iter().filter_map(|i| i.annotator).collect();
+    let annotators: BTreeSet<&str> = units.iter().filter_map(|i| i.annotator).collect();
     if annotators.len() > 1 {
         return Err(FormatError::Export(format!(
             "CoNLL has no place for the annotator, and this project has sets of {} annotators ({}); export one at a time with --set NAME",
@@ -120,9 +120,9 @@ pub(crate) fn export(
     }
     let mut out = String::new();
     let mut lost_total = 0;
-    for (n, item) in items.iter().enumerate() {
+    for (n, unit) in units.iter().enumerate() {
         out.push_str("-DOCSTART-\tO\n\n");
-        let (tokens, lost) = tag_document(&item.doc.text, item.spans());
+        let (tokens, lost) = tag_document(&unit.doc.text, unit.spans());
         lost_total += lost;
         let mut open = false;
         for (word, tag, end) in tokens {
@@ -136,9 +136,9 @@ pub(crate) fn export(
         if open {
             out.push('\n');
         }
-        progress(n + 1, items.len());
+        progress(n + 1, units.len());
     }
-    let mut report = super::ExportReport::default();
+    let mut report = ExportReport::default();
     if lost_total > 0 {
         report.notes.push(format!(
             "CoNLL: {lost_total} span{} nested in or overlapping another span {} not represented (IOB cannot nest; the outermost span wins)",

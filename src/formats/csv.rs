@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use super::export::{ExportOptions, Item, Output, Rendered, entity_index};
+use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, Progress};
 use crate::model::Project;
 
@@ -42,8 +42,8 @@ fn csv_error(e: impl std::fmt::Display) -> FormatError {
 
 pub(crate) fn export(
     project: &Project,
-    items: &[Item],
-    opts: &ExportOptions,
+    units: &[ExportUnit],
+    bom: bool,
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let entities = entity_index(project);
@@ -55,7 +55,7 @@ pub(crate) fn export(
             }
         }
     }
-    let mut extra: Vec<String> = items
+    let mut extra: Vec<String> = units
         .iter()
         .flat_map(|i| i.spans())
         .flat_map(|s| s.attributes.keys())
@@ -80,22 +80,22 @@ pub(crate) fn export(
     header.extend(FIXED[7..].iter().map(|s| s.to_string()));
     w.write_record(&header).map_err(csv_error)?;
 
-    for (n, item) in items.iter().enumerate() {
-        let text_of: HashMap<&str, &str> = item
+    for (n, unit) in units.iter().enumerate() {
+        let text_of: HashMap<&str, &str> = unit
             .spans()
             .iter()
             .map(|s| (s.id.as_str(), s.text.as_str()))
             .collect();
-        for s in item.spans() {
-            let said_by: Vec<&str> = item
+        for s in unit.spans() {
+            let said_by: Vec<&str> = unit
                 .relations()
                 .iter()
                 .filter(|r| r.kind == SAID_BY && r.from == s.id)
                 .filter_map(|r| text_of.get(r.to.as_str()).copied())
                 .collect();
             let mut row: Vec<String> = vec![
-                item.doc.id.clone(),
-                item.annotator.unwrap_or("").to_string(),
+                unit.doc.id.clone(),
+                unit.annotator.unwrap_or("").to_string(),
                 s.id.clone(),
                 s.label.clone(),
                 s.start.to_string(),
@@ -117,11 +117,11 @@ pub(crate) fn export(
             row.push(s.note.clone().unwrap_or_default());
             w.write_record(&row).map_err(csv_error)?;
         }
-        progress(n + 1, items.len());
+        progress(n + 1, units.len());
     }
     let body = w.into_inner().map_err(csv_error)?;
     let mut bytes = Vec::with_capacity(body.len() + 3);
-    if opts.bom {
+    if bom {
         bytes.extend_from_slice("\u{FEFF}".as_bytes());
     }
     bytes.extend_from_slice(&body);

@@ -29,10 +29,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::clean::Cleaned;
-use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files};
-use super::jsonl::{json_kind, read_lines};
+use super::builder::{Builder, Incoming, IncomingSpan, Origin};
+use super::clean::{Cleaned, utf16_to_clean_cp};
+use super::reader::{import_files, json_kind, read_json_lines};
+use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{OffsetMap, Project, Relation, Source};
 
@@ -71,30 +71,30 @@ pub struct SpanMeta {
 
 pub(crate) fn export(
     project: &Project,
-    items: &[Item],
+    units: &[ExportUnit],
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let entities = entity_index(project);
     let mut out = Vec::new();
     let mut next_entity = 1u64;
     let mut next_relation = 1u64;
-    for (n, item) in items.iter().enumerate() {
-        let map = OffsetMap::new(&item.doc.text);
+    for (n, unit) in units.iter().enumerate() {
+        let map = OffsetMap::new(&unit.doc.text);
         let mut meta = Meta {
-            document_id: Some(item.doc.id.clone()),
-            title: Some(item.doc.title.clone()),
-            source: item.doc.source.clone(),
-            annotator: item.annotator.map(str::to_string),
+            document_id: Some(unit.doc.id.clone()),
+            title: Some(unit.doc.title.clone()),
+            source: unit.doc.source.clone(),
+            annotator: unit.annotator.map(str::to_string),
             ..Default::default()
         };
         let mut ids: BTreeMap<&str, u64> = BTreeMap::new();
         let mut ents = Vec::new();
-        for s in item.spans() {
+        for s in unit.spans() {
             let (Some(start), Some(end)) = (map.cp_to_utf16(s.start), map.cp_to_utf16(s.end))
             else {
                 return Err(FormatError::Export(format!(
                     "document \"{}\", span \"{}\": offsets {}..{} are past the end of the text",
-                    item.doc.id, s.id, s.start, s.end
+                    unit.doc.id, s.id, s.start, s.end
                 )));
             };
             let id = next_entity;
@@ -119,11 +119,11 @@ pub(crate) fn export(
             );
         }
         let mut rels = Vec::new();
-        for r in item.relations() {
+        for r in unit.relations() {
             let (Some(from), Some(to)) = (ids.get(r.from.as_str()), ids.get(r.to.as_str())) else {
                 return Err(FormatError::Export(format!(
                     "document \"{}\", relation \"{}\": an end is not a span of the set",
-                    item.doc.id, r.id
+                    unit.doc.id, r.id
                 )));
             };
             let id = next_relation;
@@ -133,14 +133,14 @@ pub(crate) fn export(
         }
         let line = json!({
             "id": n + 1,
-            "text": item.doc.text,
+            "text": unit.doc.text,
             "entities": ents,
             "relations": rels,
             "hashiya": meta,
         });
         serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Export(e.to_string()))?;
         out.push(b'\n');
-        progress(n + 1, items.len());
+        progress(n + 1, units.len());
     }
     Ok(Output {
         rendered: Rendered::File(out),
@@ -154,7 +154,7 @@ pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        read_lines(b, path, |b, value, origin| {
+        read_json_lines(b, path, |b, value, origin| {
             b.add(incoming(&value, origin, &stem)?);
             Ok(())
         })
@@ -171,24 +171,6 @@ fn id_string(v: &Value) -> Option<String> {
 
 fn offset(v: Option<&Value>) -> Option<usize> {
     v.and_then(Value::as_u64).map(|n| n as usize)
-}
-
-/// Code point offset (in the cleaned text) of a UTF-16 offset, or why it has none.
-pub(crate) fn utf16_to_clean_cp(
-    map: &OffsetMap,
-    cleaned: &Cleaned,
-    unit: usize,
-) -> Result<usize, String> {
-    match map.utf16_to_cp(unit) {
-        Some(cp) => Ok(cleaned.map(cp)),
-        None if unit > map.len_utf16() => Err(format!(
-            "offset {unit} is past the end of the text ({} UTF-16 code units)",
-            map.len_utf16()
-        )),
-        None => Err(format!(
-            "offset {unit} falls inside a surrogate pair (the middle of a character outside the BMP, such as an emoji); offsets must count UTF-16 code units and fall between characters"
-        )),
-    }
 }
 
 fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, ImportIssue> {

@@ -1,21 +1,19 @@
-//! Choosing what to export, rendering it in memory, writing it atomically.
+//! The export entry points: options, choosing the writer, writing atomically.
 //!
-//! The unit of export is an [`Item`]: one document with at most one annotator's set.
-//! With an annotator chosen (`--set NAME`) there is one item per document, carrying
-//! that annotator's set (or an empty one where they did not annotate the document).
-//! Without one, there is one item per set, in document order, plus one bare item for
-//! each document nobody annotated, so no text is left out.
+//! [`render`] applies the options (`--labels`, then `--set` through
+//! [`units::units`](super::units::units)), hands the [`ExportUnit`]s to the chosen
+//! format's writer and fills in the counts; it produces the bytes of every file in
+//! memory. [`export`] then writes them, each through a temporary file renamed over the
+//! target, so an interrupted export leaves every file either complete and new or as it
+//! was. Files of an earlier export that this one does not produce are left alone.
 //!
-//! [`render`] produces the bytes of every file in memory; [`export`] then writes them,
-//! each through a temporary file renamed over the target, so an interrupted export
-//! leaves every file either complete and new or as it was. Files of an earlier export
-//! that this one does not produce are left alone.
+//! [`ExportUnit`]: super::units::ExportUnit
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::units::{ExportReport, Output, Rendered, units};
 use super::{ExportFormat, FormatError, Progress, names};
-use crate::model::{AnnotationSet, Document, Entity, Project, Relation, Span};
+use crate::model::Project;
 use crate::store::atomic;
 
 /// How to export.
@@ -76,119 +74,6 @@ fn only_labels(project: &Project, labels: &[String]) -> Result<Project, FormatEr
     Ok(p)
 }
 
-/// What an export wrote.
-#[derive(Debug, Clone, Default)]
-pub struct ExportReport {
-    /// Every file written, in order.
-    pub files: Vec<PathBuf>,
-    pub documents: usize,
-    /// Export units ([`Item`]s): the `total` of the progress callback.
-    pub items: usize,
-    /// Annotation sets exported.
-    pub sets: usize,
-    pub spans: usize,
-    pub relations: usize,
-    /// Things the user should know (spans a format could not represent…).
-    pub notes: Vec<String>,
-}
-
-/// The bytes an export produces, before anything is written.
-#[derive(Debug, Clone)]
-pub enum Rendered {
-    /// One file, written at the output path.
-    File(Vec<u8>),
-    /// Files inside the output folder; each path is a list of plain file names
-    /// (sub-folder names, then the file name), already sanitised.
-    Folder(Vec<(Vec<String>, Vec<u8>)>),
-}
-
-/// A rendered export and its counts.
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub rendered: Rendered,
-    pub report: ExportReport,
-}
-
-/// One document and at most one annotator's set on it.
-#[derive(Debug, Clone, Copy)]
-pub struct Item<'a> {
-    pub doc: &'a Document,
-    pub annotator: Option<&'a str>,
-    pub set: Option<&'a AnnotationSet>,
-}
-
-impl<'a> Item<'a> {
-    pub fn spans(&self) -> &'a [Span] {
-        self.set.map_or(&[], |s| &s.spans)
-    }
-
-    pub fn relations(&self) -> &'a [Relation] {
-        self.set.map_or(&[], |s| &s.relations)
-    }
-}
-
-/// The items to export: see the module documentation.
-pub fn items<'a>(
-    project: &'a Project,
-    annotator: Option<&str>,
-) -> Result<Vec<Item<'a>>, FormatError> {
-    let mut out = Vec::new();
-    match annotator {
-        Some(name) => {
-            let known = project.annotators();
-            let Some(&name) = known.iter().find(|a| **a == name) else {
-                return Err(FormatError::Export(format!(
-                    "no annotator \"{name}\" in project \"{}\"; its annotators are: {}",
-                    project.name,
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                )));
-            };
-            for doc in &project.documents {
-                let set = project.set(name, &doc.id);
-                out.push(Item {
-                    doc,
-                    annotator: set.map(|_| name),
-                    set,
-                });
-            }
-        }
-        None => {
-            for doc in &project.documents {
-                let mut any = false;
-                for set in project.sets.iter().filter(|s| s.document == doc.id) {
-                    any = true;
-                    out.push(Item {
-                        doc,
-                        annotator: Some(&set.annotator),
-                        set: Some(set),
-                    });
-                }
-                if !any {
-                    out.push(Item {
-                        doc,
-                        annotator: None,
-                        set: None,
-                    });
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Entities by id.
-pub(crate) fn entity_index(project: &Project) -> HashMap<&str, &Entity> {
-    project
-        .entities
-        .iter()
-        .map(|e| (e.id.as_str(), e))
-        .collect()
-}
-
 /// Renders an export in memory.
 pub fn render(
     project: &Project,
@@ -204,27 +89,27 @@ pub fn render(
         }
         None => project,
     };
-    let items = items(project, opts.annotator.as_deref())?;
+    let units = units(project, opts.annotator.as_deref())?;
     let mut out = match format {
-        ExportFormat::Jsonl => super::jsonl::export(project, &items, progress)?,
-        ExportFormat::Doccano => super::doccano::export(project, &items, progress)?,
+        ExportFormat::Jsonl => super::jsonl::export(project, &units, progress)?,
+        ExportFormat::Doccano => super::doccano::export(project, &units, progress)?,
         ExportFormat::Brat => {
-            super::brat::export(project, &items, opts.annotator.is_none(), progress)?
+            super::brat::export(project, &units, opts.annotator.is_none(), progress)?
         }
-        ExportFormat::Conll => super::conll::export(project, &items, progress)?,
-        ExportFormat::Csv => super::csv::export(project, &items, opts, progress)?,
-        ExportFormat::LabelStudio => super::labelstudio::export(project, &items, progress)?,
+        ExportFormat::Conll => super::conll::export(project, &units, progress)?,
+        ExportFormat::Csv => super::csv::export(project, &units, opts.bom, progress)?,
+        ExportFormat::LabelStudio => super::labelstudio::export(project, &units, progress)?,
     };
     let r = &mut out.report;
     r.documents = {
-        let mut ids: Vec<&str> = items.iter().map(|i| i.doc.id.as_str()).collect();
+        let mut ids: Vec<&str> = units.iter().map(|u| u.doc.id.as_str()).collect();
         ids.dedup();
         ids.len()
     };
-    r.items = items.len();
-    r.sets = items.iter().filter(|i| i.set.is_some()).count();
-    r.spans = items.iter().map(|i| i.spans().len()).sum();
-    r.relations = items.iter().map(|i| i.relations().len()).sum();
+    r.items = units.len();
+    r.sets = units.iter().filter(|u| u.set.is_some()).count();
+    r.spans = units.iter().map(|u| u.spans().len()).sum();
+    r.relations = units.iter().map(|u| u.relations().len()).sum();
     Ok(out)
 }
 

@@ -20,16 +20,16 @@
 //! text) with different annotators. Blank lines are skipped.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::clean::{Cleaned, decode_utf8};
-use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files, read_file};
+use super::builder::{Builder, Incoming, IncomingSpan, Origin};
+use super::clean::{Cleaned, clean_fragment};
+use super::reader::{import_files, read_json_lines};
+use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Project, Relation, Source};
-use crate::store::limits::MAX_PROJECT_BYTES;
 
 /// One line of the file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,19 +79,19 @@ pub struct LineRelation {
 
 pub(crate) fn export(
     project: &Project,
-    items: &[Item],
+    units: &[ExportUnit],
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let entities = entity_index(project);
     let mut out = Vec::new();
-    for (n, item) in items.iter().enumerate() {
+    for (n, unit) in units.iter().enumerate() {
         let line = Line {
-            id: item.doc.id.clone(),
-            title: Some(item.doc.title.clone()),
-            source: item.doc.source.clone(),
-            text: item.doc.text.clone(),
-            annotator: item.annotator.map(str::to_string),
-            spans: item
+            id: unit.doc.id.clone(),
+            title: Some(unit.doc.title.clone()),
+            source: unit.doc.source.clone(),
+            text: unit.doc.text.clone(),
+            annotator: unit.annotator.map(str::to_string),
+            spans: unit
                 .spans()
                 .iter()
                 .map(|s| LineSpan {
@@ -110,7 +110,7 @@ pub(crate) fn export(
                     note: s.note.clone(),
                 })
                 .collect(),
-            relations: item
+            relations: unit
                 .relations()
                 .iter()
                 .map(|r| LineRelation {
@@ -123,7 +123,7 @@ pub(crate) fn export(
         };
         serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Export(e.to_string()))?;
         out.push(b'\n');
-        progress(n + 1, items.len());
+        progress(n + 1, units.len());
     }
     Ok(Output {
         rendered: Rendered::File(out),
@@ -131,77 +131,15 @@ pub(crate) fn export(
     })
 }
 
-/// CRLF and lone CR as LF, as in a cleaned text.
-pub(crate) fn clean_fragment(s: &str) -> String {
-    s.replace("\r\n", "\n").replace('\r', "\n")
-}
-
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
     import_files(b, inputs, &["jsonl", "ndjson"], progress, |b, path| {
-        read_lines(b, path, |b, value, origin| {
+        read_json_lines(b, path, |b, value, origin| {
             let line: Line = serde_json::from_value(value)
                 .map_err(|e| origin.issue(format!("not a Hashiya JSONL document: {e}")))?;
             b.add(incoming(line, origin)?);
             Ok(())
         })
     });
-}
-
-/// Calls `each` with every non-blank line of a JSONL file parsed as a JSON object.
-pub(crate) fn read_lines(
-    b: &mut Builder,
-    path: &Path,
-    mut each: impl FnMut(&mut Builder, serde_json::Value, Origin) -> Result<(), ImportIssue>,
-) -> Result<(), ImportIssue> {
-    let bytes = read_file(path, MAX_PROJECT_BYTES)?;
-    let text = decode_utf8(path, &bytes)?;
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    for (i, line) in text.lines().enumerate() {
-        let origin = Origin::new(path, Some(i + 1));
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: serde_json::Value = match serde_json::from_str(line) {
-            Ok(v) => v,
-            Err(e) => {
-                b.issue(origin.issue(format!(
-                    "invalid JSON at column {}: {}",
-                    e.column(),
-                    strip_position(&e.to_string())
-                )));
-                continue;
-            }
-        };
-        if !value.is_object() {
-            b.issue(origin.issue(format!(
-                "the line is {}, not a JSON object; each line must be one document {{…}}",
-                json_kind(&value)
-            )));
-            continue;
-        }
-        if let Err(issue) = each(b, value, origin) {
-            b.issue(issue);
-        }
-    }
-    Ok(())
-}
-
-pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
-pub(crate) fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
 }
 
 fn incoming(line: Line, origin: Origin) -> Result<Incoming, ImportIssue> {

@@ -42,37 +42,36 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::clean::{Cleaned, decode_utf8};
-use super::doccano::utf16_to_clean_cp;
-use super::export::{Item, Output, Rendered, entity_index};
-use super::import::{Builder, Incoming, IncomingSpan, Origin, import_files, read_file};
-use super::jsonl::{clean_fragment, json_kind, strip_position};
+use super::builder::{Builder, Incoming, IncomingSpan, Origin};
+use super::clean::{Cleaned, clean_fragment, decode_utf8, utf16_to_clean_cp};
+use super::reader::{import_files, json_kind, read_file, strip_position};
+use super::units::{ExportUnit, Output, Rendered, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Document, OffsetMap, Project, Relation, Source};
 use crate::store::limits::MAX_PROJECT_BYTES;
 
 pub(crate) fn export(
     project: &Project,
-    items: &[Item],
+    units: &[ExportUnit],
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let entities = entity_index(project);
-    // One task per document, its annotations in item order.
+    // One task per document, its annotations in unit order.
     let mut tasks: Vec<(&Document, Vec<Value>)> = Vec::new();
     let mut annotation_id = 1u64;
-    for (n, item) in items.iter().enumerate() {
-        if tasks.last().is_none_or(|(d, _)| d.id != item.doc.id) {
-            tasks.push((item.doc, Vec::new()));
+    for (n, unit) in units.iter().enumerate() {
+        if tasks.last().is_none_or(|(d, _)| d.id != unit.doc.id) {
+            tasks.push((unit.doc, Vec::new()));
         }
-        if let (Some(set), Some((_, anns))) = (item.set, tasks.last_mut()) {
-            let map = OffsetMap::new(&item.doc.text);
+        if let (Some(set), Some((_, anns))) = (unit.set, tasks.last_mut()) {
+            let map = OffsetMap::new(&unit.doc.text);
             let mut result = Vec::new();
             for s in &set.spans {
                 let (Some(start), Some(end)) = (map.cp_to_utf16(s.start), map.cp_to_utf16(s.end))
                 else {
                     return Err(FormatError::Export(format!(
                         "document \"{}\", span \"{}\": offsets {}..{} are past the end of the text",
-                        item.doc.id, s.id, s.start, s.end
+                        unit.doc.id, s.id, s.start, s.end
                     )));
                 };
                 let mut region = json!({
@@ -127,7 +126,7 @@ pub(crate) fn export(
             }));
             annotation_id += 1;
         }
-        progress(n + 1, items.len());
+        progress(n + 1, units.len());
     }
     let tasks: Vec<Value> = tasks
         .into_iter()

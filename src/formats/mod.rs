@@ -16,20 +16,36 @@
 //! [`crate::model::OffsetMap`] only; UTF-16 offsets that fall inside a surrogate pair are
 //! refused, never rounded.
 //!
-//! **Export** ([`export`]) renders everything in memory first, then writes each file
+//! **Export** ([`export()`]) renders everything in memory first, then writes each file
 //! atomically (temporary file, fsync, rename), so a failure never leaves a half-written
 //! file; document ids become file names only through [`names`], so nothing is written
 //! outside the chosen folder.
 //!
-//! **Import** ([`import`]) reads every input, converts and checks it, builds the new
-//! project in memory, runs [`crate::store::validate`] on it, and returns it only if
+//! **Import** ([`import()`]) reads every input, converts and checks it, builds the new
+//! project in memory, runs [`crate::store::validate()`] on it, and returns it only if
 //! nothing is wrong: an import is all or nothing. Every problem is listed with file,
 //! line and reason ([`ImportIssue`]). [`import_into_file`] adds the saving step.
 //!
 //! Both take a progress callback `(done, total)`, called from the calling thread, so a
 //! GUI can run them on a worker thread and show a bar.
+//!
+//! **Layers.** The format modules depend only on what they share, never on the entry
+//! points that call them nor on each other:
+//!
+//! ```text
+//! export ──▶ jsonl, doccano, brat, conll, csv, labelstudio ──▶ units
+//! import ──▶ txt, jsonl, doccano, brat, labelstudio ──▶ builder, reader, clean
+//! ```
+//!
+//! - [`units`]: the [`units::ExportUnit`]s a project is cut into and the
+//!   [`units::Output`] every writer returns;
+//! - [`builder`]: the [`builder::Builder`] every reader feeds [`builder::Incoming`]
+//!   documents to, and what it reports;
+//! - `reader`: reading input files and folders, and the per-file loop;
+//! - [`clean`], [`names`], `error`: text clean-up, safe file names, errors.
 
 pub mod brat;
+pub mod builder;
 pub mod clean;
 pub mod conll;
 pub mod csv;
@@ -40,14 +56,18 @@ pub mod import;
 pub mod jsonl;
 pub mod labelstudio;
 pub mod names;
+mod reader;
 pub mod txt;
+pub mod units;
 
+pub use builder::{ImportReport, Imported};
 pub use error::{FormatError, ImportIssue};
-pub use export::{ExportOptions, ExportReport, export, render};
-pub use import::{ImportOptions, ImportReport, Imported, import, import_into_file};
+pub use export::{ExportOptions, export, render};
+pub use import::{ImportOptions, import, import_into_file};
+pub use units::ExportReport;
 
-/// Progress callback: `(done, total)` in export units — a document with one annotator's
-/// set, or a document nobody annotated — (export) or input files (import).
+/// Progress callback: `(done, total)` in export units ([`units::ExportUnit`]: a document
+/// with one annotator's set, or a document nobody annotated) or input files (import).
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 
 /// A progress callback that ignores progress.

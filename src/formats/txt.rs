@@ -9,8 +9,9 @@
 
 use std::path::PathBuf;
 
+use super::builder::{Builder, Incoming, Origin};
 use super::clean::{Cleaned, decode_utf8, first_line_title};
-use super::import::{Builder, Incoming, Origin, import_files, read_file};
+use super::reader::{import_files, read_file};
 use super::{ImportIssue, Progress};
 use crate::model::Source;
 use crate::store::limits::MAX_DOCUMENT_BYTES;

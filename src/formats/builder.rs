@@ -1,0 +1,459 @@
+//! Building a project from imported documents, all or nothing: the [`Builder`] every
+//! format reader feeds, and the [`Incoming`] documents it takes.
+//!
+//! Each reader turns its input into [`Incoming`] documents: text already cleaned (see
+//! [`super::clean`]) and span offsets already in code points of that cleaned text. The
+//! [`Builder`] adds them to a copy of the target project:
+//!
+//! - a document whose id is new is added; one whose id exists with the **same text**
+//!   is reused (so a colleague's annotations of the same article join the project as
+//!   another set); the same id with a different text is refused;
+//! - the set goes to `--annotator` if given (replacing what the input says), else to
+//!   the annotator the input names, else to the format's default; a set that already
+//!   exists for that annotator and document is refused (nothing is merged silently);
+//! - span bounds are checked, and a span text given by the input must equal the text
+//!   at its offsets (this is what catches offsets counted in another unit);
+//! - labels and relation types the schema lacks are added to it (reported), so that
+//!   annotations from other tools can be imported at all; entities are created from
+//!   entity links, or reused when the id exists.
+//!
+//! Problems are collected with file and line, and the whole import fails if there is
+//! any; otherwise the result is checked with [`crate::store::validate()`] and returned.
+//! Nothing is written before that: [`super::import_into_file`] saves only a valid result.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{FormatError, ImportFormat, ImportIssue};
+use crate::model::{
+    AnnotationSet, AttributeDef, Document, Entity, LabelDef, OffsetMap, Project, Relation,
+    RelationType, Source, Span,
+};
+use crate::store::{self, Problem, Severity};
+
+/// What an import added.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub files_read: usize,
+    pub documents_added: usize,
+    /// Documents already in the project (same id, same text) that got new sets.
+    pub documents_reused: usize,
+    pub sets_added: usize,
+    pub spans_added: usize,
+    pub relations_added: usize,
+    pub entities_added: usize,
+    pub labels_added: Vec<String>,
+    pub relation_types_added: Vec<String>,
+    /// Validation warnings that the import introduced (not those the project had).
+    pub warnings: Vec<Problem>,
+}
+
+/// The new project and what changed.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub project: Project,
+    pub report: ImportReport,
+}
+
+/// Where an incoming document came from, for messages.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+}
+
+impl Origin {
+    pub fn new(file: &Path, line: Option<usize>) -> Self {
+        Origin {
+            file: file.to_path_buf(),
+            line,
+        }
+    }
+
+    pub fn issue(&self, reason: impl Into<String>) -> ImportIssue {
+        ImportIssue::new(&self.file, self.line, reason)
+    }
+}
+
+/// A span read from an input, offsets in code points of the cleaned text.
+#[derive(Debug, Clone, Default)]
+pub struct IncomingSpan {
+    pub id: String,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    /// The covered text as the input states it, if it does.
+    pub text: Option<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub entity_id: Option<String>,
+    pub entity_name: Option<String>,
+    pub note: Option<String>,
+    /// Line of the span in the input, where it has its own (brat `.ann`).
+    pub line: Option<usize>,
+}
+
+/// A document read from an input.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub origin: Origin,
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Source,
+    pub text: String,
+    /// The annotator the input names (`--annotator` replaces it; `None`: the format's default).
+    pub annotator: Option<String>,
+    /// Whether the input carries annotations at all (plain text does not: no set).
+    pub annotated: bool,
+    pub spans: Vec<IncomingSpan>,
+    pub relations: Vec<Relation>,
+}
+
+const PALETTE: [&str; 8] = [
+    "#8E6CC8", "#D9534F", "#2AA198", "#B58900", "#6C71C4", "#CB4B16", "#859900", "#268BD2",
+];
+
+/// Accumulates incoming documents into a copy of the target project.
+pub struct Builder {
+    project: Project,
+    issues: Vec<ImportIssue>,
+    report: ImportReport,
+    /// `--annotator`, which wins over the input's names.
+    forced_annotator: Option<String>,
+    fallback_annotator: String,
+    /// Documents added by this import, by id, for reuse by later inputs.
+    new_docs: HashSet<String>,
+    /// Relation types added by this import: allowed (from, to) labels seen.
+    new_rel_types: BTreeMap<String, (Vec<String>, Vec<String>)>,
+    /// Entity ids created by this import and the origin that created them.
+    new_entities: HashSet<String>,
+}
+
+impl Builder {
+    /// `annotator`: `--annotator`, the annotator of every imported set (see
+    /// `ImportOptions::annotator`).
+    pub fn new(base: &Project, format: ImportFormat, annotator: Option<String>) -> Self {
+        Builder {
+            project: base.clone(),
+            issues: Vec::new(),
+            report: ImportReport::default(),
+            forced_annotator: annotator,
+            fallback_annotator: format.default_annotator().to_string(),
+            new_docs: HashSet::new(),
+            new_rel_types: BTreeMap::new(),
+            new_entities: HashSet::new(),
+        }
+    }
+
+    pub fn issue(&mut self, issue: ImportIssue) {
+        self.issues.push(issue);
+    }
+
+    pub fn file_read(&mut self) {
+        self.report.files_read += 1;
+    }
+
+    /// Adds one document and its annotations, or records why it cannot be added.
+    pub fn add(&mut self, inc: Incoming) {
+        let before = self.issues.len();
+        let o = inc.origin.clone();
+        if inc.id.trim().is_empty() {
+            self.issue(o.issue("the document has an empty id"));
+            return;
+        }
+        if inc.text.len() > store::limits::MAX_DOCUMENT_BYTES {
+            self.issue(o.issue(format!(
+                "document \"{}\" is {} bytes; Hashiya takes documents of at most {} bytes",
+                inc.id,
+                inc.text.len(),
+                store::limits::MAX_DOCUMENT_BYTES
+            )));
+            return;
+        }
+        // The document: new, or an existing one with the same text.
+        let reuse = match self.project.document(&inc.id) {
+            Some(d) if d.text == inc.text => true,
+            Some(d) => {
+                let (a, b) = first_difference(&d.text, &inc.text);
+                self.issue(o.issue(format!(
+                    "document id \"{}\" is already in the project with a different text (they differ from code point {a}: «{b}»); rename one of them",
+                    inc.id
+                )));
+                return;
+            }
+            None => false,
+        };
+        let map = OffsetMap::new(&inc.text);
+        let annotator = self
+            .forced_annotator
+            .clone()
+            .or_else(|| inc.annotator.clone())
+            .unwrap_or_else(|| self.fallback_annotator.clone());
+        if inc.annotated && self.project.set(&annotator, &inc.id).is_some() {
+            self.issue(o.issue(format!(
+                "the project already has a set of annotator \"{annotator}\" on document \"{}\"{}",
+                inc.id,
+                if self.forced_annotator.is_some() {
+                    " (the input has several sets for this document, or the project has this one already)"
+                } else {
+                    "; import it under another name with --annotator NAME, or remove that set first"
+                }
+            )));
+            return;
+        }
+
+        // Spans.
+        let mut ids = HashSet::new();
+        let mut spans = Vec::with_capacity(inc.spans.len());
+        for s in &inc.spans {
+            let at = Origin {
+                file: o.file.clone(),
+                line: s.line.or(o.line),
+            };
+            let name = format!("span \"{}\"", s.id);
+            if !ids.insert(s.id.clone()) {
+                self.issue(at.issue(format!("{name}: the id is used twice in this document")));
+                continue;
+            }
+            if s.label.is_empty() {
+                self.issue(at.issue(format!("{name}: no label")));
+                continue;
+            }
+            if s.start >= s.end {
+                self.issue(at.issue(format!(
+                    "{name}: start {} is not before end {}",
+                    s.start, s.end
+                )));
+                continue;
+            }
+            let Some(actual) = map.slice(&inc.text, s.start, s.end) else {
+                self.issue(at.issue(format!(
+                    "{name}: end {} is past the end of the text ({} code points)",
+                    s.end,
+                    map.len_chars()
+                )));
+                continue;
+            };
+            if let Some(stated) = &s.text
+                && stated != actual
+            {
+                self.issue(at.issue(format!(
+                    "{name}: its text «{stated}» is not the text at {}..{} «{actual}» (offsets counted in another unit, or a different text?)",
+                    s.start, s.end
+                )));
+                continue;
+            }
+            let mut span = Span::new(&s.id, s.start, s.end, &s.label, actual);
+            span.attributes = s.attributes.clone();
+            span.note = s.note.clone().filter(|n| !n.is_empty());
+            if let Some(eid) = &s.entity_id {
+                if eid.is_empty() {
+                    self.issue(at.issue(format!("{name}: empty entity id")));
+                    continue;
+                }
+                span.entity = Some(eid.clone());
+            }
+            spans.push((span, s.entity_name.clone(), at));
+        }
+        for r in &inc.relations {
+            if !ids.insert(r.id.clone()) {
+                self.issue(o.issue(format!(
+                    "relation \"{}\": the id is used twice in this document (span and relation ids share one namespace)",
+                    r.id
+                )));
+            }
+            for end in [&r.from, &r.to] {
+                if !inc.spans.iter().any(|s| &s.id == end) {
+                    self.issue(o.issue(format!(
+                        "relation \"{}\": its end \"{end}\" is not a span of this document",
+                        r.id
+                    )));
+                }
+            }
+            if r.from == r.to {
+                self.issue(o.issue(format!(
+                    "relation \"{}\" goes from span \"{}\" to itself",
+                    r.id, r.from
+                )));
+            }
+            if r.kind.is_empty() {
+                self.issue(o.issue(format!("relation \"{}\": no type", r.id)));
+            }
+        }
+        if self.issues.len() > before {
+            return;
+        }
+
+        // Everything checks out: apply.
+        if !reuse {
+            let mut doc = Document::new(
+                &inc.id,
+                inc.title
+                    .clone()
+                    .filter(|t| !t.trim().is_empty())
+                    .or_else(|| super::clean::first_line_title(&inc.text))
+                    .unwrap_or_else(|| inc.id.clone()),
+                inc.text.clone(),
+            );
+            doc.source = inc.source.clone();
+            self.project.documents.push(doc);
+            self.new_docs.insert(inc.id.clone());
+            self.report.documents_added += 1;
+        } else if inc.annotated && !self.new_docs.contains(&inc.id) {
+            self.report.documents_reused += 1;
+        }
+        if !inc.annotated {
+            return;
+        }
+        let mut set = AnnotationSet::new(&annotator, &inc.id);
+        for (span, entity_name, at) in spans {
+            self.ensure_label(&span.label, &span.attributes);
+            if let Some(eid) = &span.entity {
+                self.ensure_entity(eid, &span, entity_name, &at);
+            }
+            set.spans.push(span);
+        }
+        let label_of: HashMap<&str, &str> = set
+            .spans
+            .iter()
+            .map(|s| (s.id.as_str(), s.label.as_str()))
+            .collect();
+        for r in &inc.relations {
+            if self.project.schema.relation_type(&r.kind).is_none()
+                || self.new_rel_types.contains_key(&r.kind)
+            {
+                let entry = self.new_rel_types.entry(r.kind.clone()).or_default();
+                for (list, end) in [(&mut entry.0, &r.from), (&mut entry.1, &r.to)] {
+                    if let Some(l) = label_of.get(end.as_str())
+                        && !list.iter().any(|x| x == l)
+                    {
+                        list.push(l.to_string());
+                    }
+                }
+            }
+        }
+        set.relations = inc.relations.clone();
+        self.report.sets_added += 1;
+        self.report.spans_added += set.spans.len();
+        self.report.relations_added += set.relations.len();
+        self.project.sets.push(set);
+    }
+
+    fn ensure_label(&mut self, label: &str, attributes: &BTreeMap<String, String>) {
+        let n = self.project.schema.labels.len();
+        let added = self.report.labels_added.iter().any(|l| l == label);
+        match self
+            .project
+            .schema
+            .labels
+            .iter_mut()
+            .find(|l| l.id == label)
+        {
+            Some(def) if added => {
+                // A label this import created: give it every attribute name it meets.
+                for name in attributes.keys() {
+                    if !def.attributes.iter().any(|a| &a.name == name) {
+                        def.attributes.push(AttributeDef {
+                            name: name.clone(),
+                            values: Vec::new(),
+                        });
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                self.project.schema.labels.push(LabelDef {
+                    id: label.to_string(),
+                    name: label.to_string(),
+                    name_ar: None,
+                    color: PALETTE[n % PALETTE.len()].to_string(),
+                    hotkey: None,
+                    attributes: attributes
+                        .keys()
+                        .map(|name| AttributeDef {
+                            name: name.clone(),
+                            values: Vec::new(),
+                        })
+                        .collect(),
+                });
+                self.report.labels_added.push(label.to_string());
+            }
+        }
+    }
+
+    fn ensure_entity(&mut self, id: &str, span: &Span, name: Option<String>, at: &Origin) {
+        match self.project.entity(id) {
+            Some(e) => {
+                if self.new_entities.contains(id)
+                    && let Some(n) = &name
+                    && &e.name != n
+                {
+                    let msg = format!(
+                        "span \"{}\": entity \"{id}\" is named «{n}» here but «{}» elsewhere in this import",
+                        span.id, e.name
+                    );
+                    self.issue(at.issue(msg));
+                }
+            }
+            None => {
+                self.project.entities.push(Entity {
+                    id: id.to_string(),
+                    label: span.label.clone(),
+                    name: name
+                        .filter(|n| !n.trim().is_empty())
+                        .unwrap_or_else(|| span.text.clone()),
+                    aliases: Vec::new(),
+                });
+                self.new_entities.insert(id.to_string());
+                self.report.entities_added += 1;
+            }
+        }
+    }
+
+    /// The new project, if nothing went wrong; `base` is the project it started from
+    /// (its own warnings are not reported again).
+    pub fn finish(mut self, base: &Project) -> Result<Imported, FormatError> {
+        for (id, (from, to)) in std::mem::take(&mut self.new_rel_types) {
+            if self.project.schema.relation_type(&id).is_none() {
+                self.project.schema.relations.push(RelationType {
+                    id: id.clone(),
+                    name: id.clone(),
+                    from,
+                    to,
+                });
+                self.report.relation_types_added.push(id);
+            }
+        }
+        if !self.issues.is_empty() {
+            return Err(FormatError::Import {
+                issues: self.issues,
+            });
+        }
+        let old: Vec<Problem> = store::validate(base);
+        let mut errors = Vec::new();
+        for p in store::validate(&self.project) {
+            if old.contains(&p) {
+                continue;
+            }
+            match p.severity {
+                Severity::Error => {
+                    errors.push(ImportIssue::new("(imported project)", None, p.to_string()))
+                }
+                Severity::Warning => self.report.warnings.push(p),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(FormatError::Import { issues: errors });
+        }
+        self.project.canonicalize();
+        Ok(Imported {
+            project: self.project,
+            report: self.report,
+        })
+    }
+}
+
+/// First code point where two texts differ, and a short excerpt of the second there.
+fn first_difference(a: &str, b: &str) -> (usize, String) {
+    let i = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    (i, b.chars().skip(i).take(20).collect())
+}

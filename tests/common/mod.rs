@@ -1,0 +1,3 @@
+//! Helpers shared by the integration tests; a test file includes them with `mod common;`.
+
+pub mod tools;
