@@ -8,6 +8,7 @@
 //!   highlight geometry, search normalisation), knowing nothing of annotations;
 //! - [`formats`]: import and export;
 //! - [`review`]: comparing sets, agreement, adjudication;
+//! - [`team`]: assignment, collection, progress and the three-way merge of team files;
 //! - [`workspace`]: the open project, its file, history, review and settings (no egui);
 //! - [`ui`]: the egui application.
 
@@ -18,6 +19,7 @@ pub mod formats;
 pub mod model;
 pub mod review;
 pub mod store;
+pub mod team;
 pub mod text;
 pub mod ui;
 pub mod workspace;
