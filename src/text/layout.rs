@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use parley::{
     Affinity, Alignment, AlignmentOptions, Cluster, Cursor, FontFamily, Layout, LineHeight,
-    PositionedLayoutItem, Selection, StyleProperty,
+    PositionedLayoutItem, StyleProperty,
 };
 
 use super::engine::{FontId, TextEngine};
@@ -519,6 +519,15 @@ impl ArticleLayout {
         out
     }
 
+    /// [`Self::range_rects`], one rectangle at a time.
+    ///
+    /// Built from the clusters of each line the range touches, in visual order: a
+    /// grapheme cluster is covered when it overlaps the range (a range starting or ending
+    /// inside a cluster — a base letter without its mark — covers the whole cluster), and
+    /// each maximal visual sequence of covered clusters is one rectangle over the line's
+    /// height. (parley's `Selection::geometry` found the lines of a selection from where
+    /// its end carets are drawn; an end caret drawn on the neighbouring line — at a bidi
+    /// run edge at the start or end of a wrapped line — gave no rectangle at all.)
     pub fn range_rects_with(&self, start: usize, end: usize, mut f: impl FnMut(Rect)) {
         if start >= end {
             return;
@@ -534,31 +543,42 @@ impl ArticleLayout {
             }
             let Some(layout) = &p.layout else { continue };
             let s = bs.max(p.bytes.start) - p.bytes.start;
-            let mut e = be.min(p.bytes.end) - p.bytes.start;
+            let e = be.min(p.bytes.end) - p.bytes.start;
             if s >= e {
                 continue;
             }
-            // A range ending inside a grapheme cluster (a base letter without its mark)
-            // covers the whole cluster, as one starting inside one does: parley snaps a
-            // cursor to the start of its cluster, which would drop the cluster.
-            if let Some(c) = Cluster::from_byte_index(layout, e) {
-                let r = c.text_range();
-                if r.start < e {
-                    e = r.end;
+            for line in layout.lines() {
+                let lr = line.text_range();
+                if lr.end <= s {
+                    continue;
+                }
+                if lr.start >= e {
+                    break;
+                }
+                let m = line.metrics();
+                let y0 = f32::min(m.block_min_coord, m.content_block_min_coord) + p.top;
+                let y1 = f32::max(m.block_max_coord, m.content_block_max_coord) + p.top;
+                let mut x = m.offset + m.inline_min_coord;
+                let mut open: Option<f32> = None;
+                for run in line.runs() {
+                    for c in run.visual_clusters() {
+                        let r = c.text_range();
+                        let covered = r.start < e && s < r.end;
+                        match (covered, open) {
+                            (true, None) => open = Some(x),
+                            (false, Some(x0)) => {
+                                f(Rect { x0, y0, x1: x, y1 });
+                                open = None;
+                            }
+                            _ => {}
+                        }
+                        x += c.advance();
+                    }
+                }
+                if let Some(x0) = open {
+                    f(Rect { x0, y0, x1: x, y1 });
                 }
             }
-            let sel = Selection::new(
-                Cursor::from_byte_index(layout, s, Affinity::Downstream),
-                Cursor::from_byte_index(layout, e, Affinity::Upstream),
-            );
-            sel.geometry_with(layout, |bb, _| {
-                f(Rect {
-                    x0: bb.x0 as f32,
-                    y0: bb.y0 as f32 + p.top,
-                    x1: bb.x1 as f32,
-                    y1: bb.y1 as f32 + p.top,
-                })
-            });
         }
     }
 

@@ -1773,6 +1773,9 @@ fn commit_line<B: Brush>(
             }
         }
     }
+    // PATCH (hashiya, patches/parley/PATCH.md): UAX #9 rule L1 at the end of the line.
+    reset_trailing_whitespace(layout, &mut lines.line_items, start_item_idx);
+
     // let end_run_idx = lines.line_items.last().map(|item| item.index).unwrap_or(0);
     let end_item_idx = lines.line_items.len();
 
@@ -1839,6 +1842,88 @@ fn commit_line<B: Brush>(
         // the first item of line N+1 to be the item AFTER the last item in line N.
         LayoutItemKind::InlineBox => state.items.end,
     };
+}
+
+/// PATCH (hashiya, patches/parley/PATCH.md): UAX #9 rule L1 — a sequence of whitespace
+/// at the end of a line takes the paragraph's embedding level.
+///
+/// `line_items[start_item_idx..]` are the items of the line being committed, in logical
+/// order (before [`reorder_line_items`]). If the logically last one is a text run whose
+/// level differs from the paragraph's and which ends in whitespace (spaces, tabs, other
+/// space separators except the no-break space, newlines), that whitespace is split off
+/// into an item of its own at the paragraph's level (the whole item takes that level if
+/// it is all whitespace). Reordering then puts it at the line's end edge, where it can
+/// hang, instead of inside the embedded run, where it pushed that run one space width
+/// away from where UAX #9 (and browsers) place it.
+fn reset_trailing_whitespace<B: Brush>(
+    layout: &Layout<B>,
+    line_items: &mut Vec<LineItemData>,
+    start_item_idx: usize,
+) {
+    let base_level = layout.data.base_level;
+    let Some(last) = line_items.len().checked_sub(1) else {
+        return;
+    };
+    if last < start_item_idx {
+        return;
+    }
+    let item = &line_items[last];
+    if item.kind != LayoutItemKind::TextRun
+        || item.bidi_level == base_level
+        || item.shaped_cluster_range.is_empty()
+    {
+        return;
+    }
+    let shaped_text = &layout.data.shaped_text;
+    let slice = shaped_text
+        .run_slice(item.index as u32)
+        .narrow(item.shaped_cluster_range.clone());
+    let is_l1_whitespace = |c: &Character| {
+        matches!(
+            c.whitespace,
+            Whitespace::Space
+                | Whitespace::Tab
+                | Whitespace::Newline
+                | Whitespace::IdeographicSpace
+                | Whitespace::OtherSpaceSeparator
+        )
+    };
+    // The first shaped cluster of the trailing whitespace.
+    let mut ws_start = item.shaped_cluster_range.end;
+    for atom in slice.atoms_end().rev() {
+        if !atom.characters().iter().all(is_l1_whitespace) {
+            break;
+        }
+        ws_start = atom.shaped_clusters_range().start;
+    }
+    if ws_start == item.shaped_cluster_range.end {
+        return;
+    }
+    if ws_start == item.shaped_cluster_range.start {
+        line_items[last].bidi_level = base_level;
+        return;
+    }
+    let shaped_clusters = shaped_text.shaped_clusters();
+    let run_slice = shaped_text.run_slice(item.index as u32);
+    let text_range = |clusters: &Range<u32>| {
+        let chars = shaped_clusters[clusters.start as usize].chars_range().start
+            ..shaped_clusters[clusters.end as usize - 1].chars_range().end;
+        run_slice.text_byte_range(chars)
+    };
+    let content = item.shaped_cluster_range.start..ws_start;
+    let whitespace = ws_start..item.shaped_cluster_range.end;
+    let whitespace_item = LineItemData {
+        kind: LayoutItemKind::TextRun,
+        index: item.index,
+        bidi_level: base_level,
+        text_range: text_range(&whitespace),
+        shaped_cluster_range: whitespace,
+    };
+    let content_text = text_range(&content);
+    let item = &mut line_items[last];
+    item.text_range = content_text;
+    item.shaped_cluster_range = content;
+    line_items.push(whitespace_item);
 }
 
 /// Returns the advance of the whitespace hanging past the end of the line made up of `line_items`,
