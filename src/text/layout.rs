@@ -493,8 +493,7 @@ impl ArticleLayout {
             let mut best: Option<(f64, usize)> = None;
             let r = cluster.text_range();
             for edge in [r.start, r.end] {
-                let g = Cursor::from_byte_index(layout, edge, Affinity::Downstream)
-                    .geometry(layout, 1.0);
+                let g = caret_geometry(layout, edge, Affinity::Downstream);
                 let mid = (g.y0 + g.y1) / 2.0;
                 if mid <= top || mid >= bottom {
                     continue; // drawn on another line
@@ -605,7 +604,7 @@ impl ArticleLayout {
         } else {
             Affinity::Downstream
         };
-        let bb = Cursor::from_byte_index(layout, local, aff).geometry(layout, 1.0);
+        let bb = caret_geometry(layout, local, aff);
         Rect {
             x0: bb.x0 as f32,
             y0: bb.y0 as f32 + p.top,
@@ -691,7 +690,7 @@ impl ArticleLayout {
                     if c.index() != local {
                         continue; // inside a grapheme cluster
                     }
-                    let g = c.geometry(layout, 1.0);
+                    let g = caret_geometry(layout, local, Affinity::Downstream);
                     let mid = (g.y0 + g.y1) as f32 / 2.0 + p.top;
                     if l.top < mid && mid < l.bottom {
                         out.push((g.x0 as f32, cp));
@@ -832,6 +831,45 @@ impl ArticleLayout {
         }
         out
     }
+}
+
+/// Where a caret at byte `index` of a paragraph is drawn: parley's cursor geometry when
+/// that is on an edge of the caret's cluster, on the cluster's line. parley places a caret
+/// beside its cluster's visual neighbour, which at a line edge can be on another line:
+/// the end of an Arabic paragraph whose last line is one word was drawn at the right end
+/// of the line before, and so was the start of a Latin word opening a line of an Arabic
+/// paragraph. There the caret is drawn at the cluster's own edge instead: a downstream
+/// caret at the leading edge of the cluster starting at `index`, the caret at the end of
+/// the paragraph at the trailing edge of its last character (the left edge of a
+/// right-to-left one).
+fn caret_geometry(layout: &Layout<()>, index: usize, affinity: Affinity) -> parley::BoundingBox {
+    let cursor = Cursor::from_byte_index(layout, index, affinity);
+    let here = Cluster::from_byte_index(layout, cursor.index());
+    // The cluster the caret belongs to, and whether it is at its leading edge.
+    let (cluster, leading) = match (here, affinity) {
+        (None, _) => match cursor.upstream_cluster(layout) {
+            Some(last) => (last, false),
+            None => return cursor.geometry(layout, 1.0),
+        },
+        (Some(c), Affinity::Downstream) => (c, true),
+        (Some(_), Affinity::Upstream) => return cursor.geometry(layout, 1.0),
+    };
+    let line = cluster.line();
+    let m = line.metrics();
+    let top = f32::min(m.block_min_coord, m.content_block_min_coord) as f64;
+    let bottom = f32::max(m.block_max_coord, m.content_block_max_coord) as f64;
+    let x0 = cluster.visual_offset().unwrap_or_default() as f64;
+    let x1 = x0 + cluster.advance() as f64;
+    if here.is_some() {
+        let g = cursor.geometry(layout, 1.0);
+        let mid = (g.y0 + g.y1) / 2.0;
+        let on_edge = (g.x0 - x0).abs() < 0.01 || (g.x0 - x1).abs() < 0.01;
+        if on_edge && top < mid && mid < bottom {
+            return g;
+        }
+    }
+    let x = if cluster.is_rtl() == leading { x1 } else { x0 };
+    parley::BoundingBox::new(x, top, x + 1.0, bottom)
 }
 
 /// The font fallback list: Arabic first, then the Latin companion.
