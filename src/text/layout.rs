@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use parley::{
     Affinity, Alignment, AlignmentOptions, Cluster, Cursor, FontFamily, Layout, LineHeight,
-    PositionedLayoutItem, Selection, StyleProperty,
+    PositionedLayoutItem, StyleProperty,
 };
 
 use super::engine::{FontId, TextEngine};
@@ -493,8 +493,7 @@ impl ArticleLayout {
             let mut best: Option<(f64, usize)> = None;
             let r = cluster.text_range();
             for edge in [r.start, r.end] {
-                let g = Cursor::from_byte_index(layout, edge, Affinity::Downstream)
-                    .geometry(layout, 1.0);
+                let g = caret_geometry(layout, edge, Affinity::Downstream);
                 let mid = (g.y0 + g.y1) / 2.0;
                 if mid <= top || mid >= bottom {
                     continue; // drawn on another line
@@ -519,6 +518,15 @@ impl ArticleLayout {
         out
     }
 
+    /// [`Self::range_rects`], one rectangle at a time.
+    ///
+    /// Built from the clusters of each line the range touches, in visual order: a
+    /// grapheme cluster is covered when it overlaps the range (a range starting or ending
+    /// inside a cluster — a base letter without its mark — covers the whole cluster), and
+    /// each maximal visual sequence of covered clusters is one rectangle over the line's
+    /// height. (parley's `Selection::geometry` found the lines of a selection from where
+    /// its end carets are drawn; an end caret drawn on the neighbouring line — at a bidi
+    /// run edge at the start or end of a wrapped line — gave no rectangle at all.)
     pub fn range_rects_with(&self, start: usize, end: usize, mut f: impl FnMut(Rect)) {
         if start >= end {
             return;
@@ -534,31 +542,42 @@ impl ArticleLayout {
             }
             let Some(layout) = &p.layout else { continue };
             let s = bs.max(p.bytes.start) - p.bytes.start;
-            let mut e = be.min(p.bytes.end) - p.bytes.start;
+            let e = be.min(p.bytes.end) - p.bytes.start;
             if s >= e {
                 continue;
             }
-            // A range ending inside a grapheme cluster (a base letter without its mark)
-            // covers the whole cluster, as one starting inside one does: parley snaps a
-            // cursor to the start of its cluster, which would drop the cluster.
-            if let Some(c) = Cluster::from_byte_index(layout, e) {
-                let r = c.text_range();
-                if r.start < e {
-                    e = r.end;
+            for line in layout.lines() {
+                let lr = line.text_range();
+                if lr.end <= s {
+                    continue;
+                }
+                if lr.start >= e {
+                    break;
+                }
+                let m = line.metrics();
+                let y0 = f32::min(m.block_min_coord, m.content_block_min_coord) + p.top;
+                let y1 = f32::max(m.block_max_coord, m.content_block_max_coord) + p.top;
+                let mut x = m.offset + m.inline_min_coord;
+                let mut open: Option<f32> = None;
+                for run in line.runs() {
+                    for c in run.visual_clusters() {
+                        let r = c.text_range();
+                        let covered = r.start < e && s < r.end;
+                        match (covered, open) {
+                            (true, None) => open = Some(x),
+                            (false, Some(x0)) => {
+                                f(Rect { x0, y0, x1: x, y1 });
+                                open = None;
+                            }
+                            _ => {}
+                        }
+                        x += c.advance();
+                    }
+                }
+                if let Some(x0) = open {
+                    f(Rect { x0, y0, x1: x, y1 });
                 }
             }
-            let sel = Selection::new(
-                Cursor::from_byte_index(layout, s, Affinity::Downstream),
-                Cursor::from_byte_index(layout, e, Affinity::Upstream),
-            );
-            sel.geometry_with(layout, |bb, _| {
-                f(Rect {
-                    x0: bb.x0 as f32,
-                    y0: bb.y0 as f32 + p.top,
-                    x1: bb.x1 as f32,
-                    y1: bb.y1 as f32 + p.top,
-                })
-            });
         }
     }
 
@@ -585,7 +604,7 @@ impl ArticleLayout {
         } else {
             Affinity::Downstream
         };
-        let bb = Cursor::from_byte_index(layout, local, aff).geometry(layout, 1.0);
+        let bb = caret_geometry(layout, local, aff);
         Rect {
             x0: bb.x0 as f32,
             y0: bb.y0 as f32 + p.top,
@@ -671,7 +690,7 @@ impl ArticleLayout {
                     if c.index() != local {
                         continue; // inside a grapheme cluster
                     }
-                    let g = c.geometry(layout, 1.0);
+                    let g = caret_geometry(layout, local, Affinity::Downstream);
                     let mid = (g.y0 + g.y1) as f32 / 2.0 + p.top;
                     if l.top < mid && mid < l.bottom {
                         out.push((g.x0 as f32, cp));
@@ -812,6 +831,45 @@ impl ArticleLayout {
         }
         out
     }
+}
+
+/// Where a caret at byte `index` of a paragraph is drawn: parley's cursor geometry when
+/// that is on an edge of the caret's cluster, on the cluster's line. parley places a caret
+/// beside its cluster's visual neighbour, which at a line edge can be on another line:
+/// the end of an Arabic paragraph whose last line is one word was drawn at the right end
+/// of the line before, and so was the start of a Latin word opening a line of an Arabic
+/// paragraph. There the caret is drawn at the cluster's own edge instead: a downstream
+/// caret at the leading edge of the cluster starting at `index`, the caret at the end of
+/// the paragraph at the trailing edge of its last character (the left edge of a
+/// right-to-left one).
+fn caret_geometry(layout: &Layout<()>, index: usize, affinity: Affinity) -> parley::BoundingBox {
+    let cursor = Cursor::from_byte_index(layout, index, affinity);
+    let here = Cluster::from_byte_index(layout, cursor.index());
+    // The cluster the caret belongs to, and whether it is at its leading edge.
+    let (cluster, leading) = match (here, affinity) {
+        (None, _) => match cursor.upstream_cluster(layout) {
+            Some(last) => (last, false),
+            None => return cursor.geometry(layout, 1.0),
+        },
+        (Some(c), Affinity::Downstream) => (c, true),
+        (Some(_), Affinity::Upstream) => return cursor.geometry(layout, 1.0),
+    };
+    let line = cluster.line();
+    let m = line.metrics();
+    let top = f32::min(m.block_min_coord, m.content_block_min_coord) as f64;
+    let bottom = f32::max(m.block_max_coord, m.content_block_max_coord) as f64;
+    let x0 = cluster.visual_offset().unwrap_or_default() as f64;
+    let x1 = x0 + cluster.advance() as f64;
+    if here.is_some() {
+        let g = cursor.geometry(layout, 1.0);
+        let mid = (g.y0 + g.y1) / 2.0;
+        let on_edge = (g.x0 - x0).abs() < 0.01 || (g.x0 - x1).abs() < 0.01;
+        if on_edge && top < mid && mid < bottom {
+            return g;
+        }
+    }
+    let x = if cluster.is_rtl() == leading { x1 } else { x0 };
+    parley::BoundingBox::new(x, top, x + 1.0, bottom)
 }
 
 /// The font fallback list: Arabic first, then the Latin companion.
