@@ -7,7 +7,6 @@
 mod support;
 
 use egui::{Event, Key, Modifiers, pos2};
-use egui_kittest::kittest::Queryable;
 use hashiya::store;
 use hashiya::ui::Workspace;
 use support::*;
@@ -73,7 +72,12 @@ fn triple_click_selects_the_paragraph_and_escape_clears_it() {
         h.run_steps(1);
     }
     h.run_steps(1);
-    let para = h.state().view().layout().unwrap().paragraph_range(word.start);
+    let para = h
+        .state()
+        .view()
+        .layout()
+        .unwrap()
+        .paragraph_range(word.start);
     assert!(para.len() > word.len() * 5, "a paragraph, not a word");
     assert_eq!(h.state().view().selection(), Some(para.clone()));
     // The status bar shows the selection.
@@ -232,7 +236,11 @@ fn tag_attribute_relation_undo_redo_save_reload() {
         ),
         ("said_by", claim_id.as_str(), actor.id.as_str())
     );
-    assert_eq!(set.spans.len(), 2, "the digit chose a type, it tagged nothing");
+    assert_eq!(
+        set.spans.len(),
+        2,
+        "the digit chose a type, it tagged nothing"
+    );
     let full = h.state().workspace().project().clone();
 
     // 4. Undo three times: relation, claim, attribute.

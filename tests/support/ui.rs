@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+#[allow(unused_imports)]
+pub use egui_kittest::kittest::{NodeT, Queryable};
 use hashiya::store;
 use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
 
@@ -148,7 +149,7 @@ pub fn double_click(h: &mut H, p: Pos2) {
 
 /// The article's visible band on screen (below the toolbar, above the status bar).
 fn visible(r: egui::Rect) -> bool {
-    r.min.y > 110.0 && r.max.y < 740.0
+    r.min.y >= 60.0 && r.max.y <= 760.0
 }
 
 /// Scrolls the article with the mouse wheel until `r` is on screen.
@@ -158,7 +159,7 @@ pub fn scroll_into_view(h: &mut H, r: Range<usize>) {
         if visible(rect) {
             return;
         }
-        let down = rect.min.y >= 740.0;
+        let down = rect.max.y > 760.0;
         let over = pos2(640.0, 400.0);
         h.hover_at(over);
         h.event(Event::MouseWheel {
@@ -304,13 +305,21 @@ pub fn menu(h: &mut H, path: &[&str], item: &str) {
         }
         h.run_steps(3);
     }
-    h.get_by(|n| {
+    let found = h.query_by(|n| {
         n.role() == Role::Button
             && n.label()
                 .is_some_and(|l| l == item || l.starts_with(&format!("{item} ")))
-    })
-    .click();
-    h.run_steps(2);
+    });
+    match found {
+        Some(node) => node.click(),
+        None => {
+            dump(h);
+            panic!("no menu item «{item}» under {path:?}");
+        }
+    }
+    // One frame for the click, one for a window it opens to be laid out (invisibly),
+    // one for it to show.
+    h.run_steps(3);
 }
 
 /// Answers the in-app path prompt (shown when no file dialog service answers): types
@@ -338,5 +347,13 @@ pub fn undo(h: &mut H, n: usize) {
     for _ in 0..n {
         h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
         h.run_steps(1);
+    }
+}
+
+/// Prints every AccessKit node with a label or value (debugging a test).
+pub fn dump(h: &H) {
+    for n in h.query_all_by(|n| n.label().is_some() || n.value().is_some()) {
+        let a = n.accesskit_node();
+        eprintln!("{:?} {:?} {:?}", a.role(), a.label(), a.value());
     }
 }
