@@ -272,9 +272,6 @@ fn tag_attribute_relation_undo_redo_save_reload() {
 /// Clicking a span that is on screen selects it without moving the text under the
 /// pointer; a second click at the same place selects the next span under it.
 #[test]
-#[ignore = "app bug: an article click returns Action::SelectSpan, which reveals (scrolls) \
-            the span (src/ui/apply.rs, Action::SelectSpan; src/ui/article.rs, ArticlePanel::click): \
-            the text moves under the pointer, so cycling and double/triple clicks on spans break"]
 fn clicking_a_visible_span_does_not_scroll_and_a_second_click_cycles() {
     let mut h = sample_harness();
     // «درنة» inside «مجلس شورى مجاهدي درنة وضواحيها» is both a location and part of an actor.

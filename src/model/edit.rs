@@ -760,6 +760,36 @@ pub fn merge_entities(p: &Project, keep: &str, gone: &str) -> Result<Command, St
     ))
 }
 
+/// Starts `to`'s own sets as copies of `from`'s, on every document where `to` has no
+/// set yet; each copy records `copied_from`, so agreement can leave copied work out.
+pub fn copy_sets(p: &Project, from: &str, to: &str) -> Result<Command, String> {
+    if from == to {
+        return Err("a set cannot be copied onto itself".into());
+    }
+    let ops: Vec<Op> = p
+        .sets
+        .iter()
+        .filter(|s| s.annotator == from && p.set(to, &s.document).is_none())
+        .map(|s| {
+            let mut copy = s.clone();
+            copy.annotator = to.to_string();
+            copy.done = false;
+            copy.copied_from = Some(from.to_string());
+            copy.modified_by = None;
+            Op::InsertSet(copy)
+        })
+        .collect();
+    if ops.is_empty() {
+        return Err(format!(
+            "nothing to copy: {from} has no set on a document where {to} has none"
+        ));
+    }
+    Ok(Command::new(
+        format!("Start my sets as a copy of {from}'s"),
+        ops,
+    ))
+}
+
 /// Renames the project.
 pub fn rename_project(p: &Project, name: &str) -> Result<Command, String> {
     let name = name.trim();

@@ -93,6 +93,13 @@ pub enum Op {
         before: bool,
         after: bool,
     },
+    /// Who last changed a set (added by the workspace to the first command a user
+    /// applies to a set someone else changed last).
+    SetModifiedBy {
+        set: SetKey,
+        before: Option<String>,
+        after: Option<String>,
+    },
     Rename {
         before: String,
         after: String,
@@ -100,6 +107,23 @@ pub enum Op {
 }
 
 impl Op {
+    /// The annotation set this op changes, if it changes one.
+    pub fn set_key(&self) -> Option<SetKey> {
+        use Op::*;
+        match self {
+            InsertSpan(k, _) | RemoveSpan(k, _) | InsertRelation(k, _) | RemoveRelation(k, _) => {
+                Some(k.clone())
+            }
+            ReplaceSpan { set, .. } | SetDone { set, .. } | SetModifiedBy { set, .. } => {
+                Some(set.clone())
+            }
+            InsertSet(s) | RemoveSet(s) | ReplaceSet { after: s, .. } => {
+                Some(SetKey::new(&s.annotator, &s.document))
+            }
+            _ => None,
+        }
+    }
+
     pub fn inverse(&self) -> Op {
         use Op::*;
         match self.clone() {
@@ -135,6 +159,11 @@ impl Op {
                 after: before,
             },
             SetDone { set, before, after } => SetDone {
+                set,
+                before: after,
+                after: before,
+            },
+            SetModifiedBy { set, before, after } => SetModifiedBy {
                 set,
                 before: after,
                 after: before,
@@ -350,6 +379,16 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 ));
             }
             s.done = *after;
+        }
+        SetModifiedBy { set, before, after } => {
+            let s = set_mut(p, set)?;
+            if s.modified_by != *before {
+                return Err(HistoryError::SetMismatch(
+                    set.annotator.clone(),
+                    set.document.clone(),
+                ));
+            }
+            s.modified_by = after.clone();
         }
         Rename { before, after } => {
             if p.name != *before {

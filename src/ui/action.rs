@@ -49,8 +49,14 @@ pub enum Action {
     ToggleWindow(WindowKind),
     /// The user's name (asked once, remembered in the config).
     SetUserName(String),
-    /// Whose set is edited.
+    /// Whose set is shown (and edited, when it is the user's own).
     SwitchAnnotator(String),
+    /// Start the user's own sets: empty, or as copies of an annotator's.
+    StartOwnSets {
+        copy_of: Option<String>,
+    },
+    /// Explicitly allow (or stop) editing the shown sets of another annotator.
+    EditOthers(bool),
     Undo,
     Redo,
     ZoomIn,
@@ -94,8 +100,13 @@ pub enum Action {
         to: usize,
         snap: bool,
     },
-    /// Select a span (None: nothing), revealing its text.
-    SelectSpan(Option<String>),
+    /// Select a span (None: nothing); `reveal` scrolls its text into view (from a
+    /// list), not for a click in the article (the text must not move under the
+    /// pointer).
+    SelectSpan {
+        id: Option<String>,
+        reveal: bool,
+    },
     SelectNeighbour {
         forward: bool,
     },

@@ -104,7 +104,10 @@ impl AnnotationsPanel {
                         text.label_line(ui, &s.text, 15.0, tc);
                     });
                     if r.clicked() {
-                        action = Some(Action::SelectSpan(Some(s.id.clone())));
+                        action = Some(Action::SelectSpan {
+                            id: Some(s.id.clone()),
+                            reveal: true,
+                        });
                     }
                 }
             },

@@ -189,6 +189,7 @@ impl HashiyaApp {
         let keys = KeyState {
             typing: self.typing(&ctx),
             review: self.ws.review.is_some() && self.right_tab == RightTab::Review,
+            popup: egui::Popup::is_any_open(&ctx),
         };
         let mut actions: Vec<Action> = Vec::new();
         for k in keymap::pressed(&ctx, keys) {
@@ -227,7 +228,7 @@ impl HashiyaApp {
                 dark: self.dark,
             };
             out.extend(self.menu.ui(ui, ws, state));
-            out.extend(self.toolbar.ui(ui, ws, self.config.annotator.as_deref()));
+            out.extend(self.toolbar.ui(ui, ws));
         });
         if self.search.open {
             if let Some(doc) = ws.current_document() {

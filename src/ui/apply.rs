@@ -22,7 +22,10 @@ impl HashiyaApp {
     pub(super) fn start(&mut self, ctx: &egui::Context) {
         self.set_theme(ctx, self.opts.dark);
         if let Some(id) = self.opts.select_span.clone() {
-            self.apply_action(Action::SelectSpan(Some(id)));
+            self.apply_action(Action::SelectSpan {
+                id: Some(id),
+                reveal: true,
+            });
         }
         if let Some(path) = self.opts.config_path.clone() {
             self.config = Config::load(&path);
@@ -52,12 +55,9 @@ impl HashiyaApp {
         }
     }
 
-    /// Edit your own set when you have one in this project (or nobody has any).
+    /// The user's own sets are the ones edited; others' are shown read-only.
     fn use_name(&mut self, name: &str) {
-        let p = self.ws.project();
-        if p.sets.is_empty() || p.annotators().contains(&name) {
-            self.ws.set_annotator(name);
-        }
+        self.ws.set_user(name);
     }
 
     fn set_theme(&mut self, ctx: &egui::Context, dark: bool) {
@@ -174,6 +174,10 @@ impl HashiyaApp {
                 self.name_prompt = None;
             }
             Action::SwitchAnnotator(name) => self.ws.set_annotator(&name),
+            Action::StartOwnSets { copy_of } => {
+                self.ws.start_own_sets(copy_of.as_deref());
+            }
+            Action::EditOthers(on) => self.ws.edit_others(on),
             Action::Undo => self.ws.undo(),
             Action::Redo => self.ws.redo(),
             Action::ZoomIn => self.view.zoom_in(),
@@ -261,7 +265,7 @@ impl HashiyaApp {
                     self.ws.apply(edit::move_boundary(p, &key, &span, end, to));
                 }
             }
-            Action::SelectSpan(id) => {
+            Action::SelectSpan { id, reveal } => {
                 let range = id
                     .as_ref()
                     .and_then(|id| self.ws.current_set()?.span(id))
@@ -269,7 +273,9 @@ impl HashiyaApp {
                 self.ws.selected_span = id.filter(|_| range.is_some());
                 if let Some(r) = range {
                     self.view.set_selection(None);
-                    self.view.reveal(r, now);
+                    if reveal {
+                        self.view.reveal(r, now);
+                    }
                 }
             }
             Action::SelectNeighbour { forward } => self.select_neighbour(forward),
@@ -421,7 +427,10 @@ impl HashiyaApp {
             (Some(i), false) => (i + n - 1) % n,
         };
         let id = set.spans[next].id.clone();
-        self.apply_action(Action::SelectSpan(Some(id)));
+        self.apply_action(Action::SelectSpan {
+            id: Some(id),
+            reveal: true,
+        });
     }
 
     /// Adds a relation from `from` to `to`: directly when one type fits, else asks.
@@ -459,7 +468,10 @@ impl HashiyaApp {
         match self.ws.next_mention(eid) {
             Some((doc, span)) => {
                 self.apply_action(Action::SwitchDocument(doc));
-                self.apply_action(Action::SelectSpan(Some(span)));
+                self.apply_action(Action::SelectSpan {
+                    id: Some(span),
+                    reveal: true,
+                });
             }
             None => {
                 self.ws.status = format!("{eid} has no mentions in {}'s sets", self.ws.annotator())

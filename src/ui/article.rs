@@ -161,7 +161,10 @@ impl ArticlePanel {
         let mut under: Vec<usize> = idx.overlapping(cp..cp).collect();
         if under.is_empty() {
             self.last_click = None;
-            return Some(Action::SelectSpan(None));
+            return Some(Action::SelectSpan {
+                id: None,
+                reveal: false,
+            });
         }
         under.sort_by_key(|&i| set.spans[i].len());
         if let Some(from) = self.relation_from.take() {
@@ -173,7 +176,10 @@ impl ArticlePanel {
             _ => 0,
         };
         self.last_click = Some((cp, k));
-        Some(Action::SelectSpan(Some(set.spans[under[k]].id.clone())))
+        Some(Action::SelectSpan {
+            id: Some(set.spans[under[k]].id.clone()),
+            reveal: false,
+        })
     }
 }
 

@@ -192,6 +192,8 @@ pub struct KeyState {
     pub typing: bool,
     /// The Review tab is showing: [`Scope::Review`] bindings fire before the others.
     pub review: bool,
+    /// A menu, combo box or context menu is open: Escape is left to close it.
+    pub popup: bool,
 }
 
 /// The commands whose keys were pressed this frame (their key events are consumed).
@@ -204,7 +206,11 @@ pub fn pressed(ctx: &egui::Context, state: KeyState) -> Vec<KeyCommand> {
     let mut out = Vec::new();
     ctx.input_mut(|i| {
         for scope in scopes {
-            for b in BINDINGS.iter().filter(|b| b.scope == *scope) {
+            let live = BINDINGS
+                .iter()
+                .filter(|b| b.scope == *scope)
+                .filter(|b| !(state.popup && b.shortcut.logical_key == Key::Escape));
+            for b in live {
                 if i.consume_shortcut(&b.shortcut) {
                     out.push(b.command);
                 }
@@ -220,9 +226,19 @@ pub fn shortcut_text(ctx: &egui::Context, command: KeyCommand) -> String {
     BINDINGS
         .iter()
         .filter(|b| b.command == command)
-        .map(|b| ctx.format_shortcut(&b.shortcut))
+        .map(|b| format_shortcut(ctx, &b.shortcut))
         .collect::<Vec<_>>()
         .join(" / ")
+}
+
+/// A shortcut as the platform writes it, with the key's symbol where it has one
+/// (`?`, not `Questionmark`).
+fn format_shortcut(ctx: &egui::Context, s: &KeyboardShortcut) -> String {
+    let text = ctx.format_shortcut(s);
+    match s.logical_key {
+        Key::Questionmark => text.replace("Questionmark", "?"),
+        _ => text,
+    }
 }
 
 /// The rows of the F1 overlay: (keys, what they do), one per command in keymap order

@@ -160,12 +160,14 @@ impl MenuBar {
     }
 }
 
-/// The toolbar: whose set is edited, and a button per label.
+/// The toolbar: whose labels are shown and whether they can be edited, the choice of
+/// annotator, and a button per label. When the shown labels are someone else's, a
+/// second row says so and offers to start the user's own set or to edit theirs.
 #[derive(Default)]
 pub struct Toolbar;
 
 impl Toolbar {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, me: Option<&str>) -> Option<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
         let mut action = None;
         ui.horizontal(|ui| {
             let mut names: Vec<String> = ws
@@ -174,7 +176,7 @@ impl Toolbar {
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
-            for n in me.into_iter().chain([ws.annotator()]) {
+            for n in ws.user().into_iter().chain([ws.annotator()]) {
                 if !names.iter().any(|x| x == n) {
                     names.push(n.to_string());
                 }
@@ -184,12 +186,19 @@ impl Toolbar {
                 .selected_text(&chosen)
                 .show_ui(ui, |ui| {
                     for n in &names {
-                        ui.selectable_value(&mut chosen, n.clone(), n);
+                        let caption = if Some(n.as_str()) == ws.user() {
+                            format!("{n} (you)")
+                        } else {
+                            n.clone()
+                        };
+                        ui.selectable_value(&mut chosen, n.clone(), caption);
                     }
                 });
             if chosen != ws.annotator() {
                 action = Some(Action::SwitchAnnotator(chosen));
             }
+            let (text, color) = whose(ws);
+            ui.label(RichText::new(text).color(color).strong());
             ui.separator();
             for l in &ws.project().schema.labels {
                 let color = label_color(ws.project(), &l.id);
@@ -199,7 +208,7 @@ impl Toolbar {
                 };
                 let b = Button::new(RichText::new(text).color(Color32::WHITE)).fill(color);
                 if ui
-                    .add(b)
+                    .add_enabled(!ws.read_only(), b)
                     .on_hover_text(format!("Tag the selection as {}", l.name))
                     .clicked()
                 {
@@ -207,6 +216,66 @@ impl Toolbar {
                 }
             }
         });
+        if ws.showing_others() {
+            action = others_row(ui, ws).or(action);
+        }
         action
     }
+}
+
+/// What the toolbar says about the shown labels, and in which colour.
+fn whose(ws: &Workspace) -> (String, Color32) {
+    let who = ws.annotator();
+    if !ws.showing_others() {
+        (
+            format!("editing your labels ({who})"),
+            Color32::from_rgb(40, 140, 70),
+        )
+    } else if ws.read_only() {
+        (
+            format!("viewing {who}'s labels (read-only)"),
+            Color32::from_rgb(200, 120, 0),
+        )
+    } else {
+        (
+            format!("editing {who}'s labels — not yours"),
+            Color32::from_rgb(210, 50, 50),
+        )
+    }
+}
+
+/// The row shown under the toolbar while another annotator's labels are shown.
+fn others_row(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
+    let mut action = None;
+    let who = ws.annotator().to_string();
+    let me_has_sets = ws
+        .user()
+        .is_some_and(|u| ws.project().annotators().contains(&u));
+    ui.horizontal_wrapped(|ui| {
+        if !me_has_sets {
+            if ui.button("Start my own set").clicked() {
+                action = Some(Action::StartOwnSets { copy_of: None });
+            }
+            if ui
+                .button(format!("Start my own set as a copy of {who}'s"))
+                .clicked()
+            {
+                action = Some(Action::StartOwnSets {
+                    copy_of: Some(who.clone()),
+                });
+            }
+        } else if let Some(me) = ws.user()
+            && ui.button(format!("Back to my labels ({me})")).clicked()
+        {
+            action = Some(Action::SwitchAnnotator(me.to_string()));
+        }
+        if ws.read_only() {
+            if ui.button(format!("Edit {who}'s labels")).clicked() {
+                action = Some(Action::EditOthers(true));
+            }
+        } else if ui.button(format!("Stop editing {who}'s labels")).clicked() {
+            action = Some(Action::EditOthers(false));
+        }
+    });
+    action
 }

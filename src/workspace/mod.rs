@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::formats::{ImportFormat, ImportOptions};
 use crate::model::edit;
-use crate::model::history::{Command, History, SetKey};
+use crate::model::history::{Command, History, Op, SetKey};
 use crate::model::{AnnotationSet, Project};
 use crate::store::{self, ExternalChange, FileStamp, Loaded, Problem, StoreError};
 
@@ -58,6 +58,12 @@ pub struct Workspace {
     last_recovery: Instant,
     /// A review against a colleague's project, when one is open.
     pub review: Option<ReviewSession>,
+    /// The person using the app (their annotator name, from the settings); `None`
+    /// when unknown (headless tools, tests): then every set is editable.
+    user: Option<String>,
+    /// The user explicitly chose to edit the current annotator's set though it is
+    /// someone else's.
+    editing_others: bool,
 }
 
 impl Workspace {
@@ -84,6 +90,8 @@ impl Workspace {
             snapshot: PanicSnapshot::default(),
             last_recovery: Instant::now(),
             review: None,
+            user: None,
+            editing_others: false,
         }
     }
 
@@ -160,12 +168,134 @@ impl Workspace {
         true
     }
 
-    /// Edits `name`'s sets from now on.
+    /// Shows `name`'s sets from now on (editable when they are the user's own, or
+    /// after [`Workspace::edit_others`]).
     pub fn set_annotator(&mut self, name: &str) {
         if name != self.annotator {
             self.annotator = name.to_string();
             self.selected_span = None;
+            self.editing_others = false;
             self.revision += 1;
+        }
+    }
+
+    /// The person using the app. Their own sets are shown when they have any (or when
+    /// nobody has any); otherwise the first annotator's, read-only.
+    pub fn set_user(&mut self, name: &str) {
+        self.user = Some(name.to_string());
+        let p = &self.project;
+        if p.sets.is_empty() || p.annotators().contains(&name) {
+            self.set_annotator(name);
+        }
+    }
+
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// Whether the shown sets are someone else's and not explicitly opened for editing.
+    pub fn read_only(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| *u != self.annotator && !self.editing_others)
+    }
+
+    /// Whether the shown sets belong to someone else (editable or not).
+    pub fn showing_others(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| *u != self.annotator)
+    }
+
+    /// The explicit act of editing another annotator's sets (the toolbar says so).
+    pub fn edit_others(&mut self, on: bool) {
+        self.editing_others = on;
+        self.status = if on {
+            format!("Editing {}'s labels (not yours)", self.annotator)
+        } else {
+            format!("{}'s labels are read-only", self.annotator)
+        };
+    }
+
+    /// Starts the user's own sets: empty (they appear as you tag), or as copies of
+    /// `copy_of`'s sets (one undoable step, each copy recording where it came from).
+    pub fn start_own_sets(&mut self, copy_of: Option<&str>) -> bool {
+        let Some(user) = self.user.clone() else {
+            self.status = "Set your name first (File → Change annotator name…)".into();
+            return false;
+        };
+        if let Some(from) = copy_of
+            && self
+                .apply(edit::copy_sets(&self.project, from, &user))
+                .is_none()
+        {
+            return false;
+        }
+        self.set_annotator(&user);
+        self.status = match copy_of {
+            Some(from) => format!("Your sets start as copies of {from}'s"),
+            None => "Your own sets: tag to start".into(),
+        };
+        true
+    }
+
+    /// Refuses a command that changes the shown sets while they are read-only.
+    fn check_editable(&self, cmd: &Command) -> Result<(), String> {
+        if !self.read_only() {
+            return Ok(());
+        }
+        let shown = cmd
+            .ops
+            .iter()
+            .filter_map(|op| op.set_key())
+            .any(|k| k.annotator == self.annotator);
+        if shown {
+            return Err(format!(
+                "These are {}'s labels (read-only): start your own set, or choose \"Edit {}'s labels\" in the toolbar",
+                self.annotator, self.annotator
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds to `cmd` that the user changed each set it touches (once per set: nothing
+    /// is added when the user already was the last to change it).
+    fn stamp_user(&self, cmd: &mut Command) {
+        let Some(user) = &self.user else { return };
+        let mut keys: Vec<SetKey> = Vec::new();
+        for k in cmd.ops.iter().filter_map(|op| op.set_key()) {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        for key in keys {
+            // The set as the command leaves it: its last insert/replace, else the
+            // project's; none when the command removes it.
+            let mut state = self
+                .project
+                .set(&key.annotator, &key.document)
+                .map(|s| s.modified_by.clone());
+            for op in cmd
+                .ops
+                .iter()
+                .filter(|op| op.set_key().as_ref() == Some(&key))
+            {
+                match op {
+                    Op::InsertSet(s) | Op::ReplaceSet { after: s, .. } => {
+                        state = Some(s.modified_by.clone())
+                    }
+                    Op::RemoveSet(_) => state = None,
+                    Op::SetModifiedBy { after, .. } => state = Some(after.clone()),
+                    _ => {}
+                }
+            }
+            if let Some(before) = state
+                && before.as_deref() != Some(user.as_str())
+            {
+                cmd.ops.push(Op::SetModifiedBy {
+                    set: key,
+                    before,
+                    after: Some(user.clone()),
+                });
+            }
         }
     }
 
@@ -188,6 +318,11 @@ impl Workspace {
     /// Applies a command built by [`crate::model::edit`]; returns its history id when
     /// it was applied. A refused edit (the builder's message) goes to the status bar.
     pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<u64> {
+        let cmd = cmd.and_then(|mut c| {
+            self.check_editable(&c)?;
+            self.stamp_user(&mut c);
+            Ok(c)
+        });
         match cmd {
             Ok(cmd) => {
                 let name = cmd.name.clone();
@@ -417,11 +552,14 @@ impl Workspace {
         let path = self.path.clone().ok_or("this project has no file")?;
         let fresh = Workspace::open(&path).map_err(|e| e.to_string())?;
         let (doc, annotator) = (self.doc, std::mem::take(&mut self.annotator));
-        let review = self.review.take();
+        let (review, user, editing_others) =
+            (self.review.take(), self.user.take(), self.editing_others);
         *self = fresh;
         self.doc = doc.min(self.project.documents.len().saturating_sub(1));
         self.annotator = annotator;
         self.review = review;
+        self.user = user;
+        self.editing_others = editing_others;
         self.revision += 1;
         store::recovery::clear_unsaved();
         self.status = format!("Reloaded {} from disk", path.display());
