@@ -196,6 +196,10 @@ pub enum Provenance {
     Both,
     /// The adjudicator changed it.
     Edited,
+    /// At least k of N annotators agreed on it (curation pre-merge; format version 2).
+    Agreed,
+    /// The curator took it from one or more annotators' sets (format version 2).
+    Curated,
 }
 
 /// A labelled stretch of text. `start`/`end` are code points, end-exclusive.
@@ -361,10 +365,13 @@ impl Project {
         let v2 = self.assignment.is_some()
             || !self.conflicts.is_empty()
             || self.documents.iter().any(|d| !d.meta.is_empty())
-            || self
-                .sets
-                .iter()
-                .any(|s| s.modified_by.is_some() || s.copied_from.is_some());
+            || self.sets.iter().any(|s| {
+                s.modified_by.is_some()
+                    || s.copied_from.is_some()
+                    || s.spans.iter().any(|x| {
+                        matches!(x.provenance, Some(Provenance::Agreed | Provenance::Curated))
+                    })
+            });
         if v2 { 2 } else { 1 }
     }
 

@@ -19,7 +19,8 @@
 //!   (nominal) on those sequences, as INCEpTION does on token positions. The numbers are
 //!   checked against scikit-learn, statsmodels and the `krippendorff` package
 //!   (`tests/fixtures/review/`).
-//! - [`adjudicate`] builds a gold set from A, B and a serialisable list of decisions.
+//! - [`adjudicate`] builds a gold set from A, B and a serialisable list of decisions;
+//!   [`curate`] pre-merges what k of N annotators agree on into a gold set.
 //! - [`report`] assembles all of it into an [`AgreementReport`] (stable JSON), and
 //!   [`render`] prints it as a text table, CSV or standalone HTML.
 //!
@@ -29,6 +30,7 @@
 pub mod adjudicate;
 pub mod agreement;
 pub mod compare;
+pub mod curate;
 pub mod documents;
 pub mod figures;
 pub mod pairing;

@@ -136,6 +136,16 @@ pub enum Action {
     },
     JumpToEntity(String),
     EndReview,
+    /// Put every span at least `k` annotators agree on into the gold set.
+    PreMerge {
+        gold: String,
+        k: usize,
+    },
+    /// Accept one curation candidate into the gold set.
+    AcceptCandidate {
+        gold: String,
+        candidate: crate::review::curate::Candidate,
+    },
     Decide(Decision),
     ReviewStep {
         forward: bool,

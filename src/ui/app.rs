@@ -11,6 +11,7 @@ use super::action::{Action, WindowKind};
 use super::annotations::AnnotationsPanel;
 use super::article::ArticlePanel;
 use super::article_view::ArticleView;
+use super::curation::CurationPanel;
 use super::dashboard::AgreementDashboard;
 use super::dialogs::{self, NamePrompt, PasteDialog, PathPrompt, RelationChooser};
 use super::documents::DocumentsPanel;
@@ -20,6 +21,7 @@ use super::menu::{MenuBar, MenuState, Toolbar};
 use super::review_panel::ReviewNavigator;
 use super::schema_editor::SchemaEditor;
 use super::search::{SearchAction, SearchBar};
+use super::widgets::status_bar;
 use crate::model::edit::TagOptions;
 use crate::store::{ExternalChange, Loaded};
 use crate::workspace::Workspace;
@@ -54,6 +56,7 @@ pub enum RightTab {
     Annotations,
     Entities,
     Review,
+    Curation,
 }
 
 /// The state of the `--screenshot` mode.
@@ -88,6 +91,7 @@ pub struct HashiyaApp {
     pub(super) annotations: AnnotationsPanel,
     pub(super) entities: EntitiesPanel,
     pub(super) navigator: ReviewNavigator,
+    pub(super) curation: CurationPanel,
     pub(super) dashboard: AgreementDashboard,
     pub(super) article: ArticlePanel,
     pub(super) search: SearchBar,
@@ -128,6 +132,7 @@ impl HashiyaApp {
             annotations: AnnotationsPanel::default(),
             entities: EntitiesPanel,
             navigator: ReviewNavigator::default(),
+            curation: CurationPanel::default(),
             dashboard: AgreementDashboard,
             article: ArticlePanel::default(),
             search: SearchBar::default(),
@@ -255,21 +260,13 @@ impl HashiyaApp {
             });
         }
         let selection = self.view.selection();
-        egui::Panel::bottom("status").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(&ws.status);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if let Some(sel) = selection {
-                        ui.label(format!(
-                            "selection {}–{} ({} chars)",
-                            sel.start,
-                            sel.end,
-                            sel.len()
-                        ));
-                    }
-                });
-            });
-        });
+        egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, &ws.status, selection));
+        let curating = self.right_tab == RightTab::Curation;
+        let candidates = if curating {
+            self.curation.candidates(ws)
+        } else {
+            Default::default()
+        };
         let text = &mut self.view.text;
         egui::Panel::left("documents")
             .default_size(200.0)
@@ -287,26 +284,22 @@ impl HashiyaApp {
                     if ws.review.is_some() {
                         tab(RightTab::Review, "Review");
                     }
+                    if curating || CurationPanel::applies(ws, &self.curation.gold) {
+                        tab(RightTab::Curation, "Curation");
+                    }
                 });
                 out.extend(match self.right_tab {
                     RightTab::Annotations => self.annotations.ui(ui, ws, text),
                     RightTab::Entities => self.entities.ui(ui, ws, text),
                     RightTab::Review => self.navigator.ui(ui, ws, &items, text),
+                    RightTab::Curation => self.curation.ui(ui, ws, &candidates, text),
                 });
             });
+        let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));
         egui::CentralPanel::default().show(ui, |ui| {
-            out.extend(self.article.ui(ui, ws, &mut self.view));
+            out.extend(self.article.ui(ui, ws, &mut self.view, overlay));
         });
         out
-    }
-
-    /// The current document's disagreements in review mode (cached by the workspace).
-    fn review_items(&mut self) -> Vec<crate::review::adjudicate::Item> {
-        if self.right_tab == RightTab::Review {
-            self.ws.review_items()
-        } else {
-            Vec::new()
-        }
     }
 
     /// The windows and modal questions that are open.

@@ -325,6 +325,12 @@ impl HashiyaApp {
                 self.windows.remove(&WindowKind::Dashboard);
                 self.right_tab = RightTab::Annotations;
             }
+            Action::PreMerge { gold, k } => {
+                self.ws.premerge(&gold, k);
+            }
+            Action::AcceptCandidate { gold, candidate } => {
+                self.ws.accept_candidate(&gold, &candidate);
+            }
             Action::Decide(d) => {
                 self.ws.review_decide(d);
                 self.navigator.moved();
@@ -605,6 +611,15 @@ impl HashiyaApp {
                 self.remember_recent(&p);
             }
             Err(e) => self.ws.status = format!("Could not open: {e}"),
+        }
+    }
+
+    /// The current document's disagreements in review mode (cached by the workspace).
+    pub(super) fn review_items(&mut self) -> Vec<crate::review::adjudicate::Item> {
+        if self.right_tab == RightTab::Review {
+            self.ws.review_items()
+        } else {
+            Vec::new()
         }
     }
 

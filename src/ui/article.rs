@@ -16,6 +16,7 @@ use super::action::Action;
 use super::article_view::{Arrow, ArticleView, Highlight};
 use super::widgets::label_color;
 use crate::model::{AnnotationSet, SpanIndex};
+use crate::review::curate::Candidate;
 use crate::workspace::Workspace;
 
 /// A set and its span index, built for one revision of one document.
@@ -80,6 +81,7 @@ impl ArticlePanel {
         ui: &mut egui::Ui,
         ws: &Workspace,
         view: &mut ArticleView,
+        curation: Option<(&[Candidate], &str)>,
     ) -> Option<Action> {
         let Some(doc) = ws.current_document() else {
             ui.label("This project has no documents.");
@@ -94,7 +96,7 @@ impl ArticlePanel {
             let mut h = highlights(ws, &own, r.clone());
             if let Some(b) = &theirs {
                 let (set, idx) = &**b;
-                h.extend(idx.overlapping(r).map(|i| {
+                h.extend(idx.overlapping(r.clone()).map(|i| {
                     let s = &set.spans[i];
                     Highlight {
                         range: s.start..s.end,
@@ -106,6 +108,10 @@ impl ArticlePanel {
                         outline: true,
                     }
                 }));
+            }
+            if let Some((candidates, gold)) = curation {
+                let n = ws.curation_sets(gold).len();
+                h.extend(candidate_highlights(ws, candidates, n, r));
             }
             h
         });
@@ -181,6 +187,29 @@ impl ArticlePanel {
             reveal: false,
         })
     }
+}
+
+/// Curation candidates that touch `range` as dashed outlines with their votes.
+fn candidate_highlights(
+    ws: &Workspace,
+    candidates: &[Candidate],
+    n: usize,
+    range: Range<usize>,
+) -> Vec<Highlight> {
+    candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.start < range.end.max(range.start + 1) && range.start < c.end)
+        .map(|(i, c)| Highlight {
+            range: c.start..c.end,
+            color: label_color(ws.project(), &c.label),
+            lane: 3,
+            chip: format!("{}/{n} {}", c.votes(), c.label),
+            emphasised: false,
+            id: usize::MAX / 2 + i,
+            outline: true,
+        })
+        .collect()
 }
 
 /// The highlights of the current set that touch `range`, found through the index.

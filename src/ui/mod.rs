@@ -15,6 +15,7 @@
 //! | `span_details.rs` | the selected span: attributes, relations, entity, note |
 //! | `entities.rs` | entity list (right) |
 //! | `review_panel.rs` | review navigator (right) |
+//! | `curation.rs` | curation of N annotators into a gold set (right) |
 //! | `dashboard.rs` | agreement dashboard window |
 //! | `article.rs` | article interactions: highlights, clicks, tooltips |
 //! | `article_view.rs` | the article widget: layout cache, painting, selection |
@@ -30,6 +31,7 @@ pub mod app;
 mod apply;
 pub mod article;
 pub mod article_view;
+pub mod curation;
 pub mod dashboard;
 pub mod dialogs;
 pub mod documents;

@@ -88,3 +88,20 @@ pub fn install_fonts(ctx: &egui::Context) {
     }
     ctx.set_fonts(defs);
 }
+
+/// The status bar: the last message, and the text selection's offsets on the right.
+pub fn status_bar(ui: &mut egui::Ui, status: &str, selection: Option<std::ops::Range<usize>>) {
+    ui.horizontal(|ui| {
+        ui.label(status);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(sel) = selection {
+                ui.label(format!(
+                    "selection {}–{} ({} chars)",
+                    sel.start,
+                    sel.end,
+                    sel.len()
+                ));
+            }
+        });
+    });
+}

@@ -8,6 +8,7 @@
 //! change is validated, undoable and marks the project dirty.
 
 pub mod config;
+mod curation;
 pub mod export;
 pub mod review;
 
