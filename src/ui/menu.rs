@@ -226,7 +226,9 @@ impl Toolbar {
 /// What the toolbar says about the shown labels, and in which colour.
 fn whose(ws: &Workspace) -> (String, Color32) {
     let who = ws.annotator();
-    if !ws.showing_others() {
+    if ws.user().is_none() {
+        (format!("editing {who}'s labels"), Color32::GRAY)
+    } else if !ws.showing_others() {
         (
             format!("editing your labels ({who})"),
             Color32::from_rgb(40, 140, 70),
