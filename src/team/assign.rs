@@ -6,7 +6,11 @@
 //! holding the schema, the whole entity registry, the annotator's documents (in corpus
 //! order, with their corpus ids) and the annotator's own sets on them if the corpus has
 //! any (nobody else's sets, and no recorded merge conflicts). Every project carries the
-//! whole plan ([`Assignment`]), so `hashiya status` and the GUI know who should do what.
+//! plan ([`Assignment`]: annotators, `K`, overlap, seed, and for each of its documents
+//! all the annotators it went to), so `hashiya status` and the GUI know who should do
+//! what; each file's copy lists only its own documents (a plan naming documents the
+//! project lacks draws a load warning), and collecting the files puts the whole plan
+//! back together.
 //!
 //! **What is guaranteed.**
 //! - Every document of the overlap goes to exactly `K` distinct annotators, every other
@@ -317,7 +321,10 @@ pub fn assign(
         .collect())
 }
 
-/// `annotator`'s project under `plan`.
+/// `annotator`'s project under `plan`. Its copy of the plan lists only the documents
+/// the file holds (each with all its annotators: who else has it), since a plan naming
+/// a document that is not in the project is a load warning; [`super::collect`] and
+/// [`super::status`] put the files' plans back together.
 pub fn project_for(corpus: &Project, plan: &Assignment, annotator: &str) -> Project {
     let mine = |id: &str| {
         plan.documents
@@ -338,7 +345,10 @@ pub fn project_for(corpus: &Project, plan: &Assignment, annotator: &str) -> Proj
         .filter(|s| s.annotator == annotator && mine(&s.document))
         .cloned()
         .collect();
-    p.assignment = Some(plan.clone());
+    let mut own = plan.clone();
+    own.documents
+        .retain(|id, _| p.documents.iter().any(|d| d.id == *id));
+    p.assignment = Some(own);
     p.canonicalize();
     p
 }
@@ -568,20 +578,24 @@ mod tests {
             out.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
             ["a", "b", "c"]
         );
-        let plan = out[0].1.assignment.clone().unwrap();
+        let plan = super::plan(&c, &opts(&["a", "b", "c"], 2, None, 5)).unwrap();
         for (name, p) in &out {
-            assert_eq!(p.assignment.as_ref(), Some(&plan));
+            let own = p.assignment.as_ref().unwrap();
+            assert_eq!(
+                (&own.annotators, own.per_document, own.seed),
+                (&plan.annotators, plan.per_document, plan.seed)
+            );
+            for (d, who) in &own.documents {
+                assert_eq!(&plan.documents[d], who);
+            }
+            assert_eq!(own.documents.len(), plan.documents_of(name).count());
             assert_eq!(p.entities, c.entities);
             assert_eq!(p.schema, c.schema);
             let ids: Vec<&str> = p.documents.iter().map(|d| d.id.as_str()).collect();
             assert_eq!(ids, plan.documents_of(name).collect::<Vec<_>>());
             assert!(p.sets.iter().all(|s| s.annotator == *name));
             assert_eq!(p.format_version(), 2);
-            assert!(
-                store::validate(p)
-                    .iter()
-                    .all(|x| x.severity != store::Severity::Error)
-            );
+            assert!(store::validate(p).is_empty(), "{:?}", store::validate(p));
         }
         let b = &out[1].1;
         assert_eq!(

@@ -19,8 +19,10 @@
 //!   links follow).
 //! - **Schema**: must be equal in every file; otherwise the error names the two files and
 //!   the first difference (labels first, then relation types).
-//! - **Assignment plan**: the first file's that has one; a different plan in a later
-//!   file is a warning (the first is kept).
+//! - **Assignment plan**: the first file's that has one, completed with the documents
+//!   of the later files' plans when these are parts of the same plan (as
+//!   [`super::assign`] writes them: each annotator's file lists its own documents;
+//!   see [`plans_compatible`]); a different plan is a warning (the first is kept).
 //! - **Recorded merge conflicts** are carried over (document ids re-keyed), once.
 //!
 //! Collecting is idempotent: collecting the same files again, or collecting into the
@@ -35,7 +37,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::model::{LabelSchema, Project, text_sha256};
+use crate::model::{Assignment, LabelSchema, Project, text_sha256};
 use crate::store::{self, Severity, StoreError};
 
 /// Why nothing was collected.
@@ -335,6 +337,18 @@ pub fn schema_difference(a: &LabelSchema, b: &LabelSchema, na: &str, nb: &str) -
     None
 }
 
+/// Whether two plans are (parts of) the same plan: same annotators, `K`, overlap and
+/// seed, and the same annotators for every document both list.
+pub fn plans_compatible(a: &Assignment, b: &Assignment) -> bool {
+    a.annotators == b.annotators
+        && a.per_document == b.per_document
+        && a.overlap == b.overlap
+        && a.seed == b.seed
+        && a.documents
+            .iter()
+            .all(|(d, who)| b.documents.get(d).is_none_or(|w| w == who))
+}
+
 fn mtime(path: &Path) -> Result<SystemTime, CollectError> {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
@@ -534,18 +548,25 @@ pub fn collect(
                 .into_iter()
                 .map(|(d, who)| (doc_map.get(d.as_str()).cloned().unwrap_or(d), who))
                 .collect();
-            match (&out.assignment, plan_from) {
-                (None, _) => {
+            match &mut out.assignment {
+                None => {
                     out.assignment = Some(plan);
                     plan_from = Some(i);
                 }
-                (Some(kept), Some(k)) if *kept != plan => report.warnings.push(format!(
-                    "the assignment plan in {} differs from the one in {}; kept the one in {}",
-                    path.display(),
-                    files[k].0.display(),
-                    files[k].0.display()
-                )),
-                _ => {}
+                Some(kept) if plans_compatible(kept, &plan) => {
+                    for (d, who) in plan.documents {
+                        kept.documents.entry(d).or_insert(who);
+                    }
+                }
+                Some(_) => {
+                    let k = &files[plan_from.unwrap_or(0)].0;
+                    report.warnings.push(format!(
+                        "the assignment plan in {} differs from the one in {}; kept the one in {}",
+                        path.display(),
+                        k.display(),
+                        k.display()
+                    ))
+                }
             }
         }
 
@@ -781,6 +802,15 @@ mod tests {
         let mut b = a.clone();
         let (out, r) = collect(&files(vec![a.clone(), b.clone()]), false).unwrap();
         assert_eq!(out.assignment.as_ref(), Some(&plan));
+        assert!(r.warnings.is_empty());
+        // Parts of one plan (each file lists its own documents) are put together.
+        let mut c = project(&[("d2", "سرت")]);
+        let mut part = plan.clone();
+        part.documents = [("d2".to_string(), vec!["x".to_string()])].into();
+        c.assignment = Some(part);
+        let (out, r) = collect(&files(vec![a.clone(), c]), false).unwrap();
+        let whole = out.assignment.unwrap();
+        assert_eq!(whole.documents.keys().collect::<Vec<_>>(), ["d1", "d2"]);
         assert!(r.warnings.is_empty());
         b.assignment.as_mut().unwrap().seed = 2;
         let (out, r) = collect(&files(vec![a, b]), false).unwrap();

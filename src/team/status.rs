@@ -6,8 +6,9 @@
 //! set (annotator, document) is in several files, the most advanced counts: started if
 //! it has spans in any file, done if it is done in any, spans the largest count.
 //!
-//! - **assigned**: from the assignment plan (the first file's that has one; a different
-//!   plan in another file is a warning) for the annotators in it; for an annotator who
+//! - **assigned**: from the assignment plan (the first file's that has one, with the
+//!   parts of the same plan in the other files, as `hashiya assign` writes them; a
+//!   different plan is a warning) for the annotators in it; for an annotator who
 //!   is not in the plan (or with no plan), the documents they have a set on.
 //! - **started**: documents on which the annotator's set has at least one span.
 //! - **done**: documents the annotator marked done. Started and done count every set of
@@ -58,6 +59,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::collect::plans_compatible;
 use crate::model::{Assignment, Project, text_sha256};
 
 /// The value of the report's `format` field.
@@ -175,19 +177,23 @@ pub fn status(files: &[(PathBuf, Project)]) -> StatusReport {
         doc_of.push(m);
     }
 
-    // The plan: the first file's that has one.
+    // The plan: the first file's that has one, and the parts of it in other files.
     let mut plan: Option<(usize, &Assignment)> = None;
+    let mut parts: Vec<(usize, &Assignment)> = Vec::new();
     for (i, (path, p)) in files.iter().enumerate() {
         let Some(a) = &p.assignment else { continue };
         match plan {
-            None => plan = Some((i, a)),
-            Some((k, kept)) if kept != a => warnings.push(format!(
+            None => {
+                plan = Some((i, a));
+                parts.push((i, a));
+            }
+            Some((_, first)) if plans_compatible(first, a) => parts.push((i, a)),
+            Some((k, _)) => warnings.push(format!(
                 "the assignment plan in {} differs from the one in {}; using the one in {}",
                 path.display(),
                 files[k].0.display(),
                 files[k].0.display()
             )),
-            Some(_) => {}
         }
     }
 
@@ -220,25 +226,28 @@ pub fn status(files: &[(PathBuf, Project)]) -> StatusReport {
 
     // Assigned: (annotator, document) pairs.
     let mut assigned: Vec<(usize, usize)> = Vec::new();
-    if let Some((k, a)) = plan {
+    let mut missing: HashMap<&str, usize> = HashMap::new();
+    for &(k, a) in &parts {
         for (id, people) in &a.documents {
             let found = doc_of[k]
                 .get(id.as_str())
                 .or_else(|| doc_of.iter().find_map(|m| m.get(id.as_str())))
                 .copied();
             let d = found.unwrap_or_else(|| {
-                warnings.push(format!(
-                    "document «{id}» of the assignment plan is in none of the files"
-                ));
-                docs.push(DocumentStatus {
-                    document: id.clone(),
-                    title: String::new(),
-                    text_sha256: None,
-                    assigned: Vec::new(),
-                    started: Vec::new(),
-                    done: Vec::new(),
-                });
-                docs.len() - 1
+                *missing.entry(id.as_str()).or_insert_with(|| {
+                    warnings.push(format!(
+                        "document «{id}» of the assignment plan is in none of the files"
+                    ));
+                    docs.push(DocumentStatus {
+                        document: id.clone(),
+                        title: String::new(),
+                        text_sha256: None,
+                        assigned: Vec::new(),
+                        started: Vec::new(),
+                        done: Vec::new(),
+                    });
+                    docs.len() - 1
+                })
             });
             for person in people {
                 if let Some(w) = who(person) {
