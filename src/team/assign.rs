@@ -278,7 +278,7 @@ pub fn pair_sequence(a: usize) -> Vec<(usize, usize)> {
     if a < 2 {
         return out;
     }
-    if a % 2 == 0 {
+    if a.is_multiple_of(2) {
         let m = a - 1;
         for r in 0..m {
             out.push((r, a - 1));

@@ -57,8 +57,8 @@ pub enum CollectError {
         difference: String,
     },
     #[error(
-        "«{annotator}»'s set on document «{document}» ({title}) differs between {} and {}{}; keep one of the two files' versions, or collect with --prefer newer to keep the one modified last",
-        first.display(), second.display(), note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+        "«{annotator}»'s set on document «{document}» ({title}) differs between {} and {}; keep one of the two files' versions, or collect with --prefer newer to keep the one modified last",
+        first.display(), second.display()
     )]
     SetConflict {
         annotator: String,
@@ -67,7 +67,16 @@ pub enum CollectError {
         title: String,
         first: PathBuf,
         second: PathBuf,
-        note: Option<String>,
+    },
+    #[error(
+        "«{annotator}»'s set on document «{document}» differs between {} and {}, and both files have the same modification time, so neither is newer; keep one of the two versions",
+        first.display(), second.display()
+    )]
+    SameTime {
+        annotator: String,
+        document: String,
+        first: PathBuf,
+        second: PathBuf,
     },
     #[error("{}: cannot read the file's modification time to choose the newer set: {reason}", path.display())]
     NoTime { path: PathBuf, reason: String },
@@ -509,22 +518,23 @@ pub fn collect(
                 .document(&set.document)
                 .map(|d| d.title.clone())
                 .unwrap_or_default();
-            let conflict = |note: Option<String>| CollectError::SetConflict {
-                annotator: set.annotator.clone(),
-                document: set.document.clone(),
-                title: title.clone(),
-                first: old_path.clone(),
-                second: path.clone(),
-                note,
-            };
             if !prefer_newer {
-                return Err(conflict(None));
+                return Err(CollectError::SetConflict {
+                    annotator: set.annotator.clone(),
+                    document: set.document.clone(),
+                    title,
+                    first: old_path.clone(),
+                    second: path.clone(),
+                });
             }
             let (t_old, t_new) = (mtime(old_path)?, mtime(path)?);
             if t_new == t_old {
-                return Err(conflict(Some(
-                    "both files have the same modification time, so neither is newer".into(),
-                )));
+                return Err(CollectError::SameTime {
+                    annotator: set.annotator.clone(),
+                    document: set.document.clone(),
+                    first: old_path.clone(),
+                    second: path.clone(),
+                });
             }
             let newer = t_new > t_old;
             report.replaced.push(Replaced {
