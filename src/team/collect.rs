@@ -270,6 +270,18 @@ fn fresh_id(id: &str, taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or_default()
 }
 
+/// [`fresh_id`], recording a change in `renamed`.
+fn renamed_if_taken(id: &str, taken: impl Fn(&str) -> bool, renamed: &mut Vec<IdChange>) -> String {
+    let fresh = fresh_id(id, taken);
+    if fresh != id {
+        renamed.push(IdChange {
+            from: id.to_string(),
+            to: fresh.clone(),
+        });
+    }
+    fresh
+}
+
 /// The first difference between two schemas, in words naming `a` and `b`.
 pub fn schema_difference(a: &LabelSchema, b: &LabelSchema, na: &str, nb: &str) -> Option<String> {
     for la in &a.labels {
@@ -437,13 +449,11 @@ pub fn collect(
                 c.documents_matched += 1;
                 continue;
             }
-            let id = fresh_id(&d.id, |x| out.documents.iter().any(|o| o.id == x));
-            if id != d.id {
-                c.documents_renamed.push(IdChange {
-                    from: d.id.clone(),
-                    to: id.clone(),
-                });
-            }
+            let id = renamed_if_taken(
+                &d.id,
+                |x| out.documents.iter().any(|o| o.id == x),
+                &mut c.documents_renamed,
+            );
             let mut doc = d.clone();
             doc.id = id.clone();
             out.documents.push(doc);
@@ -465,13 +475,11 @@ pub fn collect(
                 ent_map.insert(&e.id, id.clone());
                 continue;
             }
-            let id = fresh_id(&e.id, |x| out.entities.iter().any(|o| o.id == x));
-            if id != e.id {
-                c.entities_renamed.push(IdChange {
-                    from: e.id.clone(),
-                    to: id.clone(),
-                });
-            }
+            let id = renamed_if_taken(
+                &e.id,
+                |x| out.entities.iter().any(|o| o.id == x),
+                &mut c.entities_renamed,
+            );
             let mut ent = e.clone();
             ent.id = id.clone();
             out.entities.push(ent);
