@@ -137,3 +137,22 @@ fn editing_someone_elses_set_is_explicit_and_visible() {
     h.run_steps(2);
     assert!(h.state().workspace().read_only());
 }
+
+#[test]
+fn progress_window_counts_the_annotators_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut h) = harness_as(dir.path(), "sara");
+    h.get_by_label("Review").click();
+    h.run_steps(2);
+    h.get_by_label("Progress of the team…").click();
+    h.run_steps(3);
+    assert!(h.state().is_open(hashiya::ui::action::WindowKind::Progress));
+    // annotator-a: one document, started (spans), not done; the span count is shown.
+    let spans = spans_of(&h, "annotator-a").to_string();
+    assert!(h.query_all_by_label("annotator-a").count() >= 2, "a row in the table");
+    assert!(
+        h.query_all_by_label(&spans).count() >= 1,
+        "the span count {spans} is in the table"
+    );
+    h.get_by_label("Done by two annotators or more (available for agreement): 0 document(s)");
+}

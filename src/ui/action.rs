@@ -18,6 +18,7 @@ use crate::review::render::ReportFormat;
 pub enum WindowKind {
     Help,
     Dashboard,
+    Progress,
     Paste,
     NamePrompt,
     QuitConfirm,

@@ -18,6 +18,7 @@ use super::documents::DocumentsPanel;
 use super::entities::EntitiesPanel;
 use super::keymap::{self, KeyCommand, KeyState};
 use super::menu::{MenuBar, MenuState, Toolbar};
+use super::progress::ProgressWindow;
 use super::review_panel::ReviewNavigator;
 use super::schema_editor::SchemaEditor;
 use super::search::{SearchAction, SearchBar};
@@ -92,6 +93,7 @@ pub struct HashiyaApp {
     pub(super) entities: EntitiesPanel,
     pub(super) navigator: ReviewNavigator,
     pub(super) curation: CurationPanel,
+    pub(super) progress: ProgressWindow,
     pub(super) dashboard: AgreementDashboard,
     pub(super) article: ArticlePanel,
     pub(super) search: SearchBar,
@@ -133,6 +135,7 @@ impl HashiyaApp {
             entities: EntitiesPanel,
             navigator: ReviewNavigator::default(),
             curation: CurationPanel::default(),
+            progress: ProgressWindow::default(),
             dashboard: AgreementDashboard,
             article: ArticlePanel::default(),
             search: SearchBar::default(),
@@ -315,6 +318,13 @@ impl HashiyaApp {
             }
             if !open {
                 self.windows.remove(&WindowKind::Dashboard);
+            }
+        }
+        let mut open = self.is_open(WindowKind::Progress);
+        if open {
+            self.progress.ui(ctx, &self.ws, &mut open);
+            if !open {
+                self.windows.remove(&WindowKind::Progress);
             }
         }
         if let Some(job) = &self.export_job {

@@ -37,6 +37,9 @@ impl MenuBar {
                 if ui.button("Compare with a colleague's project…").clicked() {
                     action = Some(Action::PickPath(PathPurpose::Compare));
                 }
+                if ui.button("Progress of the team…").clicked() {
+                    action = Some(Action::OpenWindow(WindowKind::Progress));
+                }
                 if ws.review.is_some() {
                     if ui.button("Agreement dashboard").clicked() {
                         action = Some(Action::OpenWindow(WindowKind::Dashboard));

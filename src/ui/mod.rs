@@ -17,6 +17,7 @@
 //! | `review_panel.rs` | review navigator (right) |
 //! | `curation.rs` | curation of N annotators into a gold set (right) |
 //! | `dashboard.rs` | agreement dashboard window |
+//! | `progress.rs` | the team's progress window (who has done what) |
 //! | `article.rs` | article interactions: highlights, clicks, tooltips |
 //! | `article_view.rs` | the article widget: layout cache, painting, selection |
 //! | `dialogs.rs` | windows and modal questions |
@@ -38,6 +39,7 @@ pub mod documents;
 pub mod entities;
 pub mod keymap;
 pub mod menu;
+pub mod progress;
 pub mod review_panel;
 pub mod schema_editor;
 pub mod search;
