@@ -9,8 +9,10 @@
 //! - [`formats`]: import and export;
 //! - [`review`]: comparing sets, agreement, adjudication;
 //! - [`workspace`]: the open project, its file, history, review and settings (no egui);
-//! - [`ui`]: the egui application.
+//! - [`ui`]: the egui application (only with the `gui` feature, on by default);
+//! - [`cli`]: the command line's arguments, reports and errors (`src/main.rs` runs them).
 
+pub mod cli;
 #[doc(hidden)]
 pub mod debug;
 pub mod fonts;
@@ -19,5 +21,6 @@ pub mod model;
 pub mod review;
 pub mod store;
 pub mod text;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod workspace;
