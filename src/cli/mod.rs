@@ -226,7 +226,7 @@ pub enum Command {
         #[arg(long, value_name = "S:E")]
         range: Vec<CodePointRange>,
         /// Points X,Y (pixels) to hit-test.
-        #[arg(long, value_name = "X,Y", allow_negative_numbers = true)]
+        #[arg(long, value_name = "X,Y", allow_hyphen_values = true)]
         hit: Vec<Point>,
     },
     /// Print a shell completion script.
