@@ -46,6 +46,14 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
     about,
     override_usage = "hashiya [GUI OPTIONS] [PROJECT]\n       hashiya <COMMAND> [ARGS]"
 )]
+#[cfg_attr(
+    not(feature = "gui"),
+    command(
+        override_usage = "hashiya <COMMAND> [ARGS]",
+        long_about = "Hashiya (حاشية): annotate claims, actors and locations in Arabic news articles.\n\n\
+                      This build has no GUI (it was built without the `gui` feature): run a subcommand."
+    )
+)]
 pub struct Cli {
     #[command(flatten)]
     pub gui: GuiArgs,
