@@ -252,9 +252,10 @@ fn gui_options_are_refused_with_a_subcommand() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
         assert!(
-            err.contains("is an option of the GUI and cannot be used with the subcommand 'schema'"),
+            err.contains(" of the GUI and cannot be used with the subcommand 'schema'"),
             "{args:?}: {err}"
         );
+        assert!(err.contains(&args[0]), "{args:?}: {err}");
     }
     // After the subcommand, they are simply unknown to it.
     let out = hashiya(&["schema", "--dark"]);

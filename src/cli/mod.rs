@@ -88,12 +88,19 @@ impl Cli {
                 matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine)
             });
             if let Some(arg) = given {
-                let name = match arg.get_long() {
-                    Some(long) => format!("--{long}"),
-                    None => format!("the project to open ({})", arg.get_id()),
+                let given = match arg.get_long() {
+                    Some(long) => format!("--{long} is an option"),
+                    None => {
+                        let value = matches
+                            .get_raw(arg.get_id().as_str())
+                            .and_then(|mut v| v.next())
+                            .map(|v| v.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        format!("'{value}' (a project to open) is an argument")
+                    }
                 };
                 let message = format!(
-                    "{name} is an option of the GUI and cannot be used with the subcommand '{sub}'; \
+                    "{given} of the GUI and cannot be used with the subcommand '{sub}'; \
                      give it without a subcommand to open the GUI"
                 );
                 return Err(cmd.error(ErrorKind::ArgumentConflict, message));
