@@ -10,8 +10,10 @@
 //! - [`review`]: comparing sets, agreement, adjudication;
 //! - [`team`]: assignment, collection, progress and the three-way merge of team files;
 //! - [`workspace`]: the open project, its file, history, review and settings (no egui);
-//! - [`ui`]: the egui application.
+//! - [`ui`]: the egui application (only with the `gui` feature, on by default);
+//! - [`cli`]: the command line's arguments, reports and errors (`src/main.rs` runs them).
 
+pub mod cli;
 #[doc(hidden)]
 pub mod debug;
 pub mod fonts;
@@ -21,5 +23,6 @@ pub mod review;
 pub mod store;
 pub mod team;
 pub mod text;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod workspace;

@@ -1,6 +1,7 @@
 //! The GUI's side of crash recovery: the running app registers its unsaved state for the
 //! panic hook, so a panic anywhere writes the recovery file, which the next start offers.
 //! In a test binary of its own because the registered state is process-wide.
+#![cfg(feature = "gui")]
 
 use std::path::Path;
 

@@ -1,0 +1,340 @@
+//! The command line: the arguments `hashiya` accepts (clap derive), the typed values its
+//! options parse into, the reports its subcommands print and the one error type they
+//! return. `src/main.rs` parses, runs the subcommand (or opens the GUI) and turns a
+//! [`CliError`] into a message and an exit status in one place.
+//!
+//! The definitions live in the library, not in `main.rs`, so that tests can ask clap
+//! itself which subcommands exist: `tests/cli.rs` checks that the shell completions and
+//! the man page cover every one.
+
+mod args;
+mod error;
+mod report;
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::formats::{ExportFormat, ImportFormat};
+
+pub use args::{CodePointRange, Point, pixels};
+pub use error::CliError;
+pub use report::{Count, ExportSummary, ImportSummary, ValidateSummary};
+
+/// `hashiya --version`: the program's version and the project format version it writes,
+/// e.g. `hashiya 0.1.0 (writes hashiya-project format version 1)`.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (writes {} format version {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::store::FORMAT,
+        crate::store::VERSION
+    )
+});
+
+/// Hashiya (حاشية): annotate claims, actors and locations in Arabic news articles.
+///
+/// With no subcommand, opens a project in the GUI; the subcommands run the same library
+/// code without a window.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hashiya",
+    version = VERSION.as_str(),
+    about,
+    override_usage = "hashiya [GUI OPTIONS] [PROJECT]\n       hashiya <COMMAND> [ARGS]"
+)]
+#[cfg_attr(
+    not(feature = "gui"),
+    command(
+        override_usage = "hashiya <COMMAND> [ARGS]",
+        long_about = "Hashiya (حاشية): annotate claims, actors and locations in Arabic news articles.\n\n\
+                      This build has no GUI (it was built without the `gui` feature): run a subcommand."
+    )
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub gui: GuiArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The clap command, as completions and the man page describe it.
+    pub fn command() -> clap::Command {
+        <Cli as CommandFactory>::command()
+    }
+
+    /// Parses the program's arguments; on an error prints clap's message and exits 2.
+    pub fn parse_args() -> Self {
+        Self::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// Parses `args` (the program name first) as clap does, and also refuses the GUI's
+    /// options next to a subcommand: they would mean nothing there, and an option that
+    /// is accepted and ignored misleads. (clap's `args_conflicts_with_subcommands` does
+    /// not do this: after an option it takes a subcommand's name for the project.)
+    pub fn try_parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut cmd = Self::command();
+        let matches = cmd.try_get_matches_from_mut(args)?;
+        if let Some(sub) = matches.subcommand_name() {
+            let given = cmd.get_arguments().find(|a| {
+                matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine)
+            });
+            if let Some(arg) = given {
+                let given = match arg.get_long() {
+                    Some(long) => format!("--{long} is an option"),
+                    None => {
+                        let value = matches
+                            .get_raw(arg.get_id().as_str())
+                            .and_then(|mut v| v.next())
+                            .map(|v| v.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        format!("'{value}' (a project to open) is an argument")
+                    }
+                };
+                let message = format!(
+                    "{given} of the GUI and cannot be used with the subcommand '{sub}'; \
+                     give it without a subcommand to open the GUI"
+                );
+                return Err(cmd.error(ErrorKind::ArgumentConflict, message));
+            }
+        }
+        Self::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+    }
+}
+
+/// Options of the GUI (`hashiya` without a subcommand). Hidden in a build without it.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "GUI options (without a subcommand)")]
+pub struct GuiArgs {
+    /// Project to open in the GUI (default: the bundled sample project).
+    #[cfg_attr(not(feature = "gui"), arg(hide = true))]
+    pub project: Option<PathBuf>,
+    /// Render the first full frame of the article to this PNG file, then quit.
+    #[arg(long, value_name = "OUT.png")]
+    #[cfg_attr(not(feature = "gui"), arg(hide = true))]
+    pub screenshot: Option<PathBuf>,
+    /// Select a span by id at start (e.g. for screenshots).
+    #[arg(long, value_name = "SPAN_ID")]
+    #[cfg_attr(not(feature = "gui"), arg(hide = true))]
+    pub select: Option<String>,
+    /// Open the search bar with a query at start.
+    #[arg(long, value_name = "QUERY")]
+    #[cfg_attr(not(feature = "gui"), arg(hide = true))]
+    pub find: Option<String>,
+    /// Start in the dark theme.
+    #[arg(long)]
+    #[cfg_attr(not(feature = "gui"), arg(hide = true))]
+    pub dark: bool,
+    /// Open the review of a colleague's project (their labels next to yours).
+    #[arg(long, value_name = "OTHER.json")]
+    #[cfg_attr(not(feature = "gui"), arg(hide = true))]
+    pub compare: Option<PathBuf>,
+    /// Quit as soon as the first frame with the article is drawn (for timing start-up).
+    #[arg(long, hide = true)]
+    pub quit_after_first_frame: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check project files: print their counts and warnings; exit 1 if any is invalid.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Rewrite project files in canonical form (stable order, pretty JSON), atomically.
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the project format.
+    Schema,
+    /// Compare annotators over the documents their projects share (same text): span diff
+    /// (exact, partial, label mismatch, only A, only B), precision/recall/F1 with the first
+    /// annotator as reference, relations, attributes, and Cohen's κ / Krippendorff's α on
+    /// tokens (Fleiss' κ too with three or more annotators).
+    Agree {
+        /// Project files, one per annotator (give the same file twice to compare two
+        /// annotators of one project).
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Which annotator of each file, comma-separated in file order (default: the
+        /// first annotator of each file; leave an entry empty for the default, e.g. `,b`).
+        #[arg(long, value_delimiter = ',', value_name = "A,B")]
+        annotators: Vec<String>,
+        /// Print the full report as JSON (see README, "`hashiya agree` JSON").
+        #[arg(long, conflicts_with_all = ["csv", "html", "dump_tokens"])]
+        json: bool,
+        /// Print one CSV row per diff entry.
+        #[arg(long, conflicts_with_all = ["html", "dump_tokens"])]
+        csv: bool,
+        /// Print a standalone HTML report.
+        #[arg(long, conflicts_with = "dump_tokens")]
+        html: bool,
+        /// Print every compared token with each annotator's label, as JSON (to check the
+        /// figures with other tools).
+        #[arg(long)]
+        dump_tokens: bool,
+    },
+    /// Export a project for another tool: jsonl, doccano, brat, conll, csv, labelstudio.
+    ///
+    /// OUT is a folder for brat and a file for the others. Every file is written
+    /// atomically; document ids are sanitised before they become file names.
+    Export {
+        /// jsonl (native), doccano, brat, conll, csv or labelstudio.
+        #[arg(long, value_parser = parse_export_format)]
+        format: ExportFormat,
+        /// The project file.
+        project: PathBuf,
+        /// Output file (or folder, for brat).
+        out: PathBuf,
+        /// Export only this annotator's sets (needed for CoNLL when there are several).
+        #[arg(long, value_name = "ANNOTATOR")]
+        set: Option<String>,
+        /// CSV: leave out the UTF-8 byte order mark (it is there by default, for Excel).
+        #[arg(long)]
+        no_bom: bool,
+        /// Export only spans with these labels, and the relations between them
+        /// (e.g. --labels actor,location for a CoNLL file that claims do not hide).
+        #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
+        labels: Option<Vec<String>>,
+    },
+    /// Import documents (and annotations) into a project, creating it if needed.
+    ///
+    /// All or nothing: every input is read and checked first, and the project is saved
+    /// (atomically) only if nothing is wrong; otherwise every problem is listed with its
+    /// file and line.
+    Import {
+        /// text (.txt files or folders), jsonl (native), doccano, brat or labelstudio.
+        #[arg(long, value_parser = parse_import_format)]
+        format: ImportFormat,
+        /// Input files or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The project to create or extend.
+        #[arg(long, value_name = "PROJECT.json")]
+        into: PathBuf,
+        /// Annotator of the imported sets, replacing the names in the input (default:
+        /// the input's names, else brat, doccano, labelstudio or imported).
+        #[arg(long)]
+        annotator: Option<String>,
+    },
+    /// Lay out a text exactly as the article view does and print it as JSON.
+    Layout {
+        /// UTF-8 text file to lay out.
+        #[arg(long)]
+        text_file: PathBuf,
+        /// Wrap width in pixels.
+        #[arg(long, default_value_t = 800.0, value_parser = pixels)]
+        width: f32,
+        /// Font size (em) in pixels.
+        #[arg(long, default_value_t = 22.0, value_parser = pixels)]
+        font_size: f32,
+        /// Code point ranges START:END (end-exclusive) whose highlight rectangles to print.
+        #[arg(long, value_name = "S:E")]
+        range: Vec<CodePointRange>,
+        /// Points X,Y (pixels) to hit-test.
+        #[arg(long, value_name = "X,Y", allow_hyphen_values = true)]
+        hit: Vec<Point>,
+    },
+    /// Print a shell completion script.
+    ///
+    /// For example `hashiya completions bash > ~/.local/share/bash-completion/completions/hashiya`,
+    /// `hashiya completions zsh > ~/.zfunc/_hashiya` (with `~/.zfunc` in `fpath`) or
+    /// `hashiya completions fish > ~/.config/fish/completions/hashiya.fish`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `hashiya manpage | man -l -`.
+    Manpage {
+        /// Instead, write hashiya.1 and one page per subcommand (hashiya-validate.1, …)
+        /// into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Processes for the reliability tests (kill tests, panic recovery).
+    #[command(hide = true)]
+    Debug {
+        #[command(subcommand)]
+        command: DebugCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// Rewrite FILE again and again through the normal save (the sample project plus
+    /// generated spans, different each time); print each iteration number once saved.
+    SaveLoop {
+        file: PathBuf,
+        /// Generated spans in the extra set.
+        #[arg(long, default_value_t = 20_000)]
+        spans: usize,
+        /// Stop after this many saves (default: never).
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// Number of the first iteration.
+        #[arg(long, default_value_t = 1)]
+        first: u64,
+    },
+    /// Load FILE, edit it, register the edit as unsaved work, then panic.
+    PanicAfterEdit { file: PathBuf },
+    /// Load FILE, edit and autosave it, edit again without autosaving, print "ready",
+    /// then wait to be killed.
+    AutosaveThenHang { file: PathBuf },
+}
+
+/// How `hashiya agree` prints its report (`--json`, `--csv`, `--html`, `--dump-tokens`,
+/// or text without any).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreeOutput {
+    Text,
+    Json,
+    Csv,
+    Html,
+    Tokens,
+}
+
+impl AgreeOutput {
+    /// From the flags, which clap has already made mutually exclusive.
+    pub fn from_flags(json: bool, csv: bool, html: bool, dump_tokens: bool) -> Self {
+        match (json, csv, html, dump_tokens) {
+            (true, ..) => AgreeOutput::Json,
+            (_, true, ..) => AgreeOutput::Csv,
+            (_, _, true, _) => AgreeOutput::Html,
+            (.., true) => AgreeOutput::Tokens,
+            _ => AgreeOutput::Text,
+        }
+    }
+}
+
+fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
+    ExportFormat::from_name(s).ok_or_else(|| {
+        let names: Vec<_> = ExportFormat::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown export format; use one of: {}", names.join(", "))
+    })
+}
+
+fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
+    ImportFormat::from_name(s).ok_or_else(|| {
+        let names: Vec<_> = ImportFormat::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown import format; use one of: {}", names.join(", "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

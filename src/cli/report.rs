@@ -1,0 +1,167 @@
+//! What the file-handling subcommands print when they succeed, as `Display` types, so
+//! that the wording (counts with their plurals, notes, warnings) lives in one place next
+//! to the data and can be tested without running the program.
+//!
+//! These are small views (a path plus a library report) rather than `Display` impls on
+//! the library's reports themselves, because the line also names the file and things the
+//! report does not know (the export format, whether the project existed before).
+
+use std::fmt;
+use std::path::Path;
+
+use crate::formats::{ExportFormat, ExportReport, ImportReport};
+use crate::store::Loaded;
+
+/// `hashiya validate`: one line of counts per file, then its warnings.
+pub struct ValidateSummary<'a> {
+    pub file: &'a Path,
+    pub loaded: &'a Loaded,
+}
+
+impl fmt::Display for ValidateSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.loaded.project;
+        let spans: usize = p.sets.iter().map(|s| s.spans.len()).sum();
+        let relations: usize = p.sets.iter().map(|s| s.relations.len()).sum();
+        writeln!(
+            f,
+            "{}: ok — {}, {}, {}, {}, {}, {}",
+            self.file.display(),
+            Count(p.documents.len(), "document"),
+            Count(p.sets.len(), "set"),
+            Count(spans, "span"),
+            Count(relations, "relation"),
+            Count(p.entities.len(), "entity"),
+            Count(self.loaded.warnings.len(), "warning"),
+        )?;
+        for w in &self.loaded.warnings {
+            writeln!(f, "  warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `hashiya export`: where, how many files in which format, what they hold, and notes.
+pub struct ExportSummary<'a> {
+    pub out: &'a Path,
+    pub format: ExportFormat,
+    pub report: &'a ExportReport,
+}
+
+impl fmt::Display for ExportSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.report;
+        writeln!(
+            f,
+            "{}: wrote {} ({}): {}, {}, {}, {}",
+            self.out.display(),
+            Count(r.files.len(), "file"),
+            self.format.name(),
+            Count(r.documents, "document"),
+            Count(r.sets, "set"),
+            Count(r.spans, "span"),
+            Count(r.relations, "relation"),
+        )?;
+        for n in &r.notes {
+            writeln!(f, "  note: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `hashiya import`: what was read and added, what the schema gained, and warnings.
+pub struct ImportSummary<'a> {
+    pub into: &'a Path,
+    /// Whether the project file existed before (extended) or was created.
+    pub existed: bool,
+    pub report: &'a ImportReport,
+}
+
+impl fmt::Display for ImportSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.report;
+        writeln!(
+            f,
+            "{}: {} — read {}; added {} ({} already there got new sets), {}, {}, {}, {}",
+            self.into.display(),
+            if self.existed { "extended" } else { "created" },
+            Count(r.files_read, "file"),
+            Count(r.documents_added, "document"),
+            r.documents_reused,
+            Count(r.sets_added, "set"),
+            Count(r.spans_added, "span"),
+            Count(r.relations_added, "relation"),
+            Count(r.entities_added, "entity"),
+        )?;
+        if !r.labels_added.is_empty() {
+            writeln!(
+                f,
+                "  labels added to the schema: {}",
+                r.labels_added.join(", ")
+            )?;
+        }
+        if !r.relation_types_added.is_empty() {
+            writeln!(
+                f,
+                "  relation types added to the schema: {}",
+                r.relation_types_added.join(", ")
+            )?;
+        }
+        for w in &r.warnings {
+            writeln!(f, "  warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A number and an English noun in the singular, pluralised as the number needs:
+/// `1 span`, `2 spans`, `0 entities`.
+pub struct Count(pub usize, pub &'static str);
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Count(n, noun) = *self;
+        if n == 1 {
+            write!(f, "1 {noun}")
+        } else if let Some(stem) = noun.strip_suffix('y') {
+            write!(f, "{n} {stem}ies")
+        } else {
+            write!(f, "{n} {noun}s")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_pluralised() {
+        assert_eq!(Count(1, "span").to_string(), "1 span");
+        assert_eq!(Count(0, "span").to_string(), "0 spans");
+        assert_eq!(Count(1, "entity").to_string(), "1 entity");
+        assert_eq!(Count(3, "entity").to_string(), "3 entities");
+    }
+
+    #[test]
+    fn the_export_line_keeps_its_wording() {
+        let report = ExportReport {
+            files: vec!["a.ann".into(), "a.txt".into()],
+            documents: 1,
+            sets: 1,
+            spans: 2,
+            notes: vec!["a note".into()],
+            ..ExportReport::default()
+        };
+        let s = ExportSummary {
+            out: Path::new("out"),
+            format: ExportFormat::Brat,
+            report: &report,
+        }
+        .to_string();
+        assert_eq!(
+            s,
+            "out: wrote 2 files (brat): 1 document, 1 set, 2 spans, 0 relations\n  note: a note\n"
+        );
+    }
+}
