@@ -102,6 +102,60 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             clap_complete::generate(shell, &mut Cli::command(), "hashiya", &mut script);
             write(out, script)
         }
+        Command::Assign {
+            corpus,
+            annotators,
+            per_document,
+            overlap,
+            seed,
+            out: dir,
+            force,
+        } => {
+            let opts = hashiya::team::assign::AssignOptions {
+                annotators,
+                per_document,
+                overlap,
+                seed,
+                force,
+            };
+            let paths = hashiya::team::assign::write_assignment(&corpus, &opts, &dir)
+                .map_err(CliError::msg)?;
+            let mut text = format!(
+                "{}: wrote {} annotator file{} (seed {seed})\n",
+                dir.display(),
+                paths.len(),
+                if paths.len() == 1 { "" } else { "s" }
+            );
+            for p in &paths {
+                text.push_str(&format!("  {}\n", p.display()));
+            }
+            write(out, text)
+        }
+        Command::Collect {
+            into,
+            files,
+            prefer,
+        } => {
+            let report = hashiya::team::collect::collect_into(&into, &files, prefer.is_some())
+                .map_err(CliError::msg)?;
+            write(out, report.to_string())
+        }
+        Command::Status { files, json } => {
+            let mut loaded = Vec::with_capacity(files.len());
+            for f in &files {
+                let l = store::load(f).map_err(CliError::msg)?;
+                loaded.push((f.clone(), l.project));
+            }
+            let report = hashiya::team::status::status(&loaded);
+            if json {
+                let mut s = serde_json::to_string_pretty(&report)
+                    .map_err(|e| CliError::msg(format!("could not serialise the report: {e}")))?;
+                s.push('\n');
+                write(out, s)
+            } else {
+                write(out, report.to_string())
+            }
+        }
         Command::Manpage { dir } => manpage(dir.as_deref(), out),
         Command::Debug { command } => debug(command, out),
     }

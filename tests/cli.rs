@@ -132,6 +132,25 @@ fn every_subcommand_ends_quietly_when_its_reader_stops_early() {
             "0:50".into(),
         ],
         vec!["manpage".into()],
+        vec![
+            "assign".into(),
+            s(&sample),
+            "--annotators".into(),
+            "a,b".into(),
+            "--per-document".into(),
+            "2".into(),
+            "--out".into(),
+            "team".into(),
+        ],
+        vec![
+            "collect".into(),
+            "--into".into(),
+            "collected.json".into(),
+            s(&sample),
+            s(&other),
+        ],
+        vec!["status".into(), s(&sample), s(&other)],
+        vec!["status".into(), s(&sample), s(&other), "--json".into()],
         // Prints forever: only the closed pipe ends it.
         vec![
             "debug".into(),

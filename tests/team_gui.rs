@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! Your own set, always: a project where the user has no set opens the others'
 //! labels read-only, the toolbar says whose labels are shown, and editing someone
 //! else's set is an explicit act. Driven headless with kittest through the widgets.
@@ -149,7 +150,10 @@ fn progress_window_counts_the_annotators_work() {
     assert!(h.state().is_open(hashiya::ui::action::WindowKind::Progress));
     // annotator-a: one document, started (spans), not done; the span count is shown.
     let spans = spans_of(&h, "annotator-a").to_string();
-    assert!(h.query_all_by_label("annotator-a").count() >= 2, "a row in the table");
+    assert!(
+        h.query_all_by_label("annotator-a").count() >= 2,
+        "a row in the table"
+    );
     assert!(
         h.query_all_by_label(&spans).count() >= 1,
         "the span count {spans} is in the table"

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The Annotations tab on its own: the list's label and text filters, a virtualised list
 //! for big projects, clicking a row, and the selected span's details (attribute combo,
 //! note, delete button).

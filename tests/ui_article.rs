@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The article panel on its own, driven headless with egui_kittest: selecting text by
 //! dragging and double/triple-clicking, zoom and the layout cache, clicking spans,
 //! hover tooltips, boundary keys, relations, the context menu, copy; and the app's

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The Curation tab: three annotators on the sample article, "pre-merge spans at least
 //! k of N agree on" into the gold set as one undoable step, then accepting a remaining
 //! candidate. Driven headless through the widgets.

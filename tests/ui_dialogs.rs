@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The app's windows and modal questions on their own: recovery after a crash, the
 //! annotator name prompt, an external change of the project file, pasting a new
 //! document, and the quit guard.

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The documents panel on its own: clicking a row switches the document, the "Current
 //! document done" checkbox marks it done (one undo step), Ctrl+PageUp/PageDown walk.
 

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The Entities tab on its own: merging by right-click, jumping to mentions by click.
 
 #[path = "support/ui.rs"]

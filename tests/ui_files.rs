@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! Files through the File menu and the in-app path prompt (no file dialog service
 //! here): importing text files, exporting with progress, Save As and Open.
 

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The keymap as the user sees it: the F1 overlay lists every binding of
 //! `hashiya::ui::keymap`, and menu items show their shortcut from it.
 

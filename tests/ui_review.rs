@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The review navigator and the agreement dashboard on their own: adjudicating the
 //! sample pair by keyboard, the dashboard's figures and report export, and the
 //! navigator's buttons.

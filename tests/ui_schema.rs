@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The label schema editor on its own: renaming a label keeps its spans; Cancel
 //! changes nothing.
 

@@ -1,3 +1,4 @@
+#![cfg(feature = "gui")]
 //! The search bar on its own: Ctrl+F, Arabic-aware matching, walking the matches,
 //! "Tag all matches" as one undo step, the options menu and the buttons.
 

@@ -11,7 +11,7 @@ Where the runs come from
 ------------------------
 hb-shape does no bidi and no font fallback, so it must be given one directional,
 single-font run at a time. The run boundaries (start/end code point, font, direction)
-are taken from the engine itself (`hashiya layout --json` at a width so large that each
+are taken from the engine itself (`hashiya layout` at a width so large that each
 paragraph is one line). So that this is not circular, the fixture also records two
 things computed *without* the engine, which tests/shaping.rs checks the runs against:
 
@@ -71,7 +71,7 @@ def hashiya_layout(path):
     exe = os.environ.get("HASHIYA_BIN")
     cmd = [exe] if exe else ["cargo", "run", "--quiet", "--bin", "hashiya", "--"]
     out = run(cmd + ["layout", "--text-file", path, "--width", "10000000",
-                     "--font-size", str(UPEM), "--json"])
+                     "--font-size", str(UPEM)])
     return json.loads(out)
 
 

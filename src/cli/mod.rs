@@ -24,11 +24,12 @@ pub use args::{CodePointRange, Point, pixels};
 pub use error::CliError;
 pub use report::{Count, ExportSummary, ImportSummary, ValidateSummary};
 
-/// `hashiya --version`: the program's version and the project format version it writes,
-/// e.g. `hashiya 0.1.0 (writes hashiya-project format version 1)`.
+/// `hashiya --version`: the program's version and the newest project format version it
+/// reads and writes, e.g. `hashiya 0.1.0 (hashiya-project format version 2; a project
+/// that uses nothing new in 2 is written as version 1)`.
 static VERSION: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "{} (writes {} format version {})",
+        "{} ({} format version {}; a project that uses nothing new in it is written as version 1)",
         env!("CARGO_PKG_VERSION"),
         crate::store::FORMAT,
         crate::store::VERSION
@@ -252,6 +253,64 @@ pub enum Command {
     Completions {
         /// The shell to complete in.
         shell: clap_complete::Shell,
+    },
+    /// Split a corpus among annotators: one project file per annotator, DIR/<name>.json.
+    ///
+    /// Each document goes to K annotators (with --overlap F: K annotators for round(F·n)
+    /// of the n documents, one for the rest). Loads differ by at most one document; with
+    /// K = 2 the pairs of annotators share documents evenly; the same seed gives the same
+    /// split. Each file holds the schema, the entity registry, the annotator's documents
+    /// and the plan. Existing files are not replaced without --force.
+    Assign {
+        /// The corpus project file.
+        corpus: PathBuf,
+        /// The annotators, comma-separated (their file names are made safe: a/b → a_b.json).
+        #[arg(long, required = true, value_delimiter = ',', value_name = "A,B,C")]
+        annotators: Vec<String>,
+        /// Annotators per shared document (1 to the number of annotators).
+        #[arg(long, value_name = "K")]
+        per_document: usize,
+        /// Share of the documents (0–1) that go to K annotators; the rest go to one.
+        #[arg(long, value_name = "F")]
+        overlap: Option<f64>,
+        /// Seed of the split: the same corpus, annotators and seed give the same files.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        seed: u64,
+        /// The folder to write the annotators' files into (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace files that already exist in DIR.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Bring the annotators' files back into one project.
+    ///
+    /// Documents are matched by their text; sets are kept per annotator; entities with
+    /// the same name and label become one. If OUT exists it is read first (its ids win)
+    /// and it is written only when something changed: collecting again changes nothing.
+    /// When an annotator went on working after an earlier collect, their set differs
+    /// from the one in OUT: give --prefer newer to take the newer file's.
+    Collect {
+        /// The project to write.
+        #[arg(long, value_name = "OUT.json")]
+        into: PathBuf,
+        /// The annotators' project files.
+        #[arg(required = true, value_name = "FILES")]
+        files: Vec<PathBuf>,
+        /// When two files hold different versions of one annotator's set on one
+        /// document, keep the one from the file modified last (otherwise that is an error).
+        #[arg(long, value_name = "newer", value_parser = ["newer"])]
+        prefer: Option<String>,
+    },
+    /// Who has done what: per annotator and per document, and which documents are done
+    /// by two annotators or more (available for agreement).
+    Status {
+        /// Project files: the annotators' files, a collected project, or both.
+        #[arg(required = true, value_name = "FILES")]
+        files: Vec<PathBuf>,
+        /// Print the report as JSON (see README, "`hashiya status` JSON").
+        #[arg(long)]
+        json: bool,
     },
     /// Print the man page (roff), e.g. `hashiya manpage | man -l -`.
     Manpage {
