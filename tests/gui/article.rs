@@ -1,16 +1,13 @@
-#![cfg(feature = "gui")]
 //! The article panel on its own, driven headless with egui_kittest: selecting text by
 //! dragging and double/triple-clicking, zoom and the layout cache, clicking spans,
 //! hover tooltips, boundary keys, relations, the context menu, copy; and the app's
 //! idle repaint.
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::{Event, Key, Modifiers, pos2};
 use hashiya::store;
 use hashiya::ui::Workspace;
-use support::*;
+use crate::support::*;
 
 #[test]
 fn dragging_across_a_word_selects_exactly_it() {

@@ -1,15 +1,12 @@
-#![cfg(feature = "gui")]
 //! The Annotations tab on its own: the list's label and text filters, a virtualised list
 //! for big projects, clicking a row, and the selected span's details (attribute combo,
 //! note, delete button).
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::{Key, Modifiers};
 use hashiya::store;
 use hashiya::ui::Workspace;
-use support::*;
+use crate::support::*;
 
 const FILTER: &str = "filter by text";
 

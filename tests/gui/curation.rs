@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! The Curation tab: three annotators on the sample article, "pre-merge spans at least
 //! k of N agree on" into the gold set as one undoable step, then accepting a remaining
 //! candidate. Driven headless through the widgets.
@@ -10,9 +9,7 @@ use hashiya::model::{Project, Provenance};
 use hashiya::store;
 use hashiya::workspace::Workspace;
 
-#[path = "support/ui.rs"]
-mod support;
-use support::{H, Queryable, harness_with, sample_b_path, sample_path};
+use crate::support::{H, Queryable, harness_with, sample_b_path, sample_path};
 
 /// The sample with three annotators on its article: a (the sample's), b (the second
 /// sample's, same text) and c (a's set without every third span).

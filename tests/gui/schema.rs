@@ -1,13 +1,10 @@
-#![cfg(feature = "gui")]
 //! The label schema editor on its own: renaming a label keeps its spans; Cancel
 //! changes nothing.
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use support::*;
+use crate::support::*;
 
 fn open_editor(h: &mut H) {
     menu(h, &["Edit"], "Label schema…");

@@ -1,13 +1,10 @@
-#![cfg(feature = "gui")]
 //! Files through the File menu and the in-app path prompt (no file dialog service
 //! here): importing text files, exporting with progress, Save As and Open.
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::{Key, Modifiers};
 use hashiya::store;
-use support::*;
+use crate::support::*;
 
 #[test]
 fn import_text_files_and_export_with_progress() {

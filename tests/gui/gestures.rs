@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! The article's mouse gestures on spans, driven headless with kittest: dragging a
 //! selected span's start or end handle (snapping to words, exact with Alt), and
 //! Ctrl+drag from one span to another to relate them.

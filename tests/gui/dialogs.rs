@@ -1,16 +1,13 @@
-#![cfg(feature = "gui")]
 //! The app's windows and modal questions on their own: recovery after a crash, the
 //! annotator name prompt, an external change of the project file, pasting a new
 //! document, and the quit guard.
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::{Event, Key, Modifiers};
 use hashiya::store;
 use hashiya::ui::action::WindowKind;
 use hashiya::ui::{StartOptions, Workspace};
-use support::*;
+use crate::support::*;
 
 const EXTERNAL: &str = "The project file changed on disk";
 

@@ -1,4 +1,3 @@
-#![cfg(feature = "gui")]
 //! Your own set, always: a project where the user has no set opens the others'
 //! labels read-only, the toolbar says whose labels are shown, and editing someone
 //! else's set is an explicit act. Driven headless with kittest through the widgets.
@@ -9,9 +8,7 @@ use egui::{Key, Modifiers};
 use hashiya::ui::StartOptions;
 use hashiya::workspace::Workspace;
 
-#[path = "support/ui.rs"]
-mod support;
-use support::{H, Queryable, find, harness_opts, sample_path, select_by_drag};
+use crate::support::{H, Queryable, find, harness_opts, sample_path, select_by_drag};
 
 /// The app as user `me` (their settings file in `dir`) on a copy of the sample, whose
 /// only annotator is `annotator-a`.

@@ -1,11 +1,8 @@
-#![cfg(feature = "gui")]
 //! The Entities tab on its own: merging by right-click, jumping to mentions by click.
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::{Key, Modifiers};
-use support::*;
+use crate::support::*;
 
 fn open_tab(h: &mut H) {
     h.get_by_label("Entities").click();

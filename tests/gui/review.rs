@@ -1,15 +1,12 @@
-#![cfg(feature = "gui")]
 //! The review navigator and the agreement dashboard on their own: adjudicating the
 //! sample pair by keyboard, the dashboard's figures and report export, and the
 //! navigator's buttons.
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::{Key, Modifiers};
 use hashiya::store;
 use hashiya::ui::{StartOptions, Workspace};
-use support::*;
+use crate::support::*;
 
 /// The app on a copy of the sample (A) in `dir`, comparing with B's project.
 fn review_harness(dir: &std::path::Path) -> (std::path::PathBuf, StartOptions, H) {

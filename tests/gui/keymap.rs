@@ -1,15 +1,12 @@
-#![cfg(feature = "gui")]
 //! The keymap as the user sees it: the F1 overlay lists every binding of
 //! `hashiya::ui::keymap`, and menu items show their shortcut from it.
 
-#[path = "support/ui.rs"]
-mod support;
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use hashiya::ui::action::WindowKind;
 use hashiya::ui::keymap::{BINDINGS, GESTURES, KeyCommand, help_rows, shortcut_text};
-use support::*;
+use crate::support::*;
 
 #[test]
 fn f1_overlay_lists_every_binding_of_the_keymap() {

@@ -1,0 +1,20 @@
+//! The GUI driven headless with egui_kittest through its widgets, one module per panel
+//! (one test binary, so the GUI is linked once). Shared harness code is `support`.
+#![cfg(feature = "gui")]
+
+#[path = "../support/ui.rs"]
+mod support;
+
+mod annotations;
+mod article;
+mod curation;
+mod dialogs;
+mod documents;
+mod entities;
+mod files;
+mod gestures;
+mod keymap;
+mod own_set;
+mod review;
+mod schema;
+mod search;
