@@ -481,3 +481,250 @@ fn git_setup_is_idempotent_and_quotes_the_program() {
         "{err}"
     );
 }
+
+mod property {
+    use super::*;
+    use hashiya::model::history::apply;
+    use hashiya::model::{Document, LabelSchema};
+    use proptest::prelude::*;
+
+    const WORDS: &str = "قال المشير خليفة حفتر إن قواته سيطرت على مدينة درنة بعد معارك مع مجلس شورى مجاهدي درنة وضواحيها بينما أعلنت حكومة الوفاق في طرابلس أن سرت تحررت من تنظيم الدولة";
+
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Tag {
+            b: bool,
+            word: usize,
+            label: usize,
+        },
+        Delete {
+            b: bool,
+            at: usize,
+        },
+        Relabel {
+            b: bool,
+            at: usize,
+            label: usize,
+        },
+        Move {
+            b: bool,
+            at: usize,
+            end: bool,
+            grow: bool,
+        },
+        Relate {
+            b: bool,
+            from: usize,
+            to: usize,
+        },
+        Entity {
+            b: bool,
+            at: usize,
+        },
+        Attribute {
+            b: bool,
+            at: usize,
+            value: usize,
+        },
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let b = any::<bool>();
+        prop_oneof![
+            3 => (b.clone(), 0..40usize, 0..3usize).prop_map(|(b, word, label)| Edit::Tag { b, word, label }),
+            1 => (b.clone(), 0..40usize).prop_map(|(b, at)| Edit::Delete { b, at }),
+            1 => (b.clone(), 0..40usize, 0..3usize).prop_map(|(b, at, label)| Edit::Relabel { b, at, label }),
+            1 => (b.clone(), 0..40usize, any::<bool>(), any::<bool>())
+                .prop_map(|(b, at, end, grow)| Edit::Move { b, at, end, grow }),
+            1 => (b.clone(), 0..40usize, 0..40usize).prop_map(|(b, from, to)| Edit::Relate { b, from, to }),
+            1 => (b.clone(), 0..40usize).prop_map(|(b, at)| Edit::Entity { b, at }),
+            1 => (b, 0..40usize, 0..6usize).prop_map(|(b, at, value)| Edit::Attribute { b, at, value }),
+        ]
+    }
+
+    fn words() -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for w in WORDS.split(' ') {
+            let n = w.chars().count();
+            out.push(at..at + n);
+            at += n + 1;
+        }
+        out
+    }
+
+    /// Applies the edits that the builders accept (as the GUI would; refused ones are
+    /// skipped).
+    fn run(p: &Project, edits: &[Edit]) -> Project {
+        let mut p = p.clone();
+        let words = words();
+        let labels = ["claim", "actor", "location"];
+        for e in edits {
+            let who = |b: &bool| SetKey::new(if *b { "b" } else { "a" }, "d");
+            let ids = |k: &SetKey, p: &Project| -> Vec<String> {
+                p.set(&k.annotator, "d")
+                    .map(|s| s.spans.iter().map(|s| s.id.clone()).collect())
+                    .unwrap_or_default()
+            };
+            let pick = |k: &SetKey, p: &Project, at: usize| {
+                let ids = ids(k, p);
+                (!ids.is_empty()).then(|| ids[at % ids.len()].clone())
+            };
+            let cmd = match e {
+                Edit::Tag { b, word, label } => edit::tag(
+                    &p,
+                    &who(b),
+                    words[word % words.len()].clone(),
+                    labels[*label],
+                    TagOptions::default(),
+                ),
+                Edit::Delete { b, at } => match pick(&who(b), &p, *at) {
+                    Some(id) => edit::delete_span(&p, &who(b), &id),
+                    None => continue,
+                },
+                Edit::Relabel { b, at, label } => match pick(&who(b), &p, *at) {
+                    Some(id) => edit::relabel(&p, &who(b), &id, labels[*label]),
+                    None => continue,
+                },
+                Edit::Move { b, at, end, grow } => match pick(&who(b), &p, *at) {
+                    Some(id) => {
+                        let end = if *end {
+                            edit::SpanEnd::End
+                        } else {
+                            edit::SpanEnd::Start
+                        };
+                        edit::nudge_bounds(&p, &who(b), &id, end, *grow)
+                    }
+                    None => continue,
+                },
+                Edit::Relate { b, from, to } => {
+                    match (pick(&who(b), &p, *from), pick(&who(b), &p, *to)) {
+                        (Some(f), Some(t)) => {
+                            let set = p.set(&who(b).annotator, "d").unwrap();
+                            let (fl, tl) =
+                                (&set.span(&f).unwrap().label, &set.span(&t).unwrap().label);
+                            match p.schema.relations_between(fl, tl).next() {
+                                Some(rt) => edit::relate(&p, &who(b), &rt.id.clone(), &f, &t),
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    }
+                }
+                Edit::Entity { b, at } => match pick(&who(b), &p, *at) {
+                    Some(id) => edit::create_entity_from_span(&p, &who(b), &id),
+                    None => continue,
+                },
+                Edit::Attribute { b, at, value } => match pick(&who(b), &p, *at) {
+                    Some(id) => {
+                        let label = p
+                            .set(&who(b).annotator, "d")
+                            .unwrap()
+                            .span(&id)
+                            .unwrap()
+                            .label
+                            .clone();
+                        let values = p.schema.label(&label).unwrap().attributes[0].values.clone();
+                        let v = values[value % values.len()].clone();
+                        edit::set_attribute(&p, &who(b), &id, "kind", Some(&v))
+                    }
+                    None => continue,
+                },
+            };
+            if let Ok(cmd) = cmd {
+                apply(&mut p, &cmd).unwrap();
+            }
+        }
+        p.canonicalize();
+        p
+    }
+
+    fn valid(p: &Project) -> Result<(), TestCaseError> {
+        let errors: Vec<String> = store::validate(p)
+            .into_iter()
+            .filter(|x| x.severity == store::Severity::Error)
+            .map(|x| x.to_string())
+            .collect();
+        prop_assert!(errors.is_empty(), "{errors:?}");
+        Ok(())
+    }
+
+    type Content = (usize, usize, String);
+
+    fn content(s: &Span) -> Content {
+        (s.start, s.end, s.label.clone())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn merging_random_edits_loses_nothing_and_stays_valid(
+            base_edits in proptest::collection::vec(edit(), 0..12),
+            ours_edits in proptest::collection::vec(edit(), 0..12),
+            theirs_edits in proptest::collection::vec(edit(), 0..12),
+        ) {
+            let mut start = Project::new("p", LabelSchema::news_default());
+            start.documents.push(Document::new("d", "t", WORDS));
+            let b = run(&start, &base_edits);
+            let o = run(&b, &ours_edits);
+            let t = run(&b, &theirs_edits);
+            // A side with itself, or with an unchanged base, is that side exactly.
+            prop_assert_eq!(&merge::merge(&b, &o, &o, ("o", "o")).project, &o);
+            prop_assert_eq!(&merge::merge(&b, &o, &b, ("o", "b")).project, &o);
+            prop_assert_eq!(&merge::merge(&b, &b, &t, ("b", "t")).project, &t);
+            let out = merge::merge(&b, &o, &t, ("ours", "theirs"));
+            let m = &out.project;
+            valid(m)?;
+            prop_assert_eq!(out.conflicts, m.conflicts.len());
+            for who in ["a", "b"] {
+                let merged: Vec<Content> = m.set(who, "d").map(|s| s.spans.iter().map(content).collect()).unwrap_or_default();
+                let related = |id: &str| m.set(who, "d").is_some_and(|s| s.relations.iter().any(|r| r.from == id || r.to == id));
+                let base_set = b.set(who, "d");
+                let in_base = |id: &str| base_set.and_then(|s| s.span(id));
+                for (x, y) in [(&o, &t), (&t, &o)] {
+                    let (xs, ys) = (x.set(who, "d"), y.set(who, "d"));
+                    for s in xs.iter().flat_map(|s| &s.spans) {
+                        match in_base(&s.id) {
+                            // Added by x: present (perhaps under a new id).
+                            None => prop_assert!(merged.contains(&content(s)), "added span {} of {who} lost", s.id),
+                            // Kept unchanged by x: y's version wins.
+                            Some(bs) if bs == s => match ys.and_then(|ys| ys.span(&s.id)) {
+                                Some(yv) => prop_assert!(merged.contains(&content(yv)), "span {} of {who} lost", s.id),
+                                // Deleted by y, untouched by x: deleted, unless a
+                                // kept relation still points at it.
+                                None => {
+                                    let here = m.set(who, "d").and_then(|ms| ms.span(&s.id));
+                                    prop_assert!(here.is_none() || related(&s.id), "span {} deleted by one side survived", s.id);
+                                }
+                            },
+                            // Changed by x: present as x made it, unless y changed it
+                            // too (field-wise merge or conflict, ours held).
+                            Some(bs) => {
+                                let yv = ys.and_then(|ys| ys.span(&s.id));
+                                if yv == Some(bs) {
+                                    prop_assert!(merged.contains(&content(s)), "changed span {} of {who} lost", s.id);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Every conflict can be resolved as ours, in one undoable step.
+            for c in &m.conflicts {
+                for choice in [Resolution::Ours, Resolution::Theirs] {
+                    let r = resolve_conflict(m, &c.id, choice.clone());
+                    if choice == Resolution::Ours || r.is_ok() {
+                        let cmd = r.map_err(TestCaseError::fail)?;
+                        let mut q = m.clone();
+                        apply(&mut q, &cmd).unwrap();
+                        valid(&q)?;
+                        prop_assert!(q.conflicts.iter().all(|x| x.id != c.id));
+                        apply(&mut q, &cmd.inverse()).unwrap();
+                        prop_assert_eq!(&q, m);
+                    }
+                }
+            }
+        }
+    }
+}
