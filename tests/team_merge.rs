@@ -531,13 +531,13 @@ mod property {
     fn edit() -> impl Strategy<Value = Edit> {
         let b = any::<bool>();
         prop_oneof![
-            3 => (b.clone(), 0..40usize, 0..3usize).prop_map(|(b, word, label)| Edit::Tag { b, word, label }),
-            1 => (b.clone(), 0..40usize).prop_map(|(b, at)| Edit::Delete { b, at }),
-            1 => (b.clone(), 0..40usize, 0..3usize).prop_map(|(b, at, label)| Edit::Relabel { b, at, label }),
-            1 => (b.clone(), 0..40usize, any::<bool>(), any::<bool>())
+            3 => (b, 0..40usize, 0..3usize).prop_map(|(b, word, label)| Edit::Tag { b, word, label }),
+            1 => (b, 0..40usize).prop_map(|(b, at)| Edit::Delete { b, at }),
+            1 => (b, 0..40usize, 0..3usize).prop_map(|(b, at, label)| Edit::Relabel { b, at, label }),
+            1 => (b, 0..40usize, any::<bool>(), any::<bool>())
                 .prop_map(|(b, at, end, grow)| Edit::Move { b, at, end, grow }),
-            1 => (b.clone(), 0..40usize, 0..40usize).prop_map(|(b, from, to)| Edit::Relate { b, from, to }),
-            1 => (b.clone(), 0..40usize).prop_map(|(b, at)| Edit::Entity { b, at }),
+            1 => (b, 0..40usize, 0..40usize).prop_map(|(b, from, to)| Edit::Relate { b, from, to }),
+            1 => (b, 0..40usize).prop_map(|(b, at)| Edit::Entity { b, at }),
             1 => (b, 0..40usize, 0..6usize).prop_map(|(b, at, value)| Edit::Attribute { b, at, value }),
         ]
     }

@@ -408,9 +408,8 @@ impl<'a> Ids<'a> {
         (2..)
             .map(|n| format!("{id}-{n}"))
             .find(|c| !self.taken.contains(c.as_str()) && !self.made.contains(c))
-            .map(|c| {
+            .inspect(|c| {
                 self.made.insert(c.clone());
-                c
             })
             .unwrap_or_default()
     }
