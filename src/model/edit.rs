@@ -649,11 +649,42 @@ pub fn write_gold_set(p: &Project, gold: AnnotationSet) -> Result<Command, Strin
     Ok(Command::single("Adjudicate", op))
 }
 
-/// A fresh entity id not used in the project.
-fn fresh_entity_id(p: &Project) -> String {
-    let mut n = p.entities.len() + 1;
+/// The part of an entity id that names its creator: the annotator's name lower-cased,
+/// letters and digits kept (Arabic ones too), every run of anything else one `-`;
+/// `anon` for a name with no letter or digit.
+pub fn annotator_slug(annotator: &str) -> String {
+    let mut slug = String::new();
+    for c in annotator.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        slug.push_str("anon");
+    }
+    slug
+}
+
+/// A fresh entity id for an entity `annotator` creates: `e-<annotator slug>-<n>`, the
+/// smallest `n` (from the number of that annotator's entities plus one) not used in the
+/// project. Entities are project-wide, but each annotator makes ids only in their own
+/// namespace, so two people who add entities on different machines never make the
+/// same id (span and relation ids are per set, which is one annotator's already).
+pub fn fresh_entity_id(p: &Project, annotator: &str) -> String {
+    let prefix = format!("e-{}-", annotator_slug(annotator));
+    let mut n = p
+        .entities
+        .iter()
+        .filter(|e| e.id.starts_with(&prefix))
+        .count()
+        + 1;
     loop {
-        let id = format!("e{n}");
+        let id = format!("{prefix}{n}");
         if p.entity(&id).is_none() {
             return id;
         }
@@ -669,7 +700,7 @@ pub fn create_entity_from_span(
 ) -> Result<Command, String> {
     let span = span_in(p, key, span_id)?;
     let entity = super::Entity {
-        id: fresh_entity_id(p),
+        id: fresh_entity_id(p, &key.annotator),
         label: span.label.clone(),
         name: span.text.clone(),
         aliases: Vec::new(),
@@ -1104,6 +1135,48 @@ mod tests {
             "never shrinks to nothing"
         );
         assert_eq!(text_of(&p), "قواته");
+    }
+
+    #[test]
+    fn entity_ids_carry_the_annotator_so_machines_never_collide() {
+        assert_eq!(annotator_slug("Amal Said"), "amal-said");
+        assert_eq!(annotator_slug("  --Bob__O'Neil!"), "bob-o-neil");
+        assert_eq!(annotator_slug("سارة"), "سارة");
+        assert_eq!(annotator_slug("!!"), "anon");
+        let mut p = project();
+        let mut ids = Vec::new();
+        for who in ["amal", "badr"] {
+            let key = SetKey::new(who, "d");
+            let c = tag(
+                &p,
+                &key,
+                range_of("درنة"),
+                "location",
+                TagOptions::default(),
+            )
+            .unwrap();
+            apply(&mut p, &c).unwrap();
+            // The same document, the same fresh span id in both sets.
+            let c = create_entity_from_span(&p, &key, "s1").unwrap();
+            apply(&mut p, &c).unwrap();
+            ids.push(p.set(who, "d").unwrap().spans[0].entity.clone().unwrap());
+        }
+        assert_eq!(ids, ["e-amal-1", "e-badr-1"]);
+        // Built on two copies of one project, the two people's ids still differ.
+        let base = project();
+        let made: Vec<String> = ["amal", "badr"]
+            .iter()
+            .map(|who| fresh_entity_id(&base, who))
+            .collect();
+        assert_eq!(made, ["e-amal-1", "e-badr-1"]);
+        // A taken number is skipped.
+        p.entities.push(crate::model::Entity {
+            id: "e-amal-3".into(),
+            label: "actor".into(),
+            name: "x".into(),
+            aliases: Vec::new(),
+        });
+        assert_eq!(fresh_entity_id(&p, "amal"), "e-amal-4");
     }
 
     #[test]

@@ -33,6 +33,7 @@ use thiserror::Error;
 
 use super::project::{AnnotationSet, Document, Entity, Project, Relation, Span};
 use super::schema::LabelSchema;
+use super::team::Conflict;
 
 /// Which annotation set an op touches: (annotator, document id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +105,11 @@ pub enum Op {
         before: String,
         after: String,
     },
+    /// Records a conflict a merge could not decide (its id must not be taken); kept in
+    /// id order.
+    InsertConflict(Conflict),
+    /// Removes a recorded conflict (resolving it); it must be exactly as given.
+    RemoveConflict(Conflict),
 }
 
 impl Op {
@@ -172,6 +178,8 @@ impl Op {
                 before: after,
                 after: before,
             },
+            InsertConflict(c) => RemoveConflict(c),
+            RemoveConflict(c) => InsertConflict(c),
         }
     }
 }
@@ -221,6 +229,8 @@ pub enum HistoryError {
     SetMismatch(String, String),
     #[error("document \"{0}\" is not in the state this edit expects")]
     DocumentMismatch(String),
+    #[error("merge conflict \"{0}\" is not in the state this edit expects")]
+    ConflictMismatch(String),
     #[error("nothing to undo")]
     NothingToUndo,
     #[error("nothing to redo")]
@@ -395,6 +405,21 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 return Err(HistoryError::SchemaMismatch);
             }
             p.name = after.clone();
+        }
+        InsertConflict(c) => {
+            if p.conflicts.iter().any(|x| x.id == c.id) {
+                return Err(HistoryError::ConflictMismatch(c.id.clone()));
+            }
+            let at = p.conflicts.partition_point(|x| x.id < c.id);
+            p.conflicts.insert(at, c.clone());
+        }
+        RemoveConflict(c) => {
+            let i = p
+                .conflicts
+                .iter()
+                .position(|x| x == c)
+                .ok_or_else(|| HistoryError::ConflictMismatch(c.id.clone()))?;
+            p.conflicts.remove(i);
         }
     }
     Ok(())
@@ -776,6 +801,57 @@ mod tests {
             after: other,
         };
         assert!(apply_op(&mut p, &bad).is_err());
+        assert_eq!(p, before);
+    }
+
+    fn conflict(id: &str) -> Conflict {
+        Conflict {
+            id: id.into(),
+            kind: crate::model::ConflictKind::Name,
+            annotator: None,
+            document: None,
+            item: String::new(),
+            base: Some("t".into()),
+            ours: Some("t".into()),
+            theirs: Some("u".into()),
+            sources: Default::default(),
+        }
+    }
+
+    #[test]
+    fn conflicts_insert_in_id_order_remove_exactly_and_invert() {
+        let mut p = project();
+        let before = p.clone();
+        let cmd = Command::new(
+            "record",
+            vec![
+                Op::InsertConflict(conflict("name-b")),
+                Op::InsertConflict(conflict("name-a")),
+            ],
+        );
+        apply(&mut p, &cmd).unwrap();
+        let ids: Vec<_> = p.conflicts.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["name-a", "name-b"]);
+        // A second conflict with a taken id is refused, and so is removing one that
+        // differs from what is recorded; the project is left as it was.
+        let recorded = p.clone();
+        let dup = Op::InsertConflict(conflict("name-a"));
+        assert_eq!(
+            apply_op(&mut p, &dup),
+            Err(HistoryError::ConflictMismatch("name-a".into()))
+        );
+        let mut other = conflict("name-a");
+        other.theirs = Some("v".into());
+        assert!(apply_op(&mut p, &Op::RemoveConflict(other)).is_err());
+        assert_eq!(p, recorded);
+        // Resolving (remove) and its undo (insert back).
+        let resolve = Command::single("resolve", Op::RemoveConflict(conflict("name-a")));
+        let mut h = History::new();
+        h.apply(&mut p, resolve).unwrap();
+        assert_eq!(p.conflicts.len(), 1);
+        h.undo(&mut p).unwrap();
+        assert_eq!(p, recorded);
+        apply(&mut p, &cmd.inverse()).unwrap();
         assert_eq!(p, before);
     }
 }

@@ -1,1 +1,2026 @@
-//! (being written: see `team`.)
+//! A structural three-way merge of project files, and the git merge driver built on it
+//! (`hashiya merge BASE OURS THEIRS`, git's `%O %A %B`).
+//!
+//! [`merge`] matches items by id, never by position or text: the project name, the
+//! schema (labels and relation types by id), documents, entities, annotation sets (by
+//! annotator and document) and, inside a set, spans and relations. For each item, with
+//! `b`, `o`, `t` its versions in the base, ours and theirs (absent = deleted or not
+//! made yet):
+//!
+//! - `o == t`: that (both made the same change, or neither changed it);
+//! - `b == o`: theirs (only theirs changed, added or deleted it); `b == t`: ours;
+//! - otherwise both changed it differently, and the rules below apply.
+//!
+//! # Rules when both sides changed an item
+//!
+//! - **Added on both sides under one id, with different content** (a span, relation
+//!   or entity: both sides made the same fresh id): both are kept; theirs gets a new id
+//!   `<id>-<n>` (recorded in [`MergeOutcome::renamed`]) and theirs' relations and
+//!   entity links follow the rename. This is not a conflict.
+//! - **The same thing added on both sides under different ids** (a span with equal
+//!   bounds, label, attributes, note and link; a relation with equal type and ends) is
+//!   kept once, under ours' id; theirs' relations follow. Entities are never merged by
+//!   content: two people's "درنة" may be two places (merge them in the entity panel).
+//! - **Spans** merge field by field: bounds (start, end and text together), label,
+//!   entity link, note and provenance each take the side that changed them;
+//!   attributes merge per name (one side set `kind`, the other `note`: both). Two
+//!   different changes to the same field or attribute are a conflict.
+//! - **Entities**: label and name field by field; aliases as a set (an alias either
+//!   side added is kept, one either side removed is removed).
+//! - **Documents**: title and source field by field, metadata per key; the text
+//!   never changes (two texts under one id are a conflict).
+//! - **Relations**, the **name**, and one **label or relation type** of the schema:
+//!   two different changes are a conflict (the schema merges label by label, so each
+//!   side may add labels).
+//! - **Deleted on one side and changed on the other**: a conflict.
+//! - **A set's fields**: `done` takes the side that changed it (so it is true when
+//!   either side marked a new document done, false when either unmarked it);
+//!   `modified_by` and `copied_from` take the side that changed them, ours when both
+//!   did. A set deleted on one side and changed on the other merges as if the deleting
+//!   side had emptied it (its spans deleted, each one a conflict if the other side
+//!   changed it), and is kept.
+//! - **The assignment plan**: the side that changed it, ours when both did.
+//! - **Recorded conflicts** (from an earlier merge): by id as above (one resolved on
+//!   one side and untouched on the other is resolved), ours when both changed one; a
+//!   conflict this merge finds on the same item replaces the old one.
+//!
+//! A **conflict** never loses a side: the project keeps ours' version of the item (or
+//! none, when ours deleted it) and a [`Conflict`] records the base, ours and theirs as
+//! JSON, with `sources` naming the two sides. Its id is `kind/annotator/document/item`
+//! (`span/amal/doc-1/s4`, `entity/e-amal-1`, `document/doc-1`, `schema`, `name`), so a
+//! merge of the same files gives the same ids. For the schema the three values are
+//! the whole schemas; the project holds the label-by-label merge with ours' version of
+//! the labels both sides changed.
+//!
+//! # What the result always is
+//!
+//! A valid project ([`crate::store::validate`] finds no errors). Something the merged
+//! project still needs is kept even if a side deleted it, and recorded as a conflict:
+//! a span a kept relation points at (a span deleted on one side and untouched on the
+//! other is otherwise deleted), an entity a kept span links to, a document a kept set
+//! annotates, a label or relation type still in use.
+//!
+//! Merging a side with itself, or with an unchanged base, gives that side exactly
+//! (ours when `ours == theirs` or `theirs == base`, theirs when `ours == base`).
+//!
+//! # Resolving
+//!
+//! [`resolve_conflict`] builds one undoable [`Command`] that puts the chosen version
+//! in place (inserting, replacing or removing the item; removing a span removes the
+//! relations that point at it) and removes the conflict. It refuses a choice that
+//! would leave the project invalid, naming what is in the way.
+//!
+//! # The driver
+//!
+//! [`merge_files`] loads the three files, merges and writes the result over OURS
+//! atomically (no `.bak`: git's OURS is a temporary file). A file that is not a Hashiya
+//! project (its `"format"` is not `"hashiya-project"`) goes to git's own text merge,
+//! `git merge-file`, so `*.json merge=hashiya` is safe in any repository.
+//! [`run_driver`] is the `hashiya merge` command: exit 0 when clean, 1 with
+//! conflicts, 2 when it could not merge (OURS then untouched). [`git_setup`] is
+//! `hashiya git-setup`.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::model::history::{Command, Op, SetKey};
+use crate::model::{
+    AnnotationSet, Conflict, ConflictKind, Document, Entity, LabelDef, LabelSchema, OffsetMap,
+    Project, Relation, RelationType, Span,
+};
+use crate::store::{self, Severity, StoreError};
+
+/// What [`merge`] made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeOutcome {
+    /// The merged project (canonical order), holding ours' version of each conflict.
+    pub project: Project,
+    /// How many conflicts this merge recorded in the project.
+    pub conflicts: usize,
+    /// Theirs' items that got a new id because ours added another item under the same id.
+    pub renamed: Vec<Renamed>,
+}
+
+/// One of theirs' items renamed by the merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// `Span`, `Relation` or `Entity`.
+    pub kind: ConflictKind,
+    /// The set of a span or relation.
+    pub set: Option<SetKey>,
+    pub from: String,
+    pub to: String,
+}
+
+/// Merges `ours` and `theirs`, both descended from `base` (see the module doc).
+/// `sources` names ours and theirs (file names, branches) in recorded conflicts.
+pub fn merge(
+    base: &Project,
+    ours: &Project,
+    theirs: &Project,
+    sources: (&str, &str),
+) -> MergeOutcome {
+    let same = |p: &Project| MergeOutcome {
+        project: p.clone(),
+        conflicts: 0,
+        renamed: Vec::new(),
+    };
+    if ours == theirs || theirs == base {
+        return same(ours);
+    }
+    if ours == base {
+        return same(theirs);
+    }
+    let mut m = Merger {
+        sources: BTreeMap::from([
+            ("ours".to_string(), sources.0.to_string()),
+            ("theirs".to_string(), sources.1.to_string()),
+        ]),
+        conflicts: BTreeMap::new(),
+        renamed: Vec::new(),
+    };
+    let name = match three(Some(&base.name), Some(&ours.name), Some(&theirs.name)) {
+        Some(n) => n.cloned().unwrap_or_default(),
+        None => {
+            m.record(
+                ConflictKind::Name,
+                None,
+                "",
+                Some(&base.name),
+                Some(&ours.name),
+                Some(&theirs.name),
+            );
+            ours.name.clone()
+        }
+    };
+    let schema = m.schema(&base.schema, &ours.schema, &theirs.schema);
+    let (entities, entity_renames) = m.entities(base, ours, theirs);
+    let documents = m.documents(base, ours, theirs);
+    let sets = m.sets(base, ours, theirs, &entity_renames);
+    let assignment = match three(
+        base.assignment.as_ref(),
+        ours.assignment.as_ref(),
+        theirs.assignment.as_ref(),
+    ) {
+        Some(a) => a.cloned(),
+        None => ours.assignment.clone(),
+    };
+    let mut project = Project {
+        name,
+        schema,
+        documents,
+        entities,
+        sets,
+        assignment,
+        conflicts: earlier_conflicts(base, ours, theirs),
+    };
+    let sides = Sides {
+        base,
+        ours,
+        theirs,
+        entity_renames: &entity_renames,
+    };
+    m.keep_alive(&mut project, &sides);
+    let conflicts = m.conflicts.len();
+    let new_ids: HashSet<&str> = m.conflicts.keys().map(String::as_str).collect();
+    project
+        .conflicts
+        .retain(|c| !new_ids.contains(c.id.as_str()));
+    project.conflicts.extend(m.conflicts.into_values());
+    project.canonicalize();
+    MergeOutcome {
+        project,
+        conflicts,
+        renamed: m.renamed,
+    }
+}
+
+/// The three-way choice: `Some(version)` when at most one side changed the item (or
+/// both the same way), `None` when both changed it differently.
+fn three<'a, T: PartialEq + ?Sized>(
+    b: Option<&'a T>,
+    o: Option<&'a T>,
+    t: Option<&'a T>,
+) -> Option<Option<&'a T>> {
+    if o == t || b == t {
+        Some(o)
+    } else if b == o {
+        Some(t)
+    } else {
+        None
+    }
+}
+
+/// [`three`] for a field every version has, cloned.
+fn field<T: PartialEq + Clone>(b: Option<&T>, o: &T, t: &T) -> Option<T> {
+    three(b, Some(o), Some(t)).map(|v| v.cloned().unwrap_or_else(|| o.clone()))
+}
+
+/// A map merged key by key; `None` when one key was changed differently on both sides.
+fn map3<V: PartialEq + Clone>(
+    b: Option<&BTreeMap<String, V>>,
+    o: &BTreeMap<String, V>,
+    t: &BTreeMap<String, V>,
+) -> Option<BTreeMap<String, V>> {
+    if o == t || b == Some(t) {
+        return Some(o.clone());
+    }
+    if b == Some(o) {
+        return Some(t.clone());
+    }
+    let mut out = BTreeMap::new();
+    for k in o.keys().chain(t.keys()) {
+        if out.contains_key(k) {
+            continue;
+        }
+        let bv = b.and_then(|b| b.get(k));
+        if let Some(v) = three(bv, o.get(k), t.get(k))? {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Some(out)
+}
+
+/// A list merged as a set: what either side added is kept, what either removed is gone.
+fn set3<T: PartialEq + Clone>(b: &[T], o: &[T], t: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for x in o.iter().chain(t) {
+        let removed = b.contains(x) && !(o.contains(x) && t.contains(x));
+        if !removed && !out.contains(x) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+/// Position of each item by id.
+fn index<T: Keyed>(xs: &[T]) -> HashMap<&str, usize> {
+    let mut m = HashMap::with_capacity(xs.len());
+    for (i, x) in xs.iter().enumerate() {
+        m.insert(x.id(), i);
+    }
+    m
+}
+
+/// Something merged by id.
+trait Keyed: Clone + PartialEq + Serialize {
+    const KIND: ConflictKind;
+    /// Added on both sides with different content: keep both, renaming theirs.
+    const RENAME_NEW: bool;
+    fn id(&self) -> &str;
+    fn with_id(&self, id: &str) -> Self;
+    /// The field-by-field merge of versions both sides changed (`b` absent: both
+    /// added); `None` when a field was changed differently.
+    fn fields(b: Option<&Self>, o: &Self, t: &Self) -> Option<Self>;
+    /// A key under which an addition equal to another side's (but for the id) is found.
+    fn content_key(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Keyed for Span {
+    const KIND: ConflictKind = ConflictKind::Span;
+    const RENAME_NEW: bool = true;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn with_id(&self, id: &str) -> Self {
+        Span {
+            id: id.to_string(),
+            ..self.clone()
+        }
+    }
+    fn fields(b: Option<&Self>, o: &Self, t: &Self) -> Option<Self> {
+        let bounds = |s: &Span| (s.start, s.end, s.text.clone());
+        let (start, end, text) = field(b.map(bounds).as_ref(), &bounds(o), &bounds(t))?;
+        Some(Span {
+            id: o.id.clone(),
+            start,
+            end,
+            text,
+            label: field(b.map(|b| &b.label), &o.label, &t.label)?,
+            attributes: map3(b.map(|b| &b.attributes), &o.attributes, &t.attributes)?,
+            entity: field(b.map(|b| &b.entity), &o.entity, &t.entity)?,
+            note: field(b.map(|b| &b.note), &o.note, &t.note)?,
+            provenance: field(b.map(|b| &b.provenance), &o.provenance, &t.provenance)?,
+        })
+    }
+    fn content_key(&self) -> Option<String> {
+        Some(format!("{}:{}:{}", self.start, self.end, self.label))
+    }
+}
+
+impl Keyed for Relation {
+    const KIND: ConflictKind = ConflictKind::Relation;
+    const RENAME_NEW: bool = true;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn with_id(&self, id: &str) -> Self {
+        Relation {
+            id: id.to_string(),
+            ..self.clone()
+        }
+    }
+    fn fields(_: Option<&Self>, _: &Self, _: &Self) -> Option<Self> {
+        None
+    }
+    fn content_key(&self) -> Option<String> {
+        Some(format!("{}\u{0}{}\u{0}{}", self.kind, self.from, self.to))
+    }
+}
+
+impl Keyed for Entity {
+    const KIND: ConflictKind = ConflictKind::Entity;
+    const RENAME_NEW: bool = true;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn with_id(&self, id: &str) -> Self {
+        Entity {
+            id: id.to_string(),
+            ..self.clone()
+        }
+    }
+    fn fields(b: Option<&Self>, o: &Self, t: &Self) -> Option<Self> {
+        let b = b?;
+        Some(Entity {
+            id: o.id.clone(),
+            label: field(Some(&b.label), &o.label, &t.label)?,
+            name: field(Some(&b.name), &o.name, &t.name)?,
+            aliases: set3(&b.aliases, &o.aliases, &t.aliases),
+        })
+    }
+}
+
+impl Keyed for Document {
+    const KIND: ConflictKind = ConflictKind::Document;
+    // Document ids come from the text's hash: one id on both sides is one article.
+    const RENAME_NEW: bool = false;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn with_id(&self, id: &str) -> Self {
+        Document {
+            id: id.to_string(),
+            ..self.clone()
+        }
+    }
+    fn fields(b: Option<&Self>, o: &Self, t: &Self) -> Option<Self> {
+        if o.text != t.text {
+            return None;
+        }
+        Some(Document {
+            id: o.id.clone(),
+            title: field(b.map(|b| &b.title), &o.title, &t.title)?,
+            source: field(b.map(|b| &b.source), &o.source, &t.source)?,
+            text: o.text.clone(),
+            text_sha256: o.text_sha256.clone(),
+            meta: map3(b.map(|b| &b.meta), &o.meta, &t.meta)?,
+        })
+    }
+}
+
+/// Ids in use in one scope (a set's spans and relations, or the entities), for new ids
+/// that take none of them.
+struct Ids<'a> {
+    taken: HashSet<&'a str>,
+    made: HashSet<String>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(ids: impl Iterator<Item = &'a str>) -> Self {
+        Ids {
+            taken: ids.collect(),
+            made: HashSet::new(),
+        }
+    }
+
+    /// `<id>-2`, `<id>-3`, … whichever is free first.
+    fn fresh(&mut self, id: &str) -> String {
+        (2..)
+            .map(|n| format!("{id}-{n}"))
+            .find(|c| !self.taken.contains(c.as_str()) && !self.made.contains(c))
+            .inspect(|c| {
+                self.made.insert(c.clone());
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The three projects, for the pass that keeps what the result still needs.
+struct Sides<'a> {
+    base: &'a Project,
+    ours: &'a Project,
+    theirs: &'a Project,
+    entity_renames: &'a HashMap<String, String>,
+}
+
+struct Merger {
+    sources: BTreeMap<String, String>,
+    /// Conflicts found by this merge, by id.
+    conflicts: BTreeMap<String, Conflict>,
+    renamed: Vec<Renamed>,
+}
+
+/// A conflict id part, with `/` (the separator) and `%` escaped.
+fn id_part(s: &str) -> String {
+    s.replace('%', "%25").replace('/', "%2F")
+}
+
+/// The stable id of the conflict on an item (see the module doc).
+pub fn conflict_id(kind: ConflictKind, set: Option<&SetKey>, item: &str) -> String {
+    let kind_name = match kind {
+        ConflictKind::Span => "span",
+        ConflictKind::Relation => "relation",
+        ConflictKind::Entity => "entity",
+        ConflictKind::Schema => "schema",
+        ConflictKind::Document => "document",
+        ConflictKind::Name => "name",
+    };
+    let mut id = kind_name.to_string();
+    if let Some(k) = set {
+        id.push('/');
+        id.push_str(&id_part(&k.annotator));
+        id.push('/');
+        id.push_str(&id_part(&k.document));
+    }
+    if !item.is_empty() {
+        id.push('/');
+        id.push_str(&id_part(item));
+    }
+    id
+}
+
+fn json<T: Serialize + ?Sized>(x: Option<&T>) -> Option<Value> {
+    x.and_then(|x| serde_json::to_value(x).ok())
+}
+
+impl Merger {
+    /// Records a conflict (the first one recorded on an item stays).
+    fn record<T: Serialize + ?Sized>(
+        &mut self,
+        kind: ConflictKind,
+        set: Option<&SetKey>,
+        item: &str,
+        b: Option<&T>,
+        o: Option<&T>,
+        t: Option<&T>,
+    ) {
+        let id = conflict_id(kind, set, item);
+        if self.conflicts.contains_key(&id) {
+            return;
+        }
+        let c = Conflict {
+            id: id.clone(),
+            kind,
+            annotator: set.map(|k| k.annotator.clone()),
+            document: set.map(|k| k.document.clone()),
+            item: item.to_string(),
+            base: json(b),
+            ours: json(o),
+            theirs: json(t),
+            sources: self.sources.clone(),
+        };
+        self.conflicts.insert(id, c);
+    }
+
+    /// Merges a list of items by id (ours' order, then theirs' additions). Returns the
+    /// merged items and theirs' ids that changed (renamed, or found equal to ours'
+    /// addition under another id).
+    fn items<T: Keyed>(
+        &mut self,
+        set: Option<&SetKey>,
+        b: &[T],
+        o: &[T],
+        t: &[T],
+        ids: &mut Ids,
+    ) -> (Vec<T>, HashMap<String, String>) {
+        let (bm, om, tm) = (index(b), index(o), index(t));
+        fn get<'x, T>(xs: &'x [T], m: &HashMap<&str, usize>, id: &str) -> Option<&'x T> {
+            m.get(id).map(|&i| &xs[i])
+        }
+        // Ours' additions by content, to find theirs' equal additions under another id.
+        let mut added: HashMap<String, usize> = HashMap::new();
+        for (i, x) in o.iter().enumerate() {
+            if !bm.contains_key(x.id())
+                && let Some(k) = x.content_key()
+            {
+                added.entry(k).or_insert(i);
+            }
+        }
+        let mut out = Vec::with_capacity(o.len().max(t.len()));
+        let mut renames = HashMap::new();
+        let order = o
+            .iter()
+            .map(|x| x.id())
+            .chain(t.iter().map(|x| x.id()).filter(|id| !om.contains_key(*id)));
+        for id in order {
+            let (bv, ov, tv) = (get(b, &bm, id), get(o, &om, id), get(t, &tm, id));
+            if ov == tv {
+                out.extend(ov.cloned());
+                continue;
+            }
+            if bv.is_none()
+                && let Some(tv) = tv
+                && let Some(same) = tv
+                    .content_key()
+                    .and_then(|k| added.get(&k))
+                    .map(|&i| &o[i])
+                    .filter(|same| tv.with_id(same.id()) == **same)
+            {
+                // The same addition on both sides under different ids: keep ours'.
+                renames.insert(id.to_string(), same.id().to_string());
+                out.extend(ov.cloned());
+                continue;
+            }
+            match (bv, ov, tv) {
+                _ if bv == ov => out.extend(tv.cloned()),
+                _ if bv == tv => out.extend(ov.cloned()),
+                (None, Some(ov), Some(tv)) if T::RENAME_NEW => {
+                    let new = ids.fresh(id);
+                    out.push(ov.clone());
+                    out.push(tv.with_id(&new));
+                    renames.insert(id.to_string(), new.clone());
+                    self.renamed.push(Renamed {
+                        kind: T::KIND,
+                        set: set.cloned(),
+                        from: id.to_string(),
+                        to: new,
+                    });
+                }
+                (bv, Some(ov), Some(tv)) => match T::fields(bv, ov, tv) {
+                    Some(merged) => out.push(merged),
+                    None => {
+                        self.record(T::KIND, set, id, bv, Some(ov), Some(tv));
+                        out.push(ov.clone());
+                    }
+                },
+                // Deleted on one side, changed on the other.
+                (bv, ov, tv) => {
+                    self.record(T::KIND, set, id, bv, ov, tv);
+                    out.extend(ov.cloned());
+                }
+            }
+        }
+        (out, renames)
+    }
+
+    /// The schema, label by label and relation type by relation type.
+    fn schema(&mut self, b: &LabelSchema, o: &LabelSchema, t: &LabelSchema) -> LabelSchema {
+        if let Some(s) = three(Some(b), Some(o), Some(t)) {
+            return s.cloned().unwrap_or_else(|| o.clone());
+        }
+        let (labels, l_conflict) = defs(&b.labels, &o.labels, &t.labels, |l: &LabelDef| &l.id);
+        let (relations, r_conflict) = defs(&b.relations, &o.relations, &t.relations, |r| &r.id);
+        if l_conflict || r_conflict {
+            self.record(ConflictKind::Schema, None, "", Some(b), Some(o), Some(t));
+        }
+        LabelSchema { labels, relations }
+    }
+
+    /// Entities by id; returns theirs' renamed ids too, for the links in theirs' sets.
+    fn entities(
+        &mut self,
+        b: &Project,
+        o: &Project,
+        t: &Project,
+    ) -> (Vec<Entity>, HashMap<String, String>) {
+        if let Some(e) = three(Some(&b.entities), Some(&o.entities), Some(&t.entities)) {
+            return (e.cloned().unwrap_or_default(), HashMap::new());
+        }
+        let all = [&b.entities, &o.entities, &t.entities];
+        let mut ids = Ids::new(all.into_iter().flatten().map(|e| e.id.as_str()));
+        self.items(None, &b.entities, &o.entities, &t.entities, &mut ids)
+    }
+
+    fn documents(&mut self, b: &Project, o: &Project, t: &Project) -> Vec<Document> {
+        if let Some(d) = three(Some(&b.documents), Some(&o.documents), Some(&t.documents)) {
+            return d.cloned().unwrap_or_default();
+        }
+        let mut ids = Ids::new(std::iter::empty());
+        self.items(None, &b.documents, &o.documents, &t.documents, &mut ids)
+            .0
+    }
+
+    /// Sets by annotator and document (ours' order, then theirs' new sets).
+    fn sets<'a>(
+        &mut self,
+        b: &'a Project,
+        o: &'a Project,
+        t: &'a Project,
+        entity_renames: &HashMap<String, String>,
+    ) -> Vec<AnnotationSet> {
+        let index = |p: &'_ Project| -> HashMap<(String, String), usize> {
+            let mut m = HashMap::with_capacity(p.sets.len());
+            for (i, s) in p.sets.iter().enumerate() {
+                m.insert((s.annotator.clone(), s.document.clone()), i);
+            }
+            m
+        };
+        let (bm, om, tm) = (index(b), index(o), index(t));
+        let get = |p: &'a Project, m: &HashMap<(String, String), usize>, k: &(String, String)| {
+            m.get(k).map(|&i| &p.sets[i])
+        };
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for s in o.sets.iter().chain(t.sets.iter()) {
+            let k = (s.annotator.clone(), s.document.clone());
+            if !seen.insert(k.clone()) {
+                continue;
+            }
+            let (bs, os) = (get(b, &bm, &k), get(o, &om, &k));
+            let ts = get(t, &tm, &k).map(|s| relink(s, entity_renames));
+            match three(bs, os, ts.as_deref()) {
+                Some(s) => out.extend(s.cloned()),
+                None => out.push(self.set(bs, os, ts.as_deref())),
+            }
+        }
+        out
+    }
+
+    /// One set both sides changed (at least one of `o`, `t` present).
+    fn set(
+        &mut self,
+        b: Option<&AnnotationSet>,
+        o: Option<&AnnotationSet>,
+        t: Option<&AnnotationSet>,
+    ) -> AnnotationSet {
+        let any = o.or(t).or(b).expect("a set on some side");
+        let empty = AnnotationSet::new(&any.annotator, &any.document);
+        let key = SetKey::new(&any.annotator, &any.document);
+        let (bs, os, ts) = (
+            b.unwrap_or(&empty),
+            o.unwrap_or(&empty),
+            t.unwrap_or(&empty),
+        );
+        let mut ids = Ids::new([bs, os, ts].into_iter().flat_map(|s| {
+            let spans = s.spans.iter().map(|x| x.id.as_str());
+            spans.chain(s.relations.iter().map(|r| r.id.as_str()))
+        }));
+        let (spans, span_renames) =
+            self.items(Some(&key), &bs.spans, &os.spans, &ts.spans, &mut ids);
+        let their_relations: Cow<[Relation]> = if span_renames.is_empty() {
+            Cow::Borrowed(&ts.relations)
+        } else {
+            let follow = |id: &String| span_renames.get(id).unwrap_or(id).clone();
+            Cow::Owned(
+                ts.relations
+                    .iter()
+                    .map(|r| Relation {
+                        from: follow(&r.from),
+                        to: follow(&r.to),
+                        ..r.clone()
+                    })
+                    .collect(),
+            )
+        };
+        let (relations, _) = self.items(
+            Some(&key),
+            &bs.relations,
+            &os.relations,
+            &their_relations,
+            &mut ids,
+        );
+        let done = match b {
+            None => os.done || ts.done,
+            Some(b) => field(Some(&b.done), &os.done, &ts.done).unwrap_or(os.done),
+        };
+        let bm = b.map(|b| &b.modified_by);
+        let bc = b.map(|b| &b.copied_from);
+        AnnotationSet {
+            annotator: key.annotator.clone(),
+            document: key.document.clone(),
+            done,
+            spans,
+            relations,
+            modified_by: field(bm, &os.modified_by, &ts.modified_by)
+                .unwrap_or_else(|| os.modified_by.clone()),
+            copied_from: field(bc, &os.copied_from, &ts.copied_from)
+                .unwrap_or_else(|| os.copied_from.clone()),
+        }
+    }
+
+    /// Puts back what a side deleted but the merged project still needs (see the module
+    /// doc), recording each as a conflict.
+    fn keep_alive(&mut self, p: &mut Project, s: &Sides) {
+        let versions = |proj: &Project, k: &SetKey| proj.set(&k.annotator, &k.document).cloned();
+        // Spans that kept relations point at.
+        for set in &mut p.sets {
+            let key = SetKey::new(&set.annotator, &set.document);
+            let missing: Vec<String> = {
+                let ids: HashSet<&str> = set.spans.iter().map(|x| x.id.as_str()).collect();
+                let mut m: Vec<String> = set
+                    .relations
+                    .iter()
+                    .flat_map(|r| [&r.from, &r.to])
+                    .filter(|id| !ids.contains(id.as_str()))
+                    .cloned()
+                    .collect();
+                m.sort();
+                m.dedup();
+                m
+            };
+            if missing.is_empty() {
+                continue;
+            }
+            let (bs, os, ts) = (
+                versions(s.base, &key),
+                versions(s.ours, &key),
+                versions(s.theirs, &key).map(|x| relink(&x, s.entity_renames).into_owned()),
+            );
+            let span_of =
+                |x: &Option<AnnotationSet>, id: &str| x.as_ref().and_then(|x| x.span(id)).cloned();
+            for id in missing {
+                let (b, o, t) = (span_of(&bs, &id), span_of(&os, &id), span_of(&ts, &id));
+                match o.clone().or(t.clone()).or(b.clone()) {
+                    Some(span) => {
+                        set.spans.push(span);
+                        self.record(
+                            ConflictKind::Span,
+                            Some(&key),
+                            &id,
+                            b.as_ref(),
+                            o.as_ref(),
+                            t.as_ref(),
+                        );
+                    }
+                    None => {
+                        // No side has the span (a hand-edited file): drop the relations.
+                        let rel_of = |x: &Option<AnnotationSet>, rid: &str| {
+                            x.as_ref()
+                                .and_then(|x| x.relations.iter().find(|r| r.id == rid))
+                                .cloned()
+                        };
+                        let gone: Vec<Relation> = set
+                            .relations
+                            .iter()
+                            .filter(|r| r.from == id || r.to == id)
+                            .cloned()
+                            .collect();
+                        for r in gone {
+                            let (b, o, t) =
+                                (rel_of(&bs, &r.id), rel_of(&os, &r.id), rel_of(&ts, &r.id));
+                            self.record(
+                                ConflictKind::Relation,
+                                Some(&key),
+                                &r.id,
+                                b.as_ref(),
+                                o.as_ref(),
+                                t.as_ref(),
+                            );
+                            set.relations.retain(|x| x.id != r.id);
+                        }
+                    }
+                }
+            }
+        }
+        // Entities that kept spans link to.
+        let present: HashSet<String> = p.entities.iter().map(|e| e.id.clone()).collect();
+        let mut missing: Vec<String> = p
+            .sets
+            .iter()
+            .flat_map(|x| x.spans.iter().filter_map(|x| x.entity.clone()))
+            .filter(|e| !present.contains(e))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        for id in missing {
+            let (b, o, t) = (s.base.entity(&id), s.ours.entity(&id), s.theirs.entity(&id));
+            match o.or(t).or(b) {
+                Some(e) => {
+                    p.entities.push(e.clone());
+                    self.record(ConflictKind::Entity, None, &id, b, o, t);
+                }
+                None => {
+                    for x in p.sets.iter_mut().flat_map(|x| x.spans.iter_mut()) {
+                        if x.entity.as_deref() == Some(id.as_str()) {
+                            x.entity = None;
+                        }
+                    }
+                }
+            }
+        }
+        // Documents that kept sets annotate.
+        let mut missing: Vec<String> = p
+            .sets
+            .iter()
+            .filter(|x| p.document(&x.document).is_none())
+            .map(|x| x.document.clone())
+            .collect();
+        missing.sort();
+        missing.dedup();
+        for id in missing {
+            let (b, o, t) = (
+                s.base.document(&id),
+                s.ours.document(&id),
+                s.theirs.document(&id),
+            );
+            if let Some(d) = o.or(t).or(b) {
+                p.documents.push(d.clone());
+                self.record(ConflictKind::Document, None, &id, b, o, t);
+            }
+        }
+        // Relation types and labels still in use.
+        let sides = [&s.ours.schema, &s.theirs.schema, &s.base.schema];
+        let mut restored = false;
+        let kinds: Vec<String> = p
+            .sets
+            .iter()
+            .flat_map(|x| x.relations.iter().map(|r| r.kind.clone()))
+            .collect();
+        for kind in kinds {
+            if p.schema.relation_type(&kind).is_none()
+                && let Some(rt) = sides.iter().find_map(|x| x.relation_type(&kind))
+            {
+                p.schema.relations.push(rt.clone());
+                restored = true;
+            }
+        }
+        let used: Vec<String> = p
+            .sets
+            .iter()
+            .flat_map(|x| x.spans.iter().map(|x| x.label.clone()))
+            .chain(p.entities.iter().map(|e| e.label.clone()))
+            .chain(
+                p.schema
+                    .relations
+                    .iter()
+                    .flat_map(|r| r.from.iter().chain(&r.to).cloned()),
+            )
+            .collect();
+        for label in used {
+            if p.schema.label(&label).is_none()
+                && let Some(l) = sides.iter().find_map(|x| x.label(&label))
+            {
+                p.schema.labels.push(l.clone());
+                restored = true;
+            }
+        }
+        if restored {
+            let (b, o, t) = (&s.base.schema, &s.ours.schema, &s.theirs.schema);
+            self.record(ConflictKind::Schema, None, "", Some(b), Some(o), Some(t));
+        }
+    }
+}
+
+/// Theirs' set with its entity links following theirs' renamed entities.
+fn relink<'a>(set: &'a AnnotationSet, renames: &HashMap<String, String>) -> Cow<'a, AnnotationSet> {
+    let renamed = |s: &Span| s.entity.as_ref().is_some_and(|e| renames.contains_key(e));
+    if renames.is_empty() || !set.spans.iter().any(renamed) {
+        return Cow::Borrowed(set);
+    }
+    let mut set = set.clone();
+    for s in &mut set.spans {
+        if let Some(new) = s.entity.as_ref().and_then(|e| renames.get(e)) {
+            s.entity = Some(new.clone());
+        }
+    }
+    Cow::Owned(set)
+}
+
+/// Schema entries by id (ours' order, then theirs' new ones); true when one was changed
+/// differently on both sides (ours' version is kept).
+fn defs<T: Clone + PartialEq>(
+    b: &[T],
+    o: &[T],
+    t: &[T],
+    id: impl Fn(&T) -> &String,
+) -> (Vec<T>, bool) {
+    let find = |xs: &[T], k: &String| xs.iter().find(|x| id(x) == k).cloned();
+    let mut out = Vec::new();
+    let mut conflict = false;
+    let order = o
+        .iter()
+        .map(&id)
+        .chain(t.iter().map(&id).filter(|k| find(o, k).is_none()));
+    for k in order {
+        let (bv, ov, tv) = (find(b, k), find(o, k), find(t, k));
+        match three(bv.as_ref(), ov.as_ref(), tv.as_ref()) {
+            Some(v) => out.extend(v.cloned()),
+            None => {
+                conflict = true;
+                out.extend(ov);
+            }
+        }
+    }
+    (out, conflict)
+}
+
+/// Recorded conflicts of the three sides merged by id (ours when both changed one).
+fn earlier_conflicts(b: &Project, o: &Project, t: &Project) -> Vec<Conflict> {
+    fn find<'p>(p: &'p Project, id: &str) -> Option<&'p Conflict> {
+        p.conflicts.iter().find(|c| c.id == id)
+    }
+    let mut out: Vec<Conflict> = Vec::new();
+    for c in o.conflicts.iter().chain(&t.conflicts) {
+        if out.iter().any(|x| x.id == c.id) {
+            continue;
+        }
+        let (bv, ov, tv) = (find(b, &c.id), find(o, &c.id), find(t, &c.id));
+        match three(bv, ov, tv) {
+            Some(v) => out.extend(v.cloned()),
+            None => out.extend(ov.cloned()),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Resolving conflicts.
+
+/// Which version of a conflicting item to keep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// The version recorded as ours (`null`: the item is removed).
+    Ours,
+    /// The version recorded as theirs (`null`: the item is removed). For the schema:
+    /// theirs' version of every label and relation type theirs changed.
+    Theirs,
+    /// A version the user wrote, in the item's JSON form (`null` removes the item).
+    Edited(Value),
+}
+
+/// The command that resolves conflict `conflict_id` as `choice`: one undoable step that
+/// puts the chosen version in place and removes the conflict (see the module doc).
+pub fn resolve_conflict(
+    p: &Project,
+    conflict_id: &str,
+    choice: Resolution,
+) -> Result<Command, String> {
+    let c = p
+        .conflicts
+        .iter()
+        .find(|c| c.id == conflict_id)
+        .ok_or_else(|| {
+            format!("no conflict \"{conflict_id}\" in the project (resolved already?)")
+        })?;
+    let (which, chosen) = match &choice {
+        Resolution::Ours => ("ours", c.ours.clone()),
+        Resolution::Theirs => ("theirs", c.theirs.clone()),
+        Resolution::Edited(v) => ("edited", Some(v.clone()).filter(|v| !v.is_null())),
+    };
+    let mut ops = match c.kind {
+        ConflictKind::Span => resolve_span(p, c, chosen)?,
+        ConflictKind::Relation => {
+            let key = set_key(c)?;
+            let current = p
+                .set(&key.annotator, &key.document)
+                .and_then(|s| s.relations.iter().find(|r| r.id == c.item));
+            let target: Option<Relation> = parse(chosen, &c.item, "relation")?;
+            let mut ops = need_set(p, &key, target.is_some());
+            ops.extend(swap(
+                current,
+                target,
+                |r| Op::InsertRelation(key.clone(), r),
+                |r| Op::RemoveRelation(key.clone(), r),
+                |a, b| {
+                    vec![
+                        Op::RemoveRelation(key.clone(), a),
+                        Op::InsertRelation(key.clone(), b),
+                    ]
+                },
+            ));
+            ops
+        }
+        ConflictKind::Entity => {
+            let target: Option<Entity> = parse(chosen, &c.item, "entity")?;
+            swap(
+                p.entity(&c.item),
+                target,
+                Op::InsertEntity,
+                Op::RemoveEntity,
+                |before, after| vec![Op::ReplaceEntity { before, after }],
+            )
+        }
+        ConflictKind::Document => {
+            let current = p.document(&c.item);
+            let target: Option<Document> = parse(chosen, &c.item, "document")?;
+            if let (Some(cur), Some(t)) = (current, &target)
+                && cur.text != t.text
+            {
+                return Err(
+                    "a document's text never changes: choose a version with the text the project has"
+                        .into(),
+                );
+            }
+            swap(
+                current,
+                target,
+                Op::InsertDocument,
+                Op::RemoveDocument,
+                |before, after| vec![Op::ReplaceDocument { before, after }],
+            )
+        }
+        ConflictKind::Schema => {
+            let target = match choice {
+                Resolution::Edited(v) => serde_json::from_value::<LabelSchema>(v)
+                    .map_err(|e| format!("the edited schema is not a label schema: {e}"))?,
+                side => {
+                    let parse_schema = |v: &Option<Value>| -> Result<LabelSchema, String> {
+                        v.clone()
+                            .and_then(|v| serde_json::from_value(v).ok())
+                            .ok_or_else(|| {
+                                format!("conflict {}: a recorded schema is damaged", c.id)
+                            })
+                    };
+                    let base = parse_schema(&c.base)?;
+                    let side = parse_schema(if side == Resolution::Ours {
+                        &c.ours
+                    } else {
+                        &c.theirs
+                    })?;
+                    LabelSchema {
+                        labels: apply_side(&base.labels, &p.schema.labels, &side.labels, |l| &l.id),
+                        relations: apply_side(
+                            &base.relations,
+                            &p.schema.relations,
+                            &side.relations,
+                            |r: &RelationType| &r.id,
+                        ),
+                    }
+                }
+            };
+            if target == p.schema {
+                Vec::new()
+            } else {
+                vec![Op::ReplaceSchema {
+                    before: p.schema.clone(),
+                    after: target,
+                }]
+            }
+        }
+        ConflictKind::Name => {
+            let target: Option<String> = parse(chosen, "", "name")?;
+            let name = target.unwrap_or_default();
+            if name.trim().is_empty() {
+                return Err("a project needs a name".into());
+            }
+            if name == p.name {
+                Vec::new()
+            } else {
+                vec![Op::Rename {
+                    before: p.name.clone(),
+                    after: name,
+                }]
+            }
+        }
+    };
+    ops.push(Op::RemoveConflict(c.clone()));
+    let cmd = Command::new(
+        format!("Resolve conflict on {} ({which})", describe(c)),
+        ops,
+    );
+    check(p, &cmd)?;
+    Ok(cmd)
+}
+
+/// "span s4 of amal on doc-1", "entity e-amal-1", "the schema".
+fn describe(c: &Conflict) -> String {
+    match (c.kind, &c.annotator, &c.document) {
+        (ConflictKind::Span | ConflictKind::Relation, Some(a), Some(d)) => {
+            let kind = if c.kind == ConflictKind::Span {
+                "span"
+            } else {
+                "relation"
+            };
+            format!("{kind} {} of {a} on {d}", c.item)
+        }
+        (ConflictKind::Entity, ..) => format!("entity {}", c.item),
+        (ConflictKind::Document, ..) => format!("document {}", c.item),
+        (ConflictKind::Schema, ..) => "the schema".into(),
+        _ => "the project name".into(),
+    }
+}
+
+fn set_key(c: &Conflict) -> Result<SetKey, String> {
+    match (&c.annotator, &c.document) {
+        (Some(a), Some(d)) => Ok(SetKey::new(a, d)),
+        _ => Err(format!("conflict {} does not say which set it is in", c.id)),
+    }
+}
+
+/// The chosen JSON as an item whose id must be `id` (`""`: no id to check).
+fn parse<T: DeserializeOwned + Serialize>(
+    v: Option<Value>,
+    id: &str,
+    what: &str,
+) -> Result<Option<T>, String> {
+    let Some(v) = v else { return Ok(None) };
+    let item: T =
+        serde_json::from_value(v).map_err(|e| format!("the chosen {what} is not valid: {e}"))?;
+    if !id.is_empty()
+        && let Some(Value::String(got)) = serde_json::to_value(&item)
+            .ok()
+            .as_ref()
+            .and_then(|v| v.get("id"))
+        && got != id
+    {
+        return Err(format!(
+            "the chosen {what} has id \"{got}\"; it must keep the id \"{id}\""
+        ));
+    }
+    Ok(Some(item))
+}
+
+/// The op that adds the set `key` when an item goes into it and it does not exist.
+fn need_set(p: &Project, key: &SetKey, inserting: bool) -> Vec<Op> {
+    if inserting && p.set(&key.annotator, &key.document).is_none() {
+        vec![Op::InsertSet(AnnotationSet::new(
+            &key.annotator,
+            &key.document,
+        ))]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The ops that turn `current` into `target`.
+fn swap<T: Clone + PartialEq>(
+    current: Option<&T>,
+    target: Option<T>,
+    insert: impl FnOnce(T) -> Op,
+    remove: impl FnOnce(T) -> Op,
+    replace: impl FnOnce(T, T) -> Vec<Op>,
+) -> Vec<Op> {
+    match (current, target) {
+        (None, None) => Vec::new(),
+        (None, Some(t)) => vec![insert(t)],
+        (Some(c), None) => vec![remove(c.clone())],
+        (Some(c), Some(t)) if *c == t => Vec::new(),
+        (Some(c), Some(t)) => replace(c.clone(), t),
+    }
+}
+
+fn resolve_span(p: &Project, c: &Conflict, chosen: Option<Value>) -> Result<Vec<Op>, String> {
+    let key = set_key(c)?;
+    let set = p.set(&key.annotator, &key.document);
+    let current = set.and_then(|s| s.span(&c.item));
+    let mut target: Option<Span> = parse(chosen, &c.item, "span")?;
+    if let Some(t) = &mut target {
+        // The stored text follows the bounds (an edited version may have moved them).
+        let doc = p
+            .document(&key.document)
+            .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
+        let map = OffsetMap::new(&doc.text);
+        if t.start >= t.end || t.end > map.len_chars() {
+            return Err(format!(
+                "the chosen span covers {}–{}, outside the text (0–{})",
+                t.start,
+                t.end,
+                map.len_chars()
+            ));
+        }
+        t.text = map
+            .slice(&doc.text, t.start, t.end)
+            .unwrap_or_default()
+            .to_string();
+    }
+    let mut ops = need_set(p, &key, target.is_some());
+    if let (Some(cur), None) = (current, &target) {
+        // Removing the span removes the relations that point at it, as deleting does.
+        let touching = set
+            .into_iter()
+            .flat_map(|s| s.relations.iter())
+            .filter(|r| r.from == cur.id || r.to == cur.id);
+        ops.extend(touching.map(|r| Op::RemoveRelation(key.clone(), r.clone())));
+    }
+    ops.extend(swap(
+        current,
+        target,
+        |s| Op::InsertSpan(key.clone(), s),
+        |s| Op::RemoveSpan(key.clone(), s),
+        |before, after| {
+            vec![Op::ReplaceSpan {
+                set: key.clone(),
+                before,
+                after,
+            }]
+        },
+    ));
+    Ok(ops)
+}
+
+/// `current` with `side`'s changes (relative to `base`) applied, entry by entry.
+fn apply_side<T: Clone + PartialEq>(
+    base: &[T],
+    current: &[T],
+    side: &[T],
+    id: impl Fn(&T) -> &String,
+) -> Vec<T> {
+    let find = |xs: &[T], k: &String| xs.iter().find(|x| id(x) == k).cloned();
+    let order = current
+        .iter()
+        .map(&id)
+        .chain(side.iter().map(&id).filter(|k| find(current, k).is_none()));
+    let mut out = Vec::new();
+    for k in order {
+        let (bv, cv, sv) = (find(base, k), find(current, k), find(side, k));
+        out.extend(if sv != bv { sv } else { cv });
+    }
+    out
+}
+
+/// Refuses a resolution that would make the project invalid, naming the problem.
+fn check(p: &Project, cmd: &Command) -> Result<(), String> {
+    let errors = |p: &Project| -> Vec<String> {
+        store::validate(p)
+            .into_iter()
+            .filter(|x| x.severity == Severity::Error)
+            .map(|x| x.to_string())
+            .collect()
+    };
+    let mut q = p.clone();
+    crate::model::history::apply(&mut q, cmd).map_err(|e| e.to_string())?;
+    let before: HashSet<String> = errors(p).into_iter().collect();
+    match errors(&q).into_iter().find(|e| !before.contains(e)) {
+        Some(e) => Err(format!(
+            "this choice would leave the project invalid ({e}); change that first, or edit the version to keep"
+        )),
+        None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Files and git.
+
+/// How [`merge_files`] merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeStatus {
+    /// Merged as Hashiya projects; `conflicts` recorded in the file for a person.
+    Project { conflicts: usize, renamed: usize },
+    /// Not Hashiya projects: git's text merge; `clean` is false when it left conflict
+    /// markers.
+    Text { clean: bool },
+}
+
+impl MergeStatus {
+    pub fn is_clean(&self) -> bool {
+        match self {
+            MergeStatus::Project { conflicts, .. } => *conflicts == 0,
+            MergeStatus::Text { clean } => *clean,
+        }
+    }
+
+    /// The merge driver's exit code: 0 clean, 1 with conflicts.
+    pub fn exit_code(&self) -> i32 {
+        if self.is_clean() { 0 } else { 1 }
+    }
+}
+
+/// Why a merge or a set-up could not be done. OURS is never touched then.
+#[derive(Debug, Error)]
+pub enum MergeError {
+    #[error("{source} (nothing was merged; {} was left as it was)", ours.display())]
+    Load {
+        ours: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    #[error("{}: could not write the merged project: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    #[error("{}: the merged project would not be valid ({problem}); this is a bug in hashiya merge, please report it with the three files. Merge this file by hand (git checkout --ours or --theirs)", path.display())]
+    Invalid { path: PathBuf, problem: String },
+    #[error("{}: not a Hashiya project, so it needs git's text merge, but git is not installed or not on PATH; install git (https://git-scm.com) and merge again. The file was left as it was", path.display())]
+    GitMissing { path: PathBuf },
+    #[error("{}: `git {command}` failed: {message}", dir.display())]
+    Git {
+        dir: PathBuf,
+        command: String,
+        message: String,
+    },
+    #[error("{} is not inside a git repository ({message}); run `git init` there first, or give the repository's folder", dir.display())]
+    NotARepository { dir: PathBuf, message: String },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Whether `bytes` are a Hashiya project file (a JSON object whose `format` is
+/// `"hashiya-project"`), judged from the header alone.
+pub fn is_project(bytes: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        format: Option<Value>,
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    matches!(
+        serde_json::from_slice::<Header>(bytes),
+        Ok(Header { format: Some(Value::String(f)) }) if f == store::FORMAT
+    )
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, MergeError> {
+    store::limits::read_limited(path).map_err(|source| MergeError::Load {
+        ours: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The merge driver: merges `theirs` into `ours` (both descended from `base`) and
+/// writes the result over `ours`. Projects merge structurally; other files go to
+/// `git merge-file`. An empty `base` (the file was added on both sides) counts as an
+/// empty project.
+pub fn merge_files(base: &Path, ours: &Path, theirs: &Path) -> Result<MergeStatus, MergeError> {
+    let (b, o, t) = (read(base)?, read(ours)?, read(theirs)?);
+    let base_empty = b.iter().all(u8::is_ascii_whitespace);
+    if !(is_project(&o) && is_project(&t) && (base_empty || is_project(&b))) {
+        return text_merge(base, ours, theirs);
+    }
+    let load = |path: &Path, bytes: &[u8]| {
+        store::parse(path, bytes)
+            .map(|l| l.project)
+            .map_err(|source| MergeError::Load {
+                ours: ours.to_path_buf(),
+                source,
+            })
+    };
+    let base_project = if base_empty {
+        Project::new(
+            "",
+            LabelSchema {
+                labels: Vec::new(),
+                relations: Vec::new(),
+            },
+        )
+    } else {
+        load(base, &b)?
+    };
+    let (op, tp) = (load(ours, &o)?, load(theirs, &t)?);
+    let names = (ours.display().to_string(), theirs.display().to_string());
+    let out = merge(&base_project, &op, &tp, (&names.0, &names.1));
+    if let Some(problem) = store::validate(&out.project)
+        .into_iter()
+        .find(|x| x.severity == Severity::Error)
+    {
+        return Err(MergeError::Invalid {
+            path: ours.to_path_buf(),
+            problem: problem.to_string(),
+        });
+    }
+    let bytes = store::to_bytes(&out.project).map_err(|source| MergeError::Write {
+        path: ours.to_path_buf(),
+        source,
+    })?;
+    // Only rewrite OURS when the result differs (a no-op merge leaves it untouched).
+    if bytes != o {
+        store::atomic::replace_atomic(ours, &bytes).map_err(|source| MergeError::Write {
+            path: ours.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(MergeStatus::Project {
+        conflicts: out.project.conflicts.len(),
+        renamed: out.renamed.len(),
+    })
+}
+
+/// git's own three-way text merge, result in `ours`.
+fn text_merge(base: &Path, ours: &Path, theirs: &Path) -> Result<MergeStatus, MergeError> {
+    let out = std::process::Command::new("git")
+        .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
+        .arg(ours)
+        .arg(base)
+        .arg(theirs)
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(MergeError::GitMissing {
+                path: ours.to_path_buf(),
+            });
+        }
+        Err(source) => {
+            return Err(MergeError::Io {
+                path: ours.to_path_buf(),
+                source,
+            });
+        }
+    };
+    // merge-file exits with the number of conflicts (at most 127), negative on error.
+    match out.status.code() {
+        Some(0) => Ok(MergeStatus::Text { clean: true }),
+        Some(n) if (1..=127).contains(&n) => Ok(MergeStatus::Text { clean: false }),
+        _ => Err(MergeError::Git {
+            dir: ours.to_path_buf(),
+            command: "merge-file".into(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }),
+    }
+}
+
+/// `hashiya merge BASE OURS THEIRS`: [`merge_files`], a one-line summary on stderr, and
+/// the exit code git expects (0 clean, 1 conflicts, 2 could not merge).
+pub fn run_driver(base: &Path, ours: &Path, theirs: &Path) -> i32 {
+    let name = ours.display();
+    match merge_files(base, ours, theirs) {
+        Ok(s) => {
+            match &s {
+                MergeStatus::Project {
+                    conflicts: 0,
+                    renamed,
+                } => eprintln!(
+                    "hashiya merge: {name}: merged cleanly{}",
+                    if *renamed > 0 {
+                        format!(" ({renamed} of theirs' new ids renamed)")
+                    } else {
+                        String::new()
+                    }
+                ),
+                MergeStatus::Project { conflicts, .. } => eprintln!(
+                    "hashiya merge: {name}: {conflicts} conflict(s) recorded in the project; open it in Hashiya to resolve them, then `git add` it"
+                ),
+                MergeStatus::Text { clean: true } => {
+                    eprintln!(
+                        "hashiya merge: {name}: not a Hashiya project; git's text merge was clean"
+                    )
+                }
+                MergeStatus::Text { clean: false } => eprintln!(
+                    "hashiya merge: {name}: not a Hashiya project; git's text merge left conflict markers"
+                ),
+            }
+            s.exit_code()
+        }
+        Err(e) => {
+            eprintln!("hashiya merge: {e}");
+            2
+        }
+    }
+}
+
+/// What [`git_setup`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupReport {
+    /// The `.gitattributes` file written.
+    pub gitattributes: PathBuf,
+    /// False when the line was there already.
+    pub attributes_added: bool,
+    /// The driver command configured (`merge.hashiya.driver`).
+    pub driver: String,
+}
+
+/// The `.gitattributes` line that sends JSON files to the driver.
+pub const ATTRIBUTES_LINE: &str = "*.json merge=hashiya";
+
+/// `hashiya git-setup [DIR]`: makes git merge project files in the repository at `dir`
+/// with this program (see [`git_setup_with`]), calling it by its absolute path.
+pub fn git_setup(dir: &Path) -> Result<SetupReport, MergeError> {
+    let exe = std::env::current_exe().map_err(|source| MergeError::Io {
+        path: PathBuf::from("hashiya"),
+        source,
+    })?;
+    git_setup_with(dir, &exe)
+}
+
+/// Appends [`ATTRIBUTES_LINE`] to `dir/.gitattributes` (unless it is there) and sets the
+/// repository's `merge.hashiya.name` and `merge.hashiya.driver` (`'<exe>' merge %O %A
+/// %B`, the path quoted for the shell git runs it with). Running it again changes
+/// nothing.
+pub fn git_setup_with(dir: &Path, exe: &Path) -> Result<SetupReport, MergeError> {
+    git(dir, &["rev-parse", "--git-dir"]).map_err(|e| match e {
+        MergeError::Git { message, .. } => MergeError::NotARepository {
+            dir: dir.to_path_buf(),
+            message,
+        },
+        other => other,
+    })?;
+    let path = dir.join(".gitattributes");
+    let old = match std::fs::read_to_string(&path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => return Err(MergeError::Io { path, source }),
+    };
+    let present = old.lines().any(|l| {
+        l.split_whitespace().collect::<Vec<_>>() == ATTRIBUTES_LINE.split(' ').collect::<Vec<_>>()
+    });
+    if !present {
+        let mut new = old.clone();
+        if !new.is_empty() && !new.ends_with('\n') {
+            new.push('\n');
+        }
+        new.push_str(ATTRIBUTES_LINE);
+        new.push('\n');
+        std::fs::write(&path, new).map_err(|source| MergeError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    let driver = format!("{} merge %O %A %B", shell_quote(&exe.to_string_lossy()));
+    git(
+        dir,
+        &[
+            "config",
+            "merge.hashiya.name",
+            "Hashiya project merge (by ids)",
+        ],
+    )?;
+    git(dir, &["config", "merge.hashiya.driver", &driver])?;
+    Ok(SetupReport {
+        gitattributes: path,
+        attributes_added: !present,
+        driver,
+    })
+}
+
+/// `s` in single quotes for a POSIX shell (git runs drivers with `sh -c`).
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Runs `git args` in `dir`; its stdout, or its stderr as the error.
+fn git(dir: &Path, args: &[&str]) -> Result<String, MergeError> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                MergeError::Git {
+                    dir: dir.to_path_buf(),
+                    command: args.join(" "),
+                    message:
+                        "git is not installed or not on PATH; install git (https://git-scm.com)"
+                            .into(),
+                }
+            } else {
+                MergeError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                }
+            }
+        })?;
+    if !out.status.success() {
+        return Err(MergeError::Git {
+            dir: dir.to_path_buf(),
+            command: args.join(" "),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::edit::{self, TagOptions};
+    use crate::model::history::{History, apply};
+
+    const TEXT: &str = "قال «خليفة حفتر»، إن قواته في درنة.";
+
+    fn range_of(s: &str) -> std::ops::Range<usize> {
+        let b = TEXT.find(s).unwrap();
+        let start = TEXT[..b].chars().count();
+        start..start + s.chars().count()
+    }
+
+    fn key(a: &str) -> SetKey {
+        SetKey::new(a, "d")
+    }
+
+    fn run(p: &mut Project, c: impl FnOnce(&Project) -> Result<Command, String>) {
+        let c = c(p).unwrap();
+        apply(p, &c).unwrap();
+    }
+
+    fn tag(p: &mut Project, who: &str, text: &str, label: &str) -> String {
+        run(p, |q| {
+            edit::tag(q, &key(who), range_of(text), label, TagOptions::default())
+        });
+        let set = p.set(who, "d").unwrap();
+        set.spans
+            .iter()
+            .find(|s| s.text == text && s.label == label)
+            .unwrap()
+            .id
+            .clone()
+    }
+
+    /// "خليفة حفتر" actor (s1), the claim (s2) said_by it (r3), in a's set.
+    fn base() -> Project {
+        let mut p = Project::new("t", LabelSchema::news_default());
+        p.documents.push(Document::new("d", "title", TEXT));
+        tag(&mut p, "a", "خليفة حفتر", "actor");
+        tag(&mut p, "a", "إن قواته في درنة", "claim");
+        run(&mut p, |q| {
+            edit::relate(q, &key("a"), "said_by", "s2", "s1")
+        });
+        p.canonicalize();
+        p
+    }
+
+    fn merged(b: &Project, o: &Project, t: &Project) -> MergeOutcome {
+        let out = merge(b, o, t, ("ours.json", "theirs.json"));
+        let errors: Vec<_> = store::validate(&out.project)
+            .into_iter()
+            .filter(|x| x.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        out
+    }
+
+    fn span<'p>(p: &'p Project, who: &str, id: &str) -> &'p Span {
+        p.set(who, "d").unwrap().span(id).unwrap()
+    }
+
+    #[test]
+    fn a_side_with_itself_or_an_unchanged_base_is_that_side() {
+        let b = base();
+        let mut o = b.clone();
+        tag(&mut o, "a", "درنة", "location");
+        assert_eq!(merged(&b, &o, &o).project, o);
+        assert_eq!(merged(&b, &o, &b).project, o);
+        assert_eq!(merged(&b, &b, &o).project, o);
+        assert_eq!(merged(&b, &o, &o).conflicts, 0);
+    }
+
+    #[test]
+    fn different_annotators_merge_cleanly() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        tag(&mut o, "amal", "درنة", "location");
+        tag(&mut t, "badr", "قواته", "actor");
+        let out = merged(&b, &o, &t);
+        assert_eq!(out.conflicts, 0);
+        assert!(out.renamed.is_empty());
+        assert_eq!(out.project.sets.len(), 3);
+        assert_eq!(span(&out.project, "amal", "s1").text, "درنة");
+        assert_eq!(span(&out.project, "badr", "s1").text, "قواته");
+    }
+
+    #[test]
+    fn the_same_new_id_on_both_sides_renames_theirs_and_its_relations_follow() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        let os = tag(&mut o, "a", "درنة", "location");
+        let ts = tag(&mut t, "a", "قواته", "actor");
+        assert_eq!(os, ts, "both sides made the same fresh id");
+        run(&mut t, |q| edit::relate(q, &key("a"), "about", "s2", &ts));
+        let out = merged(&b, &o, &t);
+        assert_eq!(out.conflicts, 0);
+        let new = format!("{ts}-2");
+        assert_eq!(
+            out.renamed,
+            [Renamed {
+                kind: ConflictKind::Span,
+                set: Some(key("a")),
+                from: ts.clone(),
+                to: new.clone()
+            }]
+        );
+        let p = &out.project;
+        assert_eq!(span(p, "a", &os).text, "درنة");
+        assert_eq!(span(p, "a", &new).text, "قواته");
+        let about = p
+            .set("a", "d")
+            .unwrap()
+            .relations
+            .iter()
+            .find(|r| r.kind == "about");
+        assert_eq!(about.map(|r| r.to.as_str()), Some(new.as_str()));
+    }
+
+    #[test]
+    fn the_same_addition_under_different_ids_is_kept_once() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        tag(&mut o, "a", "قواته", "actor"); // s4 on ours
+        tag(&mut t, "a", "في", "location"); // s4 on theirs
+        let t_id = tag(&mut t, "a", "قواته", "actor"); // s5 on theirs
+        run(&mut t, |q| edit::relate(q, &key("a"), "about", "s2", &t_id));
+        let out = merged(&b, &o, &t);
+        let set = out.project.set("a", "d").unwrap();
+        assert_eq!(set.spans.iter().filter(|s| s.text == "قواته").count(), 1);
+        let about = set.relations.iter().find(|r| r.kind == "about").unwrap();
+        assert_eq!(span(&out.project, "a", &about.to).text, "قواته");
+        assert_eq!(out.conflicts, 0);
+    }
+
+    #[test]
+    fn span_fields_and_attributes_merge_separately() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        run(&mut o, |q| {
+            edit::set_attribute(q, &key("a"), "s1", "kind", Some("person"))
+        });
+        run(&mut t, |q| {
+            edit::set_note(q, &key("a"), "s1", Some("check"))
+        });
+        run(&mut t, |q| {
+            edit::move_boundary(
+                q,
+                &key("a"),
+                "s1",
+                edit::SpanEnd::Start,
+                range_of("حفتر").start,
+            )
+        });
+        let out = merged(&b, &o, &t);
+        assert_eq!(out.conflicts, 0);
+        let s = span(&out.project, "a", "s1");
+        assert_eq!(
+            (
+                s.attributes["kind"].as_str(),
+                s.note.as_deref(),
+                s.text.as_str()
+            ),
+            ("person", Some("check"), "حفتر")
+        );
+        // The same attribute set differently is a conflict.
+        let mut t2 = b.clone();
+        run(&mut t2, |q| {
+            edit::set_attribute(q, &key("a"), "s1", "kind", Some("state"))
+        });
+        assert_eq!(merged(&b, &o, &t2).conflicts, 1);
+    }
+
+    /// Ours relabels s1 (actor) to location, theirs to claim (s1 has no relation that
+    /// forbids it once r3 is gone).
+    fn relabelled_both_ways() -> (Project, Project, Project) {
+        let mut b = base();
+        run(&mut b, |q| edit::delete_span(q, &key("a"), "s2"));
+        let (mut o, mut t) = (b.clone(), b.clone());
+        run(&mut o, |q| edit::relabel(q, &key("a"), "s1", "location"));
+        run(&mut t, |q| edit::relabel(q, &key("a"), "s1", "claim"));
+        (b, o, t)
+    }
+
+    #[test]
+    fn a_span_relabelled_differently_is_a_conflict_resolvable_either_way() {
+        let (b, o, t) = relabelled_both_ways();
+        let out = merged(&b, &o, &t);
+        assert_eq!(out.conflicts, 1);
+        let p = out.project;
+        assert_eq!(span(&p, "a", "s1").label, "location", "ours is kept");
+        let c = &p.conflicts[0];
+        assert_eq!(c.id, "span/a/d/s1");
+        assert_eq!((c.kind, c.item.as_str()), (ConflictKind::Span, "s1"));
+        assert_eq!(c.base.as_ref().unwrap()["label"], "actor");
+        assert_eq!(c.ours.as_ref().unwrap()["label"], "location");
+        assert_eq!(c.theirs.as_ref().unwrap()["label"], "claim");
+        assert_eq!(c.sources["ours"], "ours.json");
+        assert_eq!(c.sources["theirs"], "theirs.json");
+        // Stable: the same merge gives the same conflict.
+        assert_eq!(merged(&b, &o, &t).project, p);
+        // Theirs, in one undoable step.
+        let mut q = p.clone();
+        let mut h = History::new();
+        let cmd = resolve_conflict(&q, &c.id, Resolution::Theirs).unwrap();
+        assert_eq!(cmd.name, "Resolve conflict on span s1 of a on d (theirs)");
+        h.apply(&mut q, cmd).unwrap();
+        assert_eq!(span(&q, "a", "s1").label, "claim");
+        assert!(q.conflicts.is_empty());
+        h.undo(&mut q).unwrap();
+        assert_eq!(q, p);
+        // Ours keeps the span and drops the conflict.
+        let cmd = resolve_conflict(&q, &c.id, Resolution::Ours).unwrap();
+        h.apply(&mut q, cmd).unwrap();
+        assert_eq!(span(&q, "a", "s1").label, "location");
+        assert!(q.conflicts.is_empty());
+        // Edited: the text follows the bounds.
+        let mut edited = c.theirs.clone().unwrap();
+        edited["start"] = range_of("حفتر").start.into();
+        let cmd = resolve_conflict(&p, &c.id, Resolution::Edited(edited)).unwrap();
+        let mut r = p.clone();
+        apply(&mut r, &cmd).unwrap();
+        assert_eq!(span(&r, "a", "s1").text, "حفتر");
+        let err = resolve_conflict(&p, "nope", Resolution::Ours).unwrap_err();
+        assert!(err.contains("no conflict \"nope\""), "{err}");
+    }
+
+    #[test]
+    fn deleted_on_one_side_and_changed_on_the_other() {
+        let (b, mut o, _) = relabelled_both_ways();
+        let mut t = b.clone();
+        run(&mut t, |q| edit::delete_span(q, &key("a"), "s1"));
+        // Theirs deleted, ours changed: ours is kept.
+        let out = merged(&b, &o, &t);
+        assert_eq!(out.conflicts, 1);
+        assert_eq!(span(&out.project, "a", "s1").label, "location");
+        let c = &out.project.conflicts[0];
+        assert_eq!(c.theirs, None);
+        let cmd = resolve_conflict(&out.project, &c.id, Resolution::Theirs).unwrap();
+        let mut q = out.project.clone();
+        apply(&mut q, &cmd).unwrap();
+        assert!(q.set("a", "d").unwrap().span("s1").is_none());
+        // Ours deleted, theirs changed: nothing is held, theirs is recorded.
+        std::mem::swap(&mut o, &mut t);
+        let out = merged(&b, &o, &t);
+        assert!(out.project.set("a", "d").unwrap().span("s1").is_none());
+        let c = &out.project.conflicts[0];
+        let cmd = resolve_conflict(&out.project, &c.id, Resolution::Theirs).unwrap();
+        let mut q = out.project.clone();
+        apply(&mut q, &cmd).unwrap();
+        assert_eq!(span(&q, "a", "s1").label, "location");
+        // Deleted on one side, untouched on the other: deleted.
+        let out = merged(&b, &b, &o);
+        assert!(out.project.set("a", "d").unwrap().span("s1").is_none());
+        assert_eq!(out.conflicts, 0);
+    }
+
+    #[test]
+    fn a_span_deleted_by_ours_that_theirs_relates_to_is_kept() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        run(&mut o, |q| edit::delete_span(q, &key("a"), "s1"));
+        let loc = tag(&mut t, "a", "درنة", "location");
+        run(&mut t, |q| edit::relate(q, &key("a"), "about", "s2", "s1"));
+        run(&mut t, |q| edit::relate(q, &key("a"), "about", "s2", &loc));
+        let out = merged(&b, &o, &t);
+        let p = &out.project;
+        assert_eq!(span(p, "a", "s1").text, "خليفة حفتر");
+        assert!(
+            p.conflicts
+                .iter()
+                .any(|c| c.id == "span/a/d/s1" && c.ours.is_none())
+        );
+        // Choosing ours removes the span and the relation that points at it.
+        let cmd = resolve_conflict(p, "span/a/d/s1", Resolution::Ours).unwrap();
+        let mut q = p.clone();
+        apply(&mut q, &cmd).unwrap();
+        let set = q.set("a", "d").unwrap();
+        assert!(set.span("s1").is_none());
+        assert!(set.relations.iter().all(|r| r.to != "s1"));
+        assert!(
+            store::validate(&q)
+                .iter()
+                .all(|x| x.severity != Severity::Error)
+        );
+    }
+
+    #[test]
+    fn entities_merge_by_id_and_colliding_ids_are_renamed_with_their_links() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        // The same annotator on two machines: the same new entity id.
+        run(&mut o, |q| {
+            edit::create_entity_from_span(q, &key("a"), "s1")
+        });
+        let loc = tag(&mut t, "a", "درنة", "location");
+        run(&mut t, |q| {
+            edit::create_entity_from_span(q, &key("a"), &loc)
+        });
+        let out = merged(&b, &o, &t);
+        assert_eq!(out.conflicts, 0);
+        let p = &out.project;
+        assert_eq!(p.entities.len(), 2);
+        assert_eq!(span(p, "a", "s1").entity.as_deref(), Some("e-a-1"));
+        let theirs_link = span(p, "a", &loc).entity.clone();
+        assert_eq!(theirs_link.as_deref(), Some("e-a-1-2"));
+        assert_eq!(p.entity("e-a-1-2").unwrap().name, "درنة");
+        // Renamed differently: a conflict; aliases merge as a set.
+        let mut b2 = o.clone();
+        b2.entities[0].aliases = vec!["حفتر".into()];
+        let (mut o2, mut t2) = (b2.clone(), b2.clone());
+        o2.entities[0].name = "المشير".into();
+        o2.entities[0].aliases.push("x".into());
+        t2.entities[0].name = "الجنرال".into();
+        t2.entities[0].aliases.clear();
+        let out = merged(&b2, &o2, &t2);
+        assert_eq!(out.project.conflicts[0].id, "entity/e-a-1");
+        assert_eq!(out.project.entities[0].name, "المشير");
+        t2.entities[0].name = b2.entities[0].name.clone();
+        let out = merged(&b2, &o2, &t2);
+        assert_eq!(out.conflicts, 0);
+        assert_eq!(out.project.entities[0].aliases, ["x"]);
+    }
+
+    #[test]
+    fn schema_merges_label_by_label() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        let mut event = o.schema.labels[2].clone();
+        event.id = "event".into();
+        o.schema.labels.push(event.clone());
+        let mut date = event.clone();
+        date.id = "date".into();
+        t.schema.labels.push(date);
+        t.documents[0].title = "new title".into();
+        let out = merged(&b, &o, &t);
+        assert_eq!(out.conflicts, 0);
+        let ids: Vec<_> = out
+            .project
+            .schema
+            .labels
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
+        assert_eq!(ids, ["claim", "actor", "location", "event", "date"]);
+        assert_eq!(out.project.documents[0].title, "new title");
+        // The same label changed differently: one schema conflict, ours held.
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.schema.labels[0].color = "#000000".into();
+        t.schema.labels[0].color = "#FFFFFF".into();
+        t.schema.labels.push(event);
+        let out = merged(&b, &o, &t);
+        let p = &out.project;
+        assert_eq!(p.conflicts[0].id, "schema");
+        assert_eq!(p.schema.labels[0].color, "#000000");
+        assert!(
+            p.schema.label("event").is_some(),
+            "theirs' clean change is in"
+        );
+        let cmd = resolve_conflict(p, "schema", Resolution::Theirs).unwrap();
+        let mut q = p.clone();
+        apply(&mut q, &cmd).unwrap();
+        assert_eq!(q.schema.labels[0].color, "#FFFFFF");
+        assert!(q.schema.label("event").is_some());
+        assert!(q.conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_label_removed_on_one_side_but_used_on_the_other_is_kept() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        tag(&mut o, "a", "درنة", "location");
+        t.schema.labels.retain(|l| l.id != "location");
+        for r in &mut t.schema.relations {
+            r.to.retain(|l| l != "location");
+            r.from.retain(|l| l != "location");
+        }
+        let out = merged(&b, &o, &t);
+        assert!(out.project.schema.label("location").is_some());
+        assert_eq!(out.project.conflicts[0].id, "schema");
+        // Theirs (without the label) is refused while a span uses it.
+        let err = resolve_conflict(&out.project, "schema", Resolution::Theirs).unwrap_err();
+        assert!(err.contains("would leave the project invalid"), "{err}");
+    }
+
+    #[test]
+    fn set_fields_documents_and_the_name() {
+        let b = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.sets.push(AnnotationSet::new("n", "d"));
+        let mut done = AnnotationSet::new("n", "d");
+        done.done = true;
+        t.sets.push(done);
+        o.documents[0]
+            .meta
+            .insert("section".into(), "politics".into());
+        t.documents[0].meta.insert("country".into(), "libya".into());
+        o.name = "ours".into();
+        let out = merged(&b, &o, &t);
+        assert!(
+            out.project.set("n", "d").unwrap().done,
+            "done on either side"
+        );
+        assert_eq!(out.project.documents[0].meta.len(), 2);
+        assert_eq!(out.project.name, "ours");
+        assert_eq!(out.conflicts, 0);
+        t.name = "theirs".into();
+        t.documents[0].title = "T".into();
+        o.documents[0].title = "O".into();
+        let out = merged(&b, &o, &t);
+        let ids: Vec<_> = out
+            .project
+            .conflicts
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(ids, ["document/d", "name"]);
+        let p = &out.project;
+        let cmd = resolve_conflict(p, "name", Resolution::Theirs).unwrap();
+        let mut q = p.clone();
+        apply(&mut q, &cmd).unwrap();
+        assert_eq!(q.name, "theirs");
+        let cmd = resolve_conflict(&q, "document/d", Resolution::Theirs).unwrap();
+        apply(&mut q, &cmd).unwrap();
+        assert_eq!(q.documents[0].title, "T");
+        assert!(q.conflicts.is_empty());
+        assert_eq!(q.format_version(), 2, "metadata");
+    }
+
+    #[test]
+    fn conflict_ids_escape_the_separator() {
+        let k = SetKey::new("a/b", "c%d");
+        assert_eq!(
+            conflict_id(ConflictKind::Relation, Some(&k), "r1"),
+            "relation/a%2Fb/c%25d/r1"
+        );
+        assert_eq!(conflict_id(ConflictKind::Name, None, ""), "name");
+    }
+
+    #[test]
+    fn only_project_files_are_merged_by_ids() {
+        assert!(is_project(
+            br#"{"format": "hashiya-project", "version": 1}"#
+        ));
+        assert!(!is_project(br#"{"format": "other"}"#));
+        assert!(!is_project(b"[1, 2]"));
+        assert!(!is_project(b"not json"));
+    }
+}
