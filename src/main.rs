@@ -156,6 +156,30 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
                 write(out, report.to_string())
             }
         }
+        Command::Merge { base, ours, theirs } => {
+            match hashiya::team::merge::run_driver(&base, &ours, &theirs) {
+                0 => Ok(()),
+                code => Err(CliError::Status(u8::try_from(code).unwrap_or(2))),
+            }
+        }
+        Command::GitSetup { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let r = hashiya::team::merge::git_setup(&dir).map_err(CliError::msg)?;
+            let line = hashiya::team::merge::ATTRIBUTES_LINE;
+            let what = if r.attributes_added {
+                format!("added `{line}`")
+            } else {
+                "already set".into()
+            };
+            write(
+                out,
+                format!(
+                    "{}: {what}\nmerge.hashiya.driver = {}\n",
+                    r.gitattributes.display(),
+                    r.driver
+                ),
+            )
+        }
         Command::Manpage { dir } => manpage(dir.as_deref(), out),
         Command::Debug { command } => debug(command, out),
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use hashiya::store::{self, recovery};
+use hashiya::store::recovery;
 use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
 
 #[test]

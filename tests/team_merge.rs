@@ -2,11 +2,8 @@
 //! sample project through the library as the GUI does, and `git merge` calling
 //! `hashiya::team::merge` (plus the same three versions merged with `merge_files`
 //! directly, git's text fallback, `git_setup`, and a property test of the merge).
-//!
-//! Until the lead wires `hashiya merge` into the binary, git runs *this test binary*
-//! as the driver: its ignored test `driver_entry` calls `run_driver` with the paths git
-//! passes in the environment and exits with its code. `git_merge_with_the_hashiya_binary`
-//! does the same through `hashiya merge` and is ignored until then.
+//! git runs the real `hashiya merge` (configured with `hashiya git-setup`'s library
+//! function pointing at the binary under test).
 
 mod common;
 
@@ -251,14 +248,11 @@ fn resolve(file: &Path) {
 }
 
 /// Sets the repository up with `git_setup_with`, then points the driver at `driver`.
-fn configure(dir: &Path, exe: &Path, driver: Option<String>) {
+fn configure(dir: &Path, exe: &Path) {
     let report = git_setup_with(dir, exe).unwrap();
     assert!(report.attributes_added);
     git_ok(dir, &["add", ".gitattributes"]);
     git_ok(dir, &["commit", "-q", "-m", "merge driver"]);
-    if let Some(d) = driver {
-        git_ok(dir, &["config", "merge.hashiya.driver", &d]);
-    }
 }
 
 fn git_merge(dir: &Path, conflict: bool) {
@@ -284,57 +278,15 @@ fn git_merge(dir: &Path, conflict: bool) {
     assert_eq!(parents.split_whitespace().count(), 2, "a merge commit");
 }
 
-/// The driver command that runs this test binary's `driver_entry`.
-fn test_binary_driver() -> String {
-    let exe = std::env::current_exe().unwrap();
-    format!(
-        "HASHIYA_DRIVER_O=%O HASHIYA_DRIVER_A=%A HASHIYA_DRIVER_B=%B '{}' driver_entry --exact --ignored --quiet --nocapture",
-        exe.display()
-    )
-}
-
-/// git runs this (through [`test_binary_driver`]) as the merge driver.
 #[test]
-#[ignore = "entry point: git runs this test binary as the merge driver"]
-fn driver_entry() {
-    let var = |n: &str| std::env::var_os(n).map(PathBuf::from);
-    if let (Some(o), Some(a), Some(b)) = (
-        var("HASHIYA_DRIVER_O"),
-        var("HASHIYA_DRIVER_A"),
-        var("HASHIYA_DRIVER_B"),
-    ) {
-        std::process::exit(merge::run_driver(&o, &a, &b));
-    }
-}
-
-#[test]
-fn git_merge_runs_the_driver_clean_and_with_a_conflict() {
+fn git_merge_runs_the_hashiya_binary_clean_and_with_a_conflict() {
     if !common::tools::require_tool("git", "git") {
         return;
     }
     for conflict in [false, true] {
         let dir = repo();
         let d = dir.path();
-        configure(
-            d,
-            Path::new(env!("CARGO_BIN_EXE_hashiya")),
-            Some(test_binary_driver()),
-        );
-        branches(d, conflict);
-        git_merge(d, conflict);
-    }
-}
-
-#[test]
-#[ignore = "needs the merge subcommand (wired by the lead)"]
-fn git_merge_with_the_hashiya_binary() {
-    if !common::tools::require_tool("git", "git") {
-        return;
-    }
-    for conflict in [false, true] {
-        let dir = repo();
-        let d = dir.path();
-        configure(d, Path::new(env!("CARGO_BIN_EXE_hashiya")), None);
+        configure(d, Path::new(env!("CARGO_BIN_EXE_hashiya")));
         branches(d, conflict);
         git_merge(d, conflict);
     }

@@ -17,6 +17,9 @@ pub enum CliError {
     /// `hashiya` with no subcommand (or with GUI options) in a build without the `gui`
     /// feature. Exit status 2, like a usage error.
     NoGui,
+    /// Ends with this status, its messages already printed (the merge driver: 1 means
+    /// "merged with conflicts" to git, 2 "could not merge").
+    Status(u8),
 }
 
 impl CliError {
@@ -31,6 +34,7 @@ impl CliError {
             CliError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
             CliError::Failed(_) | CliError::Output(_) => 1,
             CliError::NoGui => 2,
+            CliError::Status(code) => *code,
         }
     }
 }
@@ -52,6 +56,7 @@ impl fmt::Display for CliError {
                 "error: this build of hashiya has no GUI (it was built without the `gui` feature); \
                  run a subcommand (see `hashiya --help`), or build with default features to open projects in a window"
             ),
+            CliError::Status(_) => Ok(()),
         }
     }
 }

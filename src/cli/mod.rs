@@ -312,6 +312,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Git merge driver: merge project files by ids (three-way); the result goes over
+    /// OURS. Exit 0 clean, 1 conflicts (recorded in the project), 2 could not merge
+    /// (OURS untouched). Files that are not Hashiya projects go to `git merge-file`.
+    Merge {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// Our version, replaced by the result (git's %A).
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+    },
+    /// Make git merge project files with `hashiya merge` in the repository at DIR
+    /// (default: .): adds `*.json merge=hashiya` to DIR/.gitattributes and sets
+    /// merge.hashiya.* in its config.
+    GitSetup {
+        /// The repository (default: the current folder).
+        dir: Option<PathBuf>,
+    },
     /// Print the man page (roff), e.g. `hashiya manpage | man -l -`.
     Manpage {
         /// Instead, write hashiya.1 and one page per subcommand (hashiya-validate.1, …)

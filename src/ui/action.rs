@@ -19,6 +19,7 @@ pub enum WindowKind {
     Help,
     Dashboard,
     Progress,
+    Conflicts,
     Paste,
     NamePrompt,
     QuitConfirm,
@@ -166,4 +167,9 @@ pub enum Action {
     },
     /// Show a message in the status bar.
     Status(String),
+    /// Resolve a merge conflict recorded in the project.
+    ResolveConflict {
+        id: String,
+        choice: crate::team::merge::Resolution,
+    },
 }

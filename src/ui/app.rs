@@ -11,6 +11,7 @@ use super::action::{Action, WindowKind};
 use super::annotations::AnnotationsPanel;
 use super::article::ArticlePanel;
 use super::article_view::ArticleView;
+use super::conflicts::ConflictsWindow;
 use super::curation::CurationPanel;
 use super::dashboard::AgreementDashboard;
 use super::dialogs::{self, NamePrompt, PasteDialog, PathPrompt, RelationChooser};
@@ -94,6 +95,7 @@ pub struct HashiyaApp {
     pub(super) navigator: ReviewNavigator,
     pub(super) curation: CurationPanel,
     pub(super) progress: ProgressWindow,
+    pub(super) conflicts: ConflictsWindow,
     pub(super) dashboard: AgreementDashboard,
     pub(super) article: ArticlePanel,
     pub(super) search: SearchBar,
@@ -136,6 +138,7 @@ impl HashiyaApp {
             navigator: ReviewNavigator::default(),
             curation: CurationPanel::default(),
             progress: ProgressWindow::default(),
+            conflicts: ConflictsWindow::default(),
             dashboard: AgreementDashboard,
             article: ArticlePanel::default(),
             search: SearchBar::default(),
@@ -318,6 +321,13 @@ impl HashiyaApp {
             }
             if !open {
                 self.windows.remove(&WindowKind::Dashboard);
+            }
+        }
+        let mut open = self.is_open(WindowKind::Conflicts);
+        if open {
+            out.extend(self.conflicts.ui(ctx, &self.ws, &mut open));
+            if !open {
+                self.windows.remove(&WindowKind::Conflicts);
             }
         }
         let mut open = self.is_open(WindowKind::Progress);

@@ -373,6 +373,10 @@ impl HashiyaApp {
             }
             Action::Quit { save } => self.quit(save),
             Action::Status(msg) => self.ws.status = msg,
+            Action::ResolveConflict { id, choice } => {
+                let cmd = crate::team::merge::resolve_conflict(self.ws.project(), &id, choice);
+                self.ws.apply(cmd);
+            }
         }
     }
 

@@ -222,6 +222,20 @@ impl Toolbar {
         if ws.showing_others() {
             action = others_row(ui, ws).or(action);
         }
+        let n = ws.project().conflicts.len();
+        if n > 0 {
+            ui.horizontal(|ui| {
+                let text = format!("{n} merge conflict(s) to resolve");
+                ui.label(
+                    RichText::new(text)
+                        .color(Color32::from_rgb(210, 50, 50))
+                        .strong(),
+                );
+                if ui.button("Resolve…").clicked() {
+                    action = Some(Action::OpenWindow(super::action::WindowKind::Conflicts));
+                }
+            });
+        }
         action
     }
 }

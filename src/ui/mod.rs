@@ -17,6 +17,7 @@
 //! | `review_panel.rs` | review navigator (right) |
 //! | `curation.rs` | curation of N annotators into a gold set (right) |
 //! | `dashboard.rs` | agreement dashboard window |
+//! | `conflicts.rs` | merge conflicts recorded in the project: keep ours, take theirs, edit |
 //! | `progress.rs` | the team's progress window (who has done what) |
 //! | `article.rs` | article interactions: highlights, clicks, tooltips |
 //! | `article_view.rs` | the article widget: layout cache, painting, selection |
@@ -32,6 +33,7 @@ pub mod app;
 mod apply;
 pub mod article;
 pub mod article_view;
+pub mod conflicts;
 pub mod curation;
 pub mod dashboard;
 pub mod dialogs;

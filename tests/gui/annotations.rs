@@ -2,11 +2,10 @@
 //! for big projects, clicking a row, and the selected span's details (attribute combo,
 //! note, delete button).
 
-
+use crate::support::*;
 use egui::{Key, Modifiers};
 use hashiya::store;
 use hashiya::ui::Workspace;
-use crate::support::*;
 
 const FILTER: &str = "filter by text";
 

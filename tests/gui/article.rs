@@ -3,11 +3,10 @@
 //! hover tooltips, boundary keys, relations, the context menu, copy; and the app's
 //! idle repaint.
 
-
+use crate::support::*;
 use egui::{Event, Key, Modifiers, pos2};
 use hashiya::store;
 use hashiya::ui::Workspace;
-use crate::support::*;
 
 #[test]
 fn dragging_across_a_word_selects_exactly_it() {

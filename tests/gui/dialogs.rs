@@ -2,12 +2,11 @@
 //! annotator name prompt, an external change of the project file, pasting a new
 //! document, and the quit guard.
 
-
+use crate::support::*;
 use egui::{Event, Key, Modifiers};
 use hashiya::store;
 use hashiya::ui::action::WindowKind;
 use hashiya::ui::{StartOptions, Workspace};
-use crate::support::*;
 
 const EXTERNAL: &str = "The project file changed on disk";
 

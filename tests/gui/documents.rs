@@ -1,11 +1,10 @@
 //! The documents panel on its own: clicking a row switches the document, the "Current
 //! document done" checkbox marks it done (one undo step), Ctrl+PageUp/PageDown walk.
 
-
+use crate::support::*;
 use egui::{Key, Modifiers};
 use hashiya::model::Document;
 use hashiya::ui::Workspace;
-use crate::support::*;
 
 #[test]
 fn clicking_a_row_switches_and_the_done_checkbox_marks_it() {

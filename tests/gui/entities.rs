@@ -1,8 +1,7 @@
 //! The Entities tab on its own: merging by right-click, jumping to mentions by click.
 
-
-use egui::{Key, Modifiers};
 use crate::support::*;
+use egui::{Key, Modifiers};
 
 fn open_tab(h: &mut H) {
     h.get_by_label("Entities").click();

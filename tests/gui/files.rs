@@ -1,10 +1,9 @@
 //! Files through the File menu and the in-app path prompt (no file dialog service
 //! here): importing text files, exporting with progress, Save As and Open.
 
-
+use crate::support::*;
 use egui::{Key, Modifiers};
 use hashiya::store;
-use crate::support::*;
 
 #[test]
 fn import_text_files_and_export_with_progress() {

@@ -1,12 +1,11 @@
 //! The keymap as the user sees it: the F1 overlay lists every binding of
 //! `hashiya::ui::keymap`, and menu items show their shortcut from it.
 
-
+use crate::support::*;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use hashiya::ui::action::WindowKind;
 use hashiya::ui::keymap::{BINDINGS, GESTURES, KeyCommand, help_rows, shortcut_text};
-use crate::support::*;
 
 #[test]
 fn f1_overlay_lists_every_binding_of_the_keymap() {

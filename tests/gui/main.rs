@@ -7,6 +7,7 @@ mod support;
 
 mod annotations;
 mod article;
+mod conflicts;
 mod curation;
 mod dialogs;
 mod documents;

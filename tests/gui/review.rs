@@ -2,11 +2,10 @@
 //! sample pair by keyboard, the dashboard's figures and report export, and the
 //! navigator's buttons.
 
-
+use crate::support::*;
 use egui::{Key, Modifiers};
 use hashiya::store;
 use hashiya::ui::{StartOptions, Workspace};
-use crate::support::*;
 
 /// The app on a copy of the sample (A) in `dir`, comparing with B's project.
 fn review_harness(dir: &std::path::Path) -> (std::path::PathBuf, StartOptions, H) {

@@ -1,10 +1,9 @@
 //! The label schema editor on its own: renaming a label keeps its spans; Cancel
 //! changes nothing.
 
-
+use crate::support::*;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use crate::support::*;
 
 fn open_editor(h: &mut H) {
     menu(h, &["Edit"], "Label schema…");

@@ -1,11 +1,10 @@
 //! The search bar on its own: Ctrl+F, Arabic-aware matching, walking the matches,
 //! "Tag all matches" as one undo step, the options menu and the buttons.
 
-
+use crate::support::*;
 use egui::{Event, Key, Modifiers};
 use hashiya::model::{Document, LabelSchema, Project};
 use hashiya::ui::Workspace;
-use crate::support::*;
 
 const TEXT: &str = "دخلت القوات دَرْنَةَ ثم غادرت درنـــة، وبقيت درنة هادئة. وفي سرت";
 
