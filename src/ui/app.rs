@@ -132,7 +132,7 @@ impl HashiyaApp {
             right_tab: RightTab::Annotations,
             menu: MenuBar,
             toolbar: Toolbar,
-            documents: DocumentsPanel,
+            documents: DocumentsPanel::default(),
             annotations: AnnotationsPanel::default(),
             entities: EntitiesPanel,
             navigator: ReviewNavigator::default(),
@@ -190,6 +190,7 @@ impl HashiyaApp {
             || self.schema_editor.open
             || self.search.field.is_focused()
             || self.annotations.typing()
+            || self.documents.typing()
     }
 
     /// One frame of the whole UI (also what the headless tests drive).
