@@ -15,5 +15,5 @@ gzip -9n "$gen"/man/*.1
 "$bin" completions bash > "$gen/completions/hashiya"
 "$bin" completions zsh > "$gen/completions/_hashiya"
 "$bin" completions fish > "$gen/completions/hashiya.fish"
-cargo deb --no-build --no-strip
+cargo deb --no-build --strip
 ls "$target"/debian/*.deb
