@@ -46,6 +46,8 @@ fn read_one(path: &std::path::Path) -> Result<Incoming, ImportIssue> {
         title: Some(title),
         source: Source::default(),
         text,
+        meta: Default::default(),
+        id_generated: false,
         annotator: None,
         annotated: false,
         spans: Vec::new(),
