@@ -512,7 +512,10 @@ fn import(
     annotator: Option<String>,
 ) -> ExitCode {
     let existed = into.exists();
-    let opts = formats::ImportOptions { annotator };
+    let opts = formats::ImportOptions {
+        annotator,
+        ..Default::default()
+    };
     match formats::import_into_file(into, format, inputs, &opts, &mut |_, _| {}) {
         Ok(r) => {
             println!(

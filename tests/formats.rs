@@ -56,6 +56,7 @@ fn import(
 ) -> Result<formats::Imported, FormatError> {
     let opts = ImportOptions {
         annotator: annotator.map(str::to_string),
+        ..Default::default()
     };
     formats::import(&empty(), f, inputs, &opts, &mut |_, _| {})
 }
@@ -864,6 +865,7 @@ fn annotator_option_renames_the_imported_sets() {
     // …which works.
     let opts = ImportOptions {
         annotator: Some("second-pass".into()),
+        ..Default::default()
     };
     let r = formats::import(&a, ImportFormat::Jsonl, &[out], &opts, &mut |_, _| {}).unwrap();
     assert_eq!(r.project.annotators(), ["annotator-a", "second-pass"]);
