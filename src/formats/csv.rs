@@ -83,7 +83,12 @@ pub(crate) fn export(
     }
     header.extend(FIXED[7..].iter().map(|s| s.to_string()));
     let (source_cols, meta_keys) = metadata_columns(units);
-    for name in source_cols.iter().copied().map(str::to_string).chain(meta_keys.iter().cloned()) {
+    for name in source_cols
+        .iter()
+        .copied()
+        .map(str::to_string)
+        .chain(meta_keys.iter().cloned())
+    {
         let name = if header.contains(&name) {
             format!("meta:{name}")
         } else {

@@ -96,7 +96,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
     let half = sample.len() / 2;
     let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     // At least one character in ten ASCII, and NULs on one side only.
     if odd * 10 >= half && even * 50 < half {
         Some(UTF_16LE)
@@ -180,14 +185,18 @@ pub fn decode(
 /// The refusal of a file that is not UTF-8, naming what it seems to be and the fix.
 fn refusal(path: &Path, bytes: &[u8], detected: Detected) -> ImportIssue {
     let name = detected.encoding.name().to_ascii_lowercase();
-    let sample = detected
+    // The text around the first non-ASCII character: where the encoding shows.
+    let head = detected
         .encoding
-        .decode_without_bom_handling(&bytes[..bytes.len().min(200)])
-        .0
-        .chars()
-        .filter(|c| !c.is_control())
+        .decode_with_bom_removal(&bytes[..bytes.len().min(64 * 1024)])
+        .0;
+    let chars: Vec<char> = head.chars().collect();
+    let at = chars.iter().position(|c| !c.is_ascii()).unwrap_or(0);
+    let sample: String = chars[at.saturating_sub(10)..]
+        .iter()
+        .map(|&c| if c.is_control() { ' ' } else { c })
         .take(40)
-        .collect::<String>();
+        .collect();
     ImportIssue::new(
         path,
         None,
@@ -275,7 +284,8 @@ mod tests {
     use super::*;
     use encoding_rs::WINDOWS_1256;
 
-    const ARABIC: &str = "عنوان,نص\nدرنة,قال المتحدث باسم الجيش إن القوات دخلت المدينة صباح اليوم\n";
+    const ARABIC: &str =
+        "عنوان,نص\nدرنة,قال المتحدث باسم الجيش إن القوات دخلت المدينة صباح اليوم\n";
 
     #[test]
     fn windows_1256_is_detected_refused_and_converted_with_consent() {
@@ -299,7 +309,9 @@ mod tests {
         assert_eq!(detect(&le).encoding, UTF_16LE);
         assert!(decode(Path::new("a.csv"), &le, None).is_err());
         assert_eq!(
-            decode(Path::new("a.csv"), &le, Some(UTF_16LE)).unwrap().text,
+            decode(Path::new("a.csv"), &le, Some(UTF_16LE))
+                .unwrap()
+                .text,
             ARABIC
         );
         // The mark wins over a UTF-8 "consent".
@@ -320,7 +332,9 @@ mod tests {
         bom.extend_from_slice(ARABIC.as_bytes());
         assert_eq!(decode(Path::new("a"), &bom, None).unwrap().text, ARABIC);
         assert_eq!(
-            decode(Path::new("a"), ARABIC.as_bytes(), None).unwrap().text,
+            decode(Path::new("a"), ARABIC.as_bytes(), None)
+                .unwrap()
+                .text,
             ARABIC
         );
         // Consent to convert is not applied to a file that needs none.

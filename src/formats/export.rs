@@ -93,9 +93,13 @@ pub fn render(
     let mut out = match format {
         ExportFormat::Jsonl => super::jsonl::export(project, &units, progress)?,
         ExportFormat::Doccano => super::doccano::export(project, &units, progress)?,
-        ExportFormat::Brat => {
-            super::brat::export(project, &units, opts.annotator.is_none(), opts.bom, progress)?
-        }
+        ExportFormat::Brat => super::brat::export(
+            project,
+            &units,
+            opts.annotator.is_none(),
+            opts.bom,
+            progress,
+        )?,
         ExportFormat::Conll => super::conll::export(project, &units, opts.bom, progress)?,
         ExportFormat::Csv => super::csv::export(project, &units, opts.bom, progress)?,
         ExportFormat::LabelStudio => super::labelstudio::export(project, &units, progress)?,

@@ -6,7 +6,11 @@
 //! Mozilla's Readability (Firefox's reader view). Its paragraphs — `p`, `h1`–`h6`,
 //! `li`, `blockquote`, `pre` (the innermost of nested ones; not figure captions) —
 //! become the document text, separated by blank lines; inside a paragraph, runs of
-//! whitespace are one space and `<br>` is a line break.
+//! whitespace are one space and `<br>` is a line break. Two things Readability keeps
+//! are removed: ad slots and cookie banners (elements whose class or id is `ad`,
+//! `ads`, `advert…`, `ad-…`, `…-ad`, `adsbygoogle`, `div-gpt-ad…`, `sponsored`, or
+//! contains `cookie` or `consent`), before extraction; and
+//! datelines (a block under 120 characters holding a `<time>`), after.
 //!
 //! **Encoding.** The bytes are decoded before parsing: a byte order mark wins, then the
 //! page's `<meta charset>` (or `http-equiv` content type), so a page saved in
@@ -144,11 +148,14 @@ impl Page {
             .or_else(|| meta_tag(&dom, "og:url"))
             .or_else(|| ld_str("url"));
         let base = url.as_deref().filter(|u| u.starts_with("http"));
-        let mut readability = dom_smoothie::Readability::new(html, base, None)
+        // Readability keeps ad slots and cookie banners that hold a line of text.
+        let cleaned = Dom::from(html);
+        remove_clutter(&cleaned);
+        let mut readability = dom_smoothie::Readability::with_document(cleaned, base, None)
             .map_err(|e| format!("cannot read the page: {e}"))?;
-        let article = readability
-            .parse()
-            .map_err(|e| format!("no article found in the page ({e}); is it a saved news article?"))?;
+        let article = readability.parse().map_err(|e| {
+            format!("no article found in the page ({e}); is it a saved news article?")
+        })?;
         let body = Dom::from(article.content.clone());
         let paragraphs = paragraphs(&body);
         if paragraphs.is_empty() {
@@ -222,9 +229,10 @@ fn attr(dom: &Dom, selector: &str, attr: &str) -> Option<String> {
 /// without case).
 fn meta_tag(dom: &Dom, name: &str) -> Option<String> {
     dom.select("meta").iter().find_map(|m| {
-        let named = ["property", "name", "itemprop"]
-            .iter()
-            .any(|a| m.attr(a).is_some_and(|v| v.trim().eq_ignore_ascii_case(name)));
+        let named = ["property", "name", "itemprop"].iter().any(|a| {
+            m.attr(a)
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(name))
+        });
         if named {
             m.attr("content").and_then(|v| non_empty(&v))
         } else {
@@ -279,6 +287,56 @@ fn str_field(m: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
+/// True for a class or id that names an ad slot (`ad`, `ads`, `advert…`, `ad-…`,
+/// `…-ad`, `adsbygoogle`, `div-gpt-ad…`, `google-ad…`, `sponsored`) or a cookie
+/// banner (`…cookie…`, `…consent…`).
+fn is_clutter_name(token: &str) -> bool {
+    let t = token.to_ascii_lowercase();
+    matches!(t.as_str(), "ad" | "ads" | "adsbygoogle" | "sponsored")
+        || t.starts_with("advert")
+        || t.starts_with("ad-")
+        || t.starts_with("ads-")
+        || t.ends_with("-ad")
+        || t.ends_with("-ads")
+        || t.starts_with("div-gpt-ad")
+        || t.starts_with("google-ad")
+        || t.contains("cookie")
+        || t.contains("consent")
+}
+
+fn remove_clutter(dom: &Dom) {
+    let ads: Vec<NodeRef> = dom
+        .select("[class], [id]")
+        .nodes()
+        .iter()
+        .filter(|n| {
+            let class = n.attr("class").unwrap_or_default();
+            let id = n.attr("id").unwrap_or_default();
+            class
+                .split_whitespace()
+                .chain(id.split_whitespace())
+                .any(is_clutter_name)
+                && !n.node_name().is_some_and(|t| {
+                    t.eq_ignore_ascii_case("body") || t.eq_ignore_ascii_case("html")
+                })
+        })
+        .cloned()
+        .collect();
+    for n in ads {
+        n.remove_from_parent();
+    }
+}
+
+/// A dateline: a short block that holds a `<time>` ("published on 14 August 2019 |
+/// section: news"), which Readability keeps as a paragraph.
+fn is_dateline(node: &NodeRef, text: &str) -> bool {
+    text.chars().count() < 120
+        && node.descendants_it().any(|d| {
+            d.node_name()
+                .is_some_and(|n| n.eq_ignore_ascii_case("time"))
+        })
+}
+
 const BLOCKS: [&str; 11] = [
     "p",
     "h1",
@@ -295,8 +353,7 @@ const BLOCKS: [&str; 11] = [
 
 fn is_block(n: &NodeRef) -> bool {
     n.is_element()
-        && n
-            .node_name()
+        && n.node_name()
             .is_some_and(|name| BLOCKS.contains(&name.to_ascii_lowercase().as_str()))
 }
 
@@ -328,8 +385,9 @@ fn paragraphs(body: &Dom) -> Vec<String> {
             .map(collapse)
             .filter(|l| !l.is_empty())
             .collect();
-        if !lines.is_empty() {
-            out.push(lines.join("\n"));
+        let text = lines.join("\n");
+        if !text.is_empty() && !is_dateline(&node, &text) {
+            out.push(text);
         }
     }
     out
@@ -340,7 +398,12 @@ fn inline_text(node: &NodeRef, out: &mut String) {
     for child in node.children_it(false) {
         if child.is_text() {
             // Line breaks in the source are whitespace; only <br> breaks a line.
-            out.extend(child.text().chars().map(|c| if c == '\n' { ' ' } else { c }));
+            out.extend(
+                child
+                    .text()
+                    .chars()
+                    .map(|c| if c == '\n' { ' ' } else { c }),
+            );
         } else if child.is_element() {
             match child.node_name().map(|n| n.to_ascii_lowercase()) {
                 Some(n) if n == "br" => out.push('\n'),
@@ -361,10 +424,7 @@ mod tests {
             "<div><p>أول  <b>فقرة</b>\n سطر</p><blockquote><p>اقتباس</p></blockquote>\
              <figure><img><figcaption>صورة</figcaption></figure><p>سطر<br>ثان</p><p> </p></div>",
         );
-        assert_eq!(
-            paragraphs(&dom),
-            ["أول فقرة سطر", "اقتباس", "سطر\nثان"]
-        );
+        assert_eq!(paragraphs(&dom), ["أول فقرة سطر", "اقتباس", "سطر\nثان"]);
     }
 
     #[test]

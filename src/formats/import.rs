@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use super::builder::{Builder, ImportReport, Imported};
 use super::table::TableOptions;
 use super::{FormatError, ImportFormat, ImportIssue, Progress};
-use encoding_rs::Encoding;
 use crate::model::{LabelSchema, Project};
 use crate::store;
+use encoding_rs::Encoding;
 
 /// How to import. Build it with `..Default::default()`:
 /// `ImportOptions { annotator: None, ..Default::default() }`.

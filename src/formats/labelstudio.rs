@@ -242,7 +242,9 @@ fn task_incomings(b: &mut Builder, task: &Value, origin: &Origin) -> Result<(), 
                     Value::Number(n) => n.to_string(),
                     Value::Bool(b) => b.to_string(),
                     Value::Null => continue,
-                    other => return Err(format!("data.meta.{k} is {}, not text", json_kind(other))),
+                    other => {
+                        return Err(format!("data.meta.{k} is {}, not text", json_kind(other)));
+                    }
                 };
                 meta.insert(k.clone(), v);
             }

@@ -386,13 +386,12 @@ fn read_csv(text: &str, delimiter: u8) -> Table {
     }
 }
 
-fn read_spreadsheet(
-    path: &Path,
-    sheet: Option<&str>,
-) -> Result<(Table, TableInfo), ImportIssue> {
+fn read_spreadsheet(path: &Path, sheet: Option<&str>) -> Result<(Table, TableInfo), ImportIssue> {
     use calamine::Reader as _;
     let issue = |reason: String| ImportIssue::new(path, None, reason);
-    let size = std::fs::metadata(path).map_err(|e| issue(e.to_string()))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| issue(e.to_string()))?
+        .len();
     if size > MAX_PROJECT_BYTES {
         return Err(issue(format!(
             "the file is {size} bytes; Hashiya imports files of at most {MAX_PROJECT_BYTES} bytes"
@@ -405,7 +404,11 @@ fn read_spreadsheet(
         Some(s) => sheets
             .iter()
             .find(|n| n.as_str() == s)
-            .or_else(|| sheets.iter().find(|n| n.trim().eq_ignore_ascii_case(s.trim())))
+            .or_else(|| {
+                sheets
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+            })
             .cloned()
             .ok_or_else(|| {
                 issue(format!(
@@ -501,7 +504,13 @@ fn cell_text(cell: &calamine::Data) -> Cell {
             let secs = (dt.as_f64() * 86_400.0).round() as i64;
             format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        // OpenDocument dates: midnight is a date, as for Excel's.
+        Data::DateTimeIso(s) => s
+            .strip_suffix("T00:00:00")
+            .or_else(|| s.strip_suffix("T00:00:00.000"))
+            .unwrap_or(s)
+            .to_string(),
+        Data::DurationIso(s) => s.clone(),
         Data::Error(e) => return Err(format!("the cell holds the spreadsheet error {e}")),
     })
 }
@@ -595,7 +604,11 @@ impl Columns {
             }
             let header = headers[i].trim();
             let target = match source_field(header) {
-                Some(f) if !meta.iter().any(|(_, t)| matches!(t, Target::Source(g) if *g == f)) => {
+                Some(f)
+                    if !meta
+                        .iter()
+                        .any(|(_, t)| matches!(t, Target::Source(g) if *g == f)) =>
+                {
                     Target::Source(f)
                 }
                 _ => {
@@ -640,7 +653,8 @@ impl Columns {
             }
         };
         let at = |col: Option<usize>, reason: String| {
-            ImportIssue::new(path, row.line, reason).at_cell(Some(row.row), col.map(header).as_deref())
+            ImportIssue::new(path, row.line, reason)
+                .at_cell(Some(row.row), col.map(header).as_deref())
         };
         if row.cells.len() > headers.len() {
             return Err(at(
@@ -770,10 +784,7 @@ mod tests {
         );
         assert_eq!(t.headers, ["id", "text"]);
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(
-            t.rows[0].cells[1].as_deref(),
-            Ok("سطر\nثان, مع \"اقتباس\"")
-        );
+        assert_eq!(t.rows[0].cells[1].as_deref(), Ok("سطر\nثان, مع \"اقتباس\""));
         assert_eq!(t.rows[0].row, 2);
         assert_eq!(t.rows[0].line, Some(2));
         // The blank line is not a record; the empty one is row 3 and skipped.
@@ -807,7 +818,10 @@ mod tests {
         let d = ExcelDateTime::new(45352.0, ExcelDateTimeType::DateTime, false);
         assert_eq!(cell_text(&Data::DateTime(d)), Ok("2024-03-01".into()));
         let d = ExcelDateTime::new(45352.5, ExcelDateTimeType::DateTime, false);
-        assert_eq!(cell_text(&Data::DateTime(d)), Ok("2024-03-01T12:00:00".into()));
+        assert_eq!(
+            cell_text(&Data::DateTime(d)),
+            Ok("2024-03-01T12:00:00".into())
+        );
         assert!(cell_text(&Data::Error(calamine::CellErrorType::Div0)).is_err());
     }
 }

@@ -134,7 +134,10 @@ impl Output {
 pub(crate) fn metadata_columns(units: &[ExportUnit]) -> (Vec<&'static str>, Vec<String>) {
     let mut source = Vec::new();
     for (name, has) in [
-        ("outlet", (|d: &Document| d.source.outlet.is_some()) as fn(&Document) -> bool),
+        (
+            "outlet",
+            (|d: &Document| d.source.outlet.is_some()) as fn(&Document) -> bool,
+        ),
         ("url", |d: &Document| d.source.url.is_some()),
         ("date", |d: &Document| d.source.date.is_some()),
     ] {
@@ -162,7 +165,10 @@ pub(crate) fn source_field<'d>(doc: &'d Document, name: &str) -> &'d str {
 /// a CSV with a row per exported document — `document`, `title`, then the columns of
 /// [`metadata_columns`] — or `None` if no exported document has any metadata. UTF-8
 /// (with a byte order mark if `bom`), CRLF, quoted where needed, like the CSV export.
-pub(crate) fn metadata_csv(units: &[ExportUnit], bom: bool) -> Result<Option<Vec<u8>>, FormatError> {
+pub(crate) fn metadata_csv(
+    units: &[ExportUnit],
+    bom: bool,
+) -> Result<Option<Vec<u8>>, FormatError> {
     let (source, keys) = metadata_columns(units);
     if source.is_empty() && keys.is_empty() {
         return Ok(None);
@@ -182,7 +188,10 @@ pub(crate) fn metadata_csv(units: &[ExportUnit], bom: bool) -> Result<Option<Vec
         }
         let mut row: Vec<&str> = vec![&u.doc.id, &u.doc.title];
         row.extend(source.iter().map(|s| source_field(u.doc, s)));
-        row.extend(keys.iter().map(|k| u.doc.meta.get(k).map_or("", String::as_str)));
+        row.extend(
+            keys.iter()
+                .map(|k| u.doc.meta.get(k).map_or("", String::as_str)),
+        );
         w.write_record(&row).map_err(err)?;
     }
     let body = w
