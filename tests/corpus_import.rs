@@ -404,7 +404,7 @@ fn windows_1256_and_utf16_are_detected_refused_and_converted() {
     let converted = import_into(
         &empty(),
         ImportFormat::Tsv,
-        &[utf16.clone()],
+        std::slice::from_ref(&utf16),
         ImportOptions {
             table: Some(table_options()),
             encoding: Some(UTF_16LE),
@@ -462,12 +462,24 @@ fn reimport_adds_nothing_and_reports_duplicates() {
         table: Some(table_options()),
         ..Default::default()
     };
-    let first = import_into(&empty(), ImportFormat::Csv, &[csv.clone()], opts()).unwrap();
+    let first = import_into(
+        &empty(),
+        ImportFormat::Csv,
+        std::slice::from_ref(&csv),
+        opts(),
+    )
+    .unwrap();
     assert_eq!(first.report.documents_added, 3);
     assert!(first.report.duplicates.is_empty());
 
     // The same file again: nothing added, every row listed.
-    let again = import_into(&first.project, ImportFormat::Csv, &[csv.clone()], opts()).unwrap();
+    let again = import_into(
+        &first.project,
+        ImportFormat::Csv,
+        std::slice::from_ref(&csv),
+        opts(),
+    )
+    .unwrap();
     assert_eq!(again.report.documents_added, 0);
     let rows: Vec<Option<usize>> = again.report.duplicates.iter().map(|d| d.row).collect();
     assert_eq!(rows, [Some(2), Some(3), Some(4)]);
@@ -549,7 +561,13 @@ fn bad_rows_fail_the_import_or_are_skipped() {
         skip_bad_rows: skip,
         ..Default::default()
     };
-    let e = import_into(&empty(), ImportFormat::Csv, &[f.clone()], opts(false)).unwrap_err();
+    let e = import_into(
+        &empty(),
+        ImportFormat::Csv,
+        std::slice::from_ref(&f),
+        opts(false),
+    )
+    .unwrap_err();
     let text = e.to_string();
     let list = issues(e);
     let at: Vec<(Option<usize>, Option<&str>)> =
@@ -689,7 +707,7 @@ fn undeclared_legacy_pages_need_consent() {
     let e = import_into(
         &empty(),
         ImportFormat::Html,
-        &[f.clone()],
+        std::slice::from_ref(&f),
         ImportOptions::default(),
     )
     .unwrap_err()
@@ -732,9 +750,14 @@ fn metadata_travels_through_every_export() {
     ] {
         let out = dir.path().join(name);
         formats::export(&p, ef, &out, &ExportOptions::default(), &mut |_, _| {}).unwrap();
-        let back = import_into(&empty(), imf, &[out.clone()], ImportOptions::default())
-            .unwrap()
-            .project;
+        let back = import_into(
+            &empty(),
+            imf,
+            std::slice::from_ref(&out),
+            ImportOptions::default(),
+        )
+        .unwrap()
+        .project;
         let got: Docs = docs(&back);
         assert_eq!(got, want, "{}", ef.name());
         if ef == ExportFormat::Doccano {

@@ -698,13 +698,13 @@ impl Columns {
             if value.is_empty() {
                 continue;
             }
-            let value = Some(value.to_string());
+            let value = value.to_string();
             match target {
-                Target::Source(Field::Outlet) => source.outlet = value,
-                Target::Source(Field::Url) => source.url = value,
-                Target::Source(Field::Date) => source.date = value,
+                Target::Source(Field::Outlet) => source.outlet = Some(value),
+                Target::Source(Field::Url) => source.url = Some(value),
+                Target::Source(Field::Date) => source.date = Some(value),
                 Target::Meta(key) => {
-                    meta.insert(key.clone(), value.unwrap_or_default());
+                    meta.insert(key.clone(), value);
                 }
             }
         }
