@@ -371,18 +371,20 @@ fn windows_1256_and_utf16_are_detected_refused_and_converted() {
     assert_eq!(preview.delimiter, Some(','));
     assert_eq!(preview.rows[0][1], "الجيش يدخل درنة");
 
-    let converted = import_into(
-        &empty(),
-        ImportFormat::Csv,
-        &[cp1256],
-        ImportOptions {
+    // With consent: the import converts, and gives the rows of the UTF-8 twin.
+    let converted = |format, file: &Path, encoding| {
+        let opts = ImportOptions {
             table: Some(table_options()),
-            encoding: Some(WINDOWS_1256),
+            encoding: Some(encoding),
             ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(docs(&converted.project), want);
+        };
+        docs(
+            &import_into(&empty(), format, &[file.to_path_buf()], opts)
+                .unwrap()
+                .project,
+        )
+    };
+    assert_eq!(converted(ImportFormat::Csv, &cp1256, WINDOWS_1256), want);
 
     // Excel's "Unicode text": UTF-16 LE with a byte order mark, tab-separated.
     let utf16 = fixture("articles-utf16.txt");
@@ -401,31 +403,9 @@ fn windows_1256_and_utf16_are_detected_refused_and_converted() {
     .unwrap();
     assert_eq!(preview.encoding, UTF_16LE);
     assert_eq!(preview.delimiter, Some('\t'));
-    let converted = import_into(
-        &empty(),
-        ImportFormat::Tsv,
-        std::slice::from_ref(&utf16),
-        ImportOptions {
-            table: Some(table_options()),
-            encoding: Some(UTF_16LE),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(docs(&converted.project), want);
+    assert_eq!(converted(ImportFormat::Tsv, &utf16, UTF_16LE), want);
     // As CSV too: the tab is sniffed.
-    let converted = import_into(
-        &empty(),
-        ImportFormat::Csv,
-        &[utf16],
-        ImportOptions {
-            table: Some(table_options()),
-            encoding: Some(UTF_16LE),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(docs(&converted.project), want);
+    assert_eq!(converted(ImportFormat::Csv, &utf16, UTF_16LE), want);
 }
 
 #[test]

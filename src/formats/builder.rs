@@ -152,6 +152,25 @@ pub struct Incoming {
     pub relations: Vec<Relation>,
 }
 
+impl Incoming {
+    /// A document without annotations (plain text, a table row, a web page).
+    pub fn unannotated(origin: Origin, id: String, text: String) -> Self {
+        Incoming {
+            origin,
+            id,
+            title: None,
+            source: Source::default(),
+            text,
+            meta: BTreeMap::new(),
+            id_generated: false,
+            annotator: None,
+            annotated: false,
+            spans: Vec::new(),
+            relations: Vec::new(),
+        }
+    }
+}
+
 const PALETTE: [&str; 8] = [
     "#8E6CC8", "#D9534F", "#2AA198", "#B58900", "#6C71C4", "#CB4B16", "#859900", "#268BD2",
 ];

@@ -46,7 +46,7 @@ use serde_json::Value;
 
 use super::builder::{Builder, Incoming, Origin};
 use super::encoding::{self, declared_html_charset};
-use super::reader::{expand_inputs, read_file};
+use super::reader::{import_files, read_file};
 use super::{ImportIssue, Progress};
 use crate::model::Source;
 use crate::store::limits::MAX_PROJECT_BYTES;
@@ -57,21 +57,14 @@ pub(crate) fn import(
     consent: Option<&'static Encoding>,
     progress: Progress,
 ) {
-    let mut issues = Vec::new();
-    let files = expand_inputs(inputs, &["html", "htm"], &mut issues);
-    for i in issues {
-        b.issue(i);
-    }
-    let total = files.len();
-    for (n, path) in files.iter().enumerate() {
-        progress(n, total);
-        b.file_read();
+    import_files(b, inputs, &["html", "htm"], progress, |b, path| {
         match read_page(path, consent) {
             Ok(inc) => b.add_corpus(inc),
+            // A page is a row of the corpus: `skip_bad_rows` skips it.
             Err(issue) => b.bad_row(issue),
         }
-    }
-    progress(total, total);
+        Ok(())
+    });
 }
 
 /// A page's article, as the builder takes it.
@@ -84,17 +77,10 @@ pub fn read_page(path: &Path, consent: Option<&'static Encoding>) -> Result<Inco
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(Incoming {
-        origin: Origin::new(path, None),
-        id,
         title: page.title,
         source: page.source,
-        text: page.text,
         meta: page.meta,
-        id_generated: false,
-        annotator: None,
-        annotated: false,
-        spans: Vec::new(),
-        relations: Vec::new(),
+        ..Incoming::unannotated(Origin::new(path, None), id, page.text)
     })
 }
 

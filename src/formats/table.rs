@@ -47,7 +47,7 @@ use encoding_rs::{Encoding, UTF_8};
 use super::builder::{Builder, Incoming, Origin};
 use super::clean::clean_fragment;
 use super::encoding;
-use super::reader::{expand_inputs, read_file};
+use super::reader::{import_files, read_file};
 use super::{FormatError, ImportFormat, ImportIssue, Progress};
 use crate::model::Source;
 use crate::store::limits::MAX_PROJECT_BYTES;
@@ -199,20 +199,9 @@ pub(crate) fn import(
     consent: Option<&'static Encoding>,
     progress: Progress,
 ) {
-    let mut issues = Vec::new();
-    let files = expand_inputs(inputs, format.extensions(), &mut issues);
-    for i in issues {
-        b.issue(i);
-    }
-    let total = files.len();
-    for (n, path) in files.iter().enumerate() {
-        progress(n, total);
-        b.file_read();
-        if let Err(issue) = import_one(b, path, format, options, consent) {
-            b.issue(issue);
-        }
-    }
-    progress(total, total);
+    import_files(b, inputs, format.extensions(), progress, |b, path| {
+        import_one(b, path, format, options, consent)
+    });
 }
 
 /// A cell's text, or why it has none (a spreadsheet error cell).
@@ -711,17 +700,11 @@ impl Columns {
         let mut origin = Origin::new(path, row.line);
         origin.row = Some(row.row);
         Ok(Incoming {
-            origin,
-            id,
             title,
             source,
-            text: text.to_string(),
             meta,
             id_generated,
-            annotator: None,
-            annotated: false,
-            spans: Vec::new(),
-            relations: Vec::new(),
+            ..Incoming::unannotated(origin, id, text.to_string())
         })
     }
 }
