@@ -352,7 +352,10 @@ fn import(
     out: &mut dyn Write,
 ) -> Outcome {
     let existed = into.exists();
-    let opts = formats::ImportOptions { annotator };
+    let opts = formats::ImportOptions {
+        annotator,
+        ..Default::default()
+    };
     let report = formats::import_into_file(into, format, inputs, &opts, &mut |_, _| {})
         .map_err(CliError::msg)?;
     let summary = ImportSummary {

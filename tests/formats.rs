@@ -56,6 +56,7 @@ fn import(
 ) -> Result<formats::Imported, FormatError> {
     let opts = ImportOptions {
         annotator: annotator.map(str::to_string),
+        ..Default::default()
     };
     formats::import(&empty(), f, inputs, &opts, &mut |_, _| {})
 }
@@ -652,7 +653,9 @@ fn csv_has_bom_arabic_attributes_and_speakers() {
     let out = dir.path().join("spans.csv");
     export(&p, ExportFormat::Csv, &out, None);
     let bytes = fs::read(&out).unwrap();
-    assert!(bytes.starts_with("\u{FEFF}document,annotator,span_id,label,start,end,text,kind,entity_id,entity_name,said_by,note\r\n".as_bytes()));
+    // The fixed columns, then the documents' metadata (issue #15: this fixture's
+    // documents have an outlet and a date).
+    assert!(bytes.starts_with("\u{FEFF}document,annotator,span_id,label,start,end,text,kind,entity_id,entity_name,said_by,note,outlet,date\r\n".as_bytes()));
     let mut r = csv::Reader::from_reader(&bytes[3..]);
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(
@@ -864,6 +867,7 @@ fn annotator_option_renames_the_imported_sets() {
     // …which works.
     let opts = ImportOptions {
         annotator: Some("second-pass".into()),
+        ..Default::default()
     };
     let r = formats::import(&a, ImportFormat::Jsonl, &[out], &opts, &mut |_, _| {}).unwrap();
     assert_eq!(r.project.annotators(), ["annotator-a", "second-pass"]);
@@ -900,7 +904,8 @@ fn command_line_export_and_import() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("wrote 8 files (brat): 2 documents, 3 sets, 17 spans, 7 relations"),
+        // 2 × (.txt + .ann) per set folder, the two .conf files, metadata.csv (#15).
+        stdout.contains("wrote 9 files (brat): 2 documents, 3 sets, 17 spans, 7 relations"),
         "{stdout}"
     );
 

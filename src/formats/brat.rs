@@ -12,6 +12,11 @@
 //! #1⇥AnnotatorNotes T1⇥a note\nwith two lines
 //! ```
 //!
+//! - **Document metadata**: when an exported document has `source` fields or `meta`,
+//!   the folder also gets `metadata.csv` (a row per document: `document`, `title`, the
+//!   `source` fields present, then the `meta` keys present, sorted; UTF-8 with a byte
+//!   order mark unless `--no-bom`), since `.txt`/`.ann` have no place for it. Import
+//!   does not read it back.
 //! - **Offsets are code points** (brat slices Python `str`s), end-exclusive.
 //! - A span that crosses a line break is written as brat's discontinuous fragments,
 //!   `start end;start end`, split at every character Python's `str.splitlines()`
@@ -56,7 +61,7 @@ use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::{Cleaned, decode_utf8};
 use super::names::FileNamer;
 use super::reader::read_file;
-use super::units::{ExportReport, ExportUnit, Output, Rendered, entity_index};
+use super::units::{ExportReport, ExportUnit, Output, Rendered, entity_index, metadata_csv};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Project, Relation, Source, Span};
 use crate::store::limits::{MAX_DOCUMENT_BYTES, MAX_PROJECT_BYTES};
@@ -401,6 +406,7 @@ pub(crate) fn export(
     project: &Project,
     units: &[ExportUnit],
     per_annotator: bool,
+    bom: bool,
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let mut folder_names = FileNamer::new();
@@ -425,12 +431,16 @@ pub(crate) fn export(
         files.push((path("ann"), ann_for(project, unit, &mut notes).into_bytes()));
         progress(n + 1, units.len());
     }
+    if let Some(meta) = metadata_csv(units, bom)? {
+        files.push((vec!["metadata.csv".to_string()], meta));
+    }
     Ok(Output {
         rendered: Rendered::Folder(files),
         report: ExportReport {
             notes,
             ..Default::default()
         },
+        side_files: Vec::new(),
     })
 }
 
@@ -562,6 +572,8 @@ fn read_pair(pair: &Pair) -> Result<Incoming, Vec<ImportIssue>> {
         title: None,
         source: Source::default(),
         text: cleaned.text.clone(),
+        meta: Default::default(),
+        id_generated: false,
         annotator: pair.annotator.clone(),
         annotated: false,
         spans: Vec::new(),

@@ -46,6 +46,42 @@ pub struct ImportReport {
     pub relation_types_added: Vec<String>,
     /// Validation warnings that the import introduced (not those the project had).
     pub warnings: Vec<Problem>,
+    /// Corpus rows and pages not added because their text is already in the project
+    /// (or earlier in the same import), byte for byte (compared by SHA-256).
+    pub duplicates: Vec<Duplicate>,
+    /// Corpus rows and pages not added because their text equals a document's text once
+    /// whitespace is normalised (runs of spaces, tabs and line breaks as one space, ends
+    /// trimmed): almost certainly the same article, re-saved. Warnings: skipped, listed.
+    pub near_duplicates: Vec<Duplicate>,
+    /// Bad rows left out by `skip_bad_rows` (otherwise they fail the import).
+    pub skipped: Vec<ImportIssue>,
+}
+
+/// A corpus row or page whose text the project already has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub file: PathBuf,
+    /// Line of the input, where it has lines.
+    pub line: Option<usize>,
+    /// Table row (header = row 1), for tables.
+    pub row: Option<usize>,
+    /// The id the row or page would have had.
+    pub id: String,
+    /// The document (already in the project, or added earlier by this import) with that text.
+    pub existing: String,
+}
+
+impl std::fmt::Display for Duplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(row) = self.row {
+            write!(f, ": row {row}")?;
+        }
+        write!(f, ": same text as document \"{}\"", self.existing)
+    }
 }
 
 /// The new project and what changed.
@@ -60,6 +96,8 @@ pub struct Imported {
 pub struct Origin {
     pub file: PathBuf,
     pub line: Option<usize>,
+    /// Table row (header = row 1), for tables.
+    pub row: Option<usize>,
 }
 
 impl Origin {
@@ -67,11 +105,12 @@ impl Origin {
         Origin {
             file: file.to_path_buf(),
             line,
+            row: None,
         }
     }
 
     pub fn issue(&self, reason: impl Into<String>) -> ImportIssue {
-        ImportIssue::new(&self.file, self.line, reason)
+        ImportIssue::new(&self.file, self.line, reason).at_cell(self.row, None)
     }
 }
 
@@ -100,12 +139,36 @@ pub struct Incoming {
     pub title: Option<String>,
     pub source: Source,
     pub text: String,
+    /// Free metadata (see `Document::meta`).
+    pub meta: BTreeMap<String, String>,
+    /// True if the id was made up by the reader (`<file>-<row>`), not given by the
+    /// input: a clash with an existing id then picks another id instead of failing.
+    pub id_generated: bool,
     /// The annotator the input names (`--annotator` replaces it; `None`: the format's default).
     pub annotator: Option<String>,
     /// Whether the input carries annotations at all (plain text does not: no set).
     pub annotated: bool,
     pub spans: Vec<IncomingSpan>,
     pub relations: Vec<Relation>,
+}
+
+impl Incoming {
+    /// A document without annotations (plain text, a table row, a web page).
+    pub fn unannotated(origin: Origin, id: String, text: String) -> Self {
+        Incoming {
+            origin,
+            id,
+            title: None,
+            source: Source::default(),
+            text,
+            meta: BTreeMap::new(),
+            id_generated: false,
+            annotator: None,
+            annotated: false,
+            spans: Vec::new(),
+            relations: Vec::new(),
+        }
+    }
 }
 
 const PALETTE: [&str; 8] = [
@@ -126,6 +189,36 @@ pub struct Builder {
     new_rel_types: BTreeMap<String, (Vec<String>, Vec<String>)>,
     /// Entity ids created by this import and the origin that created them.
     new_entities: HashSet<String>,
+    /// Corpus documents: text index for duplicates, built on first use.
+    texts: Option<TextIndex>,
+    /// `skip_bad_rows`: a corpus document that cannot be added is listed in
+    /// `report.skipped` instead of failing the import.
+    skip_bad: bool,
+}
+
+/// Document ids by exact text hash and by whitespace-normalised text hash.
+struct TextIndex {
+    exact: HashMap<String, String>,
+    near: HashMap<u64, Vec<String>>,
+}
+
+/// The text with runs of whitespace as one space and the ends trimmed.
+fn normalise_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+fn quick_hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::quality::FixedState::with_seed(15).build_hasher();
+    h.write(text.as_bytes());
+    h.finish()
 }
 
 impl Builder {
@@ -141,6 +234,98 @@ impl Builder {
             new_docs: HashSet::new(),
             new_rel_types: BTreeMap::new(),
             new_entities: HashSet::new(),
+            texts: None,
+            skip_bad: false,
+        }
+    }
+
+    /// `skip_bad_rows`: see [`Builder::add_corpus`].
+    pub fn skip_bad_rows(&mut self, skip: bool) {
+        self.skip_bad = skip;
+    }
+
+    /// Records a bad corpus row: an issue, or with `skip_bad_rows` a skipped row.
+    pub fn bad_row(&mut self, issue: ImportIssue) {
+        if self.skip_bad {
+            self.report.skipped.push(issue);
+        } else {
+            self.issues.push(issue);
+        }
+    }
+
+    /// Adds a corpus document (table row, web page) without annotations, unless its text
+    /// is already in the project or earlier in this import: then it is listed in
+    /// `report.duplicates` (same bytes) or `report.near_duplicates` (same text once
+    /// whitespace is normalised) and not added. A made-up id that is taken gets a
+    /// suffix (`-2`, `-3`…). With `skip_bad_rows`, a document that cannot be added is
+    /// listed in `report.skipped` instead of failing the import.
+    pub fn add_corpus(&mut self, mut inc: Incoming) {
+        let exact_key = crate::model::text_sha256(&inc.text);
+        let normalised = normalise_whitespace(&inc.text);
+        let near_key = quick_hash(&normalised);
+        let index = self.texts.get_or_insert_with(|| {
+            let mut index = TextIndex {
+                exact: HashMap::new(),
+                near: HashMap::new(),
+            };
+            for d in &self.project.documents {
+                index
+                    .exact
+                    .entry(d.text_sha256.clone())
+                    .or_insert_with(|| d.id.clone());
+                index
+                    .near
+                    .entry(quick_hash(&normalise_whitespace(&d.text)))
+                    .or_default()
+                    .push(d.id.clone());
+            }
+            index
+        });
+        let dup = |existing: &str| Duplicate {
+            file: inc.origin.file.clone(),
+            line: inc.origin.line,
+            row: inc.origin.row,
+            id: inc.id.clone(),
+            existing: existing.to_string(),
+        };
+        if let Some(existing) = index.exact.get(&exact_key) {
+            let d = dup(existing);
+            self.report.duplicates.push(d);
+            return;
+        }
+        if let Some(ids) = index.near.get(&near_key) {
+            let project = &self.project;
+            if let Some(existing) = ids.iter().find(|id| {
+                project
+                    .document(id)
+                    .is_some_and(|d| normalise_whitespace(&d.text) == normalised)
+            }) {
+                let d = dup(existing);
+                self.report.near_duplicates.push(d);
+                return;
+            }
+        }
+        if inc.id_generated && self.project.document(&inc.id).is_some() {
+            let base = inc.id.clone();
+            let mut n = 2;
+            while self.project.document(&format!("{base}-{n}")).is_some() {
+                n += 1;
+            }
+            inc.id = format!("{base}-{n}");
+        }
+        let id = inc.id.clone();
+        let before = self.issues.len();
+        self.add(inc);
+        if self.issues.len() > before {
+            if self.skip_bad {
+                let bad: Vec<ImportIssue> = self.issues.drain(before..).collect();
+                self.report.skipped.extend(bad);
+            }
+            return;
+        }
+        if let Some(index) = self.texts.as_mut() {
+            index.exact.insert(exact_key, id.clone());
+            index.near.entry(near_key).or_default().push(id);
         }
     }
 
@@ -208,6 +393,7 @@ impl Builder {
             let at = Origin {
                 file: o.file.clone(),
                 line: s.line.or(o.line),
+                row: o.row,
             };
             let name = format!("span \"{}\"", s.id);
             if !ids.insert(s.id.clone()) {
@@ -295,6 +481,7 @@ impl Builder {
                 inc.text.clone(),
             );
             doc.source = inc.source.clone();
+            doc.meta = inc.meta.clone();
             self.project.documents.push(doc);
             self.new_docs.insert(inc.id.clone());
             self.report.documents_added += 1;

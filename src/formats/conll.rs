@@ -26,6 +26,11 @@
 //!   taken spans share goes to the first. The export report counts what was left out;
 //!   export some labels only (`--labels actor,location`) to keep what claims hide.
 //! - Whitespace inside a label is written as `_` (the format is whitespace-separated).
+//! - IOB has no place for document metadata either: when an exported document has
+//!   `source` fields or `meta`, a side file `<name>.metadata.csv` is written next to
+//!   `<name>.conll` (documents in export order; columns `document`, `title`, the
+//!   `source` fields present — `outlet`, `url`, `date` — then the `meta` keys present,
+//!   sorted; UTF-8, with a byte order mark unless `--no-bom`).
 //! - IOB has no place for an annotator, so a CoNLL export needs exactly one: with
 //!   several, choose one with `--set`.
 // The examples show the formats' tab separators as they are.
@@ -34,7 +39,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::units::{ExportReport, ExportUnit, Output, Rendered};
+use super::units::{ExportReport, ExportUnit, Output, metadata_csv};
 use super::{FormatError, Progress};
 use crate::model::{Project, Span};
 use crate::text::tokenize::tokenize;
@@ -108,6 +113,7 @@ pub fn tag_document(text: &str, spans: &[Span]) -> (Vec<(String, String, bool)>,
 pub(crate) fn export(
     _project: &Project,
     units: &[ExportUnit],
+    bom: bool,
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let annotators: BTreeSet<&str> = units.iter().filter_map(|i| i.annotator).collect();
@@ -146,10 +152,11 @@ pub(crate) fn export(
             if lost_total == 1 { "is" } else { "are" }
         ));
     }
-    Ok(Output {
-        rendered: Rendered::File(out.into_bytes()),
-        report,
-    })
+    let mut output = Output::file(out.into_bytes(), report);
+    if let Some(meta) = metadata_csv(units, bom)? {
+        output.side_files.push(("metadata.csv".to_string(), meta));
+    }
+    Ok(output)
 }
 
 #[cfg(test)]

@@ -5,7 +5,11 @@
 //! order, then any other name a span uses; a name that equals a fixed column is
 //! written `attribute:NAME`), then `entity_id`, `entity_name`, `said_by` (the text of
 //! the span(s) this span is `said_by`, joined with ` | ` — for claims, who said it)
-//! and `note`. Empty cells are empty strings.
+//! and `note`, then the document's metadata: the `source` fields that some exported
+//! document has (`outlet`, `url`, `date`), then one column per `meta` key that some
+//! exported document has, sorted (a name already used by an earlier column is written
+//! `meta:NAME`). A project without metadata gets no such column. Empty cells are
+//! empty strings.
 //!
 //! The file is UTF-8 with a byte order mark by default (Excel needs it to read Arabic;
 //! pandas reads it with `encoding="utf-8-sig"`), `--no-bom` leaves it out. Records
@@ -15,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use super::units::{ExportUnit, Output, Rendered, entity_index};
+use super::units::{ExportUnit, Output, entity_index, metadata_columns, source_field};
 use super::{FormatError, Progress};
 use crate::model::Project;
 
@@ -78,6 +82,20 @@ pub(crate) fn export(
         });
     }
     header.extend(FIXED[7..].iter().map(|s| s.to_string()));
+    let (source_cols, meta_keys) = metadata_columns(units);
+    for name in source_cols
+        .iter()
+        .copied()
+        .map(str::to_string)
+        .chain(meta_keys.iter().cloned())
+    {
+        let name = if header.contains(&name) {
+            format!("meta:{name}")
+        } else {
+            name
+        };
+        header.push(name);
+    }
     w.write_record(&header).map_err(csv_error)?;
 
     for (n, unit) in units.iter().enumerate() {
@@ -115,6 +133,12 @@ pub(crate) fn export(
             );
             row.push(said_by.join(" | "));
             row.push(s.note.clone().unwrap_or_default());
+            for c in &source_cols {
+                row.push(source_field(unit.doc, c).to_string());
+            }
+            for k in &meta_keys {
+                row.push(unit.doc.meta.get(k).cloned().unwrap_or_default());
+            }
             w.write_record(&row).map_err(csv_error)?;
         }
         progress(n + 1, units.len());
@@ -125,8 +149,5 @@ pub(crate) fn export(
         bytes.extend_from_slice("\u{FEFF}".as_bytes());
     }
     bytes.extend_from_slice(&body);
-    Ok(Output {
-        rendered: Rendered::File(bytes),
-        report: Default::default(),
-    })
+    Ok(Output::file(bytes, Default::default()))
 }

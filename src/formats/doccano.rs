@@ -10,6 +10,14 @@
 //!              "relations": {"1": "r1"}}}
 //! ```
 //!
+//! **Document metadata** (`Document::meta`) is written as extra keys on the line,
+//! where doccano keeps a task's metadata (it stores every key of an imported line
+//! other than `text` and the labels as the example's `meta`, shows it beside the text
+//! and writes it back on export): `{"id": 1, "text": "…", "section": "سياسة", …}`.
+//! A key that is doccano's own (`id`, `text`, `entities`, `relations`, `label`,
+//! `comments`, `cats`) or `hashiya` goes to `hashiya.meta` instead. On import, every
+//! other key with a string, number or boolean value becomes metadata.
+//!
 //! **Offsets are UTF-16 code units**, as doccano (a JavaScript front end) counts them:
 //! an emoji outside the BMP counts 2. Entity and relation ids are numbers unique in
 //! the file, as in doccano's own export. doccano has no attributes, entity links or
@@ -32,7 +40,7 @@ use serde_json::{Value, json};
 use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::{Cleaned, utf16_to_clean_cp};
 use super::reader::{import_files, json_kind, read_json_lines};
-use super::units::{ExportUnit, Output, Rendered, entity_index};
+use super::units::{ExportUnit, Output, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{OffsetMap, Project, Relation, Source};
 
@@ -53,7 +61,24 @@ pub struct Meta {
     /// Hashiya relation id by doccano relation id.
     #[serde(default)]
     pub relations: BTreeMap<String, String>,
+    /// Document metadata whose key is one of doccano's own (`id`, `text`…), which
+    /// cannot be a key of the line; the other keys are on the line itself.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
 }
+
+/// Keys of a line that are doccano's or ours, never document metadata.
+const RESERVED: [&str; 9] = [
+    "id",
+    "text",
+    "entities",
+    "relations",
+    "label",
+    "hashiya",
+    "comments",
+    "Comments",
+    "cats",
+];
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SpanMeta {
@@ -131,21 +156,25 @@ pub(crate) fn export(
             rels.push(json!({"id": id, "from_id": from, "to_id": to, "type": r.kind}));
             meta.relations.insert(id.to_string(), r.id.clone());
         }
-        let line = json!({
+        let mut line = json!({
             "id": n + 1,
             "text": unit.doc.text,
             "entities": ents,
             "relations": rels,
-            "hashiya": meta,
         });
+        for (k, v) in &unit.doc.meta {
+            if RESERVED.contains(&k.as_str()) {
+                meta.meta.insert(k.clone(), v.clone());
+            } else {
+                line[k] = json!(v);
+            }
+        }
+        line["hashiya"] = json!(meta);
         serde_json::to_writer(&mut out, &line).map_err(|e| FormatError::Export(e.to_string()))?;
         out.push(b'\n');
         progress(n + 1, units.len());
     }
-    Ok(Output {
-        rendered: Rendered::File(out),
-        report: Default::default(),
-    })
+    Ok(Output::file(out, Default::default()))
 }
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
@@ -182,11 +211,24 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
             origin.issue("no \"text\" string; a doccano line needs the document text in \"text\"")
         );
     };
-    let meta: Meta = match obj.get("hashiya") {
+    let mut meta: Meta = match obj.get("hashiya") {
         None | Some(Value::Null) => Meta::default(),
         Some(v) => serde_json::from_value(v.clone())
             .map_err(|e| origin.issue(format!("\"hashiya\" metadata is malformed: {e}")))?,
     };
+    let mut doc_meta = std::mem::take(&mut meta.meta);
+    for (k, v) in obj {
+        if RESERVED.contains(&k.as_str()) {
+            continue;
+        }
+        let v = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        doc_meta.insert(k.clone(), v);
+    }
     let map = OffsetMap::new(raw);
     let cleaned = Cleaned::new(raw);
     let conv = |unit: usize, what: &str| -> Result<usize, ImportIssue> {
@@ -330,6 +372,8 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
         title: meta.title,
         source: meta.source,
         text: cleaned.text,
+        meta: doc_meta,
+        id_generated: false,
         annotated: meta.annotator.is_some() || !spans.is_empty(),
         annotator: meta.annotator,
         spans,

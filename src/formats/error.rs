@@ -63,6 +63,11 @@ pub struct ImportIssue {
     pub file: PathBuf,
     /// 1-based line in `file`, where the format has lines.
     pub line: Option<usize>,
+    /// 1-based row of a table (CSV, spreadsheet) as a spreadsheet numbers it: the
+    /// header is row 1. (A CSV cell may span several lines, so it is not the line.)
+    pub row: Option<usize>,
+    /// The table column (its header) the problem is in.
+    pub column: Option<String>,
     pub reason: String,
 }
 
@@ -71,16 +76,32 @@ impl ImportIssue {
         ImportIssue {
             file: file.into(),
             line,
+            row: None,
+            column: None,
             reason: reason.into(),
         }
+    }
+
+    /// The same issue, placed at `row` (and `column`) of a table.
+    pub fn at_cell(mut self, row: Option<usize>, column: Option<&str>) -> Self {
+        self.row = row;
+        self.column = column.map(str::to_string);
+        self
     }
 }
 
 impl fmt::Display for ImportIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.reason),
-            None => write!(f, "{}: {}", self.file.display(), self.reason),
+            Some(line) => write!(f, "{}:{line}: ", self.file.display())?,
+            None => write!(f, "{}: ", self.file.display())?,
         }
+        match (self.row, &self.column) {
+            (Some(row), Some(col)) => write!(f, "row {row}, column \"{col}\": ")?,
+            (Some(row), None) => write!(f, "row {row}: ")?,
+            (None, Some(col)) => write!(f, "column \"{col}\": ")?,
+            (None, None) => {}
+        }
+        f.write_str(&self.reason)
     }
 }

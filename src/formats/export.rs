@@ -93,10 +93,14 @@ pub fn render(
     let mut out = match format {
         ExportFormat::Jsonl => super::jsonl::export(project, &units, progress)?,
         ExportFormat::Doccano => super::doccano::export(project, &units, progress)?,
-        ExportFormat::Brat => {
-            super::brat::export(project, &units, opts.annotator.is_none(), progress)?
-        }
-        ExportFormat::Conll => super::conll::export(project, &units, progress)?,
+        ExportFormat::Brat => super::brat::export(
+            project,
+            &units,
+            opts.annotator.is_none(),
+            opts.bom,
+            progress,
+        )?,
+        ExportFormat::Conll => super::conll::export(project, &units, opts.bom, progress)?,
         ExportFormat::Csv => super::csv::export(project, &units, opts.bom, progress)?,
         ExportFormat::LabelStudio => super::labelstudio::export(project, &units, progress)?,
     };
@@ -126,14 +130,19 @@ pub fn export(
     let Output {
         rendered,
         mut report,
+        side_files,
     } = render(project, format, opts, &mut *progress)?;
     match rendered {
         Rendered::File(bytes) => {
             if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(|e| FormatError::io(parent, e))?;
             }
-            atomic::replace_atomic(out, &bytes)?;
-            report.files.push(out.to_path_buf());
+            let mut placed = vec![(out.to_path_buf(), bytes)];
+            for (suffix, bytes) in side_files {
+                placed.push((side_file_path(out, &suffix), bytes));
+            }
+            atomic::replace_atomic_all(&placed)?;
+            report.files.extend(placed.into_iter().map(|(p, _)| p));
         }
         Rendered::Folder(files) => {
             std::fs::create_dir_all(out).map_err(|e| FormatError::io(out, e))?;
@@ -152,6 +161,15 @@ pub fn export(
     }
     progress(report.items, report.items);
     Ok(report)
+}
+
+/// `out.conll` + `metadata.csv` → `out.metadata.csv`, in the folder of `out`.
+fn side_file_path(out: &Path, suffix: &str) -> std::path::PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".to_string());
+    out.with_file_name(format!("{stem}.{suffix}"))
 }
 
 fn check_output(format: ExportFormat, out: &Path) -> Result<(), FormatError> {

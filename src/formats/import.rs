@@ -9,17 +9,31 @@
 use std::path::{Path, PathBuf};
 
 use super::builder::{Builder, ImportReport, Imported};
-use super::{FormatError, ImportFormat, Progress};
+use super::table::TableOptions;
+use super::{FormatError, ImportFormat, ImportIssue, Progress};
 use crate::model::{LabelSchema, Project};
 use crate::store;
+use encoding_rs::Encoding;
 
-/// How to import.
+/// How to import. Build it with `..Default::default()`:
+/// `ImportOptions { annotator: None, ..Default::default() }`.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Annotator of every imported set, replacing the names the input carries (so a
     /// colleague's export can be imported under another name). `None`: the input's
     /// names, else the format's default (`brat`, `doccano`, `labelstudio`, `imported`).
     pub annotator: Option<String>,
+    /// Which columns hold what, for the table formats (CSV, TSV, XLSX, ODS), which
+    /// refuse to run without it (the text column is required).
+    pub table: Option<TableOptions>,
+    /// The user's consent to convert corpus files (tables, web pages) that are not
+    /// UTF-8 from this encoding (`--encoding windows-1256`, the dialog's *Convert*);
+    /// see [`super::encoding`]. `None`: such files are refused, naming the encoding
+    /// they seem to be in.
+    pub encoding: Option<&'static Encoding>,
+    /// For corpus imports: import the good rows and list the bad ones in
+    /// [`ImportReport::skipped`], instead of importing nothing until they are fixed.
+    pub skip_bad_rows: bool,
 }
 
 /// Imports `inputs` into a copy of `base`, all or nothing. See [`super::builder`].
@@ -31,12 +45,31 @@ pub fn import(
     progress: Progress,
 ) -> Result<Imported, FormatError> {
     let mut builder = Builder::new(base, format, opts.annotator.clone());
+    builder.skip_bad_rows(opts.skip_bad_rows);
     match format {
         ImportFormat::Text => super::txt::import(&mut builder, inputs, progress),
         ImportFormat::Jsonl => super::jsonl::import(&mut builder, inputs, progress),
         ImportFormat::Doccano => super::doccano::import(&mut builder, inputs, progress),
         ImportFormat::Brat => super::brat::import(&mut builder, inputs, progress),
         ImportFormat::LabelStudio => super::labelstudio::import(&mut builder, inputs, progress),
+        ImportFormat::Csv | ImportFormat::Tsv | ImportFormat::Xlsx | ImportFormat::Ods => {
+            match &opts.table {
+                Some(table) => super::table::import(
+                    &mut builder,
+                    format,
+                    inputs,
+                    table,
+                    opts.encoding,
+                    progress,
+                ),
+                None => builder.issue(ImportIssue::new(
+                    inputs.first().cloned().unwrap_or_default(),
+                    None,
+                    "a table import needs to know which column holds the article text: give --text-column NAME (or choose it in the import dialog)",
+                )),
+            }
+        }
+        ImportFormat::Html => super::html::import(&mut builder, inputs, opts.encoding, progress),
     }
     builder.finish(base)
 }

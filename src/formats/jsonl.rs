@@ -1,7 +1,8 @@
 //! Hashiya's own JSON Lines format: one document (with one annotator's set) per line.
 //!
 //! ```json
-//! {"id": "d1", "title": "…", "source": {"outlet": "…"}, "text": "…", "annotator": "annotator-a",
+//! {"id": "d1", "title": "…", "source": {"outlet": "…"}, "text": "…", "meta": {"section": "…"},
+//!  "annotator": "annotator-a",
 //!  "spans": [{"id": "s1", "start": 4, "end": 14, "label": "actor", "text": "خليفة حفتر",
 //!             "attributes": {"kind": "person"}, "entity_id": "e-haftar", "entity_name": "خليفة حفتر",
 //!             "note": "…"}],
@@ -9,7 +10,8 @@
 //! ```
 //!
 //! Offsets are Unicode code points, end-exclusive — Python `text[start:end]` — and
-//! `text` of a span is that slice. `source` and `note` are left out when empty;
+//! `text` of a span is that slice. `source`, `meta` (the document's free metadata,
+//! key → string) and `note` are left out when empty;
 //! `annotator` is `null` for a document nobody annotated; `entity_id`/`entity_name`
 //! are `null` for spans without an entity link. Lines are in document order.
 //!
@@ -27,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::{Cleaned, clean_fragment};
 use super::reader::{import_files, read_json_lines};
-use super::units::{ExportUnit, Output, Rendered, entity_index};
+use super::units::{ExportUnit, Output, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Project, Relation, Source};
 
@@ -40,6 +42,9 @@ pub struct Line {
     #[serde(default, skip_serializing_if = "Source::is_empty")]
     pub source: Source,
     pub text: String,
+    /// The document's free metadata (`Document::meta`), left out when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
     #[serde(default)]
     pub annotator: Option<String>,
     #[serde(default)]
@@ -90,6 +95,7 @@ pub(crate) fn export(
             title: Some(unit.doc.title.clone()),
             source: unit.doc.source.clone(),
             text: unit.doc.text.clone(),
+            meta: unit.doc.meta.clone(),
             annotator: unit.annotator.map(str::to_string),
             spans: unit
                 .spans()
@@ -125,10 +131,7 @@ pub(crate) fn export(
         out.push(b'\n');
         progress(n + 1, units.len());
     }
-    Ok(Output {
-        rendered: Rendered::File(out),
-        report: Default::default(),
-    })
+    Ok(Output::file(out, Default::default()))
 }
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
@@ -184,6 +187,8 @@ fn incoming(line: Line, origin: Origin) -> Result<Incoming, ImportIssue> {
         title: line.title,
         source: line.source,
         text: cleaned.text,
+        meta: line.meta,
+        id_generated: false,
         annotated: line.annotator.is_some() || !spans.is_empty(),
         annotator: line.annotator,
         spans,

@@ -2,7 +2,7 @@
 //!
 //! ```json
 //! [{"id": 1,
-//!   "data": {"text": "…", "document_id": "d1", "title": "…"},
+//!   "data": {"text": "…", "document_id": "d1", "title": "…", "meta": {"section": "…"}},
 //!   "annotations": [{"id": 1, "hashiya_annotator": "annotator-a", "was_cancelled": false,
 //!     "result": [
 //!       {"id": "s1", "from_name": "label", "to_name": "text", "type": "labels",
@@ -18,6 +18,12 @@
 //!        "labels": ["said_by"]}]}],
 //!   "predictions": []}]
 //! ```
+//!
+//! **Document metadata** (`Document::meta`) is the object `data.meta` (key → string),
+//! left out when empty: Label Studio keeps every `data` field of a task as it is, shows
+//! it in the Data Manager and can display it in the labeling view (`$meta`), whereas
+//! the task-level `meta` is internal to Label Studio and not shown. `data.source`
+//! holds outlet, URL and date. Both are read back on import.
 //!
 //! One task per document, one annotation per annotator's set. **Offsets are UTF-16
 //! code units** (Label Studio slices the text as a JavaScript string). A span is a
@@ -45,7 +51,7 @@ use serde_json::{Map, Value, json};
 use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::{Cleaned, clean_fragment, decode_utf8, utf16_to_clean_cp};
 use super::reader::{import_files, json_kind, read_file, strip_position};
-use super::units::{ExportUnit, Output, Rendered, entity_index};
+use super::units::{ExportUnit, Output, entity_index};
 use super::{FormatError, ImportIssue, Progress};
 use crate::model::{Document, OffsetMap, Project, Relation, Source};
 use crate::store::limits::MAX_PROJECT_BYTES;
@@ -136,16 +142,16 @@ pub(crate) fn export(
             if !doc.source.is_empty() {
                 data["source"] = json!(doc.source);
             }
+            if !doc.meta.is_empty() {
+                data["meta"] = json!(doc.meta);
+            }
             json!({"id": i + 1, "data": data, "annotations": anns, "predictions": []})
         })
         .collect();
     let mut bytes =
         serde_json::to_vec_pretty(&tasks).map_err(|e| FormatError::Export(e.to_string()))?;
     bytes.push(b'\n');
-    Ok(Output {
-        rendered: Rendered::File(bytes),
-        report: Default::default(),
-    })
+    Ok(Output::file(bytes, Default::default()))
 }
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
@@ -226,6 +232,25 @@ fn task_incomings(b: &mut Builder, task: &Value, origin: &Origin) -> Result<(), 
         Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("data.source: {e}"))?,
         None => Source::default(),
     };
+    let mut meta = std::collections::BTreeMap::new();
+    match data.get("meta") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                let v = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Null => continue,
+                    other => {
+                        return Err(format!("data.meta.{k} is {}, not text", json_kind(other)));
+                    }
+                };
+                meta.insert(k.clone(), v);
+            }
+        }
+        Some(other) => return Err(format!("data.meta is {}, not an object", json_kind(other))),
+    }
     let map = OffsetMap::new(raw);
     let cleaned = Cleaned::new(raw);
     let base = Incoming {
@@ -234,6 +259,8 @@ fn task_incomings(b: &mut Builder, task: &Value, origin: &Origin) -> Result<(), 
         title,
         source,
         text: cleaned.text.clone(),
+        meta,
+        id_generated: false,
         annotator: None,
         annotated: false,
         spans: Vec::new(),

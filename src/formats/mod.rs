@@ -10,6 +10,22 @@
 //! | `csv`         | one file, a row per span       | no     | code points        |
 //! | `labelstudio` | one JSON file (task list)      | yes    | UTF-16 code units  |
 //! | `text`        | —                              | yes    | (`.txt` files)     |
+//! | `csv`, `tsv`  | —  (the `csv` export is spans) | yes    | (a row per article)|
+//! | `xlsx`, `ods` | —                              | yes    | (a row per article)|
+//! | `html`        | —                              | yes    | (saved web pages)  |
+//!
+//! **Corpora** come as tables (CSV/TSV, Excel, LibreOffice: [`table`]) or saved web
+//! pages ([`html`]), with their metadata: the columns (or page tags) for outlet, URL
+//! and date fill the document's `source`, the others its `meta`. Files that are not
+//! UTF-8 are detected and converted only with the user's consent ([`encoding`]).
+//! Re-importing an article already in the project adds nothing: it is listed in
+//! [`ImportReport::duplicates`] (or `near_duplicates`). A bad row fails the import
+//! with its file, row and column, unless `skip_bad_rows` asks to import the others.
+//!
+//! **Metadata on export.** JSONL writes `meta` on each line (and reads it back),
+//! doccano writes it as extra keys of the line, Label Studio as `data.meta`, the CSV
+//! export as extra columns; CoNLL and brat, which have no place for it, write a
+//! `metadata.csv` side file. Each module's documentation says where exactly.
 //!
 //! Each format lives in its own module with its writer and reader side by side; their
 //! doc comments say exactly what is written and read. Offsets are converted with
@@ -34,7 +50,7 @@
 //!
 //! ```text
 //! export ──▶ jsonl, doccano, brat, conll, csv, labelstudio ──▶ units
-//! import ──▶ txt, jsonl, doccano, brat, labelstudio ──▶ builder, reader, clean
+//! import ──▶ txt, jsonl, doccano, brat, labelstudio, table, html ──▶ builder, reader, clean, encoding
 //! ```
 //!
 //! - [`units`]: the [`units::ExportUnit`]s a project is cut into and the
@@ -42,7 +58,8 @@
 //! - [`builder`]: the [`builder::Builder`] every reader feeds [`builder::Incoming`]
 //!   documents to, and what it reports;
 //! - `reader`: reading input files and folders, and the per-file loop;
-//! - [`clean`], [`names`], `error`: text clean-up, safe file names, errors.
+//! - [`clean`], [`encoding`], [`names`], `error`: text clean-up, encoding detection
+//!   and consented conversion, safe file names, errors.
 
 pub mod brat;
 pub mod builder;
@@ -50,20 +67,24 @@ pub mod clean;
 pub mod conll;
 pub mod csv;
 pub mod doccano;
+pub mod encoding;
 mod error;
 pub mod export;
+pub mod html;
 pub mod import;
 pub mod jsonl;
 pub mod labelstudio;
 pub mod names;
 mod reader;
+pub mod table;
 pub mod txt;
 pub mod units;
 
-pub use builder::{ImportReport, Imported};
+pub use builder::{Duplicate, ImportReport, Imported};
 pub use error::{FormatError, ImportIssue};
 pub use export::{ExportOptions, export, render};
 pub use import::{ImportOptions, import, import_into_file};
+pub use table::{MetaColumns, PreviewOptions, TableOptions, TablePreview, preview_table};
 pub use units::ExportReport;
 
 /// Progress callback: `(done, total)` in export units ([`units::ExportUnit`]: a document
@@ -138,15 +159,32 @@ pub enum ImportFormat {
     Doccano,
     Brat,
     LabelStudio,
+    /// A corpus table: comma-, semicolon- or tab-separated values, a row per article
+    /// (see [`table`]; needs [`TableOptions`]).
+    Csv,
+    /// Tab-separated values (as [`ImportFormat::Csv`] with a tab delimiter).
+    Tsv,
+    /// An Excel workbook (`.xlsx`, also `.xlsm`, `.xlsb`, `.xls`), one sheet.
+    Xlsx,
+    /// An OpenDocument spreadsheet (`.ods`, LibreOffice), one sheet.
+    Ods,
+    /// Saved web pages (`.html`/`.htm` files or folders): the article of each page
+    /// (see [`html`]).
+    Html,
 }
 
 impl ImportFormat {
-    pub const ALL: [ImportFormat; 5] = [
+    pub const ALL: [ImportFormat; 10] = [
         ImportFormat::Text,
         ImportFormat::Jsonl,
         ImportFormat::Doccano,
         ImportFormat::Brat,
         ImportFormat::LabelStudio,
+        ImportFormat::Csv,
+        ImportFormat::Tsv,
+        ImportFormat::Xlsx,
+        ImportFormat::Ods,
+        ImportFormat::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -156,12 +194,59 @@ impl ImportFormat {
             ImportFormat::Doccano => "doccano",
             ImportFormat::Brat => "brat",
             ImportFormat::LabelStudio => "labelstudio",
+            ImportFormat::Csv => "csv",
+            ImportFormat::Tsv => "tsv",
+            ImportFormat::Xlsx => "xlsx",
+            ImportFormat::Ods => "ods",
+            ImportFormat::Html => "html",
+        }
+    }
+
+    /// True for the table formats, which need [`ImportOptions::table`].
+    pub fn is_table(self) -> bool {
+        matches!(
+            self,
+            ImportFormat::Csv | ImportFormat::Tsv | ImportFormat::Xlsx | ImportFormat::Ods
+        )
+    }
+
+    /// The format a file's extension suggests, for a GUI's file picker (`.json` is Label
+    /// Studio; `.jsonl` is Hashiya's JSONL, not doccano's).
+    pub fn for_path(path: &std::path::Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => ImportFormat::Text,
+            "jsonl" | "ndjson" => ImportFormat::Jsonl,
+            "json" => ImportFormat::LabelStudio,
+            "ann" => ImportFormat::Brat,
+            "csv" => ImportFormat::Csv,
+            "tsv" | "tab" => ImportFormat::Tsv,
+            "xlsx" | "xlsm" | "xlsb" | "xls" => ImportFormat::Xlsx,
+            "ods" => ImportFormat::Ods,
+            "html" | "htm" => ImportFormat::Html,
+            _ => return None,
+        })
+    }
+
+    /// The file extensions a file picker should offer.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ImportFormat::Text => &["txt"],
+            ImportFormat::Jsonl | ImportFormat::Doccano => &["jsonl", "ndjson"],
+            ImportFormat::Brat => &["txt", "ann"],
+            ImportFormat::LabelStudio => &["json"],
+            ImportFormat::Csv => &["csv", "txt"],
+            ImportFormat::Tsv => &["tsv", "tab", "txt"],
+            ImportFormat::Xlsx => &["xlsx", "xlsm", "xlsb", "xls"],
+            ImportFormat::Ods => &["ods"],
+            ImportFormat::Html => &["html", "htm"],
         }
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "txt" => Some(ImportFormat::Text),
+            "htm" => Some(ImportFormat::Html),
             _ => Self::ALL.into_iter().find(|f| f.name() == name),
         }
     }
@@ -174,6 +259,11 @@ impl ImportFormat {
             ImportFormat::Doccano => "doccano",
             ImportFormat::Brat => "brat",
             ImportFormat::LabelStudio => "labelstudio",
+            ImportFormat::Csv
+            | ImportFormat::Tsv
+            | ImportFormat::Xlsx
+            | ImportFormat::Ods
+            | ImportFormat::Html => "imported",
         }
     }
 }

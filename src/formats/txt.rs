@@ -13,7 +13,6 @@ use super::builder::{Builder, Incoming, Origin};
 use super::clean::{Cleaned, decode_utf8, first_line_title};
 use super::reader::{import_files, read_file};
 use super::{ImportIssue, Progress};
-use crate::model::Source;
 use crate::store::limits::MAX_DOCUMENT_BYTES;
 
 pub(crate) fn import(b: &mut Builder, inputs: &[PathBuf], progress: Progress) {
@@ -41,14 +40,7 @@ fn read_one(path: &std::path::Path) -> Result<Incoming, ImportIssue> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(Incoming {
-        origin: Origin::new(path, None),
-        id,
         title: Some(title),
-        source: Source::default(),
-        text,
-        annotator: None,
-        annotated: false,
-        spans: Vec::new(),
-        relations: Vec::new(),
+        ..Incoming::unannotated(Origin::new(path, None), id, text)
     })
 }

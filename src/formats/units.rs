@@ -112,6 +112,97 @@ pub enum Rendered {
 pub struct Output {
     pub rendered: Rendered,
     pub report: ExportReport,
+    /// Files written beside a one-file output, in the same folder, named after it:
+    /// `("metadata.csv", …)` beside `out.conll` is `out.metadata.csv`.
+    pub side_files: Vec<(String, Vec<u8>)>,
+}
+
+impl Output {
+    /// One file and counts, nothing beside it.
+    pub fn file(bytes: Vec<u8>, report: ExportReport) -> Self {
+        Output {
+            rendered: Rendered::File(bytes),
+            report,
+            side_files: Vec::new(),
+        }
+    }
+}
+
+/// The document metadata columns of an export, in order: the `source` fields that
+/// some exported document has (`outlet`, `url`, `date`), then every `meta` key that
+/// some exported document has, sorted.
+pub(crate) fn metadata_columns(units: &[ExportUnit]) -> (Vec<&'static str>, Vec<String>) {
+    let mut source = Vec::new();
+    for (name, has) in [
+        (
+            "outlet",
+            (|d: &Document| d.source.outlet.is_some()) as fn(&Document) -> bool,
+        ),
+        ("url", |d: &Document| d.source.url.is_some()),
+        ("date", |d: &Document| d.source.date.is_some()),
+    ] {
+        if units.iter().any(|u| has(u.doc)) {
+            source.push(name);
+        }
+    }
+    let keys: std::collections::BTreeSet<&String> =
+        units.iter().flat_map(|u| u.doc.meta.keys()).collect();
+    (source, keys.into_iter().cloned().collect())
+}
+
+/// The value of a `source` column of [`metadata_columns`] for `doc`.
+pub(crate) fn source_field<'d>(doc: &'d Document, name: &str) -> &'d str {
+    match name {
+        "outlet" => doc.source.outlet.as_deref(),
+        "url" => doc.source.url.as_deref(),
+        "date" => doc.source.date.as_deref(),
+        _ => None,
+    }
+    .unwrap_or("")
+}
+
+/// The side file of formats that have no place for document metadata (CoNLL, brat):
+/// a CSV with a row per exported document — `document`, `title`, then the columns of
+/// [`metadata_columns`] — or `None` if no exported document has any metadata. UTF-8
+/// (with a byte order mark if `bom`), CRLF, quoted where needed, like the CSV export.
+pub(crate) fn metadata_csv(
+    units: &[ExportUnit],
+    bom: bool,
+) -> Result<Option<Vec<u8>>, FormatError> {
+    let (source, keys) = metadata_columns(units);
+    if source.is_empty() && keys.is_empty() {
+        return Ok(None);
+    }
+    let err = |e: ::csv::Error| FormatError::Export(format!("metadata CSV: {e}"));
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut header: Vec<&str> = vec!["document", "title"];
+    header.extend(source.iter().copied());
+    header.extend(keys.iter().map(String::as_str));
+    w.write_record(&header).map_err(err)?;
+    let mut seen = std::collections::HashSet::new();
+    for u in units {
+        if !seen.insert(u.doc.id.as_str()) {
+            continue;
+        }
+        let mut row: Vec<&str> = vec![&u.doc.id, &u.doc.title];
+        row.extend(source.iter().map(|s| source_field(u.doc, s)));
+        row.extend(
+            keys.iter()
+                .map(|k| u.doc.meta.get(k).map_or("", String::as_str)),
+        );
+        w.write_record(&row).map_err(err)?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| FormatError::Export(format!("metadata CSV: {e}")))?;
+    let mut bytes = Vec::with_capacity(body.len() + 3);
+    if bom {
+        bytes.extend_from_slice("\u{FEFF}".as_bytes());
+    }
+    bytes.extend_from_slice(&body);
+    Ok(Some(bytes))
 }
 
 /// What an export wrote.

@@ -403,7 +403,10 @@ impl Workspace {
     /// Imports files into the project as one undoable step that holds only what is
     /// new. On any problem nothing is imported and the status bar says what is wrong.
     pub fn import(&mut self, format: ImportFormat, paths: &[PathBuf]) -> bool {
-        let opts = ImportOptions { annotator: None };
+        let opts = ImportOptions {
+            annotator: None,
+            ..Default::default()
+        };
         match crate::formats::import(&self.project, format, paths, &opts, &mut |_, _| {}) {
             Ok(imported) => {
                 let cmd = edit::import_documents(
