@@ -228,15 +228,17 @@ impl ImportFormat {
         })
     }
 
-    /// The file extensions a file picker should offer.
+    /// The file extensions a file picker should offer, and that a folder given as
+    /// input contributes (a file named explicitly is read whatever its extension:
+    /// Excel's "Unicode text" is a `.txt` to import as `tsv`).
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             ImportFormat::Text => &["txt"],
             ImportFormat::Jsonl | ImportFormat::Doccano => &["jsonl", "ndjson"],
             ImportFormat::Brat => &["txt", "ann"],
             ImportFormat::LabelStudio => &["json"],
-            ImportFormat::Csv => &["csv", "txt"],
-            ImportFormat::Tsv => &["tsv", "tab", "txt"],
+            ImportFormat::Csv => &["csv"],
+            ImportFormat::Tsv => &["tsv", "tab"],
             ImportFormat::Xlsx => &["xlsx", "xlsm", "xlsb", "xls"],
             ImportFormat::Ods => &["ods"],
             ImportFormat::Html => &["html", "htm"],
