@@ -88,7 +88,36 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             inputs,
             into,
             annotator,
-        } => import(format, &inputs, &into, annotator, out),
+            text_column,
+            id_column,
+            title_column,
+            meta_columns,
+            all_meta,
+            sheet,
+            encoding,
+            skip_bad_rows,
+        } => {
+            let meta = if all_meta {
+                formats::MetaColumns::All
+            } else {
+                meta_columns.map_or(formats::MetaColumns::None, formats::MetaColumns::List)
+            };
+            let table = text_column.map(|text_column| formats::TableOptions {
+                text_column,
+                id_column,
+                title_column,
+                meta,
+                sheet,
+                delimiter: None,
+            });
+            let opts = formats::ImportOptions {
+                annotator,
+                table,
+                encoding,
+                skip_bad_rows,
+            };
+            import(format, &inputs, &into, &opts, out)
+        }
         Command::Layout {
             text_file,
             width,
@@ -348,15 +377,11 @@ fn import(
     format: ImportFormat,
     inputs: &[PathBuf],
     into: &Path,
-    annotator: Option<String>,
+    opts: &formats::ImportOptions,
     out: &mut dyn Write,
 ) -> Outcome {
     let existed = into.exists();
-    let opts = formats::ImportOptions {
-        annotator,
-        ..Default::default()
-    };
-    let report = formats::import_into_file(into, format, inputs, &opts, &mut |_, _| {})
+    let report = formats::import_into_file(into, format, inputs, opts, &mut |_, _| {})
         .map_err(CliError::msg)?;
     let summary = ImportSummary {
         into,

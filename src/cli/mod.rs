@@ -213,7 +213,8 @@ pub enum Command {
     /// (atomically) only if nothing is wrong; otherwise every problem is listed with its
     /// file and line.
     Import {
-        /// text (.txt files or folders), jsonl (native), doccano, brat or labelstudio.
+        /// text (.txt files or folders), jsonl (native), doccano, brat, labelstudio;
+        /// corpus tables csv, tsv, xlsx, ods; html (saved news pages).
         #[arg(long, value_parser = parse_import_format)]
         format: ImportFormat,
         /// Input files or folders.
@@ -226,6 +227,39 @@ pub enum Command {
         /// the input's names, else brat, doccano, labelstudio or imported).
         #[arg(long)]
         annotator: Option<String>,
+        /// Tables: the column with the article text (header name or 1-based number);
+        /// required for csv, tsv, xlsx and ods.
+        #[arg(long, value_name = "COL")]
+        text_column: Option<String>,
+        /// Tables: the column with document ids (default: <file>-<row>).
+        #[arg(long, value_name = "COL", requires = "text_column")]
+        id_column: Option<String>,
+        /// Tables: the column with titles (default: the text's first line).
+        #[arg(long, value_name = "COL", requires = "text_column")]
+        title_column: Option<String>,
+        /// Tables: columns kept as metadata (outlet/site/source, url/link and
+        /// date/published fill the document's source).
+        #[arg(
+            long,
+            value_name = "A,B,C",
+            value_delimiter = ',',
+            conflicts_with = "all_meta",
+            requires = "text_column"
+        )]
+        meta_columns: Option<Vec<String>>,
+        /// Tables: every other column is metadata.
+        #[arg(long, requires = "text_column")]
+        all_meta: bool,
+        /// Spreadsheets: the sheet (default: the first).
+        #[arg(long, value_name = "NAME", requires = "text_column")]
+        sheet: Option<String>,
+        /// Convert files that are not UTF-8 from this encoding (e.g. windows-1256,
+        /// utf-16le); without it such files are refused, naming their encoding.
+        #[arg(long, value_name = "NAME", value_parser = encoding_name)]
+        encoding: Option<&'static encoding_rs::Encoding>,
+        /// Import the good rows and list the bad ones, instead of importing nothing.
+        #[arg(long)]
+        skip_bad_rows: bool,
     },
     /// Lay out a text exactly as the article view does and print it as JSON.
     Layout {
@@ -397,6 +431,10 @@ fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
         let names: Vec<_> = ExportFormat::ALL.iter().map(|f| f.name()).collect();
         format!("unknown export format; use one of: {}", names.join(", "))
     })
+}
+
+fn encoding_name(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    crate::formats::encoding::encoding_from_name(s)
 }
 
 fn parse_import_format(s: &str) -> Result<ImportFormat, String> {

@@ -110,6 +110,18 @@ impl fmt::Display for ImportSummary<'_> {
         for w in &r.warnings {
             writeln!(f, "  warning: {w}")?;
         }
+        for d in &r.duplicates {
+            writeln!(f, "  already in the project, not added: {d}")?;
+        }
+        for d in &r.near_duplicates {
+            writeln!(
+                f,
+                "  near-duplicate (same text but for spaces), not added: {d}"
+            )?;
+        }
+        for s in &r.skipped {
+            writeln!(f, "  skipped: {s}")?;
+        }
         Ok(())
     }
 }

@@ -42,6 +42,12 @@ pub enum Action {
     /// Act on a path the user gave.
     UsePath(PathPurpose, Vec<PathBuf>),
     Save,
+    /// Import with options chosen in a dialog (a table's columns, an encoding).
+    ImportWith {
+        format: ImportFormat,
+        paths: Vec<PathBuf>,
+        options: Box<crate::formats::ImportOptions>,
+    },
     AddDocument {
         title: String,
         text: String,

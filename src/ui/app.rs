@@ -4,11 +4,11 @@
 //! it out. Nothing here changes the project.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::action::{Action, WindowKind};
 use super::annotations::AnnotationsPanel;
+pub use super::apply::StartOptions;
 use super::article::ArticlePanel;
 use super::article_view::ArticleView;
 use super::conflicts::ConflictsWindow;
@@ -25,32 +25,10 @@ use super::schema_editor::SchemaEditor;
 use super::search::{SearchAction, SearchBar};
 use super::widgets::status_bar;
 use crate::model::edit::TagOptions;
-use crate::store::{ExternalChange, Loaded};
+use crate::store::ExternalChange;
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
 use crate::workspace::export::ExportJob;
-
-/// How the app starts.
-#[derive(Debug, Clone, Default)]
-pub struct StartOptions {
-    /// Save a PNG of the first full frame of the article here, then quit.
-    pub screenshot: Option<PathBuf>,
-    /// Select this span (and show its relations) before the screenshot.
-    pub select_span: Option<String>,
-    /// Open the search bar with this query before the screenshot.
-    pub search: Option<String>,
-    /// Where the user's settings live; `None` (tests, screenshots): nothing is read
-    /// or written and the annotator name is never asked.
-    pub config_path: Option<PathBuf>,
-    /// Unsaved work found for the project at start, to offer.
-    pub recovery: Option<Loaded>,
-    /// Start in the dark theme (otherwise the remembered theme, or light).
-    pub dark: bool,
-    /// Start a review against this colleague's project.
-    pub compare: Option<PathBuf>,
-    /// Close once the first frame showing the laid-out article is done (start-up timing).
-    pub quit_after_first_frame: bool,
-}
 
 /// The tabs of the right panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +81,7 @@ pub struct HashiyaApp {
     pub(super) paste: PasteDialog,
     pub(super) name_prompt: Option<NamePrompt>,
     pub(super) path_prompt: Option<PathPrompt>,
+    pub(super) table_import: Option<super::table_import::TableImportDialog>,
     pub(super) relation_choice: Option<RelationChooser>,
     /// The project file changed on disk behind our back: the user chooses.
     pub(super) external_change: Option<ExternalChange>,
@@ -146,6 +125,7 @@ impl HashiyaApp {
             paste: PasteDialog::default(),
             name_prompt: None,
             path_prompt: None,
+            table_import: None,
             relation_choice: None,
             external_change: None,
             export_job: None,
@@ -180,6 +160,13 @@ impl HashiyaApp {
 
     pub fn is_open(&self, w: WindowKind) -> bool {
         self.windows.contains(&w)
+    }
+
+    /// Forgets a window its close button closed.
+    fn keep_open(&mut self, w: WindowKind, open: bool) {
+        if !open {
+            self.windows.remove(&w);
+        }
     }
 
     /// Whether a text field has the keyboard: then keys without modifiers type.
@@ -320,23 +307,17 @@ impl HashiyaApp {
             if open {
                 out.extend(self.dashboard.ui(ctx, report, &mut open));
             }
-            if !open {
-                self.windows.remove(&WindowKind::Dashboard);
-            }
+            self.keep_open(WindowKind::Dashboard, open);
         }
         let mut open = self.is_open(WindowKind::Conflicts);
         if open {
             out.extend(self.conflicts.ui(ctx, &self.ws, &mut open));
-            if !open {
-                self.windows.remove(&WindowKind::Conflicts);
-            }
+            self.keep_open(WindowKind::Conflicts, open);
         }
         let mut open = self.is_open(WindowKind::Progress);
         if open {
             self.progress.ui(ctx, &self.ws, &mut open);
-            if !open {
-                self.windows.remove(&WindowKind::Progress);
-            }
+            self.keep_open(WindowKind::Progress, open);
         }
         if let Some(job) = &self.export_job {
             match job.finished() {
@@ -365,6 +346,10 @@ impl HashiyaApp {
         }
         if let Some(p) = &mut self.name_prompt {
             out.extend(p.ui(ctx, &mut self.view.text));
+        }
+        if let Some(outcome) = self.table_import.as_mut().and_then(|d| d.ui(ctx)) {
+            self.table_import = None;
+            out.extend(outcome);
         }
         if let Some(outcome) = self.path_prompt.as_mut().and_then(|p| p.ui(ctx)) {
             self.path_prompt = None;

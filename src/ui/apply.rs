@@ -12,9 +12,32 @@ use super::keymap::KeyCommand;
 use crate::formats::{ExportFormat, ImportFormat};
 use crate::model::edit::{self, SpanEnd};
 use crate::review::Decision;
+use crate::store::Loaded;
 use crate::workspace::SaveFailure;
 use crate::workspace::config::Config;
 use crate::workspace::export::ExportJob;
+
+/// How the app starts.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// Save a PNG of the first full frame of the article here, then quit.
+    pub screenshot: Option<PathBuf>,
+    /// Select this span (and show its relations) before the screenshot.
+    pub select_span: Option<String>,
+    /// Open the search bar with this query before the screenshot.
+    pub search: Option<String>,
+    /// Where the user's settings live; `None` (tests, screenshots): nothing is read
+    /// or written and the annotator name is never asked.
+    pub config_path: Option<PathBuf>,
+    /// Unsaved work found for the project at start, to offer.
+    pub recovery: Option<Loaded>,
+    /// Start in the dark theme (otherwise the remembered theme, or light).
+    pub dark: bool,
+    /// Start a review against this colleague's project.
+    pub compare: Option<PathBuf>,
+    /// Close once the first frame showing the laid-out article is done (start-up timing).
+    pub quit_after_first_frame: bool,
+}
 
 impl HashiyaApp {
     /// What happens once at start: theme, settings, the span to select, the review to
@@ -151,6 +174,13 @@ impl HashiyaApp {
                 Err(SaveFailure::NoPath) => self.pick_path(PathPurpose::SaveAs),
                 other => self.after_save(other),
             },
+            Action::ImportWith {
+                format,
+                paths,
+                options,
+            } => {
+                self.ws.import_with(format, &paths, &options);
+            }
             Action::AddDocument { title, text } => {
                 if self.ws.add_document(&title, &text) {
                     self.windows.remove(&WindowKind::Paste);
@@ -556,6 +586,10 @@ impl HashiyaApp {
             PathPurpose::Import(ImportFormat::Text) => {
                 dialog.add_filter("Text", &["txt"]).pick_files()
             }
+            PathPurpose::Import(f) if f.is_table() => dialog
+                .add_filter(f.name(), f.extensions())
+                .pick_file()
+                .map(|p| vec![p]),
             PathPurpose::Import(_) => dialog.pick_files(),
             PathPurpose::Export(ExportFormat::Brat) => dialog.pick_folder().map(|p| vec![p]),
             PathPurpose::Export(_) => dialog.save_file().map(|p| vec![p]),
@@ -587,6 +621,9 @@ impl HashiyaApp {
                 if self.ws.start_review(first) {
                     self.right_tab = RightTab::Review;
                 }
+            }
+            PathPurpose::Import(f) if f.is_table() => {
+                self.table_import = Some(super::table_import::TableImportDialog::new(first, f));
             }
             PathPurpose::Import(f) => {
                 self.ws.import(f, &paths);

@@ -22,6 +22,7 @@
 //! | `article.rs` | article interactions: highlights, clicks, tooltips |
 //! | `article_view.rs` | the article widget: layout cache, painting, selection |
 //! | `dialogs.rs` | windows and modal questions |
+//! | `table_import.rs` | importing a corpus table: preview, columns, encoding |
 //! | `search.rs` | the search bar |
 //! | `schema_editor.rs` | the label schema window |
 //! | `text_field.rs` | a text field laid out by our engine (Arabic input) |
@@ -46,6 +47,7 @@ pub mod review_panel;
 pub mod schema_editor;
 pub mod search;
 pub mod span_details;
+pub mod table_import;
 pub mod text_field;
 pub mod widgets;
 

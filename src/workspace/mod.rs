@@ -403,23 +403,47 @@ impl Workspace {
     /// Imports files into the project as one undoable step that holds only what is
     /// new. On any problem nothing is imported and the status bar says what is wrong.
     pub fn import(&mut self, format: ImportFormat, paths: &[PathBuf]) -> bool {
-        let opts = ImportOptions {
-            annotator: None,
-            ..Default::default()
-        };
-        match crate::formats::import(&self.project, format, paths, &opts, &mut |_, _| {}) {
+        self.import_with(format, paths, &ImportOptions::default())
+    }
+
+    /// [`Workspace::import`] with options (a table's columns, the consent to convert an
+    /// encoding, importing only the good rows). The status bar lists what was left out.
+    pub fn import_with(
+        &mut self,
+        format: ImportFormat,
+        paths: &[PathBuf],
+        opts: &ImportOptions,
+    ) -> bool {
+        match crate::formats::import(&self.project, format, paths, opts, &mut |_, _| {}) {
             Ok(imported) => {
+                let r = &imported.report;
+                let left_out = r.duplicates.len() + r.near_duplicates.len() + r.skipped.len();
+                let summary = format!(
+                    "Imported {} document(s), {} span(s){}",
+                    r.documents_added,
+                    r.spans_added,
+                    if left_out > 0 {
+                        format!(
+                            "; left out {} already there, {} near-duplicates, {} bad rows{}",
+                            r.duplicates.len(),
+                            r.near_duplicates.len(),
+                            r.skipped.len(),
+                            r.skipped
+                                .first()
+                                .map_or(String::new(), |s| format!(" (first: {s})"))
+                        )
+                    } else {
+                        String::new()
+                    }
+                );
                 let cmd = edit::import_documents(
                     &self.project,
                     &imported.project,
                     &format!("Import {}", format.name()),
                 );
                 let applied = self.apply(cmd).is_some();
-                if applied {
-                    self.status = format!(
-                        "Imported {} document(s), {} span(s)",
-                        imported.report.documents_added, imported.report.spans_added
-                    );
+                if applied || left_out > 0 {
+                    self.status = summary;
                 }
                 applied
             }
