@@ -573,6 +573,14 @@ impl HashiyaApp {
     /// Asks for a path with the system's file dialog; when no dialog service answers
     /// (rfd returns at once), asks in the window instead.
     fn pick_path(&mut self, purpose: PathPurpose) {
+        // The file dialog is a desktop portal reached over the D-Bus session bus:
+        // without a session bus there is none, so ask in the window at once (rfd
+        // would say "cancelled" after its connection attempt, which can take long on
+        // a busy machine).
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            self.ask_for_path(purpose);
+            return;
+        }
         let started = Instant::now();
         let json = |d: rfd::FileDialog| d.add_filter("Hashiya project", &["json"]);
         let dialog = rfd::FileDialog::new();
@@ -596,15 +604,18 @@ impl HashiyaApp {
         };
         match picked {
             Some(paths) => self.use_path(purpose, paths),
-            None if started.elapsed() < Duration::from_millis(200) => {
-                let current = match purpose {
-                    PathPurpose::SaveAs => self.ws.path().map(|p| p.display().to_string()),
-                    _ => None,
-                };
-                self.path_prompt = Some(PathPrompt::new(purpose, current.unwrap_or_default()));
-            }
+            None if started.elapsed() < Duration::from_millis(200) => self.ask_for_path(purpose),
             None => {}
         }
+    }
+
+    /// The in-app path prompt, where no file dialog service answers.
+    fn ask_for_path(&mut self, purpose: PathPurpose) {
+        let current = match purpose {
+            PathPurpose::SaveAs => self.ws.path().map(|p| p.display().to_string()),
+            _ => None,
+        };
+        self.path_prompt = Some(PathPrompt::new(purpose, current.unwrap_or_default()));
     }
 
     fn use_path(&mut self, purpose: PathPurpose, paths: Vec<PathBuf>) {

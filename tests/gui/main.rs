@@ -19,3 +19,4 @@ mod own_set;
 mod review;
 mod schema;
 mod search;
+mod table_import;
