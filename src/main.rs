@@ -475,6 +475,7 @@ fn export(
         annotator: set,
         bom,
         labels,
+        split_clitics: false,
     };
     match formats::export(&loaded.project, format, out, &opts, &mut |_, _| {}) {
         Ok(r) => {

@@ -28,6 +28,9 @@ pub struct ExportOptions {
     /// relations between them; `None` exports every label. For CoNLL this is how to
     /// get actors and locations that claims would otherwise hide.
     pub labels: Option<Vec<String>>,
+    /// CoNLL only: cut tokens where a span starts after a proclitic chain («ب» +
+    /// «درنة»; `--split-clitics`, see [`super::clitics`]). Off by default.
+    pub split_clitics: bool,
 }
 
 impl Default for ExportOptions {
@@ -36,6 +39,7 @@ impl Default for ExportOptions {
             annotator: None,
             bom: true,
             labels: None,
+            split_clitics: false,
         }
     }
 }
@@ -96,7 +100,9 @@ pub fn render(
         ExportFormat::Brat => {
             super::brat::export(project, &units, opts.annotator.is_none(), progress)?
         }
-        ExportFormat::Conll => super::conll::export(project, &units, progress)?,
+        ExportFormat::Conll => {
+            super::conll::export(project, &units, opts.split_clitics, progress)?
+        }
         ExportFormat::Csv => super::csv::export(project, &units, opts.bom, progress)?,
         ExportFormat::LabelStudio => super::labelstudio::export(project, &units, progress)?,
     };
