@@ -236,7 +236,11 @@ mod tests {
             .map(|(w, t)| (w.to_string(), t.to_string()))
             .collect();
         assert_eq!(got, want);
-        assert_eq!(tags(text, &spans)[1].1, "B-location", "unsplit: the whole token");
+        assert_eq!(
+            tags(text, &spans)[1].1,
+            "B-location",
+            "unsplit: the whole token"
+        );
     }
 
     #[test]

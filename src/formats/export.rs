@@ -100,9 +100,7 @@ pub fn render(
         ExportFormat::Brat => {
             super::brat::export(project, &units, opts.annotator.is_none(), progress)?
         }
-        ExportFormat::Conll => {
-            super::conll::export(project, &units, opts.split_clitics, progress)?
-        }
+        ExportFormat::Conll => super::conll::export(project, &units, opts.split_clitics, progress)?,
         ExportFormat::Csv => super::csv::export(project, &units, opts.bom, progress)?,
         ExportFormat::LabelStudio => super::labelstudio::export(project, &units, progress)?,
     };

@@ -835,7 +835,10 @@ mod tests {
             ],
         );
         let mid = p.clone();
-        assert_eq!(apply(&mut p, &again), Err(HistoryError::SuggestionsMismatch));
+        assert_eq!(
+            apply(&mut p, &again),
+            Err(HistoryError::SuggestionsMismatch)
+        );
         assert_eq!(p, mid);
         apply(&mut p, &cmd.inverse()).unwrap();
         assert_eq!(p, before);

@@ -40,7 +40,9 @@ pub struct Project {
 
 /// Where an offered suggestion came from (`crate::suggest`): recorded on the span when
 /// the annotator accepts it, so agreement can be measured with and without them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionSource {
     /// A name or alias of an entity of the registry.
@@ -482,7 +484,9 @@ impl Project {
         }
         self.entities.sort_by(|a, b| a.id.cmp(&b.id));
         self.conflicts.sort_by(|a, b| a.id.cmp(&b.id));
-        self.suggestions.rejected.sort_by(|a, b| a.key().cmp(&b.key()));
+        self.suggestions
+            .rejected
+            .sort_by(|a, b| a.key().cmp(&b.key()));
         let doc_pos = |id: &str| self.documents.iter().position(|d| d.id == id);
         let mut keyed: Vec<_> = std::mem::take(&mut self.sets)
             .into_iter()

@@ -566,7 +566,10 @@ mod tests {
     fn counts_by_origin_only_when_suggestions_were_used() {
         let spans = [(4, 8, "actor", "حفتر"), (12, 16, "location", "درنة")];
         let mut a = project("a", &spans);
-        let b = project("b", &[(4, 8, "actor", "حفتر"), (17, 21, "location", "وسرت")]);
+        let b = project(
+            "b",
+            &[(4, 8, "actor", "حفتر"), (17, 21, "location", "وسرت")],
+        );
         let sides = |a: &Project, b: &Project| {
             compare_projects(&[
                 Side {
@@ -585,7 +588,10 @@ mod tests {
         let plain = sides(&a, &b);
         assert!(plain.pairs[0].by_origin.is_empty());
         let json = serde_json::to_string(&plain).unwrap();
-        assert!(!json.contains("by_origin"), "unchanged JSON without suggestions");
+        assert!(
+            !json.contains("by_origin"),
+            "unchanged JSON without suggestions"
+        );
         a.sets[0].spans[0].origin = Some(crate::model::SuggestionSource::Entity);
         a.sets[0].spans[1].origin = Some(crate::model::SuggestionSource::Learned);
         let r = sides(&a, &b);

@@ -64,7 +64,10 @@ pub struct ProjectFile {
     pub assignment: Option<crate::model::Assignment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<crate::model::Conflict>,
-    #[serde(default, skip_serializing_if = "crate::model::SuggestionSettings::is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::model::SuggestionSettings::is_default"
+    )]
     pub suggestions: crate::model::SuggestionSettings,
 }
 

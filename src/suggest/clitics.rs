@@ -24,10 +24,7 @@ fn after_conjunction(prefix: &str) -> &str {
 /// preposition?, then the article ال or, after ل, its contraction (لل).
 pub fn is_proclitic_chain(prefix: &str) -> bool {
     let rest = after_conjunction(prefix);
-    matches!(
-        rest,
-        "" | "ب" | "ل" | "ك" | "ال" | "بال" | "كال" | "لل"
-    )
+    matches!(rest, "" | "ب" | "ل" | "ك" | "ال" | "بال" | "كال" | "لل")
 }
 
 /// Whether a name may start right after `prefix` (the letters of its word before it).
@@ -68,8 +65,8 @@ mod tests {
     #[test]
     fn chains() {
         for p in [
-            "", "و", "ف", "ب", "ل", "ك", "ال", "وب", "فب", "ول", "وك", "وال", "فال", "بال",
-            "كال", "وبال", "فكال", "لل", "ولل", "فلل",
+            "", "و", "ف", "ب", "ل", "ك", "ال", "وب", "فب", "ول", "وك", "وال", "فال", "بال", "كال",
+            "وبال", "فكال", "لل", "ولل", "فلل",
         ] {
             assert!(is_proclitic_chain(p), "{p}");
         }

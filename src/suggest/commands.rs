@@ -143,7 +143,10 @@ pub fn set_suggestions_enabled(p: &Project, enabled: bool) -> Result<Command, St
 
 /// Sets (or clears) the project's gazetteer file, a path relative to the project file.
 pub fn set_gazetteer(p: &Project, path: Option<&str>) -> Result<Command, String> {
-    let after = path.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let after = path
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from);
     if p.suggestions.gazetteer == after {
         return Err("nothing changed".into());
     }

@@ -145,7 +145,9 @@ fn halves<'p>(project: &'p Project, annotator: &str) -> Halves<'p> {
             test: docs.len() - n,
         };
     }
-    let paragraphs = docs.first().map_or(Vec::new(), |d| paragraph_starts(&d.text));
+    let paragraphs = docs
+        .first()
+        .map_or(Vec::new(), |d| paragraph_starts(&d.text));
     if paragraphs.len() < 2 {
         return Halves {
             split: Split::None,
@@ -167,12 +169,7 @@ fn halves<'p>(project: &'p Project, annotator: &str) -> Halves<'p> {
     }
 }
 
-fn score(
-    project: &Project,
-    annotator: &str,
-    h: &Halves<'_>,
-    train: &Project,
-) -> Configuration {
+fn score(project: &Project, annotator: &str, h: &Halves<'_>, train: &Project) -> Configuration {
     let suggester = Suggester::new(train, annotator, SuggestOptions::default());
     let mut suggested: Vec<(String, usize, usize, String)> = Vec::new();
     let mut gold: HashSet<(String, usize, usize, String)> = HashSet::new();

@@ -149,7 +149,10 @@ mod tests {
         let e = parse_gazetteer("درنة\tlocation\nسرت location\n", &schema).unwrap_err();
         assert!(matches!(e, GazetteerError::Line { line: 2, .. }), "{e}");
         let e = parse_gazetteer("درنة\tplace\n", &schema).unwrap_err();
-        assert!(e.to_string().starts_with("line 1: no label \"place\""), "{e}");
+        assert!(
+            e.to_string().starts_with("line 1: no label \"place\""),
+            "{e}"
+        );
         let e = parse_gazetteer("\tlocation\n", &schema).unwrap_err();
         assert!(e.to_string().contains("empty"), "{e}");
     }

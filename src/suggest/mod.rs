@@ -55,9 +55,9 @@
 //!      «للسراج» is ل + السراج. The suggestion starts at the article's lam (the second
 //!      ل) and covers «لسراج»: the name as written there, without the preposition.
 //!      A conjunction may come first («وللسراج»).
-//!    A letter sequence that is not such a chain (another letter, a doubled
-//!    preposition, more than four letters) means the name is inside a longer word:
-//!    no suggestion («الدرنات», «مدرنة»).
+//!    - Letters before the name that are not such a chain (another letter, a doubled
+//!      preposition, more than four letters) mean the name is inside a longer word:
+//!      no suggestion («مدرنة», «ببحفتر»).
 //! 3. **The longest wins**: of overlapping occurrences, the one with the most folded
 //!    characters is kept («خليفة حفتر» over «حفتر»), then the earlier.
 //! 4. It is not **rejected** at this place with this label (then a shorter or other
@@ -91,8 +91,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 pub use self::commands::{
-    accept_suggestions, clear_rejections, reject_suggestion, set_gazetteer,
-    set_suggestions_enabled,
+    accept_suggestions, clear_rejections, reject_suggestion, set_gazetteer, set_suggestions_enabled,
 };
 pub use self::evaluate::{EvaluationReport, evaluate};
 pub use self::gazetteer::{GazetteerEntry, GazetteerError, load_gazetteer, parse_gazetteer};
@@ -497,10 +496,11 @@ impl Suggester {
             .collect();
         let mut rejected: HashMap<&str, HashSet<(usize, usize, &str)>> = HashMap::new();
         for r in &project.suggestions.rejected {
-            rejected
-                .entry(r.document.as_str())
-                .or_default()
-                .insert((r.start, r.end, r.label.as_str()));
+            rejected.entry(r.document.as_str()).or_default().insert((
+                r.start,
+                r.end,
+                r.label.as_str(),
+            ));
         }
         let none = HashSet::new();
         let one = |doc: &Document| {

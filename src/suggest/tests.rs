@@ -47,7 +47,8 @@ fn found(text: &str, names: &[&str]) -> Vec<String> {
 
 #[test]
 fn every_proclitic_chain_before_a_name() {
-    let text = "حفتر وحفتر فحفتر بحفتر لحفتر كحفتر وبحفتر فلحفتر الحفتر والحفتر بالحفتر للحفتر وللحفتر";
+    let text =
+        "حفتر وحفتر فحفتر بحفتر لحفتر كحفتر وبحفتر فلحفتر الحفتر والحفتر بالحفتر للحفتر وللحفتر";
     let got = run(text, &["حفتر"], SuggestOptions::default());
     assert_eq!(got.len(), 13, "{got:?}");
     assert!(got.iter().all(|s| s.text == "حفتر"));
@@ -62,7 +63,15 @@ fn a_name_with_the_article_owns_it() {
     let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(
         texts,
-        ["السراج", "السراج", "السراج", "السراج", "السراج", "لسراج", "لسراج"]
+        [
+            "السراج",
+            "السراج",
+            "السراج",
+            "السراج",
+            "السراج",
+            "لسراج",
+            "لسراج"
+        ]
     );
     // «للسراج»: the span starts at the article's lam (the second ل).
     let ll = &got[5];
@@ -80,7 +89,11 @@ fn the_article_before_a_name_without_one_is_a_proclitic() {
 fn never_inside_a_longer_word() {
     let none: Vec<String> = Vec::new();
     assert_eq!(found("مدرنة أدرنة درنات الدرنات بمدرنة", &["درنة"]), none);
-    assert_eq!(found("سرتها وسرتكم", &["سرت"]), none, "suffixes are not split off");
+    assert_eq!(
+        found("سرتها وسرتكم", &["سرت"]),
+        none,
+        "suffixes are not split off"
+    );
     assert_eq!(found("ببحفتر ووحفتر والبحفتر", &["حفتر"]), none);
     assert_eq!(found("وفحفتر", &["حفتر"]), none, "one conjunction only");
 }
@@ -90,7 +103,11 @@ fn harakat_and_tatweel_inside_the_word() {
     let text = "قال حَفْتَرُ ثم حفـــتر، ثم بِحَفْتَرَ.";
     let got = run(text, &["حفتر"], SuggestOptions::default());
     let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
-    assert_eq!(texts, ["حَفْتَرُ", "حفـــتر", "حَفْتَرَ"], "trailing harakat belong to the name");
+    assert_eq!(
+        texts,
+        ["حَفْتَرُ", "حفـــتر", "حَفْتَرَ"],
+        "trailing harakat belong to the name"
+    );
     // And harakat on the proclitic do not hide it.
     assert_eq!(found("وَبِحَفْتَر", &["حفتر"]), ["حَفْتَر"]);
 }
@@ -135,7 +152,10 @@ fn overlapping_names_the_longest_wins() {
 fn latin_names_and_digits() {
     let got = found("قالت bbc و BBCs ثم (BBC) وBBC.", &["BBC"]);
     assert_eq!(got, ["bbc", "BBC", "BBC"], "case folded; not inside BBCs");
-    assert_eq!(found("ثوار 17 فبراير و217 فبراير", &["17 فبراير"]), ["17 فبراير"]);
+    assert_eq!(
+        found("ثوار 17 فبراير و217 فبراير", &["17 فبراير"]),
+        ["17 فبراير"]
+    );
     assert!(found("ثوار ١٧ فبراير", &["17 فبراير"]).is_empty());
     let o = SuggestOptions {
         unify_digits: true,
@@ -335,9 +355,7 @@ fn refresh_rebuilds_only_when_names_change() {
     assert_eq!(s.names(), 1);
     tagged(&mut p, "a", &[(8, 12, "location")]);
     assert!(!s.refresh(&p), "the same name, learned: no new pattern");
-    p.sets[0]
-        .spans
-        .push(Span::new("s9", 0, 4, "actor", "حفتر"));
+    p.sets[0].spans.push(Span::new("s9", 0, 4, "actor", "حفتر"));
     assert!(s.refresh(&p));
     assert_eq!(s.names(), 2);
 }
@@ -398,9 +416,7 @@ fn accept_records_origin_and_entity_in_one_step() {
 
 /// The names of the property test and what may come before and after them.
 const NAMES: [&str; 6] = ["حفتر", "السراج", "درنة", "خليفة حفتر", "سرت", "BBC"];
-const PREFIXES: [&str; 12] = [
-    "", "", "و", "ف", "ب", "ل", "ك", "ال", "لل", "وب", "م", "ت",
-];
+const PREFIXES: [&str; 12] = ["", "", "و", "ف", "ب", "ل", "ك", "ال", "لل", "وب", "م", "ت"];
 const SUFFIXES: [&str; 5] = ["", "", "ها", "ية", "\u{064F}"];
 const FILLERS: [&str; 5] = ["قال", "في", "مدينة", "التنظيم", "حفترية"];
 const SEPARATORS: [&str; 6] = [" ", "، ", "\n", " «", "» ", "\n\n"];
