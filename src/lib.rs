@@ -6,6 +6,8 @@
 //! - [`store`]: the versioned JSON project file (load, validate, atomic save, recovery);
 //! - [`text`]: the Arabic text engine (parley layout, ab_glyph atlas, hit testing,
 //!   highlight geometry, search normalisation), knowing nothing of annotations;
+//! - [`suggest`]: offline pre-annotation (entity registry, learned strings, gazetteer)
+//!   with Arabic clitic rules, and its command builders (uses model and text only);
 //! - [`formats`]: import and export;
 //! - [`review`]: comparing sets, agreement, adjudication;
 //! - [`team`]: assignment, collection, progress and the three-way merge of team files;
@@ -21,6 +23,7 @@ pub mod formats;
 pub mod model;
 pub mod review;
 pub mod store;
+pub mod suggest;
 pub mod team;
 pub mod text;
 #[cfg(feature = "gui")]

@@ -82,7 +82,24 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             set,
             no_bom,
             labels,
-        } => export(format, &project, &path, set, !no_bom, labels, out),
+            split_clitics,
+        } => {
+            let opts = formats::ExportOptions {
+                annotator: set,
+                bom: !no_bom,
+                labels,
+                split_clitics,
+            };
+            export(format, &project, &path, &opts, out)
+        }
+        Command::Suggest {
+            project,
+            annotator,
+            document,
+            gazetteer,
+            json: _,
+            evaluate,
+        } => suggest(&project, annotator, document, gazetteer, evaluate, out),
         Command::Import {
             format,
             inputs,
@@ -352,18 +369,11 @@ fn export(
     format: ExportFormat,
     project: &Path,
     path: &Path,
-    set: Option<String>,
-    bom: bool,
-    labels: Option<Vec<String>>,
+    opts: &formats::ExportOptions,
     out: &mut dyn Write,
 ) -> Outcome {
     let loaded = store::load(project).map_err(CliError::msg)?;
-    let opts = formats::ExportOptions {
-        annotator: set,
-        bom,
-        labels,
-    };
-    let report = formats::export(&loaded.project, format, path, &opts, &mut |_, _| {})
+    let report = formats::export(&loaded.project, format, path, opts, &mut |_, _| {})
         .map_err(CliError::msg)?;
     let summary = ExportSummary {
         out: path,
@@ -407,6 +417,51 @@ fn layout(
     let params = hashiya::text::LayoutParams::new(width, font_size);
     let v = hashiya::text::inspect::describe(&mut engine, &text, params, &ranges, &hits);
     write(out, format!("{v}\n"))
+}
+
+fn suggest(
+    project: &Path,
+    annotator: Option<String>,
+    document: Option<String>,
+    gazetteer: Option<PathBuf>,
+    evaluate: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    use hashiya::suggest;
+    let p = store::load(project).map_err(CliError::msg)?.project;
+    if evaluate {
+        let report = suggest::evaluate(&p, annotator.as_deref());
+        return write(out, report.to_string());
+    }
+    let annotator = annotator
+        .or_else(|| p.annotators().first().map(|a| a.to_string()))
+        .unwrap_or_else(|| "annotator".into());
+    let mut options = suggest::SuggestOptions::default();
+    let files = p
+        .suggestions
+        .gazetteer
+        .iter()
+        .map(|g| suggest::gazetteer::gazetteer_path(project, g))
+        .chain(gazetteer);
+    for f in files {
+        options
+            .gazetteer
+            .extend(suggest::load_gazetteer(&f, &p.schema).map_err(CliError::msg)?);
+    }
+    let s = suggest::Suggester::new(&p, &annotator, options);
+    let list: Vec<suggest::Suggestion> = match &document {
+        Some(id) => {
+            let doc = p.document(id).ok_or_else(|| {
+                CliError::msg(format!("{}: no document \"{id}\"", project.display()))
+            })?;
+            s.suggest_document(doc, p.set(&annotator, id), &p.suggestions.rejected)
+        }
+        None => s.suggest_all(&p),
+    };
+    let mut text = serde_json::to_string_pretty(&list)
+        .map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
+    text.push('\n');
+    write(out, text)
 }
 
 fn manpage(dir: Option<&Path>, out: &mut dyn Write) -> Outcome {

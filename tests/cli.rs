@@ -150,6 +150,9 @@ fn every_subcommand_ends_quietly_when_its_reader_stops_early() {
             s(&other),
         ],
         vec!["status".into(), s(&sample), s(&other)],
+        vec!["suggest".into(), s(&sample)],
+        vec!["merge".into(), s(&sample), "p.json".into(), s(&other)],
+        vec!["git-setup".into(), ".".into()],
         vec!["status".into(), s(&sample), s(&other), "--json".into()],
         // Prints forever: only the closed pipe ends it.
         vec![

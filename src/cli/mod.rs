@@ -206,6 +206,33 @@ pub enum Command {
         /// (e.g. --labels actor,location for a CoNLL file that claims do not hide).
         #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
         labels: Option<Vec<String>>,
+        /// CoNLL: write a proclitic (و ف ب ل ك, ال) as its own token where a span
+        /// boundary falls between it and the name («ب» O, «درنة» B-location).
+        #[arg(long)]
+        split_clitics: bool,
+    },
+    /// Suggestions: Arabic-aware pre-annotation from the entity registry, the
+    /// annotator's own labels and a gazetteer, offline. Prints them as JSON, or with
+    /// --evaluate how well they predict each annotator's own spans.
+    Suggest {
+        /// The project file.
+        project: PathBuf,
+        /// Whose labels to learn from and skip (default: the first annotator).
+        #[arg(long)]
+        annotator: Option<String>,
+        /// Only this document (by id).
+        #[arg(long, value_name = "ID")]
+        document: Option<String>,
+        /// A gazetteer file (`text<TAB>label` per line), besides the project's own.
+        #[arg(long, value_name = "FILE")]
+        gazetteer: Option<PathBuf>,
+        /// Print JSON (the default output is JSON too; the flag is kept for scripts).
+        #[arg(long, conflicts_with = "evaluate")]
+        json: bool,
+        /// Learn from the first half of each annotator's documents and report
+        /// precision, recall and F1 of the suggestions on the second half.
+        #[arg(long)]
+        evaluate: bool,
     },
     /// Import documents (and annotations) into a project, creating it if needed.
     ///

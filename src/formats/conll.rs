@@ -20,6 +20,11 @@
 //!   span's first such token, `I-label` on the rest. Arabic attaches clitics (بـ، وـ، لـ)
 //!   to the word, so a location annotated as «درنة» inside the token «بدرنة» tags that
 //!   token; requiring the whole token inside the span would lose it.
+//! - With `--split-clitics` ([`ExportOptions::split_clitics`](super::export::ExportOptions)),
+//!   a token is first cut where a span starts after a proclitic chain
+//!   ([`super::clitics`]): «بدرنة» is written as «ب» (`O`) and «درنة» (`B-location`)
+//!   when the span covers the name only; tokens where no span starts after a clitic
+//!   stay whole, so the rule above still applies to them.
 //! - IOB cannot nest: **the outermost span wins**. Spans are taken longest-first among
 //!   those starting at the same place, in text order; a span that overlaps one already
 //!   taken is left out (so a claim hides the actors inside it), and a token that two
@@ -65,9 +70,16 @@ pub fn outermost(spans: &[Span]) -> Vec<&Span> {
 }
 
 /// `(token text, tag)` per token, and whether a sentence ends after it.
-pub fn tag_document(text: &str, spans: &[Span]) -> (Vec<(String, String, bool)>, usize) {
+pub fn tag_document(
+    text: &str,
+    spans: &[Span],
+    split_clitics: bool,
+) -> (Vec<(String, String, bool)>, usize) {
     let chars: Vec<char> = text.chars().collect();
-    let tokens = tokenize(text);
+    let mut tokens = tokenize(text);
+    if split_clitics {
+        tokens = super::clitics::split_at_span_boundaries(&chars, tokens, spans);
+    }
     let kept = outermost(spans);
     let mut tags: Vec<Option<String>> = vec![None; tokens.len()];
     let mut lost = spans.len() - kept.len();
@@ -114,6 +126,7 @@ pub(crate) fn export(
     _project: &Project,
     units: &[ExportUnit],
     bom: bool,
+    split_clitics: bool,
     progress: Progress,
 ) -> Result<Output, FormatError> {
     let annotators: BTreeSet<&str> = units.iter().filter_map(|i| i.annotator).collect();
@@ -128,7 +141,7 @@ pub(crate) fn export(
     let mut lost_total = 0;
     for (n, unit) in units.iter().enumerate() {
         out.push_str("-DOCSTART-\tO\n\n");
-        let (tokens, lost) = tag_document(&unit.doc.text, unit.spans());
+        let (tokens, lost) = tag_document(&unit.doc.text, unit.spans(), split_clitics);
         lost_total += lost;
         let mut open = false;
         for (word, tag, end) in tokens {
@@ -164,7 +177,7 @@ mod tests {
     use super::*;
 
     fn tags(text: &str, spans: &[Span]) -> Vec<(String, String, bool)> {
-        tag_document(text, spans).0
+        tag_document(text, spans, false).0
     }
 
     #[test]
@@ -175,7 +188,7 @@ mod tests {
             Span::new("b", 14, 18, "location", "درنة"),
             Span::new("c", 23, 27, "location", "درنة"),
         ];
-        let (t, lost) = tag_document(text, &spans);
+        let (t, lost) = tag_document(text, &spans, false);
         let got: Vec<(&str, &str)> = t.iter().map(|(w, g, _)| (w.as_str(), g.as_str())).collect();
         assert_eq!(
             got,
@@ -205,6 +218,36 @@ mod tests {
         assert_eq!(ends, [false, false, false, true, false]);
         assert_eq!(t[1].1, "B-claim");
         assert_eq!(t[2].1, "I-claim");
+    }
+
+    #[test]
+    fn split_clitics_tags_the_name_only() {
+        let text = "وصلوا بدرنة وبدرنة";
+        let spans = [
+            Span::new("a", 7, 11, "location", "درنة"),
+            Span::new("b", 12, 18, "location", "وبدرنة"),
+        ];
+        let got: Vec<(String, String)> = tag_document(text, &spans, true)
+            .0
+            .into_iter()
+            .map(|(w, t, _)| (w, t))
+            .collect();
+        let want = [
+            ("وصلوا", "O"),
+            ("ب", "O"),
+            ("درنة", "B-location"),
+            ("وبدرنة", "B-location"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(w, t)| (w.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(
+            tags(text, &spans)[1].1,
+            "B-location",
+            "unsplit: the whole token"
+        );
     }
 
     #[test]

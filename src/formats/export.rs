@@ -28,6 +28,9 @@ pub struct ExportOptions {
     /// relations between them; `None` exports every label. For CoNLL this is how to
     /// get actors and locations that claims would otherwise hide.
     pub labels: Option<Vec<String>>,
+    /// CoNLL only: cut tokens where a span starts after a proclitic chain («ب» +
+    /// «درنة»; `--split-clitics`, see [`super::clitics`]). Off by default.
+    pub split_clitics: bool,
 }
 
 impl Default for ExportOptions {
@@ -36,6 +39,7 @@ impl Default for ExportOptions {
             annotator: None,
             bom: true,
             labels: None,
+            split_clitics: false,
         }
     }
 }
@@ -100,7 +104,9 @@ pub fn render(
             opts.bom,
             progress,
         )?,
-        ExportFormat::Conll => super::conll::export(project, &units, opts.bom, progress)?,
+        ExportFormat::Conll => {
+            super::conll::export(project, &units, opts.bom, opts.split_clitics, progress)?
+        }
         ExportFormat::Csv => super::csv::export(project, &units, opts.bom, progress)?,
         ExportFormat::LabelStudio => super::labelstudio::export(project, &units, progress)?,
     };

@@ -64,6 +64,7 @@
 pub mod brat;
 pub mod builder;
 pub mod clean;
+pub mod clitics;
 pub mod conll;
 pub mod csv;
 pub mod doccano;

@@ -31,7 +31,7 @@ use std::collections::VecDeque;
 
 use thiserror::Error;
 
-use super::project::{AnnotationSet, Document, Entity, Project, Relation, Span};
+use super::project::{AnnotationSet, Document, Entity, Project, Rejected, Relation, Span};
 use super::schema::LabelSchema;
 use super::team::Conflict;
 
@@ -110,6 +110,19 @@ pub enum Op {
     InsertConflict(Conflict),
     /// Removes a recorded conflict (resolving it); it must be exactly as given.
     RemoveConflict(Conflict),
+    /// Records a rejected suggestion (kept in (document, start, end, label) order).
+    InsertRejected(Rejected),
+    RemoveRejected(Rejected),
+    /// Switches suggestions on or off for the project.
+    SetSuggestionsEnabled {
+        before: bool,
+        after: bool,
+    },
+    /// The gazetteer file of the project (relative to the project file).
+    SetGazetteer {
+        before: Option<String>,
+        after: Option<String>,
+    },
 }
 
 impl Op {
@@ -180,6 +193,16 @@ impl Op {
             },
             InsertConflict(c) => RemoveConflict(c),
             RemoveConflict(c) => InsertConflict(c),
+            InsertRejected(r) => RemoveRejected(r),
+            RemoveRejected(r) => InsertRejected(r),
+            SetSuggestionsEnabled { before, after } => SetSuggestionsEnabled {
+                before: after,
+                after: before,
+            },
+            SetGazetteer { before, after } => SetGazetteer {
+                before: after,
+                after: before,
+            },
         }
     }
 }
@@ -231,6 +254,8 @@ pub enum HistoryError {
     DocumentMismatch(String),
     #[error("merge conflict \"{0}\" is not in the state this edit expects")]
     ConflictMismatch(String),
+    #[error("the suggestion settings are not in the state this edit expects")]
+    SuggestionsMismatch,
     #[error("nothing to undo")]
     NothingToUndo,
     #[error("nothing to redo")]
@@ -420,6 +445,34 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 .position(|x| x == c)
                 .ok_or_else(|| HistoryError::ConflictMismatch(c.id.clone()))?;
             p.conflicts.remove(i);
+        }
+        InsertRejected(r) => {
+            let list = &mut p.suggestions.rejected;
+            let at = list.partition_point(|x| x.key() < r.key());
+            if list.get(at).is_some_and(|x| x.key() == r.key()) {
+                return Err(HistoryError::SuggestionsMismatch);
+            }
+            list.insert(at, r.clone());
+        }
+        RemoveRejected(r) => {
+            let list = &mut p.suggestions.rejected;
+            let i = list
+                .iter()
+                .position(|x| x == r)
+                .ok_or(HistoryError::SuggestionsMismatch)?;
+            list.remove(i);
+        }
+        SetSuggestionsEnabled { before, after } => {
+            if p.suggestions.enabled != *before {
+                return Err(HistoryError::SuggestionsMismatch);
+            }
+            p.suggestions.enabled = *after;
+        }
+        SetGazetteer { before, after } => {
+            if p.suggestions.gazetteer != *before {
+                return Err(HistoryError::SuggestionsMismatch);
+            }
+            p.suggestions.gazetteer = after.clone();
         }
     }
     Ok(())
@@ -764,6 +817,57 @@ mod tests {
         assert!(!h.is_dirty());
         h.clear();
         assert_eq!(h.limit(), 1);
+    }
+
+    #[test]
+    fn suggestion_settings_ops_invert() {
+        use super::super::project::Rejected;
+        let mut p = project();
+        let before = p.clone();
+        let r = |start: usize, label: &str| Rejected {
+            document: "d".into(),
+            start,
+            end: start + 4,
+            label: label.into(),
+            text: "حفتر".into(),
+        };
+        let cmd = Command::new(
+            "s",
+            vec![
+                Op::InsertRejected(r(12, "actor")),
+                Op::InsertRejected(r(4, "actor")),
+                Op::SetSuggestionsEnabled {
+                    before: true,
+                    after: false,
+                },
+                Op::SetGazetteer {
+                    before: None,
+                    after: Some("places.tsv".into()),
+                },
+            ],
+        );
+        apply(&mut p, &cmd).unwrap();
+        let starts: Vec<usize> = p.suggestions.rejected.iter().map(|x| x.start).collect();
+        assert_eq!(starts, [4, 12], "kept in order");
+        assert!(!p.suggestions.enabled);
+        assert_eq!(p.suggestions.gazetteer.as_deref(), Some("places.tsv"));
+        // The same rejection twice, or a toggle from the wrong state, is refused whole.
+        let again = Command::new(
+            "again",
+            vec![
+                Op::RemoveRejected(r(4, "actor")),
+                Op::InsertRejected(r(12, "actor")),
+            ],
+        );
+        let mid = p.clone();
+        assert_eq!(
+            apply(&mut p, &again),
+            Err(HistoryError::SuggestionsMismatch)
+        );
+        assert_eq!(p, mid);
+        apply(&mut p, &cmd.inverse()).unwrap();
+        assert_eq!(p, before);
+        assert!(p.suggestions.is_default());
     }
 
     #[test]

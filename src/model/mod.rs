@@ -20,7 +20,8 @@ pub mod team;
 pub use index::SpanIndex;
 pub use offsets::OffsetMap;
 pub use project::{
-    AnnotationSet, Document, Entity, Project, Provenance, Relation, Source, Span, text_sha256,
+    AnnotationSet, Document, Entity, Project, Provenance, Rejected, Relation, Source, Span,
+    SuggestionSettings, SuggestionSource, text_sha256,
 };
 pub use schema::{AttributeDef, LabelDef, LabelSchema, RelationType};
 pub use team::{Assignment, Conflict, ConflictKind};

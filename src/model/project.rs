@@ -32,6 +32,98 @@ pub struct Project {
     /// Items a merge could not decide, waiting for a person.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<super::team::Conflict>,
+    /// Whether suggestions are offered, the gazetteer, and the rejected suggestions
+    /// (format version 2; left out of the file while at its default).
+    #[serde(default, skip_serializing_if = "SuggestionSettings::is_default")]
+    pub suggestions: SuggestionSettings,
+}
+
+/// Where an offered suggestion came from (`crate::suggest`): recorded on the span when
+/// the annotator accepts it, so agreement can be measured with and without them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionSource {
+    /// A name or alias of an entity of the registry.
+    Entity,
+    /// A string the annotator (or a colleague) tagged elsewhere.
+    Learned,
+    /// A line of the gazetteer file.
+    Gazetteer,
+}
+
+impl SuggestionSource {
+    /// The name used in files and reports: `entity`, `learned`, `gazetteer`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestionSource::Entity => "entity",
+            SuggestionSource::Learned => "learned",
+            SuggestionSource::Gazetteer => "gazetteer",
+        }
+    }
+}
+
+/// The project's suggestion settings (format version 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestionSettings {
+    /// Suggestions are offered (default). Studies that must annotate blind switch
+    /// them off.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enabled: bool,
+    /// A gazetteer file (`text<TAB>label` per line), relative to the project file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gazetteer: Option<String>,
+    /// Suggestions the annotators rejected: never offered again at that place, and
+    /// their string scores lower elsewhere. Ordered by (document, start, end, label).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejected>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl Default for SuggestionSettings {
+    fn default() -> Self {
+        SuggestionSettings {
+            enabled: true,
+            gazetteer: None,
+            rejected: Vec::new(),
+        }
+    }
+}
+
+impl SuggestionSettings {
+    pub fn is_default(&self) -> bool {
+        *self == SuggestionSettings::default()
+    }
+}
+
+/// A rejected suggestion: this label at this place of this document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rejected {
+    /// Document id.
+    pub document: String,
+    /// Code points, end-exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    /// The text that was suggested (a copy of the slice).
+    pub text: String,
+}
+
+impl Rejected {
+    /// The order rejections are kept in.
+    pub fn key(&self) -> (&str, usize, usize, &str) {
+        (&self.document, self.start, self.end, &self.label)
+    }
 }
 
 /// Where an article came from. Every field is optional.
@@ -227,6 +319,10 @@ pub struct Span {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// The suggestion this span was accepted from (format version 2); `None` when
+    /// the annotator tagged it by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<SuggestionSource>,
 }
 
 impl Span {
@@ -247,6 +343,7 @@ impl Span {
             entity: None,
             note: None,
             provenance: None,
+            origin: None,
         }
     }
 
@@ -322,6 +419,7 @@ impl Project {
             sets: Vec::new(),
             assignment: None,
             conflicts: Vec::new(),
+            suggestions: SuggestionSettings::default(),
         }
     }
 
@@ -359,17 +457,19 @@ impl Project {
 
     /// The oldest format version that can hold this project: 1 unless it uses what
     /// version 2 added (document metadata, who changed a set, copies, assignments,
-    /// merge conflicts). Saving writes this version, so a project that uses nothing
+    /// merge conflicts, suggestion settings, spans accepted from suggestions). Saving writes this version, so a project that uses nothing
     /// new stays readable by older builds and byte-identical across the upgrade.
     pub fn format_version(&self) -> u64 {
         let v2 = self.assignment.is_some()
             || !self.conflicts.is_empty()
+            || !self.suggestions.is_default()
             || self.documents.iter().any(|d| !d.meta.is_empty())
             || self.sets.iter().any(|s| {
                 s.modified_by.is_some()
                     || s.copied_from.is_some()
                     || s.spans.iter().any(|x| {
                         matches!(x.provenance, Some(Provenance::Agreed | Provenance::Curated))
+                            || x.origin.is_some()
                     })
             });
         if v2 { 2 } else { 1 }
@@ -384,6 +484,9 @@ impl Project {
         }
         self.entities.sort_by(|a, b| a.id.cmp(&b.id));
         self.conflicts.sort_by(|a, b| a.id.cmp(&b.id));
+        self.suggestions
+            .rejected
+            .sort_by(|a, b| a.key().cmp(&b.key()));
         let doc_pos = |id: &str| self.documents.iter().position(|d| d.id == id);
         let mut keyed: Vec<_> = std::mem::take(&mut self.sets)
             .into_iter()

@@ -216,7 +216,41 @@ pub struct PairReport {
     pub entities: EntityCounts,
     pub tokens: TokenAgreement,
     pub documents: Vec<DocumentDiff>,
+    /// Span counts and exact matches by where the spans came from (tagged by hand or
+    /// accepted from a suggestion), so agreement with and without suggestions can be
+    /// told apart. Present only when a span of either side came from a suggestion.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_origin: Vec<OriginCounts>,
 }
+
+/// One origin's spans in a pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginCounts {
+    /// `manual` (tagged by hand), or the suggestion source: `entity`, `learned`,
+    /// `gazetteer`.
+    pub origin: String,
+    /// A's spans of this origin.
+    pub a: usize,
+    /// B's spans of this origin.
+    pub b: usize,
+    /// Of A's spans of this origin, those paired exactly (same bounds and label).
+    pub exact_a: usize,
+    /// Of B's spans of this origin, those paired exactly.
+    pub exact_b: usize,
+}
+
+/// The origins in report order, `manual` first.
+fn origin_index(s: &Span) -> usize {
+    use crate::model::SuggestionSource as S;
+    match s.origin {
+        None => 0,
+        Some(S::Entity) => 1,
+        Some(S::Learned) => 2,
+        Some(S::Gazetteer) => 3,
+    }
+}
+
+const ORIGIN_NAMES: [&str; 4] = ["manual", "entity", "learned", "gazetteer"];
 
 /// Agreement over all annotators at once (only with three or more).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -369,6 +403,9 @@ fn compare_pair(
     let mut attributes: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
     let mut entities = EntityCounts::default();
     let mut documents = Vec::new();
+    // Per origin: (a, b, exact_a, exact_b).
+    let mut origins = [(0usize, 0usize, 0usize, 0usize); 4];
+    let mut any_origin = false;
     for m in &matching.matched {
         // Matched documents have a set on every side (documents.rs); `empty` is never
         // used in practice but keeps this total.
@@ -384,6 +421,17 @@ fn compare_pair(
             counts.add(p.category);
             let a = p.a.map(|k| &sa.spans[k]);
             let b = p.b.map(|k| &sb.spans[k]);
+            let exact = usize::from(p.category == PairCategory::Exact);
+            if let Some(x) = a {
+                any_origin |= x.origin.is_some();
+                origins[origin_index(x)].0 += 1;
+                origins[origin_index(x)].2 += exact;
+            }
+            if let Some(y) = b {
+                any_origin |= y.origin.is_some();
+                origins[origin_index(y)].1 += 1;
+                origins[origin_index(y)].3 += exact;
+            }
             let attrs = match (a, b) {
                 (Some(x), Some(y)) => {
                     let c = compare_attributes(x, y);
@@ -460,6 +508,22 @@ fn compare_pair(
         entities,
         tokens,
         documents,
+        by_origin: if any_origin {
+            origins
+                .iter()
+                .zip(ORIGIN_NAMES)
+                .filter(|((a, b, _, _), _)| a + b > 0)
+                .map(|(&(a, b, exact_a, exact_b), name)| OriginCounts {
+                    origin: name.to_string(),
+                    a,
+                    b,
+                    exact_a,
+                    exact_b,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -496,6 +560,54 @@ mod tests {
         }
         p.sets.push(set);
         p
+    }
+
+    #[test]
+    fn counts_by_origin_only_when_suggestions_were_used() {
+        let spans = [(4, 8, "actor", "حفتر"), (12, 16, "location", "درنة")];
+        let mut a = project("a", &spans);
+        let b = project(
+            "b",
+            &[(4, 8, "actor", "حفتر"), (17, 21, "location", "وسرت")],
+        );
+        let sides = |a: &Project, b: &Project| {
+            compare_projects(&[
+                Side {
+                    project: a,
+                    annotator: "a",
+                    source: "a.json",
+                },
+                Side {
+                    project: b,
+                    annotator: "b",
+                    source: "b.json",
+                },
+            ])
+            .unwrap()
+        };
+        let plain = sides(&a, &b);
+        assert!(plain.pairs[0].by_origin.is_empty());
+        let json = serde_json::to_string(&plain).unwrap();
+        assert!(
+            !json.contains("by_origin"),
+            "unchanged JSON without suggestions"
+        );
+        a.sets[0].spans[0].origin = Some(crate::model::SuggestionSource::Entity);
+        a.sets[0].spans[1].origin = Some(crate::model::SuggestionSource::Learned);
+        let r = sides(&a, &b);
+        let got: Vec<(&str, usize, usize, usize, usize)> = r.pairs[0]
+            .by_origin
+            .iter()
+            .map(|o| (o.origin.as_str(), o.a, o.b, o.exact_a, o.exact_b))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("manual", 0, 2, 0, 1),
+                ("entity", 1, 0, 1, 0),
+                ("learned", 1, 0, 0, 0)
+            ]
+        );
     }
 
     #[test]

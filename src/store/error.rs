@@ -137,6 +137,10 @@ pub enum ProblemKind {
         "the assignment names document \"{0}\", which is not in the project; it is ignored (run hashiya assign again to make a new plan)"
     )]
     AssignedUnknownDocument(String),
+    #[error(
+        "a rejected suggestion names document \"{0}\", which is not in the project; it is ignored (it is dropped when you clear the rejections of the project)"
+    )]
+    RejectedUnknownDocument(String),
     #[error("duplicate label id \"{0}\" in the schema; rename one of the two labels")]
     DuplicateLabelId(String),
     #[error("duplicate relation type id \"{0}\" in the schema; rename one of the two types")]

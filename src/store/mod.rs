@@ -49,7 +49,8 @@ pub struct ProjectFile {
     /// Always `"hashiya-project"`.
     pub format: String,
     /// Format version: 1, or 2 when the project uses document metadata, set
-    /// provenance, an assignment or merge conflicts.
+    /// provenance, an assignment, merge conflicts, suggestion settings or spans
+    /// accepted from suggestions.
     pub version: u64,
     pub name: String,
     pub schema: LabelSchema,
@@ -63,6 +64,11 @@ pub struct ProjectFile {
     pub assignment: Option<crate::model::Assignment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<crate::model::Conflict>,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::model::SuggestionSettings::is_default"
+    )]
+    pub suggestions: crate::model::SuggestionSettings,
 }
 
 /// Only the header, read before the typed parse so that a file from a newer version
@@ -151,6 +157,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
         sets: file.sets,
         assignment: file.assignment,
         conflicts: file.conflicts,
+        suggestions: file.suggestions,
     };
     let problems = validate(&project);
     let (errors, warns): (Vec<_>, Vec<_>) = problems
@@ -274,6 +281,8 @@ pub fn to_bytes(project: &Project) -> Result<Vec<u8>, StoreError> {
         assignment: Option<&'a crate::model::Assignment>,
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
         conflicts: &'a [crate::model::Conflict],
+        #[serde(skip_serializing_if = "default_suggestions")]
+        suggestions: &'a crate::model::SuggestionSettings,
     }
     let canonical;
     let p = if is_canonical(project) {
@@ -294,11 +303,16 @@ pub fn to_bytes(project: &Project) -> Result<Vec<u8>, StoreError> {
         sets: &p.sets,
         assignment: p.assignment.as_ref(),
         conflicts: &p.conflicts,
+        suggestions: &p.suggestions,
     };
     let mut bytes =
         serde_json::to_vec_pretty(&out).map_err(|e| StoreError::Serialize(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+fn default_suggestions(s: &&crate::model::SuggestionSettings) -> bool {
+    s.is_default()
 }
 
 fn is_canonical(p: &Project) -> bool {
@@ -320,6 +334,10 @@ fn is_canonical(p: &Project) -> bool {
                 .all(|w| (w[0].start, w[0].end, &w[0].id) <= (w[1].start, w[1].end, &w[1].id))
                 && s.relations.windows(2).all(|w| w[0].id <= w[1].id)
         })
+        && p.suggestions
+            .rejected
+            .windows(2)
+            .all(|w| w[0].key() <= w[1].key())
 }
 
 /// Saves atomically, keeping the previous file as `<file>.bak`.

@@ -11,7 +11,8 @@
 //! differs from the document slice (kept and flagged, never fixed silently), a text
 //! whose hash no longer matches, an attribute the label does not define or a value it
 //! does not allow, a relation the schema does not allow between those labels, a span
-//! whose label differs from its entity's.
+//! whose label differs from its entity's, a rejected suggestion on a document the
+//! project does not have.
 
 // foldhash instead of the default SipHash: validating 100,000 span ids spent 9 % of
 // `load_100k` hashing (perf); no hash-flooding concern for a local file's ids.
@@ -268,6 +269,17 @@ pub fn validate(p: &Project) -> Vec<Problem> {
                 &mut out,
                 "assignment",
                 K::AssignedUnknownDocument(d.clone()),
+            );
+        }
+    }
+    // Rejected suggestions: harmless when their document is gone, but worth saying.
+    let mut told = HashSet::new();
+    for r in &p.suggestions.rejected {
+        if !docs.contains_key(r.document.as_str()) && told.insert(r.document.as_str()) {
+            warn(
+                &mut out,
+                "suggestions, rejected",
+                K::RejectedUnknownDocument(r.document.clone()),
             );
         }
     }

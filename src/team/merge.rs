@@ -180,6 +180,7 @@ pub fn merge(
         sets,
         assignment,
         conflicts: earlier_conflicts(base, ours, theirs),
+        suggestions: merge_suggestion_settings(base, ours, theirs),
     };
     let sides = Sides {
         base,
@@ -310,6 +311,7 @@ impl Keyed for Span {
             entity: field(b.map(|b| &b.entity), &o.entity, &t.entity)?,
             note: field(b.map(|b| &b.note), &o.note, &t.note)?,
             provenance: field(b.map(|b| &b.provenance), &o.provenance, &t.provenance)?,
+            origin: field(b.map(|b| &b.origin), &o.origin, &t.origin)?,
         })
     }
     fn content_key(&self) -> Option<String> {
@@ -2022,5 +2024,31 @@ mod tests {
         assert!(!is_project(br#"{"format": "other"}"#));
         assert!(!is_project(b"[1, 2]"));
         assert!(!is_project(b"not json"));
+    }
+}
+
+/// The suggestion settings: a switch or gazetteer changed on one side only takes that
+/// side's value (ours when both changed it); rejections of both sides are kept (a place
+/// someone rejected stays rejected).
+fn merge_suggestion_settings(
+    base: &Project,
+    ours: &Project,
+    theirs: &Project,
+) -> crate::model::SuggestionSettings {
+    let (b, o, t) = (&base.suggestions, &ours.suggestions, &theirs.suggestions);
+    fn pick<T: PartialEq + Clone>(bv: &T, ov: &T, tv: &T) -> T {
+        if ov == bv { tv.clone() } else { ov.clone() }
+    }
+    let mut rejected = o.rejected.clone();
+    for r in &t.rejected {
+        if !rejected.iter().any(|x| x.key() == r.key()) {
+            rejected.push(r.clone());
+        }
+    }
+    rejected.sort_by(|x, y| x.key().cmp(&y.key()));
+    crate::model::SuggestionSettings {
+        enabled: pick(&b.enabled, &o.enabled, &t.enabled),
+        gazetteer: pick(&b.gazetteer, &o.gazetteer, &t.gazetteer),
+        rejected,
     }
 }

@@ -173,6 +173,16 @@ pub enum Action {
     },
     /// Show a message in the status bar.
     Status(String),
+    /// Walk the current document's suggestions.
+    SuggestionStep {
+        forward: bool,
+    },
+    /// Accept the current suggestion (`everywhere`: every one of its text and label in
+    /// this document), one undoable step.
+    AcceptSuggestion {
+        everywhere: bool,
+    },
+    RejectSuggestion,
     /// Resolve a merge conflict recorded in the project.
     ResolveConflict {
         id: String,

@@ -91,6 +91,10 @@ pub struct HashiyaApp {
     pub(super) frames: u64,
     /// The window title last sent (sent again only when it changes).
     pub(super) window_title: String,
+    /// The suggestion under the N / P walk (index into the current document's).
+    pub(super) suggestion: Option<usize>,
+    /// The current document's suggestions as drawn, and the revision they are for.
+    pub(super) ghosts: (u64, usize, std::sync::Arc<Vec<crate::suggest::Suggestion>>),
     /// The user confirmed quitting.
     pub(super) allow_close: bool,
 }
@@ -133,6 +137,8 @@ impl HashiyaApp {
             frames: 0,
             window_title: String::new(),
             allow_close: false,
+            suggestion: None,
+            ghosts: (u64::MAX, 0, Default::default()),
         };
         app.start(ctx);
         app
@@ -219,6 +225,11 @@ impl HashiyaApp {
     fn panels(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
         let mut out = Vec::new();
         let items = self.review_items();
+        if (self.ghosts.0, self.ghosts.1) != (self.ws.revision(), self.ws.doc_index()) {
+            let list = std::sync::Arc::new(self.ws.current_suggestions().to_vec());
+            self.suggestion = self.suggestion.filter(|&i| i < list.len());
+            self.ghosts = (self.ws.revision(), self.ws.doc_index(), list);
+        }
         let ws = &self.ws;
         egui::Panel::top("menu").show(ui, |ui| {
             let state = MenuState {
@@ -290,8 +301,9 @@ impl HashiyaApp {
                 });
             });
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));
+        let ghosts = (self.ghosts.2.as_slice(), self.suggestion);
         egui::CentralPanel::default().show(ui, |ui| {
-            out.extend(self.article.ui(ui, ws, &mut self.view, overlay));
+            out.extend(self.article.ui(ui, ws, &mut self.view, overlay, ghosts));
         });
         out
     }

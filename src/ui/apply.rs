@@ -158,6 +158,11 @@ impl HashiyaApp {
                 self.navigator.edit(a.or(b));
                 return None;
             }
+            K::NextSuggestion => Action::SuggestionStep { forward: true },
+            K::PreviousSuggestion => Action::SuggestionStep { forward: false },
+            K::AcceptSuggestion => Action::AcceptSuggestion { everywhere: false },
+            K::AcceptSuggestionEverywhere => Action::AcceptSuggestion { everywhere: true },
+            K::RejectSuggestion => Action::RejectSuggestion,
             K::NextDisagreement => Action::ReviewStep { forward: true },
             K::PreviousDisagreement => Action::ReviewStep { forward: false },
         })
@@ -403,6 +408,51 @@ impl HashiyaApp {
             }
             Action::Quit { save } => self.quit(save),
             Action::Status(msg) => self.ws.status = msg,
+            Action::SuggestionStep { forward } => {
+                let n = self.ws.current_suggestions().len();
+                if n == 0 {
+                    self.ws.status = "No suggestions in this document".into();
+                } else {
+                    let next = match (self.suggestion, forward) {
+                        (None, true) => 0,
+                        (None, false) => n - 1,
+                        (Some(i), true) => (i + 1) % n,
+                        (Some(i), false) => (i + n - 1) % n,
+                    };
+                    self.suggestion = Some(next);
+                    let s = &self.ws.current_suggestions()[next];
+                    let (r, what) = (
+                        s.start..s.end,
+                        format!("{} as {} ({:?})", s.text, s.label, s.source),
+                    );
+                    self.ws.status = format!("Suggestion {} of {n}: {what}", next + 1);
+                    self.view.reveal(r, now);
+                }
+            }
+            Action::AcceptSuggestion { everywhere } => {
+                let list = self.ws.current_suggestions().to_vec();
+                if let Some(cur) = self.suggestion.and_then(|i| list.get(i)).cloned() {
+                    let chosen: Vec<_> = if everywhere {
+                        list.into_iter()
+                            .filter(|s| s.text == cur.text && s.label == cur.label)
+                            .collect()
+                    } else {
+                        vec![cur]
+                    };
+                    self.ws.accept_suggestions(&chosen);
+                } else {
+                    self.ws.status = "Walk to a suggestion first (N / P)".into();
+                }
+            }
+            Action::RejectSuggestion => {
+                let list = self.ws.current_suggestions().to_vec();
+                match self.suggestion.and_then(|i| list.get(i)) {
+                    Some(s) => {
+                        self.ws.reject_suggestion(s);
+                    }
+                    None => self.ws.status = "Walk to a suggestion first (N / P)".into(),
+                }
+            }
             Action::ResolveConflict { id, choice } => {
                 let cmd = crate::team::merge::resolve_conflict(self.ws.project(), &id, choice);
                 self.ws.apply(cmd);

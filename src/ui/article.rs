@@ -17,6 +17,7 @@ use super::article_view::{Arrow, ArticleView, Highlight};
 use super::widgets::label_color;
 use crate::model::{AnnotationSet, SpanIndex};
 use crate::review::curate::Candidate;
+use crate::suggest::Suggestion;
 use crate::workspace::Workspace;
 
 /// A set and its span index, built for one revision of one document.
@@ -82,6 +83,7 @@ impl ArticlePanel {
         ws: &Workspace,
         view: &mut ArticleView,
         curation: Option<(&[Candidate], &str)>,
+        (suggestions, current): (&[Suggestion], Option<usize>),
     ) -> Option<Action> {
         let Some(doc) = ws.current_document() else {
             ui.label("This project has no documents.");
@@ -109,6 +111,21 @@ impl ArticlePanel {
                     }
                 }));
             }
+            h.extend(
+                suggestions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.start < r.end.max(r.start + 1) && r.start < s.end)
+                    .map(|(i, s)| Highlight {
+                        range: s.start..s.end,
+                        color: label_color(ws.project(), &s.label),
+                        lane: 5,
+                        chip: format!("? {}", s.label),
+                        emphasised: current == Some(i),
+                        id: usize::MAX / 4 + i,
+                        outline: true,
+                    }),
+            );
             if let Some((candidates, gold)) = curation {
                 let n = ws.curation_sets(gold).len();
                 h.extend(candidate_highlights(ws, candidates, n, r));

@@ -40,6 +40,12 @@ pub enum KeyCommand {
     EditDecision,
     NextDisagreement,
     PreviousDisagreement,
+    NextSuggestion,
+    PreviousSuggestion,
+    AcceptSuggestion,
+    /// Accept every suggestion of the current one's string in this document.
+    AcceptSuggestionEverywhere,
+    RejectSuggestion,
 }
 
 /// When a binding is live.
@@ -110,6 +116,11 @@ pub static BINDINGS: &[Binding] = &[
     bind(NONE, Key::Escape, C::Cancel, Article),
     bind(SHIFT, Key::Tab, C::PreviousSpan, Article),
     bind(NONE, Key::Tab, C::NextSpan, Article),
+    bind(NONE, Key::N, C::NextSuggestion, Article),
+    bind(NONE, Key::P, C::PreviousSuggestion, Article),
+    bind(SHIFT, Key::A, C::AcceptSuggestionEverywhere, Article),
+    bind(NONE, Key::A, C::AcceptSuggestion, Article),
+    bind(NONE, Key::X, C::RejectSuggestion, Article),
     bind(NONE, Key::Num1, C::Digit(1), Article),
     bind(NONE, Key::Num2, C::Digit(2), Article),
     bind(NONE, Key::Num3, C::Digit(3), Article),
@@ -155,6 +166,13 @@ impl KeyCommand {
             C::EditDecision => "Review: edit the span, then use it",
             C::NextDisagreement => "Review: next disagreement",
             C::PreviousDisagreement => "Review: previous disagreement",
+            C::NextSuggestion => "Next suggestion (dotted outline)",
+            C::PreviousSuggestion => "Previous suggestion",
+            C::AcceptSuggestion => "Accept the current suggestion",
+            C::AcceptSuggestionEverywhere => {
+                "Accept every suggestion of the current one's text in this document"
+            }
+            C::RejectSuggestion => "Reject the current suggestion (not offered there again)",
         }
     }
 }

@@ -30,6 +30,7 @@ impl ExportJob {
             annotator: None,
             bom: true,
             labels: None,
+            split_clitics: false,
         };
         std::thread::spawn(move || {
             let r = crate::formats::export(&project, format, &out, &opts, &mut |d, t| {

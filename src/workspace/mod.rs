@@ -11,6 +11,7 @@ pub mod config;
 mod curation;
 pub mod export;
 pub mod review;
+mod suggestions;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -65,6 +66,8 @@ pub struct Workspace {
     /// The user explicitly chose to edit the current annotator's set though it is
     /// someone else's.
     editing_others: bool,
+    /// Suggestions: the suggester and the current document's suggestions.
+    suggestions: suggestions::SuggestionState,
 }
 
 impl Workspace {
@@ -93,6 +96,7 @@ impl Workspace {
             review: None,
             user: None,
             editing_others: false,
+            suggestions: Default::default(),
         }
     }
 

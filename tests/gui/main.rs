@@ -19,4 +19,5 @@ mod own_set;
 mod review;
 mod schema;
 mod search;
+mod suggestions;
 mod table_import;

@@ -1,0 +1,160 @@
+//! Command builders for suggestions, in the shape of [`crate::model::edit`]: each
+//! returns a [`Command`] for the history (one undo step) or a message saying why not.
+
+use crate::model::history::{Command, Op, SetKey};
+use crate::model::{AnnotationSet, OffsetMap, Project, Rejected, Span};
+
+use super::Suggestion;
+
+/// Tags the suggestions (all of document `key.document`) in the set `key`, creating
+/// the set if needed: one undo step. Each span records where it came from
+/// (`origin`) and, when the suggestion names an entity that exists, links it.
+/// Suggestions already tagged (same bounds and label) are skipped; a suggestion whose
+/// text no longer matches the document, or whose label is not in the schema, refuses
+/// the whole command.
+pub fn accept_suggestions(
+    p: &Project,
+    key: &SetKey,
+    suggestions: &[Suggestion],
+) -> Result<Command, String> {
+    let doc = p
+        .document(&key.document)
+        .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
+    let map = OffsetMap::new(&doc.text);
+    let mut ops = Vec::new();
+    let mut set = match p.set(&key.annotator, &key.document) {
+        Some(s) => s.clone(),
+        None => {
+            let s = AnnotationSet::new(&key.annotator, &key.document);
+            ops.push(Op::InsertSet(s.clone()));
+            s
+        }
+    };
+    for s in suggestions {
+        if s.document != key.document {
+            return Err(format!(
+                "the suggestion «{}» is on document \"{}\", not on \"{}\"",
+                s.text, s.document, key.document
+            ));
+        }
+        if p.schema.label(&s.label).is_none() {
+            return Err(format!("no label \"{}\" in the schema", s.label));
+        }
+        let covered = map
+            .slice(&doc.text, s.start, s.end)
+            .filter(|_| s.start < s.end)
+            .ok_or_else(|| format!("the suggestion «{}» is past the end of the text", s.text))?;
+        if covered != s.text {
+            return Err(format!(
+                "the suggestion «{}» no longer matches the text («{covered}»): refresh the suggestions",
+                s.text
+            ));
+        }
+        if set
+            .spans
+            .iter()
+            .any(|x| x.start == s.start && x.end == s.end && x.label == s.label)
+        {
+            continue;
+        }
+        let mut span = Span::new(set.fresh_id("s"), s.start, s.end, &s.label, covered);
+        span.origin = Some(s.source);
+        span.entity = s
+            .entity
+            .as_deref()
+            .and_then(|id| p.entity(id))
+            .filter(|e| e.label == s.label)
+            .map(|e| e.id.clone());
+        set.spans.push(span.clone());
+        ops.push(Op::InsertSpan(key.clone(), span));
+    }
+    let added = ops
+        .iter()
+        .filter(|o| matches!(o, Op::InsertSpan(..)))
+        .count();
+    if added == 0 {
+        return Err("every suggestion is already tagged".into());
+    }
+    let name = match suggestions {
+        [one] => format!("Accept suggestion {}", one.label),
+        _ => format!("Accept {added} suggestions"),
+    };
+    Ok(Command::new(name, ops))
+}
+
+/// Records that `s` was rejected: it is not offered again at that place, and its
+/// string scores lower elsewhere (see [`crate::suggest`]).
+pub fn reject_suggestion(p: &Project, s: &Suggestion) -> Result<Command, String> {
+    if p.document(&s.document).is_none() {
+        return Err(format!("no document \"{}\" in the project", s.document));
+    }
+    let r = Rejected {
+        document: s.document.clone(),
+        start: s.start,
+        end: s.end,
+        label: s.label.clone(),
+        text: s.text.clone(),
+    };
+    if p.suggestions.rejected.iter().any(|x| x.key() == r.key()) {
+        return Err("this suggestion is already rejected".into());
+    }
+    Ok(Command::single(
+        format!("Reject suggestion {}", s.label),
+        Op::InsertRejected(r),
+    ))
+}
+
+/// Forgets the rejections of one document, or of every document: one undo step.
+pub fn clear_rejections(p: &Project, document: Option<&str>) -> Result<Command, String> {
+    let ops: Vec<Op> = p
+        .suggestions
+        .rejected
+        .iter()
+        .filter(|r| document.is_none_or(|d| r.document == d))
+        .cloned()
+        .map(Op::RemoveRejected)
+        .collect();
+    if ops.is_empty() {
+        return Err("no rejected suggestions to forget".into());
+    }
+    Ok(Command::new("Forget rejected suggestions", ops))
+}
+
+/// Switches suggestions on or off for the whole project (off: annotate blind).
+pub fn set_suggestions_enabled(p: &Project, enabled: bool) -> Result<Command, String> {
+    if p.suggestions.enabled == enabled {
+        return Err(format!(
+            "suggestions are already {}",
+            if enabled { "on" } else { "off" }
+        ));
+    }
+    Ok(Command::single(
+        if enabled {
+            "Turn suggestions on"
+        } else {
+            "Turn suggestions off"
+        },
+        Op::SetSuggestionsEnabled {
+            before: p.suggestions.enabled,
+            after: enabled,
+        },
+    ))
+}
+
+/// Sets (or clears) the project's gazetteer file, a path relative to the project file.
+pub fn set_gazetteer(p: &Project, path: Option<&str>) -> Result<Command, String> {
+    let after = path
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from);
+    if p.suggestions.gazetteer == after {
+        return Err("nothing changed".into());
+    }
+    Ok(Command::single(
+        "Set gazetteer",
+        Op::SetGazetteer {
+            before: p.suggestions.gazetteer.clone(),
+            after,
+        },
+    ))
+}

@@ -1,0 +1,142 @@
+//! Suggestions in the open project: the [`Suggester`] built from the project (entity
+//! registry, the annotator's own spans, the project's gazetteer) and kept in step with
+//! it, the current document's suggestions (recomputed only after a change), and
+//! accepting or rejecting them — each one undoable step. The logic is
+//! [`crate::suggest`].
+
+use std::collections::BTreeMap;
+
+use crate::model::history::{Command, SetKey};
+use crate::suggest::{self, SuggestOptions, Suggester, Suggestion};
+
+use super::Workspace;
+
+/// The suggester and what its current suggestions were computed for.
+#[derive(Default)]
+pub struct SuggestionState {
+    suggester: Option<Suggester>,
+    /// (revision, document index, annotator) → the current document's suggestions.
+    current: Option<((u64, usize, String), Vec<Suggestion>)>,
+}
+
+impl Workspace {
+    /// The suggester for the shown annotator, refreshed after every change.
+    fn suggester(&mut self) -> &Suggester {
+        let annotator = self.annotator().to_string();
+        let state = &mut self.suggestions;
+        let stale = state
+            .suggester
+            .as_ref()
+            .is_none_or(|s| s.annotator() != annotator);
+        if stale {
+            let mut options = SuggestOptions::default();
+            if let (Some(path), Some(g)) = (&self.path, &self.project.suggestions.gazetteer) {
+                match suggest::load_gazetteer(
+                    &suggest::gazetteer::gazetteer_path(path, g),
+                    &self.project.schema,
+                ) {
+                    Ok(entries) => options.gazetteer = entries,
+                    Err(e) => self.status = format!("Gazetteer not used: {e}"),
+                }
+            }
+            state.suggester = Some(Suggester::new(&self.project, &annotator, options));
+        } else if let Some(s) = &mut state.suggester {
+            s.refresh(&self.project);
+        }
+        match &state.suggester {
+            Some(s) => s,
+            None => unreachable!("built above"),
+        }
+    }
+
+    /// Whether suggestions are on for this project (some studies annotate blind).
+    pub fn suggestions_enabled(&self) -> bool {
+        self.project.suggestions.enabled
+    }
+
+    /// The current document's suggestions, in text order (recomputed after a change).
+    pub fn current_suggestions(&mut self) -> &[Suggestion] {
+        let key = (
+            self.revision(),
+            self.doc_index(),
+            self.annotator().to_string(),
+        );
+        let fresh = matches!(&self.suggestions.current, Some((k, _)) if *k == key);
+        if !fresh {
+            let list = match self.current_document().cloned() {
+                Some(doc) if self.suggestions_enabled() => {
+                    let rejected = self.project.suggestions.rejected.clone();
+                    let set = self.current_set().cloned();
+                    self.suggester()
+                        .suggest_document(&doc, set.as_ref(), &rejected)
+                }
+                _ => Vec::new(),
+            };
+            self.suggestions.current = Some((key, list));
+        }
+        match &self.suggestions.current {
+            Some((_, v)) => v,
+            None => unreachable!("computed above"),
+        }
+    }
+
+    /// Every document's suggestions, grouped by (text, label): what the Suggestions
+    /// panel lists.
+    pub fn all_suggestions(&mut self) -> BTreeMap<(String, String), Vec<Suggestion>> {
+        let mut groups: BTreeMap<(String, String), Vec<Suggestion>> = BTreeMap::new();
+        if !self.suggestions_enabled() {
+            return groups;
+        }
+        let annotator = self.annotator().to_string();
+        let project = self.project.clone();
+        let s = self.suggester();
+        for doc in &project.documents {
+            let set = project.set(&annotator, &doc.id);
+            for sg in s.suggest_document(doc, set, &project.suggestions.rejected) {
+                groups
+                    .entry((sg.text.clone(), sg.label.clone()))
+                    .or_default()
+                    .push(sg);
+            }
+        }
+        groups
+    }
+
+    /// Accepts suggestions (of one or several documents) as one undoable step.
+    pub fn accept_suggestions(&mut self, list: &[Suggestion]) -> bool {
+        let mut by_doc: BTreeMap<&str, Vec<Suggestion>> = BTreeMap::new();
+        for s in list {
+            by_doc.entry(&s.document).or_default().push(s.clone());
+        }
+        let mut ops = Vec::new();
+        for (doc, list) in by_doc {
+            let key = SetKey::new(self.annotator(), doc);
+            match suggest::accept_suggestions(&self.project, &key, &list) {
+                Ok(cmd) => ops.extend(cmd.ops),
+                Err(e) => {
+                    self.status = e;
+                    return false;
+                }
+            }
+        }
+        let n = list.len();
+        let name = if n == 1 {
+            format!("Accept suggestion {}", list[0].label)
+        } else {
+            format!("Accept {n} suggestions")
+        };
+        self.apply(Ok(Command::new(name, ops))).is_some()
+    }
+
+    /// Rejects a suggestion: not offered again at that place (saved in the project).
+    pub fn reject_suggestion(&mut self, s: &Suggestion) -> bool {
+        let cmd = suggest::reject_suggestion(&self.project, s);
+        self.apply(cmd).is_some()
+    }
+
+    /// Switches suggestions on or off for the project (one undoable step).
+    pub fn set_suggestions_enabled(&mut self, on: bool) -> bool {
+        let cmd = suggest::set_suggestions_enabled(&self.project, on);
+        self.apply(cmd).is_some()
+    }
+}

@@ -1,0 +1,265 @@
+//! Suggestions through the workspace, on the sample project: learn from one tag,
+//! accept (one undo step, origin recorded), reject (saved, reloaded, not offered
+//! again), and the evaluation on the samples.
+
+use std::path::{Path, PathBuf};
+
+use hashiya::model::edit::{self, TagOptions};
+use hashiya::model::history::SetKey;
+use hashiya::model::{AnnotationSet, Document, Project, Span};
+use hashiya::store;
+use hashiya::suggest::{
+    self, SuggestOptions, Suggester, Suggestion, SuggestionSource, accept_suggestions,
+    reject_suggestion,
+};
+use hashiya::workspace::Workspace;
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("projects")
+        .join(name)
+}
+
+/// Learned suggestions only (the sample's registry already knows every name).
+fn learned_only() -> SuggestOptions {
+    SuggestOptions {
+        use_registry: false,
+        ..SuggestOptions::default()
+    }
+}
+
+const ME: &str = "tester";
+
+fn suggestions(p: &Project) -> Vec<Suggestion> {
+    Suggester::new(p, ME, learned_only()).suggest_all(p)
+}
+
+/// Code point offsets of every «حفتر» standing as a word or after a proclitic.
+fn haftar_places(text: &str) -> Vec<usize> {
+    let chars: Vec<char> = text.chars().collect();
+    let name: Vec<char> = "حفتر".chars().collect();
+    (0..chars.len().saturating_sub(3))
+        .filter(|&i| chars[i..i + 4] == name[..])
+        .filter(|&i| !chars.get(i + 4).is_some_and(|c| c.is_alphanumeric()))
+        .collect()
+}
+
+#[test]
+fn learn_accept_reject_undo_save_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("study.json");
+    std::fs::copy(sample("derna-sirte.json"), &path).unwrap();
+    let mut ws = Workspace::open(&path).unwrap();
+    let doc = ws.project().documents[0].clone();
+    let key = SetKey::new(ME, &doc.id);
+    assert!(suggestions(ws.project()).is_empty(), "nothing learned yet");
+
+    // Tag «حفتر» once.
+    let places = haftar_places(&doc.text);
+    assert!(places.len() >= 4, "{places:?}");
+    let first = places[0];
+    let tag = edit::tag(
+        ws.project(),
+        &key,
+        first..first + 4,
+        "actor",
+        TagOptions::default(),
+    );
+    assert!(ws.apply(tag).is_some(), "{}", ws.status);
+
+    // Every other occurrence is suggested, as learned, with the name only.
+    let mut suggester = Suggester::new(ws.project(), ME, learned_only());
+    let got = suggester.suggest_all(ws.project());
+    let starts: Vec<usize> = got.iter().map(|s| s.start).collect();
+    assert_eq!(starts, places[1..].to_vec());
+    for s in &got {
+        assert_eq!((s.text.as_str(), s.label.as_str()), ("حفتر", "actor"));
+        assert_eq!(s.source, SuggestionSource::Learned);
+        assert_eq!(s.score, 1.0);
+    }
+
+    // Accept them all: one undo step, origin recorded.
+    let before = ws.project().clone();
+    assert!(
+        ws.apply(accept_suggestions(ws.project(), &key, &got))
+            .is_some()
+    );
+    let set = ws.project().set(ME, &doc.id).unwrap();
+    assert_eq!(set.spans.len(), places.len());
+    assert_eq!(
+        set.spans.iter().filter(|s| s.origin.is_some()).count(),
+        places.len() - 1
+    );
+    assert_eq!(set.span("s1").unwrap().origin, None, "tagged by hand");
+    assert!(suggester.suggest_all(ws.project()).is_empty(), "all tagged");
+    ws.undo();
+    assert_eq!(*ws.project(), before, "one undo restores");
+
+    // Reject one: not offered again, saved in the file, and still so after reloading.
+    let rejected = got[0].clone();
+    assert!(
+        ws.apply(reject_suggestion(ws.project(), &rejected))
+            .is_some()
+    );
+    assert!(!suggester.refresh(ws.project()), "the names did not change");
+    let now = suggester.suggest_all(ws.project());
+    assert_eq!(now.len(), got.len() - 1);
+    assert!(!now.iter().any(|s| s.start == rejected.start));
+    assert_eq!(now[0].score, 0.5, "a rejected string scores lower");
+    ws.save().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"rejected\""), "saved in the file");
+    assert!(text.contains("\"version\": 2"));
+    let mut ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.project().suggestions.rejected.len(), 1);
+    assert_eq!(suggestions(ws.project()), now);
+
+    // Accept the rest; the origin survives saving and reloading.
+    assert!(
+        ws.apply(accept_suggestions(ws.project(), &key, &now))
+            .is_some()
+    );
+    ws.save().unwrap();
+    let reloaded = store::load(&path).unwrap().project;
+    let set = reloaded.set(ME, &doc.id).unwrap();
+    let origins = set
+        .spans
+        .iter()
+        .filter(|s| s.origin == Some(SuggestionSource::Learned))
+        .count();
+    assert_eq!(origins, now.len());
+    ws.undo();
+    assert_eq!(ws.project().set(ME, &doc.id).unwrap().spans.len(), 1);
+    // Forgetting the rejections is one undoable step too.
+    assert!(
+        ws.apply(suggest::clear_rejections(ws.project(), None))
+            .is_some()
+    );
+    assert!(ws.project().suggestions.rejected.is_empty());
+    ws.undo();
+    assert_eq!(ws.project().suggestions.rejected.len(), 1);
+}
+
+#[test]
+fn registry_suggestions_on_the_sample_link_entities() {
+    let p = store::load(&sample("derna-sirte.json")).unwrap().project;
+    // annotator-a tagged every name the registry knows; someone new gets them all.
+    let done = Suggester::new(&p, "annotator-a", SuggestOptions::default()).suggest_all(&p);
+    let s = Suggester::new(&p, "new", SuggestOptions::default());
+    let got = s.suggest_all(&p);
+    assert!(got.len() > 50, "{}", got.len());
+    assert!(done.len() < 10, "{done:?}");
+    let text = &p.documents[0].text;
+    for g in &got {
+        let slice: String = text.chars().skip(g.start).take(g.end - g.start).collect();
+        assert_eq!(slice, g.text);
+    }
+    // «برئاسةفائز السراج» has no space: the name is inside a longer word, not offered.
+    assert!(!got.iter().any(|g| g.text == "فائز السراج"));
+    // «بدرنة» in the title gives «درنة» linked to its entity, unless already tagged.
+    let got = done;
+    let set = p.set("annotator-a", &p.documents[0].id);
+    let tagged = |g: &Suggestion| {
+        set.is_some_and(|s| {
+            s.spans
+                .iter()
+                .any(|x| (x.start, x.end, &x.label) == (g.start, g.end, &g.label))
+        })
+    };
+    assert!(!got.iter().any(tagged));
+    assert!(
+        got.iter()
+            .filter(|g| g.source == SuggestionSource::Entity)
+            .all(|g| g.entity.is_some())
+    );
+}
+
+#[test]
+fn rejected_suggestion_on_an_unknown_document_warns() {
+    let mut p = store::load(&sample("derna-sirte.json")).unwrap().project;
+    p.suggestions.rejected.push(hashiya::model::Rejected {
+        document: "gone".into(),
+        start: 0,
+        end: 4,
+        label: "actor".into(),
+        text: "حفتر".into(),
+    });
+    let bytes = store::to_bytes(&p).unwrap();
+    let loaded = store::parse(Path::new("x.json"), &bytes).unwrap();
+    assert!(loaded.warnings.iter().any(|w| matches!(
+        &w.kind,
+        store::ProblemKind::RejectedUnknownDocument(d) if d == "gone"
+    )));
+    assert_eq!(loaded.project.suggestions, p.suggestions);
+}
+
+/// The sample's document cut into one document per paragraph, with the annotator's
+/// spans moved along: a corpus as `hashiya import` makes from separate text files.
+fn corpus_of_paragraphs(p: &Project) -> Project {
+    let mut out = Project::new(format!("{} (paragraphs)", p.name), p.schema.clone());
+    out.entities = p.entities.clone();
+    let doc = &p.documents[0];
+    let chars: Vec<char> = doc.text.chars().collect();
+    let mut bounds = Vec::new();
+    let mut start = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let blank = chars[i] == '\n' && chars.get(i + 1) == Some(&'\n');
+        if blank {
+            if let Some(s) = start.take() {
+                bounds.push((s, i));
+            }
+            i += 2;
+            continue;
+        }
+        if start.is_none() && !chars[i].is_whitespace() {
+            start = Some(i);
+        }
+        i += 1;
+    }
+    if let Some(s) = start {
+        bounds.push((s, chars.len()));
+    }
+    for (n, (s, e)) in bounds.into_iter().enumerate() {
+        let id = format!("p{n:03}");
+        out.documents.push(Document::new(
+            &id,
+            &id,
+            chars[s..e].iter().collect::<String>(),
+        ));
+        for set in &p.sets {
+            let mut part = AnnotationSet::new(&set.annotator, &id);
+            for x in set.spans.iter().filter(|x| x.start >= s && x.end <= e) {
+                let mut y: Span = x.clone();
+                y.start -= s;
+                y.end -= s;
+                part.spans.push(y);
+            }
+            out.sets.push(part);
+        }
+    }
+    out
+}
+
+#[test]
+fn evaluation_on_the_samples() {
+    let a = store::load(&sample("derna-sirte.json")).unwrap().project;
+    let b = store::load(&sample("derna-sirte.annotator-b.json"))
+        .unwrap()
+        .project;
+    for p in [&a, &b] {
+        let r = suggest::evaluate(p, None);
+        eprintln!("{r}");
+        let e = &r.annotators[0];
+        assert_eq!(e.split, suggest::evaluate::Split::Paragraphs);
+        assert!(e.registry.overall.suggested > 0);
+        assert!(e.registry.overall.correct > 0);
+    }
+    let corpus = corpus_of_paragraphs(&a);
+    assert!(corpus.documents.len() > 10);
+    let r = suggest::evaluate(&corpus, Some("annotator-a"));
+    eprintln!("{r}");
+    assert_eq!(r.annotators[0].split, suggest::evaluate::Split::Documents);
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.contains("\"precision\""));
+}
