@@ -86,7 +86,7 @@ pub mod evaluate;
 pub mod gazetteer;
 pub mod matcher;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -308,6 +308,17 @@ fn build_table(
     table
 }
 
+/// Hash sets of places: foldhash, not SipHash (a local project's offsets and labels).
+type FastSet<T> = foldhash::HashSet<T>;
+
+/// The best candidate at a place of the folded text.
+#[derive(Debug, Clone, Copy)]
+struct Offer<'a> {
+    s: usize,
+    e: usize,
+    c: &'a Candidate,
+}
+
 /// Offers suggestions for one annotator of one project (see the module doc).
 #[derive(Debug, Clone)]
 pub struct Suggester {
@@ -402,7 +413,7 @@ impl Suggester {
         set: Option<&AnnotationSet>,
         rejected: &[Rejected],
     ) -> Vec<Suggestion> {
-        let here: HashSet<(usize, usize, &str)> = rejected
+        let here: FastSet<(usize, usize, &str)> = rejected
             .iter()
             .filter(|r| r.document == doc.id)
             .map(|r| (r.start, r.end, r.label.as_str()))
@@ -415,7 +426,7 @@ impl Suggester {
         doc: &Document,
         folded: &FoldedText,
         set: Option<&AnnotationSet>,
-        rejected: &HashSet<(usize, usize, &str)>,
+        rejected: &FastSet<(usize, usize, &str)>,
     ) -> Vec<Suggestion> {
         if !self.enabled {
             return Vec::new();
@@ -424,33 +435,48 @@ impl Suggester {
         places.sort_unstable_by_key(|p| (p.start, p.end, p.entry));
         places.dedup();
         let hay = folded.as_str();
-        // The best candidate at each place: (folded start, folded end, length, candidate).
-        let mut offered: Vec<(usize, usize, usize, &Candidate)> = Vec::new();
+        // The best candidate at each place, in (start, end) order.
+        let mut offered: Vec<Offer> = Vec::with_capacity(places.len());
         for group in places.chunk_by(|a, b| (a.start, a.end) == (b.start, b.end)) {
             let (s, e) = (group[0].start, group[0].end);
             let (cs, ce) = (folded.code_point(s), folded.code_point(e));
             let best = group
                 .iter()
                 .flat_map(|p| &self.table.candidates[p.entry as usize])
-                .filter(|c| !rejected.contains(&(cs, ce, c.label.as_str())))
+                .filter(|c| rejected.is_empty() || !rejected.contains(&(cs, ce, c.label.as_str())))
                 .min_by(|a, b| better(a, b));
             if let Some(c) = best {
-                offered.push((s, e, hay[s..e].chars().count(), c));
+                offered.push(Offer { s, e, c });
             }
         }
-        // The longest wins; then the earlier.
-        offered.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-        let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut kept = Vec::new();
-        for (s, e, _, c) in offered {
-            let before = taken.range(..e).next_back();
-            if before.is_some_and(|(_, &end)| end > s) {
-                continue;
+        // The longest wins, then the earlier: decided within each run of overlapping
+        // places (most places overlap nothing).
+        let mut kept: Vec<Offer> = Vec::with_capacity(offered.len());
+        let mut i = 0;
+        while i < offered.len() {
+            let mut j = i + 1;
+            let mut reach = offered[i].e;
+            while j < offered.len() && offered[j].s < reach {
+                reach = reach.max(offered[j].e);
+                j += 1;
             }
-            taken.insert(s, e);
-            kept.push((s, e, c));
+            if j == i + 1 {
+                kept.push(offered[i]);
+            } else {
+                let mut run = offered[i..j].to_vec();
+                let len = |o: &Offer| hay[o.s..o.e].chars().count();
+                run.sort_by(|a, b| len(b).cmp(&len(a)).then(a.s.cmp(&b.s)));
+                let from = kept.len();
+                for o in run {
+                    if !kept[from..].iter().any(|k| k.s < o.e && o.s < k.e) {
+                        kept.push(o);
+                    }
+                }
+                kept[from..].sort_by_key(|o| o.s);
+            }
+            i = j;
         }
-        let tagged: HashSet<(usize, usize, &str)> = set
+        let tagged: FastSet<(usize, usize, &str)> = set
             .map(|s| {
                 s.spans
                     .iter()
@@ -458,9 +484,8 @@ impl Suggester {
                     .collect()
             })
             .unwrap_or_default();
-        let mut out: Vec<Suggestion> = kept
-            .into_iter()
-            .filter_map(|(s, e, c)| {
+        kept.into_iter()
+            .filter_map(|Offer { s, e, c }| {
                 let (cs, ce) = (folded.code_point(s), folded.code_point(e));
                 if tagged.contains(&(cs, ce, c.label.as_str())) {
                     return None;
@@ -476,9 +501,7 @@ impl Suggester {
                     entity: c.entity.clone(),
                 })
             })
-            .collect();
-        out.sort_by_key(|s| s.start);
-        out
+            .collect()
     }
 
     /// Suggestions for every document of `project` (the annotator's sets and the
@@ -494,7 +517,7 @@ impl Suggester {
             .filter(|s| s.annotator == self.annotator)
             .map(|s| (s.document.as_str(), s))
             .collect();
-        let mut rejected: HashMap<&str, HashSet<(usize, usize, &str)>> = HashMap::new();
+        let mut rejected: HashMap<&str, FastSet<(usize, usize, &str)>> = HashMap::new();
         for r in &project.suggestions.rejected {
             rejected.entry(r.document.as_str()).or_default().insert((
                 r.start,
@@ -502,7 +525,7 @@ impl Suggester {
                 r.label.as_str(),
             ));
         }
-        let none = HashSet::new();
+        let none = FastSet::default();
         let one = |doc: &Document| {
             let folded = self.fold(&doc.text);
             let set = sets.get(doc.id.as_str()).copied();
