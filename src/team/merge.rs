@@ -1576,6 +1576,32 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, MergeError> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// The suggestion settings: a switch or gazetteer changed on one side only takes that
+/// side's value (ours when both changed it); rejections of both sides are kept (a place
+/// someone rejected stays rejected).
+fn merge_suggestion_settings(
+    base: &Project,
+    ours: &Project,
+    theirs: &Project,
+) -> crate::model::SuggestionSettings {
+    let (b, o, t) = (&base.suggestions, &ours.suggestions, &theirs.suggestions);
+    fn pick<T: PartialEq + Clone>(bv: &T, ov: &T, tv: &T) -> T {
+        if ov == bv { tv.clone() } else { ov.clone() }
+    }
+    let mut rejected = o.rejected.clone();
+    for r in &t.rejected {
+        if !rejected.iter().any(|x| x.key() == r.key()) {
+            rejected.push(r.clone());
+        }
+    }
+    rejected.sort_by(|x, y| x.key().cmp(&y.key()));
+    crate::model::SuggestionSettings {
+        enabled: pick(&b.enabled, &o.enabled, &t.enabled),
+        gazetteer: pick(&b.gazetteer, &o.gazetteer, &t.gazetteer),
+        rejected,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2024,31 +2050,5 @@ mod tests {
         assert!(!is_project(br#"{"format": "other"}"#));
         assert!(!is_project(b"[1, 2]"));
         assert!(!is_project(b"not json"));
-    }
-}
-
-/// The suggestion settings: a switch or gazetteer changed on one side only takes that
-/// side's value (ours when both changed it); rejections of both sides are kept (a place
-/// someone rejected stays rejected).
-fn merge_suggestion_settings(
-    base: &Project,
-    ours: &Project,
-    theirs: &Project,
-) -> crate::model::SuggestionSettings {
-    let (b, o, t) = (&base.suggestions, &ours.suggestions, &theirs.suggestions);
-    fn pick<T: PartialEq + Clone>(bv: &T, ov: &T, tv: &T) -> T {
-        if ov == bv { tv.clone() } else { ov.clone() }
-    }
-    let mut rejected = o.rejected.clone();
-    for r in &t.rejected {
-        if !rejected.iter().any(|x| x.key() == r.key()) {
-            rejected.push(r.clone());
-        }
-    }
-    rejected.sort_by(|x, y| x.key().cmp(&y.key()));
-    crate::model::SuggestionSettings {
-        enabled: pick(&b.enabled, &o.enabled, &t.enabled),
-        gazetteer: pick(&b.gazetteer, &o.gazetteer, &t.gazetteer),
-        rejected,
     }
 }

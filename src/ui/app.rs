@@ -4,12 +4,13 @@
 //! it out. Nothing here changes the project.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::action::{Action, WindowKind};
 use super::annotations::AnnotationsPanel;
+use super::apply::Screenshot;
 pub use super::apply::StartOptions;
-use super::article::ArticlePanel;
+use super::article::{ArticlePanel, Ghosts};
 use super::article_view::ArticleView;
 use super::conflicts::ConflictsWindow;
 use super::curation::CurationPanel;
@@ -37,14 +38,6 @@ pub enum RightTab {
     Entities,
     Review,
     Curation,
-}
-
-/// The state of the `--screenshot` mode.
-#[derive(Default)]
-pub(super) struct Screenshot {
-    pub requested: bool,
-    /// Filled by eframe's screenshot callback.
-    pub slot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
 }
 
 pub struct HashiyaApp {
@@ -93,8 +86,8 @@ pub struct HashiyaApp {
     pub(super) window_title: String,
     /// The suggestion under the N / P walk (index into the current document's).
     pub(super) suggestion: Option<usize>,
-    /// The current document's suggestions as drawn, and the revision they are for.
-    pub(super) ghosts: (u64, usize, std::sync::Arc<Vec<crate::suggest::Suggestion>>),
+    /// The current document's suggestions as drawn.
+    pub(super) ghosts: Ghosts,
     /// The user confirmed quitting.
     pub(super) allow_close: bool,
 }
@@ -138,7 +131,7 @@ impl HashiyaApp {
             window_title: String::new(),
             allow_close: false,
             suggestion: None,
-            ghosts: (u64::MAX, 0, Default::default()),
+            ghosts: Ghosts::default(),
         };
         app.start(ctx);
         app
@@ -225,10 +218,11 @@ impl HashiyaApp {
     fn panels(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
         let mut out = Vec::new();
         let items = self.review_items();
-        if (self.ghosts.0, self.ghosts.1) != (self.ws.revision(), self.ws.doc_index()) {
-            let list = std::sync::Arc::new(self.ws.current_suggestions().to_vec());
+        let now = Some((self.ws.revision(), self.ws.doc_index()));
+        if self.ghosts.for_ != now {
+            let list = Arc::new(self.ws.current_suggestions().to_vec());
             self.suggestion = self.suggestion.filter(|&i| i < list.len());
-            self.ghosts = (self.ws.revision(), self.ws.doc_index(), list);
+            self.ghosts = Ghosts { for_: now, list };
         }
         let ws = &self.ws;
         egui::Panel::top("menu").show(ui, |ui| {
@@ -301,7 +295,7 @@ impl HashiyaApp {
                 });
             });
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));
-        let ghosts = (self.ghosts.2.as_slice(), self.suggestion);
+        let ghosts = (self.ghosts.list.as_slice(), self.suggestion);
         egui::CentralPanel::default().show(ui, |ui| {
             out.extend(self.article.ui(ui, ws, &mut self.view, overlay, ghosts));
         });

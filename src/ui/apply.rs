@@ -3,6 +3,7 @@
 //! commands, file dialogs and the screenshot mode.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::action::{Action, PathPurpose, WindowKind};
@@ -37,6 +38,14 @@ pub struct StartOptions {
     pub compare: Option<PathBuf>,
     /// Close once the first frame showing the laid-out article is done (start-up timing).
     pub quit_after_first_frame: bool,
+}
+
+/// The state of the `--screenshot` mode.
+#[derive(Default)]
+pub(super) struct Screenshot {
+    pub requested: bool,
+    /// Filled by eframe's screenshot callback.
+    pub slot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
 }
 
 impl HashiyaApp {

@@ -312,3 +312,11 @@ fn tooltip(
         }
     });
 }
+
+/// The current document's suggestions as drawn, and the (revision, document) they
+/// are for.
+#[derive(Default)]
+pub(super) struct Ghosts {
+    pub(super) for_: Option<(u64, usize)>,
+    pub(super) list: Arc<Vec<Suggestion>>,
+}

@@ -21,9 +21,8 @@ pub struct CurationPanel {
     k: Option<usize>,
     /// The agreement figures, computed on request, and the revision they are for.
     agreement: Option<(u64, String)>,
-    /// The remaining candidates and what they were computed for (revision, document,
-    /// gold name): recomputed only after a change, not per frame.
-    cache: Option<((u64, usize, String), Arc<Vec<Candidate>>)>,
+    /// The remaining candidates, recomputed only after a change, not per frame.
+    cache: Option<CandidateCache>,
 }
 
 impl Default for CurationPanel {
@@ -37,18 +36,30 @@ impl Default for CurationPanel {
     }
 }
 
+/// The remaining candidates and what they were computed for.
+struct CandidateCache {
+    revision: u64,
+    doc: usize,
+    gold: String,
+    list: Arc<Vec<Candidate>>,
+}
+
 impl CurationPanel {
     /// The current document's candidates not yet in the gold set, most votes first.
     pub fn candidates(&mut self, ws: &Workspace) -> Arc<Vec<Candidate>> {
-        let key = (ws.revision(), ws.doc_index(), self.gold.clone());
-        match &self.cache {
-            Some((k, v)) if *k == key => v.clone(),
-            _ => {
-                let v = Arc::new(ws.curation_candidates(&self.gold));
-                self.cache = Some((key, v.clone()));
-                v
-            }
+        if let Some(c) = &self.cache
+            && (c.revision, c.doc, c.gold.as_str()) == (ws.revision(), ws.doc_index(), &*self.gold)
+        {
+            return c.list.clone();
         }
+        let list = Arc::new(ws.curation_candidates(&self.gold));
+        self.cache = Some(CandidateCache {
+            revision: ws.revision(),
+            doc: ws.doc_index(),
+            gold: self.gold.clone(),
+            list: list.clone(),
+        });
+        list
     }
 
     /// Whether the current document has at least two annotators to curate.

@@ -7,7 +7,10 @@ use egui::{Key, Modifiers};
 use crate::support::*;
 
 fn spans(h: &H) -> usize {
-    h.state().workspace().current_set().map_or(0, |s| s.spans.len())
+    h.state()
+        .workspace()
+        .current_set()
+        .map_or(0, |s| s.spans.len())
 }
 
 #[test]
@@ -49,7 +52,10 @@ fn walk_accept_undo_reject() {
     let first = h.state().workspace().status.clone();
     h.key_press(Key::X);
     h.run_steps(2);
-    assert_eq!(h.state().workspace().project().suggestions.rejected.len(), 1);
+    assert_eq!(
+        h.state().workspace().project().suggestions.rejected.len(),
+        1
+    );
     assert_eq!(spans(&h), before);
     // Shift+A: every suggestion of one text in this document at once.
     h.key_press(Key::N);
@@ -59,7 +65,11 @@ fn walk_accept_undo_reject() {
     h.run_steps(2);
     assert!(spans(&h) > before, "{}", h.state().workspace().status);
     assert_eq!(
-        h.state().workspace().history().undo_name().map(|n| n.starts_with("Accept")),
+        h.state()
+            .workspace()
+            .history()
+            .undo_name()
+            .map(|n| n.starts_with("Accept")),
         Some(true)
     );
 }
