@@ -65,6 +65,39 @@ fn diff(from: &Project, to: &Project, removals: Removals) -> Vec<Op> {
         )
     });
     ops.extend(docs.chain(entities).chain(sets).flatten());
+    if removals == Removals::Remove {
+        ops.extend(project_state(from, to));
+    }
+    ops
+}
+
+/// What a restore must also bring back besides documents, sets and entities: the
+/// recorded merge conflicts and the suggestion settings (switch, gazetteer,
+/// rejections). The assignment plan has no op: it is only ever written by
+/// `hashiya assign` and read, never edited in a session.
+fn project_state(from: &Project, to: &Project) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let gone = from.conflicts.iter().filter(|c| !to.conflicts.contains(c));
+    ops.extend(gone.cloned().map(Op::RemoveConflict));
+    let new = to.conflicts.iter().filter(|c| !from.conflicts.contains(c));
+    ops.extend(new.cloned().map(Op::InsertConflict));
+    let (f, t) = (&from.suggestions, &to.suggestions);
+    if f.enabled != t.enabled {
+        ops.push(Op::SetSuggestionsEnabled {
+            before: f.enabled,
+            after: t.enabled,
+        });
+    }
+    if f.gazetteer != t.gazetteer {
+        ops.push(Op::SetGazetteer {
+            before: f.gazetteer.clone(),
+            after: t.gazetteer.clone(),
+        });
+    }
+    let gone = f.rejected.iter().filter(|r| !t.rejected.contains(r));
+    ops.extend(gone.cloned().map(Op::RemoveRejected));
+    let new = t.rejected.iter().filter(|r| !f.rejected.contains(r));
+    ops.extend(new.cloned().map(Op::InsertRejected));
     ops
 }
 
@@ -134,6 +167,26 @@ mod tests {
             aliases: Vec::new(),
         });
         p
+    }
+
+    #[test]
+    fn a_restore_brings_back_rejections_and_conflicts_too() {
+        let p = two_documents();
+        let mut q = p.clone();
+        q.suggestions.enabled = false;
+        q.suggestions.rejected.push(crate::model::Rejected {
+            document: "d2".into(),
+            start: 3,
+            end: 7,
+            label: "location".into(),
+            text: "درنة".into(),
+        });
+        let cmd = replace_project(&p, &q, "Restore").unwrap();
+        let mut r = p.clone();
+        apply(&mut r, &cmd).unwrap();
+        assert_eq!(r, q);
+        apply(&mut r, &cmd.inverse()).unwrap();
+        assert_eq!(r, p);
     }
 
     fn with_third(p: &Project) -> Project {
