@@ -267,7 +267,10 @@ fn assign_annotate_collect_status_agree() {
     assert_eq!(merged, both(&l, "alice", "bob", 3));
     // New entity ids carry their annotator (e-alice-1, e-bob-1, …), so nothing collides
     // and nothing needs renaming.
-    assert_eq!(renamed, 0, "entity ids made on different machines never collide");
+    assert_eq!(
+        renamed, 0,
+        "entity ids made on different machines never collide"
+    );
     // Pinned for the seed: alice and bob both made an entity on one document.
     assert_eq!((made.len(), merged, renamed), (8, 1, 0));
     // Every link points at an entity of that name and label.

@@ -4,19 +4,16 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use super::action::{Action, PathPurpose, WindowKind};
 use super::app::{HashiyaApp, RightTab};
-use super::dialogs::{NamePrompt, PasteDialog, PathPrompt, RelationChooser};
+use super::dialogs::{NamePrompt, PasteDialog, RelationChooser};
 use super::keymap::KeyCommand;
-use crate::formats::{ExportFormat, ImportFormat};
 use crate::model::edit::{self, SpanEnd};
 use crate::review::Decision;
 use crate::store::Loaded;
 use crate::workspace::SaveFailure;
 use crate::workspace::config::Config;
-use crate::workspace::export::ExportJob;
 
 /// How the app starts.
 #[derive(Debug, Clone, Default)]
@@ -88,7 +85,7 @@ impl HashiyaApp {
     }
 
     /// The user's own sets are the ones edited; others' are shown read-only.
-    fn use_name(&mut self, name: &str) {
+    pub(super) fn use_name(&mut self, name: &str) {
         self.ws.set_user(name);
     }
 
@@ -109,7 +106,7 @@ impl HashiyaApp {
         }
     }
 
-    fn remember_recent(&mut self, p: &std::path::Path) {
+    pub(super) fn remember_recent(&mut self, p: &std::path::Path) {
         if self.opts.config_path.is_some() {
             self.config.add_recent(p);
             self.save_config();
@@ -608,7 +605,7 @@ impl HashiyaApp {
     }
 
     /// Reports a save; an external change opens its dialog.
-    fn after_save(&mut self, result: Result<PathBuf, SaveFailure>) {
+    pub(super) fn after_save(&mut self, result: Result<PathBuf, SaveFailure>) {
         match result {
             Ok(_) => self.external_change = None,
             Err(SaveFailure::NoPath) => self.pick_path(PathPurpose::SaveAs),
@@ -627,102 +624,6 @@ impl HashiyaApp {
         }
         self.allow_close = true;
         self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-    }
-
-    /// Asks for a path with the system's file dialog; when no dialog service answers
-    /// (rfd returns at once), asks in the window instead.
-    fn pick_path(&mut self, purpose: PathPurpose) {
-        // The file dialog is a desktop portal reached over the D-Bus session bus:
-        // without a session bus there is none, so ask in the window at once (rfd
-        // would say "cancelled" after its connection attempt, which can take long on
-        // a busy machine).
-        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-            self.ask_for_path(purpose);
-            return;
-        }
-        let started = Instant::now();
-        let json = |d: rfd::FileDialog| d.add_filter("Hashiya project", &["json"]);
-        let dialog = rfd::FileDialog::new();
-        let picked: Option<Vec<PathBuf>> = match purpose {
-            PathPurpose::Open | PathPurpose::Compare => json(dialog).pick_file().map(|p| vec![p]),
-            PathPurpose::SaveAs => json(dialog)
-                .set_file_name(format!("{}.json", self.ws.project().name))
-                .save_file()
-                .map(|p| vec![p]),
-            PathPurpose::Import(ImportFormat::Brat) => dialog.pick_folder().map(|p| vec![p]),
-            PathPurpose::Import(ImportFormat::Text) => {
-                dialog.add_filter("Text", &["txt"]).pick_files()
-            }
-            PathPurpose::Import(f) if f.is_table() => dialog
-                .add_filter(f.name(), f.extensions())
-                .pick_file()
-                .map(|p| vec![p]),
-            PathPurpose::Import(_) => dialog.pick_files(),
-            PathPurpose::Export(ExportFormat::Brat) => dialog.pick_folder().map(|p| vec![p]),
-            PathPurpose::Export(_) => dialog.save_file().map(|p| vec![p]),
-        };
-        match picked {
-            Some(paths) => self.use_path(purpose, paths),
-            None if started.elapsed() < Duration::from_millis(200) => self.ask_for_path(purpose),
-            None => {}
-        }
-    }
-
-    /// The in-app path prompt, where no file dialog service answers.
-    fn ask_for_path(&mut self, purpose: PathPurpose) {
-        let current = match purpose {
-            PathPurpose::SaveAs => self.ws.path().map(|p| p.display().to_string()),
-            _ => None,
-        };
-        self.path_prompt = Some(PathPrompt::new(purpose, current.unwrap_or_default()));
-    }
-
-    fn use_path(&mut self, purpose: PathPurpose, paths: Vec<PathBuf>) {
-        let Some(first) = paths.first().cloned() else {
-            return;
-        };
-        match purpose {
-            PathPurpose::Open => self.open_path(first),
-            PathPurpose::SaveAs => {
-                let result = self.ws.save_overwriting(first);
-                self.after_save(result);
-            }
-            PathPurpose::Compare => {
-                if self.ws.start_review(first) {
-                    self.right_tab = RightTab::Review;
-                }
-            }
-            PathPurpose::Import(f) if f.is_table() => {
-                self.table_import = Some(super::table_import::TableImportDialog::new(first, f));
-            }
-            PathPurpose::Import(f) => {
-                self.ws.import(f, &paths);
-            }
-            PathPurpose::Export(f) => {
-                let job = ExportJob::start(self.ws.project().clone(), f, first);
-                self.export_job = Some(job);
-            }
-        }
-    }
-
-    fn open_path(&mut self, p: PathBuf) {
-        if self.ws.is_dirty() {
-            self.ws.status = "Save or undo your changes before opening another project".into();
-            return;
-        }
-        match crate::workspace::Workspace::open(&p) {
-            Ok(ws) => {
-                self.ws = ws;
-                self.external_change = None;
-                self.view.set_selection(None);
-                self.right_tab = RightTab::Annotations;
-                if let Some(name) = self.config.annotator.clone() {
-                    self.use_name(&name);
-                }
-                self.remember_recent(&p);
-            }
-            Err(e) => self.ws.status = format!("Could not open: {e}"),
-        }
     }
 
     /// The current document's disagreements in review mode (cached by the workspace).

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `app.rs` | the window: composes the panels, collects their actions |
 //! | `apply.rs` | carrying out actions, start-up, file dialogs, screenshot mode |
+//! | `paths.rs` | file dialogs, the in-app path prompt, opening and saving paths |
 //! | `action.rs` | the actions panels return, the window kinds |
 //! | `keymap.rs` | every shortcut, once: key handler, menu texts, F1 overlay |
 //! | `menu.rs` | menu bar and label toolbar |
@@ -25,6 +26,7 @@
 //! | `table_import.rs` | importing a corpus table: preview, columns, encoding |
 //! | `search.rs` | the search bar |
 //! | `schema_editor.rs` | the label schema window |
+//! | `text_renderer.rs` | the text engine, glyph atlas and texture; cached Arabic labels |
 //! | `text_field.rs` | a text field laid out by our engine (Arabic input) |
 //! | `widgets.rs` | list rows, label colours |
 
@@ -42,6 +44,7 @@ pub mod documents;
 pub mod entities;
 pub mod keymap;
 pub mod menu;
+mod paths;
 pub mod progress;
 pub mod review_panel;
 pub mod schema_editor;
@@ -49,6 +52,7 @@ pub mod search;
 pub mod span_details;
 pub mod table_import;
 pub mod text_field;
+pub mod text_renderer;
 pub mod widgets;
 
 pub use crate::workspace::{SaveFailure, Workspace};

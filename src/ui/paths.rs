@@ -1,0 +1,110 @@
+//! Paths the user gives: the system file dialog (an XDG desktop portal), or the in-app
+//! prompt where no portal answers, and what is done with the path (open, save as,
+//! compare, import, export).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use super::action::PathPurpose;
+use super::app::{HashiyaApp, RightTab};
+use super::dialogs::PathPrompt;
+use crate::formats::{ExportFormat, ImportFormat};
+use crate::workspace::export::ExportJob;
+
+impl HashiyaApp {
+    /// Asks for a path with the system's file dialog; when no dialog service answers
+    /// (rfd returns at once), asks in the window instead.
+    pub(super) fn pick_path(&mut self, purpose: PathPurpose) {
+        // The file dialog is a desktop portal reached over the D-Bus session bus:
+        // without a session bus there is none, so ask in the window at once (rfd
+        // would say "cancelled" after its connection attempt, which can take long on
+        // a busy machine).
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            self.ask_for_path(purpose);
+            return;
+        }
+        let started = Instant::now();
+        let json = |d: rfd::FileDialog| d.add_filter("Hashiya project", &["json"]);
+        let dialog = rfd::FileDialog::new();
+        let picked: Option<Vec<PathBuf>> = match purpose {
+            PathPurpose::Open | PathPurpose::Compare => json(dialog).pick_file().map(|p| vec![p]),
+            PathPurpose::SaveAs => json(dialog)
+                .set_file_name(format!("{}.json", self.ws.project().name))
+                .save_file()
+                .map(|p| vec![p]),
+            PathPurpose::Import(ImportFormat::Brat) => dialog.pick_folder().map(|p| vec![p]),
+            PathPurpose::Import(ImportFormat::Text) => {
+                dialog.add_filter("Text", &["txt"]).pick_files()
+            }
+            PathPurpose::Import(f) if f.is_table() => dialog
+                .add_filter(f.name(), f.extensions())
+                .pick_file()
+                .map(|p| vec![p]),
+            PathPurpose::Import(_) => dialog.pick_files(),
+            PathPurpose::Export(ExportFormat::Brat) => dialog.pick_folder().map(|p| vec![p]),
+            PathPurpose::Export(_) => dialog.save_file().map(|p| vec![p]),
+        };
+        match picked {
+            Some(paths) => self.use_path(purpose, paths),
+            None if started.elapsed() < Duration::from_millis(200) => self.ask_for_path(purpose),
+            None => {}
+        }
+    }
+
+    /// The in-app path prompt, where no file dialog service answers.
+    pub(super) fn ask_for_path(&mut self, purpose: PathPurpose) {
+        let current = match purpose {
+            PathPurpose::SaveAs => self.ws.path().map(|p| p.display().to_string()),
+            _ => None,
+        };
+        self.path_prompt = Some(PathPrompt::new(purpose, current.unwrap_or_default()));
+    }
+
+    pub(super) fn use_path(&mut self, purpose: PathPurpose, paths: Vec<PathBuf>) {
+        let Some(first) = paths.first().cloned() else {
+            return;
+        };
+        match purpose {
+            PathPurpose::Open => self.open_path(first),
+            PathPurpose::SaveAs => {
+                let result = self.ws.save_overwriting(first);
+                self.after_save(result);
+            }
+            PathPurpose::Compare => {
+                if self.ws.start_review(first) {
+                    self.right_tab = RightTab::Review;
+                }
+            }
+            PathPurpose::Import(f) if f.is_table() => {
+                self.table_import = Some(super::table_import::TableImportDialog::new(first, f));
+            }
+            PathPurpose::Import(f) => {
+                self.ws.import(f, &paths);
+            }
+            PathPurpose::Export(f) => {
+                let job = ExportJob::start(self.ws.project().clone(), f, first);
+                self.export_job = Some(job);
+            }
+        }
+    }
+
+    pub(super) fn open_path(&mut self, p: PathBuf) {
+        if self.ws.is_dirty() {
+            self.ws.status = "Save or undo your changes before opening another project".into();
+            return;
+        }
+        match crate::workspace::Workspace::open(&p) {
+            Ok(ws) => {
+                self.ws = ws;
+                self.external_change = None;
+                self.view.set_selection(None);
+                self.right_tab = RightTab::Annotations;
+                if let Some(name) = self.config.annotator.clone() {
+                    self.use_name(&name);
+                }
+                self.remember_recent(&p);
+            }
+            Err(e) => self.ws.status = format!("Could not open: {e}"),
+        }
+    }
+}
