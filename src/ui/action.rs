@@ -183,6 +183,12 @@ pub enum Action {
         everywhere: bool,
     },
     RejectSuggestion,
+    /// Accept these suggestions (of any documents) as one undoable step.
+    AcceptSuggestions(Vec<crate::suggest::Suggestion>),
+    /// Switch suggestions on or off for the project.
+    SetSuggestions(bool),
+    /// Find every document's suggestions for the Suggestions tab.
+    FindSuggestions,
     /// Resolve a merge conflict recorded in the project.
     ResolveConflict {
         id: String,

@@ -38,6 +38,7 @@ pub enum RightTab {
     Entities,
     Review,
     Curation,
+    Suggestions,
 }
 
 pub struct HashiyaApp {
@@ -65,6 +66,7 @@ pub struct HashiyaApp {
     pub(super) entities: EntitiesPanel,
     pub(super) navigator: ReviewNavigator,
     pub(super) curation: CurationPanel,
+    pub(super) suggestions_tab: super::suggestions::SuggestionsPanel,
     pub(super) progress: ProgressWindow,
     pub(super) conflicts: ConflictsWindow,
     pub(super) dashboard: AgreementDashboard,
@@ -113,6 +115,7 @@ impl HashiyaApp {
             entities: EntitiesPanel,
             navigator: ReviewNavigator::default(),
             curation: CurationPanel::default(),
+            suggestions_tab: Default::default(),
             progress: ProgressWindow::default(),
             conflicts: ConflictsWindow::default(),
             dashboard: AgreementDashboard,
@@ -286,12 +289,14 @@ impl HashiyaApp {
                     if curating || CurationPanel::applies(ws, &self.curation.gold) {
                         tab(RightTab::Curation, "Curation");
                     }
+                    tab(RightTab::Suggestions, "Suggestions");
                 });
                 out.extend(match self.right_tab {
                     RightTab::Annotations => self.annotations.ui(ui, ws, text),
                     RightTab::Entities => self.entities.ui(ui, ws, text),
                     RightTab::Review => self.navigator.ui(ui, ws, &items, text),
                     RightTab::Curation => self.curation.ui(ui, ws, &candidates, text),
+                    RightTab::Suggestions => self.suggestions_tab.ui(ui, ws, text),
                 });
             });
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));

@@ -450,6 +450,18 @@ impl HashiyaApp {
                     self.ws.status = "Walk to a suggestion first (N / P)".into();
                 }
             }
+            Action::AcceptSuggestions(list) => {
+                if self.ws.accept_suggestions(&list) {
+                    self.apply_action(Action::FindSuggestions);
+                }
+            }
+            Action::FindSuggestions => {
+                let groups = self.ws.all_suggestions();
+                self.suggestions_tab.set(self.ws.revision(), groups);
+            }
+            Action::SetSuggestions(on) => {
+                self.ws.set_suggestions_enabled(on);
+            }
             Action::RejectSuggestion => {
                 let list = self.ws.current_suggestions().to_vec();
                 match self.suggestion.and_then(|i| list.get(i)) {

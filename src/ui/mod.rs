@@ -23,6 +23,7 @@
 //! | `article.rs` | article interactions: highlights, clicks, tooltips |
 //! | `article_view.rs` | the article widget: layout cache, painting, selection |
 //! | `dialogs.rs` | windows and modal questions |
+//! | `suggestions.rs` | suggestions grouped by text and label, accepted across documents |
 //! | `table_import.rs` | importing a corpus table: preview, columns, encoding |
 //! | `search.rs` | the search bar |
 //! | `schema_editor.rs` | the label schema window |
@@ -50,6 +51,7 @@ pub mod review_panel;
 pub mod schema_editor;
 pub mod search;
 pub mod span_details;
+pub mod suggestions;
 pub mod table_import;
 pub mod text_field;
 pub mod text_renderer;

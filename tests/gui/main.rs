@@ -20,4 +20,5 @@ mod review;
 mod schema;
 mod search;
 mod suggestions;
+mod suggestions_tab;
 mod table_import;
