@@ -276,7 +276,9 @@ impl HashiyaApp {
         egui::Panel::right("annotations")
             .default_size(300.0)
             .show(ui, |ui| {
-                ui.horizontal(|ui| {
+                // Wrapped: a row of tabs wider than the panel would widen it on the
+                // next frame and make the article lay itself out again.
+                ui.horizontal_wrapped(|ui| {
                     let mut tab = |t: RightTab, name: &str| {
                         let title = egui::RichText::new(name).heading();
                         ui.selectable_value(&mut self.right_tab, t, title);
