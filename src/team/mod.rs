@@ -1,8 +1,9 @@
 //! Teams working through a corpus: the work travels between machines as project files
 //! (git, a shared drive, e-mail), never through a server of ours.
 //!
-//! - [`merge`]: a structural three-way merge of project files by ids (the git merge
-//!   driver), recording real conflicts in the project;
+//! - [`merge`]: a structural three-way merge of project files by ids, recording real
+//!   conflicts in the project, and their resolution; [`driver`]: the git merge driver
+//!   and `git-setup` around it;
 //! - [`assign`]: splitting a corpus among annotators, reproducibly;
 //! - [`collect`]: bringing the annotators' files back into one project;
 //! - [`status`]: who has done what.
@@ -12,5 +13,6 @@
 
 pub mod assign;
 pub mod collect;
+pub mod driver;
 pub mod merge;
 pub mod status;
