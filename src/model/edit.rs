@@ -12,10 +12,15 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
 pub use super::diff::{import_documents, replace_project};
+pub use super::entities::{
+    annotator_slug, create_entity_from_span, entity_mentions, fresh_entity_id, link_entity,
+    merge_entities,
+};
 use super::history::{Command, Op, SetKey};
 use super::offsets::OffsetMap;
 use super::project::{AnnotationSet, Document, Project, Relation, Span, text_sha256};
 use super::schema::AttributeDef;
+pub use super::schema_edit::{change_schema, label_usage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TagOptions {
@@ -137,7 +142,7 @@ fn set_in<'p>(p: &'p Project, key: &SetKey) -> Result<&'p AnnotationSet, String>
 }
 
 /// Span `id` of the set `key`, or a message naming it.
-fn span_in<'p>(p: &'p Project, key: &SetKey, id: &str) -> Result<&'p Span, String> {
+pub(super) fn span_in<'p>(p: &'p Project, key: &SetKey, id: &str) -> Result<&'p Span, String> {
     set_in(p, key)?.span(id).ok_or_else(|| {
         format!(
             "no span \"{id}\" in {}'s annotations on \"{}\" (it may have been deleted)",
@@ -649,148 +654,6 @@ pub fn write_gold_set(p: &Project, gold: AnnotationSet) -> Result<Command, Strin
     Ok(Command::single("Adjudicate", op))
 }
 
-/// The part of an entity id that names its creator: the annotator's name lower-cased,
-/// letters and digits kept (Arabic ones too), every run of anything else one `-`;
-/// `anon` for a name with no letter or digit.
-pub fn annotator_slug(annotator: &str) -> String {
-    let mut slug = String::new();
-    for c in annotator.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    if slug.is_empty() {
-        slug.push_str("anon");
-    }
-    slug
-}
-
-/// A fresh entity id for an entity `annotator` creates: `e-<annotator slug>-<n>`, the
-/// smallest `n` (from the number of that annotator's entities plus one) not used in the
-/// project. Entities are project-wide, but each annotator makes ids only in their own
-/// namespace, so two people who add entities on different machines never make the
-/// same id (span and relation ids are per set, which is one annotator's already).
-pub fn fresh_entity_id(p: &Project, annotator: &str) -> String {
-    let prefix = format!("e-{}-", annotator_slug(annotator));
-    let mut n = p
-        .entities
-        .iter()
-        .filter(|e| e.id.starts_with(&prefix))
-        .count()
-        + 1;
-    loop {
-        let id = format!("{prefix}{n}");
-        if p.entity(&id).is_none() {
-            return id;
-        }
-        n += 1;
-    }
-}
-
-/// Creates an entity named after a span's text and links the span to it.
-pub fn create_entity_from_span(
-    p: &Project,
-    key: &SetKey,
-    span_id: &str,
-) -> Result<Command, String> {
-    let span = span_in(p, key, span_id)?;
-    let entity = super::Entity {
-        id: fresh_entity_id(p, &key.annotator),
-        label: span.label.clone(),
-        name: span.text.clone(),
-        aliases: Vec::new(),
-    };
-    let mut after = span.clone();
-    after.entity = Some(entity.id.clone());
-    Ok(Command::new(
-        "Create entity",
-        vec![
-            Op::InsertEntity(entity),
-            Op::ReplaceSpan {
-                set: key.clone(),
-                before: span.clone(),
-                after,
-            },
-        ],
-    ))
-}
-
-/// Links a span to an existing entity (or unlinks it with `None`).
-pub fn link_entity(
-    p: &Project,
-    key: &SetKey,
-    span_id: &str,
-    entity: Option<&str>,
-) -> Result<Command, String> {
-    if let Some(e) = entity
-        && p.entity(e).is_none()
-    {
-        return Err(format!("no entity \"{e}\""));
-    }
-    update_span(
-        p,
-        key,
-        span_id,
-        if entity.is_some() {
-            "Link entity"
-        } else {
-            "Unlink entity"
-        },
-        |s| s.entity = entity.map(str::to_string),
-    )
-}
-
-/// Merges entity `gone` into `keep`: every mention of `gone` (in every set) now points
-/// to `keep`, whose aliases gain `gone`'s name and aliases; `gone` is removed.
-pub fn merge_entities(p: &Project, keep: &str, gone: &str) -> Result<Command, String> {
-    if keep == gone {
-        return Err("choose two different entities".into());
-    }
-    let k = p
-        .entity(keep)
-        .ok_or_else(|| format!("no entity \"{keep}\""))?;
-    let g = p
-        .entity(gone)
-        .ok_or_else(|| format!("no entity \"{gone}\""))?;
-    let mut ops = Vec::new();
-    for set in &p.sets {
-        let key = SetKey::new(&set.annotator, &set.document);
-        for s in set
-            .spans
-            .iter()
-            .filter(|s| s.entity.as_deref() == Some(gone))
-        {
-            let mut after = s.clone();
-            after.entity = Some(keep.to_string());
-            ops.push(Op::ReplaceSpan {
-                set: key.clone(),
-                before: s.clone(),
-                after,
-            });
-        }
-    }
-    let mut merged = k.clone();
-    for a in std::iter::once(&g.name).chain(&g.aliases) {
-        if *a != merged.name && !merged.aliases.contains(a) {
-            merged.aliases.push(a.clone());
-        }
-    }
-    ops.push(Op::ReplaceEntity {
-        before: k.clone(),
-        after: merged,
-    });
-    ops.push(Op::RemoveEntity(g.clone()));
-    Ok(Command::new(
-        format!("Merge {} into {}", g.name, k.name),
-        ops,
-    ))
-}
-
 /// Starts `to`'s own sets as copies of `from`'s, on every document where `to` has no
 /// set yet; each copy records `copied_from`, so agreement can leave copied work out.
 pub fn copy_sets(p: &Project, from: &str, to: &str) -> Result<Command, String> {
@@ -868,101 +731,6 @@ pub fn set_done(p: &Project, key: &SetKey, done: bool) -> Result<Command, String
         },
         ops,
     ))
-}
-
-/// Replaces the schema with `new`, applying `renames` (old label id → new id) to every
-/// span and entity, and relabelling spans of removed labels to `relabel[old]` (spans
-/// of a removed label with no relabel target make the edit fail: the caller asks first).
-/// One undoable step.
-pub fn change_schema(
-    p: &Project,
-    new: super::LabelSchema,
-    renames: &std::collections::BTreeMap<String, String>,
-    relabel: &std::collections::BTreeMap<String, String>,
-) -> Result<Command, String> {
-    let mut ids = std::collections::HashSet::new();
-    for l in &new.labels {
-        if l.id.trim().is_empty() {
-            return Err("a label needs an id".into());
-        }
-        if !ids.insert(l.id.as_str()) {
-            return Err(format!("two labels have the id \"{}\"", l.id));
-        }
-        if super::schema::parse_color(&l.color).is_none() {
-            return Err(format!("label \"{}\": colour must be #RRGGBB", l.id));
-        }
-    }
-    let target = |old: &str| -> Result<Option<String>, String> {
-        let mapped = renames.get(old).cloned().unwrap_or_else(|| old.to_string());
-        if new.label(&mapped).is_some() {
-            return Ok((mapped != old).then_some(mapped));
-        }
-        match relabel.get(old) {
-            Some(t) if new.label(t).is_some() => Ok(Some(t.clone())),
-            _ => Err(format!(
-                "label \"{old}\" is in use and was removed: choose a label to give its spans"
-            )),
-        }
-    };
-    let mut ops = Vec::new();
-    for set in &p.sets {
-        let key = SetKey::new(&set.annotator, &set.document);
-        for s in &set.spans {
-            if let Some(l) = target(&s.label)? {
-                let mut after = s.clone();
-                after.label = l;
-                ops.push(Op::ReplaceSpan {
-                    set: key.clone(),
-                    before: s.clone(),
-                    after,
-                });
-            }
-        }
-    }
-    for e in &p.entities {
-        if let Some(l) = target(&e.label)? {
-            let mut after = e.clone();
-            after.label = l;
-            ops.push(Op::ReplaceEntity {
-                before: e.clone(),
-                after,
-            });
-        }
-    }
-    if new != p.schema {
-        ops.push(Op::ReplaceSchema {
-            before: p.schema.clone(),
-            after: new,
-        });
-    }
-    if ops.is_empty() {
-        return Err("nothing changed".into());
-    }
-    Ok(Command::new("Edit label schema", ops))
-}
-
-/// How many spans (across all sets) carry each label.
-pub fn label_usage(p: &Project) -> std::collections::HashMap<String, usize> {
-    let mut m = std::collections::HashMap::new();
-    for set in &p.sets {
-        for s in &set.spans {
-            *m.entry(s.label.clone()).or_insert(0) += 1;
-        }
-    }
-    m
-}
-
-/// Mentions of each entity across all documents and sets.
-pub fn entity_mentions(p: &Project) -> std::collections::HashMap<String, usize> {
-    let mut m = std::collections::HashMap::new();
-    for set in &p.sets {
-        for s in &set.spans {
-            if let Some(e) = &s.entity {
-                *m.entry(e.clone()).or_insert(0) += 1;
-            }
-        }
-    }
-    m
 }
 
 #[cfg(test)]

@@ -10,11 +10,13 @@
 
 pub mod diff;
 pub mod edit;
+pub mod entities;
 pub mod history;
 pub mod index;
 pub mod offsets;
 pub mod project;
 pub mod schema;
+pub mod schema_edit;
 pub mod team;
 
 pub use index::SpanIndex;
