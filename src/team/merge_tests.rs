@@ -1,7 +1,9 @@
 //! Unit tests of `merge` (kept in their own file).
 use super::*;
 use crate::model::edit::{self, TagOptions};
+use crate::model::history::Command;
 use crate::model::history::{History, apply};
+use crate::store::{self, Severity};
 
 const TEXT: &str = "قال «خليفة حفتر»، إن قواته في درنة.";
 

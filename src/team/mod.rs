@@ -15,4 +15,5 @@ pub mod assign;
 pub mod collect;
 pub mod driver;
 pub mod merge;
+pub mod resolve;
 pub mod status;
