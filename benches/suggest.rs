@@ -12,14 +12,19 @@
 //! [`Suggester::refresh`] (the new string forces an automaton rebuild) then
 //! [`Suggester::suggest_document`] (folds and matches the whole document);
 //! `suggest_after_tag_kept_fold` keeps the folded text across edits
-//! ([`Suggester::suggest_folded`]).
+//! ([`Suggester::suggest_folded`]). `suggest_after_tag_workspace` is the GUI's own path:
+//! [`Workspace::apply`] of the tag, then [`Workspace::current_suggestions`] (which keeps
+//! the folded text of recent documents); the undo that restores the state between
+//! iterations is not timed.
 
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use hashiya::model::{AnnotationSet, Document, Project, Span};
 use hashiya::store;
+use hashiya::model::edit::{self, TagOptions};
 use hashiya::suggest::{SuggestOptions, Suggester};
+use hashiya::workspace::Workspace;
 
 fn load(rel: &str) -> Project {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
@@ -137,6 +142,32 @@ fn bench(c: &mut Criterion) {
             },
             BatchSize::SmallInput,
         )
+    });
+    c.bench_function("suggest_after_tag_workspace", |b| {
+        let mut ws = Workspace::new(p.clone(), None, Vec::new());
+        ws.set_annotator(ME);
+        let key = ws.set_key().expect("a current set");
+        let before = ws.current_suggestions().len();
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                let t = std::time::Instant::now();
+                let cmd = edit::tag(
+                    ws.project(),
+                    &key,
+                    start..start + 8,
+                    "actor",
+                    TagOptions::default(),
+                );
+                ws.apply(cmd).expect("tagged");
+                let n = ws.current_suggestions().len();
+                total += t.elapsed();
+                assert!(n > before, "the new name is suggested elsewhere");
+                ws.undo();
+                ws.current_suggestions();
+            }
+            total
+        })
     });
     // The parts: relearning alone, and matching alone.
     c.bench_function("suggest_refresh_only", |b| {

@@ -67,28 +67,36 @@ impl Workspace {
         );
         let fresh = matches!(&self.suggestions.current, Some((k, _)) if *k == key);
         if !fresh {
-            let list = match self.current_document().cloned() {
-                Some(doc) if self.suggestions_enabled() => {
-                    let rejected = self.project.suggestions.rejected.clone();
-                    let set = self.current_set().cloned();
-                    let folded = match self.suggestions.folded.remove(&doc.text_sha256) {
-                        Some(f) => f,
-                        None => self.suggester().fold(&doc.text),
-                    };
-                    let list =
-                        self.suggester()
-                            .suggest_folded(&doc, &folded, set.as_ref(), &rejected);
-                    // A few recent documents only: a corpus must not keep a folded
-                    // copy of every text it ever showed.
-                    if self.suggestions.folded.len() >= 8 {
-                        self.suggestions.folded.clear();
-                    }
-                    self.suggestions
-                        .folded
-                        .insert(doc.text_sha256.clone(), folded);
-                    list
+            let list = if self.suggestions_enabled() && self.current_document().is_some() {
+                // Brings the suggester up to date, then borrows the project and the
+                // suggestion state side by side: no copy of the (possibly 1 MB) text,
+                // the set or the rejections.
+                self.suggester();
+                let doc = &self.project.documents[self.doc];
+                let set = self.project.set(&self.annotator, &doc.id);
+                let state = &mut self.suggestions;
+                let Some(suggester) = state.suggester.as_ref() else {
+                    unreachable!("built by suggester()")
+                };
+                let folded = match state.folded.remove(&doc.text_sha256) {
+                    Some(f) => f,
+                    None => suggester.fold(&doc.text),
+                };
+                let list = suggester.suggest_folded(
+                    doc,
+                    &folded,
+                    set,
+                    &self.project.suggestions.rejected,
+                );
+                // A few recent documents only: a corpus must not keep a folded
+                // copy of every text it ever showed.
+                if state.folded.len() >= 8 {
+                    state.folded.clear();
                 }
-                _ => Vec::new(),
+                state.folded.insert(doc.text_sha256.clone(), folded);
+                list
+            } else {
+                Vec::new()
             };
             self.suggestions.current = Some((key, list));
         }
