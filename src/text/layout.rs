@@ -528,6 +528,8 @@ impl ArticleLayout {
     /// its end carets are drawn; an end caret drawn on the neighbouring line — at a bidi
     /// run edge at the start or end of a wrapped line — gave no rectangle at all.)
     pub fn range_rects_with(&self, start: usize, end: usize, mut f: impl FnMut(Rect)) {
+        // A range running past the text (a layout of its first screens) is cut there.
+        let end = end.min(self.offsets.len_chars());
         if start >= end {
             return;
         }

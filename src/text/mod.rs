@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod layout;
 pub mod memory;
 pub mod normalize;
+pub mod progressive;
 pub mod tokenize;
 
 pub use engine::{FontId, TextEngine};

@@ -150,6 +150,12 @@ impl HashiyaApp {
         &self.view
     }
 
+    /// Tests: keep showing the first screens of a long document although its whole
+    /// layout is done (`false` lets it in at the next frame).
+    pub fn hold_background_layout(&mut self, hold: bool) {
+        self.view.hold_background_layout = hold;
+    }
+
     /// Read access for tests: the search bar.
     pub fn search(&self) -> &SearchBar {
         &self.search

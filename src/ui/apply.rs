@@ -702,7 +702,11 @@ impl HashiyaApp {
             }
             self.allow_close = true;
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        } else if !self.screenshot.requested && self.frames >= 3 && self.view.layout().is_some() {
+        } else if !self.screenshot.requested
+            && self.frames >= 3
+            && self.view.layout().is_some()
+            && self.view.layout_complete()
+        {
             self.screenshot.requested = true;
             let slot = self.screenshot.slot.clone();
             let c = ctx.clone();

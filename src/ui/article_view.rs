@@ -12,7 +12,8 @@ use std::ops::Range;
 use egui::{Color32, CornerRadius, Event, Key, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 use crate::model::edit::SpanEnd;
-use crate::text::{ArticleLayout, LayoutParams};
+use crate::text::progressive::{self, Background, PROGRESSIVE_MIN_BYTES, Progress};
+use crate::text::{ArticleLayout, LayoutParams, TextEngine};
 
 pub use super::text_renderer::TextRenderer;
 
@@ -148,6 +149,13 @@ pub struct ArticleView {
     /// A handle or relation drag in progress, and where the pointer is (layout
     /// coordinates).
     grab: Option<(Grab, (f32, f32))>,
+    /// The whole document's layout under way while `layout` holds its first screens
+    /// (long documents: [`crate::text::progressive`]), with the estimated total height.
+    background: Option<(LayoutKey, Background, f32)>,
+    /// The engine of the last background layout, kept for the next one.
+    spare_engine: Option<TextEngine>,
+    /// Tests: leave a finished background layout waiting (to look at the partial one).
+    pub hold_background_layout: bool,
 }
 
 pub const DEFAULT_FONT_SIZE: f32 = 22.0;
@@ -176,7 +184,16 @@ impl ArticleView {
             current_mark: None,
             handles: None,
             grab: None,
+            background: None,
+            spare_engine: None,
+            hold_background_layout: false,
         }
+    }
+
+    /// Whether the shown layout covers the whole document (false while the rest of a
+    /// long document is laid out in the background).
+    pub fn layout_complete(&self) -> bool {
+        self.background.is_none()
     }
 
     /// The selection as an ordered code point range (empty ranges are `None`).
@@ -219,16 +236,67 @@ impl ArticleView {
         self.font_size = DEFAULT_FONT_SIZE;
     }
 
-    fn ensure_layout(&mut self, doc_key: &str, text: &str, width: f32) {
+    /// Makes `layout` that of `doc_key` at this width: at once for a short text; for a
+    /// long one its first screens (at least `min_height` high) now and the whole in the
+    /// background, taken over as soon as it is done.
+    fn ensure_layout(
+        &mut self,
+        ctx: &egui::Context,
+        doc_key: &str,
+        text: &str,
+        width: f32,
+        min_height: f32,
+    ) {
         let params = LayoutParams::new(width, self.font_size);
         let key = LayoutKey {
             doc: doc_key.to_string(),
             params,
         };
-        if self.layout.as_ref().map(|(k, _)| k) != Some(&key) {
+        if self.layout.as_ref().map(|(k, _)| k) == Some(&key) {
+            self.take_background(text);
+            return;
+        }
+        self.layouts_built += 1;
+        self.background = None;
+        if text.len() < PROGRESSIVE_MIN_BYTES {
             let layout = ArticleLayout::new(&mut self.text.engine, text, params);
-            self.layouts_built += 1;
             self.layout = Some((key, layout));
+            return;
+        }
+        let first = progressive::first_screens(&mut self.text.engine, text, params, min_height);
+        if !first.is_complete(text) {
+            let engine = self.spare_engine.take().unwrap_or_default();
+            let ctx = ctx.clone();
+            let job = Background::start(engine, text.to_string(), params, move || {
+                ctx.request_repaint()
+            });
+            let estimate = first.estimated_height(text);
+            self.background = Some((key.clone(), job, estimate));
+        }
+        self.layout = Some((key, first.layout));
+    }
+
+    /// Takes a finished background layout (unless a test holds it).
+    fn take_background(&mut self, text: &str) {
+        if self.hold_background_layout {
+            return;
+        }
+        let Some((key, job, _)) = &self.background else {
+            return;
+        };
+        match job.poll() {
+            Progress::Running => {}
+            Progress::Done(engine, layout) => {
+                self.layout = Some((key.clone(), *layout));
+                self.spare_engine = Some(*engine);
+                self.background = None;
+            }
+            Progress::Failed => {
+                let params = key.params;
+                let layout = ArticleLayout::new(&mut self.text.engine, text, params);
+                self.layout = Some((key.clone(), layout));
+                self.background = None;
+            }
         }
     }
 
@@ -245,8 +313,15 @@ impl ArticleView {
         let mut out = ViewResponse::default();
         let avail = ui.available_width();
         let width = (avail - 2.0 * MARGIN).max(50.0);
-        self.ensure_layout(doc_key, text, width);
-        let scroll_target = self.scroll_to.take();
+        // The first screens: what the window shows, and as much again for a scroll.
+        let min_height = 2.0 * ui.ctx().content_rect().height() + 2.0 * MARGIN;
+        self.ensure_layout(ui.ctx(), doc_key, text, width, min_height);
+        // A jump to text not laid out yet waits for the background layout.
+        let laid_out = self.layout().map_or(0, |l| l.offsets().len_chars());
+        let scroll_target = match self.scroll_to {
+            Some(cp) if self.background.is_some() && cp >= laid_out => None,
+            _ => self.scroll_to.take(),
+        };
         let text_color = ui.visuals().text_color();
         let dark = ui.visuals().dark_mode;
         let sel_color = ui
@@ -256,7 +331,10 @@ impl ArticleView {
             .gamma_multiply(if dark { 0.6 } else { 0.5 });
         let now = ui.input(|i| i.time);
 
-        let height = self.layout.as_ref().map_or(0.0, |(_, l)| l.height()) + 2.0 * MARGIN;
+        let height = match &self.background {
+            Some((_, _, estimate)) => *estimate,
+            None => self.layout.as_ref().map_or(0.0, |(_, l)| l.height()),
+        } + 2.0 * MARGIN;
         let scroll = egui::ScrollArea::vertical()
             .id_salt("article")
             .auto_shrink([false, false]);
@@ -434,6 +512,16 @@ impl ArticleView {
 
             // Paint: only the visible lines.
             let painter = ui.painter_at(rect);
+            if self.background.is_some() && viewport.max.y - MARGIN > layout.height() {
+                // Below the first screens, while the rest is laid out.
+                painter.text(
+                    pos2(rect.center().x, origin.y + layout.height() + MARGIN),
+                    egui::Align2::CENTER_TOP,
+                    "Laying out the rest of the document…",
+                    egui::FontId::proportional(14.0),
+                    ui.visuals().weak_text_color(),
+                );
+            }
             let visible = layout.lines_in(viewport.min.y - MARGIN, viewport.max.y - MARGIN);
             if visible.is_empty() {
                 return;

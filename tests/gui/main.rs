@@ -16,6 +16,7 @@ mod files;
 mod gestures;
 mod keymap;
 mod own_set;
+mod progressive;
 mod review;
 mod schema;
 mod search;
