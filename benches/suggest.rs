@@ -20,9 +20,9 @@
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use hashiya::model::edit::{self, TagOptions};
 use hashiya::model::{AnnotationSet, Document, Project, Span};
 use hashiya::store;
-use hashiya::model::edit::{self, TagOptions};
 use hashiya::suggest::{SuggestOptions, Suggester};
 use hashiya::workspace::Workspace;
 

@@ -118,21 +118,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
         bytes = rest;
         warnings.push(Problem::warning("file", ProblemKind::ByteOrderMark));
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let at = e.valid_up_to();
-        let (line, column) = line_col(bytes, at);
-        return Err(StoreError::NotUtf8 {
-            path: path.to_path_buf(),
-            byte: at,
-            line,
-            column,
-        });
-    }
     // A project is a JSON object; anything else (an array, a note, a CSV) would
     // otherwise get a confusing message from the header's parse.
     if let Some(at) = bytes.iter().position(|b| !b.is_ascii_whitespace())
         && bytes[at] != b'{'
     {
+        not_utf8(path, bytes)?;
         let (line, column) = line_col(bytes, at);
         let found: String = String::from_utf8_lossy(&bytes[at..bytes.len().min(at + 12)])
             .chars()
@@ -146,9 +137,25 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
             hint: "this is not a Hashiya project file: open a project (.json) saved by Hashiya, or import articles instead".into(),
         });
     }
-    let header: Header = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
-    check_header(path, header)?;
-    let file: ProjectFile = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+    // One pass over the bytes when the file is good (serde_json checks the UTF-8 of
+    // every string it reads); when it is not, the encoding is checked first, then the
+    // header (format, version), so the message names the first thing that is wrong.
+    let file: ProjectFile = match serde_json::from_slice(bytes) {
+        Ok(file) => file,
+        Err(e) => {
+            not_utf8(path, bytes)?;
+            let header: Header = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+            check_header(path, header)?;
+            return Err(json_error(path, &e));
+        }
+    };
+    check_header(
+        path,
+        Header {
+            format: Some(serde_json::Value::String(file.format.clone())),
+            version: Some(serde_json::Value::from(file.version)),
+        },
+    )?;
     let mut project = Project {
         name: file.name,
         schema: file.schema,
@@ -172,6 +179,23 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
     warnings.extend(warns);
     project.canonicalize();
     Ok(Loaded { project, warnings })
+}
+
+/// The error for bytes that are not UTF-8, naming the first bad byte.
+fn not_utf8(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let (line, column) = line_col(bytes, at);
+            Err(StoreError::NotUtf8 {
+                path: path.to_path_buf(),
+                byte: at,
+                line,
+                column,
+            })
+        }
+    }
 }
 
 fn check_header(path: &Path, h: Header) -> Result<(), StoreError> {

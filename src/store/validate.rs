@@ -20,8 +20,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::error::{Problem, ProblemKind as K};
 use super::limits::{MAX_DOCUMENT_BYTES, MAX_SPANS_PER_SET};
+use crate::model::offsets::SparseOffsets;
 use crate::model::schema::parse_color;
-use crate::model::{OffsetMap, Project, text_sha256};
+use crate::model::{Project, text_sha256};
 
 /// All problems of a project, errors and warnings, in file order.
 pub fn validate(p: &Project) -> Vec<Problem> {
@@ -55,7 +56,14 @@ pub fn validate(p: &Project) -> Vec<Problem> {
 
     // Documents.
     let mut docs = HashMap::new();
-    for d in &p.documents {
+    // The costly per-document work (hashing the text, mapping its offsets) on all
+    // cores: half of validating a 10,000-document corpus.
+    let checked = par_map(&p.documents, |d| {
+        (d.text.len() <= MAX_DOCUMENT_BYTES)
+            .then(|| (text_sha256(&d.text), SparseOffsets::new(&d.text)))
+    });
+    let mut maps: HashMap<&str, &SparseOffsets> = HashMap::new();
+    for (d, c) in p.documents.iter().zip(&checked) {
         let loc = format!("document \"{}\"", d.id);
         if docs.insert(d.id.as_str(), d).is_some() {
             err(&mut out, &loc, K::DuplicateDocumentId(d.id.clone()));
@@ -73,14 +81,15 @@ pub fn validate(p: &Project) -> Vec<Problem> {
             );
             continue;
         }
-        let actual = text_sha256(&d.text);
-        if actual != d.text_sha256 {
+        let Some((actual, map)) = c else { continue };
+        maps.entry(d.id.as_str()).or_insert(map);
+        if *actual != d.text_sha256 {
             warn(
                 &mut out,
                 &loc,
                 K::HashMismatch {
                     stored: d.text_sha256.clone(),
-                    actual,
+                    actual: actual.clone(),
                 },
             );
         }
@@ -100,7 +109,6 @@ pub fn validate(p: &Project) -> Vec<Problem> {
 
     // Sets.
     let mut seen_sets = HashSet::new();
-    let mut maps: HashMap<&str, OffsetMap> = HashMap::new();
     for set in &p.sets {
         let set_loc = format!("set {}/{}", set.annotator, set.document);
         if !seen_sets.insert((set.annotator.as_str(), set.document.as_str())) {
@@ -130,11 +138,7 @@ pub fn validate(p: &Project) -> Vec<Problem> {
         if doc.is_none() {
             err(&mut out, &set_loc, K::UnknownDocument(set.document.clone()));
         }
-        let map = doc.filter(|d| d.text.len() <= MAX_DOCUMENT_BYTES).map(|d| {
-            &*maps
-                .entry(d.id.as_str())
-                .or_insert_with(|| OffsetMap::new(&d.text))
-        });
+        let map = doc.and_then(|d| maps.get(d.id.as_str()).copied());
 
         let mut ids = HashSet::new();
         let mut span_labels: HashMap<&str, &str> = HashMap::new();
@@ -291,4 +295,26 @@ pub fn validate(p: &Project) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// `f` of every item, in order, the items split between the machine's cores.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }

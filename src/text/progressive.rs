@@ -95,7 +95,7 @@ pub struct Background {
 }
 
 impl Background {
-    /// Starts laying out `text` (all threads of [`super::layout::layout_threads`]);
+    /// Starts laying out `text` on one thread;
     /// `done` is called on the thread once the result can be taken (e.g. to wake the UI).
     pub fn start(
         engine: TextEngine,
@@ -108,7 +108,9 @@ impl Background {
             .name("hashiya-layout".into())
             .spawn(move || {
                 let mut engine = engine;
-                let layout = ArticleLayout::new(&mut engine, &text, params);
+                // One thread: the other core stays with the window, which is
+                // drawing the first screens meanwhile.
+                let layout = ArticleLayout::with_threads(&mut engine, &text, params, 1);
                 // The receiver is gone when the view moved on to another document.
                 if tx.send((engine, layout)).is_ok() {
                     done();
@@ -170,8 +172,17 @@ mod tests {
         let first = first_screens(&mut engine, &text, params, 2_000.0);
         assert!(!first.is_complete(&text), "a part only");
         assert!(first.layout.height() >= 2_000.0);
-        assert!(first.bytes < text.len() / 2, "{} of {}", first.bytes, text.len());
-        assert_eq!(text.as_bytes()[first.bytes], b'\n', "cut at a paragraph end");
+        assert!(
+            first.bytes < text.len() / 2,
+            "{} of {}",
+            first.bytes,
+            text.len()
+        );
+        assert_eq!(
+            text.as_bytes()[first.bytes],
+            b'\n',
+            "cut at a paragraph end"
+        );
         let n = first.layout.lines().len();
         assert_eq!(first.layout.lines(), &full.lines()[..n]);
         assert_eq!(first.layout.is_rtl(), full.is_rtl());

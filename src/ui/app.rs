@@ -84,6 +84,9 @@ pub struct HashiyaApp {
     pub(super) screenshot: Screenshot,
     /// Frames drawn so far.
     pub(super) frames: u64,
+    /// `--quit-after-first-frame`: the frame that showed the article (the process
+    /// ends at the next one, once that frame is on screen).
+    pub(super) first_frame: Option<u64>,
     /// The window title last sent (sent again only when it changes).
     pub(super) window_title: String,
     /// The suggestion under the N / P walk (index into the current document's).
@@ -131,6 +134,7 @@ impl HashiyaApp {
             export_job: None,
             screenshot: Screenshot::default(),
             frames: 0,
+            first_frame: None,
             window_title: String::new(),
             allow_close: false,
             suggestion: None,

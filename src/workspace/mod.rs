@@ -74,12 +74,23 @@ impl Workspace {
     /// A workspace on a project that is already in memory. `path` is where it will be
     /// saved; the file there (if any) is stamped as it is now.
     pub fn new(project: Project, path: Option<PathBuf>, warnings: Vec<Problem>) -> Self {
+        let stamp = path.as_deref().and_then(|p| FileStamp::of_file(p).ok());
+        Self::stamped(project, path, warnings, stamp)
+    }
+
+    /// [`Workspace::new`] with the file's stamp already taken (by the load that read
+    /// it: a 130 MB corpus is not read and hashed twice).
+    fn stamped(
+        project: Project,
+        path: Option<PathBuf>,
+        warnings: Vec<Problem>,
+        stamp: Option<FileStamp>,
+    ) -> Self {
         let annotator = project
             .annotators()
             .first()
             .map(|s| s.to_string())
             .unwrap_or_else(|| "annotator".into());
-        let stamp = path.as_deref().and_then(|p| FileStamp::of_file(p).ok());
         Workspace {
             project,
             path,
@@ -104,9 +115,12 @@ impl Workspace {
     /// read, so a change by another program after this is noticed before any save.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let (loaded, stamp) = store::load_stamped(path)?;
-        let mut ws = Workspace::new(loaded.project, Some(path.to_path_buf()), loaded.warnings);
-        ws.stamp = Some(stamp);
-        Ok(ws)
+        Ok(Workspace::stamped(
+            loaded.project,
+            Some(path.to_path_buf()),
+            loaded.warnings,
+            Some(stamp),
+        ))
     }
 
     /// Opens the bundled sample project: the file in `projects/` when run from the

@@ -82,12 +82,8 @@ impl Workspace {
                     Some(f) => f,
                     None => suggester.fold(&doc.text),
                 };
-                let list = suggester.suggest_folded(
-                    doc,
-                    &folded,
-                    set,
-                    &self.project.suggestions.rejected,
-                );
+                let list =
+                    suggester.suggest_folded(doc, &folded, set, &self.project.suggestions.rejected);
                 // A few recent documents only: a corpus must not keep a folded
                 // copy of every text it ever showed.
                 if state.folded.len() >= 8 {

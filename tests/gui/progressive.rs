@@ -32,7 +32,10 @@ fn first_screens_are_drawn_and_clickable_and_do_not_move_when_the_rest_arrives()
     let text = h.state().workspace().project().documents[0].text.clone();
     let total = text.chars().count();
     // Partial: the shown layout covers the first screens only.
-    assert!(!h.state().view().layout_complete(), "still in the background");
+    assert!(
+        !h.state().view().layout_complete(),
+        "still in the background"
+    );
     let first = h.state().view().layout().expect("first screens shown");
     let laid_out = first.offsets().len_chars();
     assert!(
@@ -55,7 +58,10 @@ fn first_screens_are_drawn_and_clickable_and_do_not_move_when_the_rest_arrives()
     assert!(r.max.y < 780.0, "on screen: {r:?}");
     double_click(&mut h, r.center());
     assert_eq!(h.state().view().selection(), Some(word.clone()));
-    assert!(!h.state().view().layout_complete(), "still partial while clicked");
+    assert!(
+        !h.state().view().layout_complete(),
+        "still partial while clicked"
+    );
 
     // Scrolled down a little, still inside the first screens.
     h.hover_at(pos2(640.0, 400.0));
@@ -70,7 +76,10 @@ fn first_screens_are_drawn_and_clickable_and_do_not_move_when_the_rest_arrives()
     assert!(h.state().view().origin().y < 0.0, "scrolled");
     assert!(!h.state().view().layout_complete());
     // Where the word is on screen, and the scroll position (origin) before.
-    let before = (screen_rect(h.state(), word.clone()), h.state().view().origin());
+    let before = (
+        screen_rect(h.state(), word.clone()),
+        h.state().view().origin(),
+    );
     h.state_mut().hold_background_layout(false);
     for _ in 0..600 {
         h.run_steps(1);
@@ -79,12 +88,22 @@ fn first_screens_are_drawn_and_clickable_and_do_not_move_when_the_rest_arrives()
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    assert!(h.state().view().layout_complete(), "the whole layout arrived");
+    assert!(
+        h.state().view().layout_complete(),
+        "the whole layout arrived"
+    );
     h.run_steps(2);
     let whole = h.state().view().layout().unwrap();
     assert_eq!(whole.offsets().len_chars(), total);
-    assert_eq!(whole.lines(), full.lines(), "identical to the synchronous layout");
-    let after = (screen_rect(h.state(), word.clone()), h.state().view().origin());
+    assert_eq!(
+        whole.lines(),
+        full.lines(),
+        "identical to the synchronous layout"
+    );
+    let after = (
+        screen_rect(h.state(), word.clone()),
+        h.state().view().origin(),
+    );
     assert_eq!(before, after, "nothing on screen moved");
     assert_eq!(h.state().view().selection(), Some(word));
 }
