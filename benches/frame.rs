@@ -3,9 +3,17 @@
 //! `frame_scroll_1mb`: the same, but every frame scrolls on by about three lines (the
 //! next of 4,000 positions through the text), so every frame shows other lines, other
 //! highlights and, the first time round, other glyphs.
+//! `tag_1mb` / `undo_1mb`: tagging a word of the 1 MB article carrying 21,525 spans
+//! (the sample's spans on each of its 205 copies, as `tools/make_big.py`) through the
+//! [`Workspace`], then the next frame of the article view with the highlights of the
+//! new span index (rebuilt per revision, as `ui::article::ArticlePanel` does); and
+//! undoing it, then the next frame. The step back (undo, resp. redo) and its frame are
+//! not timed.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hashiya::model::{Span, SpanIndex};
+use hashiya::model::edit::{self, TagOptions};
+use hashiya::model::{AnnotationSet, Document, Project, Span, SpanIndex};
+use hashiya::workspace::Workspace;
 use hashiya::ui::article_view::{ArticleView, Highlight};
 
 fn article_1mb() -> String {
@@ -79,8 +87,13 @@ fn frame_1mb(c: &mut Criterion) {
             });
         });
     };
-    // First frames: layout, scroll to the middle, rasterise the glyphs.
+    // First frames: layout (the whole text arrives from the background), scroll to
+    // the middle, rasterise the glyphs.
     run(&mut view);
+    while !view.layout_complete() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        run(&mut view);
+    }
     let mid = text.chars().count() / 2;
     view.reveal(mid..mid + 1, 0.0);
     for _ in 0..5 {
@@ -104,9 +117,141 @@ fn frame_1mb(c: &mut Criterion) {
     assert_eq!(view.layouts_built, built, "scrolling must not re-layout");
 }
 
+/// The sample article 205 times in one document with annotator-a's spans on every copy.
+fn big_project() -> Project {
+    let base = hashiya::store::parse(
+        std::path::Path::new("sample"),
+        include_bytes!("../projects/derna-sirte.json"),
+    )
+    .expect("sample loads")
+    .project;
+    let doc = &base.documents[0];
+    let set = &base.sets[0];
+    let unit = format!("{}\n", doc.text);
+    let len = unit.chars().count();
+    let mut out = AnnotationSet::new(&set.annotator, "big");
+    for c in 0..205 {
+        for s in &set.spans {
+            let mut x = s.clone();
+            x.id = format!("c{c:03}-{}", s.id);
+            x.start += c * len;
+            x.end += c * len;
+            x.entity = None;
+            out.spans.push(x);
+        }
+    }
+    let mut p = base.clone();
+    p.entities.clear();
+    p.documents = vec![Document::new("big", "big", unit.repeat(205))];
+    p.sets = vec![out];
+    p
+}
+
+fn tag_1mb(c: &mut Criterion) {
+    hashiya::text::memory::keep_freed_memory();
+    let project = big_project();
+    let mut ws = Workspace::new(project, None, Vec::new());
+    let key = ws.set_key().expect("a set");
+    let text = ws.project().documents[0].text.clone();
+    eprintln!(
+        "tag_1mb: {} bytes, {} spans",
+        text.len(),
+        ws.current_set().map_or(0, |s| s.spans.len())
+    );
+    // An untagged word in the middle: «الأربعاء» in copy 100.
+    let unit = text.chars().count() / 205;
+    let at = text.match_indices("الأربعاء").map(|(b, _)| text[..b].chars().count())
+        .find(|&cp| cp > 100 * unit)
+        .expect("word in the middle");
+    let word = at..at + "الأربعاء".chars().count();
+    assert!(
+        ws.current_set().unwrap().spans.iter().all(|s| !(s.start < word.end && word.start < s.end)),
+        "the word is not tagged yet"
+    );
+    let ctx = egui::Context::default();
+    hashiya::ui::install_fonts(&ctx);
+    let mut view = ArticleView::new();
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    };
+    // The span index of the current revision, as ArticlePanel keeps it.
+    let mut index: (u64, SpanIndex) = (u64::MAX, SpanIndex::default());
+    let mut frame = |ws: &Workspace, view: &mut ArticleView| {
+        if index.0 != ws.revision() {
+            index = (ws.revision(), SpanIndex::new(&ws.current_set().unwrap().spans));
+        }
+        let spans = &ws.current_set().unwrap().spans;
+        let idx = &index.1;
+        let _ = ctx.run_ui(input(), |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                view.show(ui, "big", &text, &mut |r| {
+                    idx.overlapping(r)
+                        .map(|i| Highlight {
+                            range: spans[i].start..spans[i].end,
+                            color: egui::Color32::from_rgb(76, 139, 245),
+                            lane: idx.lane(i),
+                            chip: spans[i].label.clone(),
+                            emphasised: false,
+                            id: i,
+                            outline: false,
+                        })
+                        .collect()
+                });
+            });
+        });
+    };
+    frame(&ws, &mut view);
+    while !view.layout_complete() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        frame(&ws, &mut view);
+    }
+    view.reveal(word.clone(), 0.0);
+    for _ in 0..5 {
+        frame(&ws, &mut view);
+    }
+    let built = view.layouts_built;
+    let tag = |ws: &mut Workspace| {
+        let cmd = edit::tag(ws.project(), &key, word.clone(), "actor", TagOptions::default());
+        ws.apply(cmd).expect("tagged");
+    };
+    c.bench_function("tag_1mb", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                let t = std::time::Instant::now();
+                tag(&mut ws);
+                frame(&ws, &mut view);
+                total += t.elapsed();
+                ws.undo();
+                frame(&ws, &mut view);
+            }
+            total
+        })
+    });
+    c.bench_function("undo_1mb", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                tag(&mut ws);
+                frame(&ws, &mut view);
+                let t = std::time::Instant::now();
+                ws.undo();
+                frame(&ws, &mut view);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    assert_eq!(view.layouts_built, built, "tagging must not re-layout");
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = frame_1mb
+    targets = frame_1mb, tag_1mb
 }
 criterion_main!(benches);

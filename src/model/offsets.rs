@@ -143,6 +143,32 @@ impl SparseOffsets {
     }
 }
 
+/// Code point → UTF-8 offset through either table, for code that needs only that.
+pub trait CodePoints {
+    /// Number of code points of the text.
+    fn len_chars(&self) -> usize;
+    /// UTF-8 offset of code point `cp` of `text` (`None` past the end).
+    fn byte_of(&self, text: &str, cp: usize) -> Option<usize>;
+}
+
+impl CodePoints for OffsetMap {
+    fn len_chars(&self) -> usize {
+        OffsetMap::len_chars(self)
+    }
+    fn byte_of(&self, _text: &str, cp: usize) -> Option<usize> {
+        self.cp_to_byte(cp)
+    }
+}
+
+impl CodePoints for SparseOffsets {
+    fn len_chars(&self) -> usize {
+        SparseOffsets::len_chars(self)
+    }
+    fn byte_of(&self, text: &str, cp: usize) -> Option<usize> {
+        self.cp_to_byte(text, cp)
+    }
+}
+
 /// UTF-8 offset of code point `cp` in `text` (`None` past the end).
 pub fn cp_to_byte(text: &str, cp: usize) -> Option<usize> {
     if cp == 0 {
