@@ -13,8 +13,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use hashiya::model::edit::{self, TagOptions};
 use hashiya::model::{AnnotationSet, Document, Project, Span, SpanIndex};
-use hashiya::workspace::Workspace;
 use hashiya::ui::article_view::{ArticleView, Highlight};
+use hashiya::workspace::Workspace;
 
 fn article_1mb() -> String {
     let sample = hashiya::store::parse(
@@ -160,12 +160,18 @@ fn tag_1mb(c: &mut Criterion) {
     );
     // An untagged word in the middle: «الأربعاء» in copy 100.
     let unit = text.chars().count() / 205;
-    let at = text.match_indices("الأربعاء").map(|(b, _)| text[..b].chars().count())
+    let at = text
+        .match_indices("الأربعاء")
+        .map(|(b, _)| text[..b].chars().count())
         .find(|&cp| cp > 100 * unit)
         .expect("word in the middle");
     let word = at..at + "الأربعاء".chars().count();
     assert!(
-        ws.current_set().unwrap().spans.iter().all(|s| !(s.start < word.end && word.start < s.end)),
+        ws.current_set()
+            .unwrap()
+            .spans
+            .iter()
+            .all(|s| !(s.start < word.end && word.start < s.end)),
         "the word is not tagged yet"
     );
     let ctx = egui::Context::default();
@@ -182,7 +188,10 @@ fn tag_1mb(c: &mut Criterion) {
     let mut index: (u64, SpanIndex) = (u64::MAX, SpanIndex::default());
     let mut frame = |ws: &Workspace, view: &mut ArticleView| {
         if index.0 != ws.revision() {
-            index = (ws.revision(), SpanIndex::new(&ws.current_set().unwrap().spans));
+            index = (
+                ws.revision(),
+                SpanIndex::new(&ws.current_set().unwrap().spans),
+            );
         }
         let spans = &ws.current_set().unwrap().spans;
         let idx = &index.1;
@@ -215,7 +224,13 @@ fn tag_1mb(c: &mut Criterion) {
     }
     let built = view.layouts_built;
     let tag = |ws: &mut Workspace| {
-        let cmd = edit::tag(ws.project(), &key, word.clone(), "actor", TagOptions::default());
+        let cmd = edit::tag(
+            ws.project(),
+            &key,
+            word.clone(),
+            "actor",
+            TagOptions::default(),
+        );
         ws.apply(cmd).expect("tagged");
     };
     c.bench_function("tag_1mb", |b| {

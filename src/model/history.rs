@@ -222,6 +222,17 @@ impl Command {
         }
     }
 
+    /// Whether it adds, removes or changes a document (its text, title, source or
+    /// metadata): what lists of documents are rebuilt for; tagging is not.
+    pub fn touches_documents(&self) -> bool {
+        self.ops.iter().any(|op| {
+            matches!(
+                op,
+                Op::InsertDocument(_) | Op::RemoveDocument(_) | Op::ReplaceDocument { .. }
+            )
+        })
+    }
+
     pub fn single(name: impl Into<String>, op: Op) -> Self {
         Command::new(name, vec![op])
     }
@@ -598,6 +609,16 @@ impl History {
 
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
+    }
+
+    /// The command the next undo reverts.
+    pub fn peek_undo(&self) -> Option<&Command> {
+        self.undo.back().map(|(_, c)| c)
+    }
+
+    /// The command the next redo applies again.
+    pub fn peek_redo(&self) -> Option<&Command> {
+        self.redo.last().map(|(_, c)| c)
     }
 
     pub fn undo_name(&self) -> Option<&str> {

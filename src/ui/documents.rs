@@ -4,7 +4,7 @@
 //! visible rows; and the "done" checkbox of the current document.
 //!
 //! Each document's searchable text (title, source, metadata; normalised as search
-//! normalises) is built once per project revision; a keystroke in the filter then only
+//! normalises) is built once per change of the documents (tagging is not one); a keystroke in the filter then only
 //! scans those strings, and the filtered order is cached until the filter changes.
 
 use std::sync::Arc;
@@ -75,7 +75,7 @@ impl DocumentsPanel {
 
     fn folded(&mut self, ws: &Workspace) -> Arc<Vec<String>> {
         if let Some((rev, f)) = &self.folded
-            && *rev == ws.revision()
+            && *rev == ws.documents_revision()
         {
             return f.clone();
         }
@@ -98,14 +98,14 @@ impl DocumentsPanel {
             })
             .collect();
         let f = Arc::new(f);
-        self.folded = Some((ws.revision(), f.clone()));
+        self.folded = Some((ws.documents_revision(), f.clone()));
         f
     }
 
     /// The indices of the documents to show, in the chosen order.
     fn shown(&mut self, ws: &Workspace) -> Arc<Vec<usize>> {
         let key = OrderKey {
-            revision: ws.revision(),
+            revision: ws.documents_revision(),
             filter: self.filter.text.clone(),
             sort: self.sort.clone(),
             from: self.from.trim().to_string(),

@@ -52,6 +52,9 @@ pub struct Workspace {
     pub status: String,
     /// Bumped on every change, to invalidate derived data.
     revision: u64,
+    /// Incremented when a document is added, removed or changed (not by tagging):
+    /// what document lists are cached by.
+    documents_revision: u64,
     /// The project file as last loaded or saved: a save first checks that the file
     /// still holds exactly this, so another program's change is never overwritten.
     stamp: Option<FileStamp>,
@@ -68,6 +71,14 @@ pub struct Workspace {
     editing_others: bool,
     /// Suggestions: the suggester and the current document's suggestions.
     suggestions: suggestions::SuggestionState,
+}
+
+/// The first revision of a new workspace: distinct from every revision of the
+/// workspaces before it in this process, so a panel's cache keyed by a revision never
+/// takes another project (opened in its place) for the one it saw.
+fn first_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1 << 32, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Workspace {
@@ -100,7 +111,8 @@ impl Workspace {
             warnings,
             selected_span: None,
             status: String::new(),
-            revision: 0,
+            revision: first_revision(),
+            documents_revision: first_revision(),
             stamp,
             snapshot: PanicSnapshot::default(),
             last_recovery: Instant::now(),
@@ -162,6 +174,12 @@ impl Workspace {
         self.revision
     }
 
+    /// Changes when the documents change (added, removed, their text, title, source
+    /// or metadata edited), not when their annotations do.
+    pub fn documents_revision(&self) -> u64 {
+        self.documents_revision
+    }
+
     /// Index of the current document.
     pub fn doc_index(&self) -> usize {
         self.doc
@@ -183,6 +201,9 @@ impl Workspace {
         }
         self.doc = to;
         self.selected_span = None;
+        // The project is unchanged: what the suggester learned stays current.
+        self.suggestions
+            .still_current(self.revision, self.revision + 1);
         self.revision += 1;
         true
     }
@@ -345,9 +366,11 @@ impl Workspace {
         match cmd {
             Ok(cmd) => {
                 let name = cmd.name.clone();
+                let documents = cmd.touches_documents();
                 match self.history.apply(&mut self.project, cmd) {
                     Ok(()) => {
                         self.revision += 1;
+                        self.documents_revision += u64::from(documents);
                         self.status = name;
                         self.drop_stale_selection();
                         self.history.last_applied_id()
@@ -366,9 +389,14 @@ impl Workspace {
     }
 
     pub fn undo(&mut self) {
+        let documents = self
+            .history
+            .peek_undo()
+            .is_some_and(Command::touches_documents);
         match self.history.undo(&mut self.project) {
             Ok(name) => {
                 self.revision += 1;
+                self.documents_revision += u64::from(documents);
                 self.status = format!("Undid: {name}");
                 self.drop_stale_selection();
             }
@@ -377,9 +405,14 @@ impl Workspace {
     }
 
     pub fn redo(&mut self) {
+        let documents = self
+            .history
+            .peek_redo()
+            .is_some_and(Command::touches_documents);
         match self.history.redo(&mut self.project) {
             Ok(name) => {
                 self.revision += 1;
+                self.documents_revision += u64::from(documents);
                 self.status = format!("Redid: {name}");
                 self.drop_stale_selection();
             }
@@ -600,7 +633,12 @@ impl Workspace {
         let (doc, annotator) = (self.doc, std::mem::take(&mut self.annotator));
         let (review, user, editing_others) =
             (self.review.take(), self.user.take(), self.editing_others);
+        // Revisions only grow: caches keyed by them must not take the reloaded
+        // project for one they saw before.
+        let (revision, documents_revision) = (self.revision, self.documents_revision);
         *self = fresh;
+        self.revision = revision;
+        self.documents_revision = documents_revision + 1;
         self.doc = doc.min(self.project.documents.len().saturating_sub(1));
         self.annotator = annotator;
         self.review = review;
