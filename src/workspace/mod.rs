@@ -8,6 +8,7 @@
 //! change is validated, undoable and marks the project dirty.
 
 pub mod config;
+pub mod corpus_search;
 mod curation;
 pub mod export;
 pub mod review;
@@ -68,6 +69,8 @@ pub struct Workspace {
     editing_others: bool,
     /// Suggestions: the suggester and the current document's suggestions.
     suggestions: suggestions::SuggestionState,
+    /// The documents' texts shared with corpus search threads.
+    corpus: corpus_search::TextsCache,
 }
 
 impl Workspace {
@@ -97,6 +100,7 @@ impl Workspace {
             user: None,
             editing_others: false,
             suggestions: Default::default(),
+            corpus: Default::default(),
         }
     }
 
