@@ -30,7 +30,11 @@ fn project() -> Project {
         ("vocalised", "مشكولة", vocalised),
         ("plain", "بلا همزات", plain),
         ("short", "قصير", "بيان قصير عن طرابلس.".to_string()),
-        ("emoji", "رموز", "😀 درنـــة و«سرت» ٢٠١٦ 2016\nإلى درنه".to_string()),
+        (
+            "emoji",
+            "رموز",
+            "😀 درنـــة و«سرت» ٢٠١٦ 2016\nإلى درنه".to_string(),
+        ),
         ("empty-ish", "فارغ", " ".to_string()),
     ];
     for (id, title, t) in docs {
@@ -85,7 +89,13 @@ fn ctrl_f(p: &Project, q: &str, o: &SearchOptions) -> Vec<(usize, String, Vec<Ra
     p.documents
         .iter()
         .enumerate()
-        .map(|(i, d)| (i, d.id.clone(), NormalizedText::new(&d.text, o).find_all(q, o)))
+        .map(|(i, d)| {
+            (
+                i,
+                d.id.clone(),
+                NormalizedText::new(&d.text, o).find_all(q, o),
+            )
+        })
         .filter(|(_, _, r)| !r.is_empty())
         .collect()
 }
@@ -191,13 +201,18 @@ fn a_cancelled_search_stops_and_a_new_query_replaces_the_old() {
     let texts = Arc::new(CorpusTexts::of(&p));
     let gate = Arc::new(Gate::default());
     let g = gate.clone();
-    let mut s = CorpusSearch::start(texts.clone(), "درنة", SearchOptions::default(), move || {
-        g.batches.fetch_add(1, Ordering::SeqCst);
-        let mut open = g.open.lock().unwrap();
-        while !*open {
-            open = g.cv.wait(open).unwrap();
-        }
-    });
+    let mut s = CorpusSearch::start(
+        texts.clone(),
+        "درنة",
+        SearchOptions::default(),
+        move || {
+            g.batches.fetch_add(1, Ordering::SeqCst);
+            let mut open = g.open.lock().unwrap();
+            while !*open {
+                open = g.cv.wait(open).unwrap();
+            }
+        },
+    );
     // Every worker stops at the gate after its first chunk.
     while gate.batches.load(Ordering::SeqCst) == 0 {
         std::thread::yield_now();
@@ -232,7 +247,10 @@ fn the_text_snapshot_is_shared_until_the_documents_change() {
         .map(|h| (h.id, h.ranges))
         .collect();
     assert!(ws.tag_all_documents(&hits, "location"));
-    assert!(Arc::ptr_eq(&a, &ws.corpus_texts()), "tagging keeps the texts");
+    assert!(
+        Arc::ptr_eq(&a, &ws.corpus_texts()),
+        "tagging keeps the texts"
+    );
     // A new document: a new snapshot sharing every unchanged text.
     assert!(ws.add_document("جديد", "نص جديد عن درنة"));
     let b = ws.corpus_texts();
@@ -265,7 +283,10 @@ fn tag_all_across_documents_is_one_undo_step() {
         .iter()
         .map(|(d, rs)| rs.iter().filter(|r| located(&ws, d, r)).count())
         .sum();
-    assert!(already > 0, "the sample tags some «درنة» as a location already");
+    assert!(
+        already > 0,
+        "the sample tags some «درنة» as a location already"
+    );
     let steps = ws.history().applied_ids().count();
     assert!(ws.tag_all_documents(&hits, "location"));
     assert_eq!(ws.history().applied_ids().count(), steps + 1, "one step");
@@ -276,7 +297,11 @@ fn tag_all_across_documents_is_one_undo_step() {
     }
     let spans = |ws: &Workspace| -> usize { ws.project().sets.iter().map(|s| s.spans.len()).sum() };
     let before = spans(&Workspace::new(p.clone(), None, vec![]));
-    assert_eq!(spans(&ws), before + s.matches() - already, "tagged ranges skipped");
+    assert_eq!(
+        spans(&ws),
+        before + s.matches() - already,
+        "tagged ranges skipped"
+    );
     // Again: nothing left to tag.
     assert!(!ws.tag_all_documents(&hits, "location"));
     // One undo removes them all.

@@ -50,7 +50,10 @@ fn tag_all_ops(
         ops.push(Op::InsertSpan(key.clone(), span));
     }
     if !ops.is_empty() && p.set(&key.annotator, &key.document).is_none() {
-        ops.insert(0, Op::InsertSet(AnnotationSet::new(&key.annotator, &key.document)));
+        ops.insert(
+            0,
+            Op::InsertSet(AnnotationSet::new(&key.annotator, &key.document)),
+        );
     }
     Ok(ops)
 }

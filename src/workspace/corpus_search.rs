@@ -151,7 +151,10 @@ pub fn search_document(
     if ranges.is_empty() {
         return None;
     }
-    let snippets = snippets(&doc.text, &ranges[..ranges.len().min(SNIPPETS_PER_DOCUMENT)]);
+    let snippets = snippets(
+        &doc.text,
+        &ranges[..ranges.len().min(SNIPPETS_PER_DOCUMENT)],
+    );
     Some(DocumentHits {
         index,
         id: doc.id.clone(),
