@@ -1,7 +1,7 @@
 //! The main window, composed of panels: menu bar and toolbar (top), search bar, status
-//! bar (bottom), documents (left), annotations / entities / review (right), the article
-//! (centre), and the windows. Each panel returns an [`Action`]; [`super::apply`] carries
-//! it out. Nothing here changes the project.
+//! bar (bottom), documents (left), annotations / entities / review / corpus search
+//! (right), the article (centre), and the windows. Each panel returns an [`Action`];
+//! [`super::apply`] carries it out. Nothing here changes the project.
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -1,7 +1,8 @@
 //! The open project and everything about it that is not drawing: its file and the stamp
 //! of what was loaded, the undo history, the current document and annotator, the span
-//! index, autosave and recovery, the review in progress and background exports. No
-//! egui: the CLI, the GUI and the tests all open and change projects through here.
+//! index, autosave and recovery, the review in progress, background exports and corpus
+//! search (`corpus_search`: the texts shared with its threads). No egui: the CLI, the
+//! GUI and the tests all open and change projects through here.
 //!
 //! The project is read-only from outside ([`Workspace::project`]); every change goes
 //! through [`Workspace::apply`] with a command built by [`crate::model::edit`], so every
