@@ -131,7 +131,7 @@ mod tests {
         p.sets.push(set);
         let hits = vec![
             ("a".to_string(), vec![0..4, 8..12]),
-            ("b".to_string(), vec![3..7]),
+            ("b".to_string(), vec![3..7; 1]),
             ("c".to_string(), vec![]),
         ];
         let cmd = tag_all_documents(&p, "me", &hits, "location").unwrap();
@@ -164,11 +164,11 @@ mod tests {
     #[test]
     fn refuses_unknown_labels_documents_and_ranges() {
         let p = project();
-        let hits = |d: &str, r: Range<usize>| vec![(d.to_string(), vec![r])];
+        let hits = |d: &str, r: Range<usize>| vec![(d.to_string(), vec![r; 1])];
         assert!(tag_all_documents(&p, "me", &hits("a", 0..4), "nope").is_err());
         assert!(tag_all_documents(&p, "me", &hits("zz", 0..4), "actor").is_err());
         assert!(tag_all_documents(&p, "me", &hits("c", 2..9), "actor").is_err());
         assert!(tag_all_documents(&p, "me", &hits("c", 2..2), "actor").is_err());
-        assert!(tag_all(&p, &SetKey::new("me", "c"), &[0..3], "actor").is_ok());
+        assert!(tag_all(&p, &SetKey::new("me", "c"), &[0..3; 1], "actor").is_ok());
     }
 }
