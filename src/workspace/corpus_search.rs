@@ -13,7 +13,8 @@
 //!   and counts progress ("n of N documents"). Dropping it — a new query replaces it —
 //!   sets its cancel flag, which the workers check before every document.
 //! - [`DocumentHits`]: one document's matches, with a [`Snippet`] (a few words either
-//!   side, the match marked) for each of its first [`SNIPPETS_PER_DOCUMENT`].
+//!   side, the match marked; `corpus_search/snippet.rs`) for each of its first
+//!   [`SNIPPETS_PER_DOCUMENT`].
 //! - [`Workspace::tag_all_documents`]: "Tag all" over the hits as one undo step
 //!   ([`crate::model::edit::tag_all_documents`]), refused on read-only sets like any
 //!   other edit.
