@@ -21,6 +21,7 @@ use super::offsets::{CodePoints, OffsetMap, SparseOffsets};
 use super::project::{AnnotationSet, Document, Project, Relation, Span, text_sha256};
 use super::schema::AttributeDef;
 pub use super::schema_edit::{change_schema, label_usage};
+pub use super::tag_all::{tag_all, tag_all_documents};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TagOptions {
@@ -211,46 +212,6 @@ pub fn tag(
     let span = Span::new(set.fresh_id("s"), r.start, r.end, label, text);
     ops.push(Op::InsertSpan(key.clone(), span));
     Ok(Command::new(format!("Tag {label}"), ops))
-}
-
-/// Tags every range in `ranges` not already tagged with `label`: one undo step.
-pub fn tag_all(
-    p: &Project,
-    key: &SetKey,
-    ranges: &[Range<usize>],
-    label: &str,
-) -> Result<Command, String> {
-    let doc = document_of(p, &key.document)?;
-    let map = OffsetMap::new(&doc.text);
-    let mut ops = Vec::new();
-    let mut set = match set_of(p, key) {
-        Some(s) => s.clone(),
-        None => {
-            let s = AnnotationSet::new(&key.annotator, &key.document);
-            ops.push(Op::InsertSet(s.clone()));
-            s
-        }
-    };
-    for r in ranges {
-        if set
-            .spans
-            .iter()
-            .any(|s| s.start == r.start && s.end == r.end && s.label == label)
-        {
-            continue;
-        }
-        let text = map
-            .slice(&doc.text, r.start, r.end)
-            .ok_or("match out of range")?
-            .to_string();
-        let span = Span::new(set.fresh_id("s"), r.start, r.end, label, text);
-        set.spans.push(span.clone());
-        ops.push(Op::InsertSpan(key.clone(), span));
-    }
-    if ops.iter().all(|o| matches!(o, Op::InsertSet(_))) {
-        return Err("every match is already tagged with this label".into());
-    }
-    Ok(Command::new(format!("Tag all matches as {label}"), ops))
 }
 
 /// Deletes a span and the relations that touch it.

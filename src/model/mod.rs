@@ -17,6 +17,7 @@ pub mod offsets;
 pub mod project;
 pub mod schema;
 pub mod schema_edit;
+pub mod tag_all;
 pub mod team;
 
 pub use index::SpanIndex;

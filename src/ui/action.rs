@@ -74,6 +74,26 @@ pub enum Action {
     SetTagOptions(TagOptions),
     OpenSearch,
     CloseSearch,
+    /// Show the corpus search tab and focus its query.
+    OpenCorpusSearch,
+    /// Make a document current and scroll to and flash a range of it (a corpus search
+    /// result).
+    RevealInDocument {
+        document: String,
+        range: Range<usize>,
+    },
+    /// Make a document current and open the search bar on it with this query.
+    FindInDocument {
+        document: String,
+        query: String,
+        options: crate::text::normalize::SearchOptions,
+    },
+    /// Tag the matches of several documents ((document id, ranges) pairs) with `label`
+    /// in the shown annotator's sets, one undoable step.
+    TagAllDocuments {
+        label: String,
+        hits: Vec<(String, Vec<Range<usize>>)>,
+    },
     OpenSchemaEditor,
     ChangeSchema(Command),
     SwitchDocument(usize),

@@ -1,7 +1,7 @@
 //! The main window, composed of panels: menu bar and toolbar (top), search bar, status
-//! bar (bottom), documents (left), annotations / entities / review (right), the article
-//! (centre), and the windows. Each panel returns an [`Action`]; [`super::apply`] carries
-//! it out. Nothing here changes the project.
+//! bar (bottom), documents (left), annotations / entities / review / corpus search
+//! (right), the article (centre), and the windows. Each panel returns an [`Action`];
+//! [`super::apply`] carries it out. Nothing here changes the project.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -13,6 +13,7 @@ pub use super::apply::StartOptions;
 use super::article::{ArticlePanel, Ghosts};
 use super::article_view::ArticleView;
 use super::conflicts::ConflictsWindow;
+use super::corpus_search::CorpusSearchPanel;
 use super::curation::CurationPanel;
 use super::dashboard::AgreementDashboard;
 use super::dialogs::{self, NamePrompt, PasteDialog, PathPrompt, RelationChooser};
@@ -39,6 +40,8 @@ pub enum RightTab {
     Review,
     Curation,
     Suggestions,
+    /// Corpus search (Ctrl+Shift+F).
+    Search,
 }
 
 pub struct HashiyaApp {
@@ -72,6 +75,7 @@ pub struct HashiyaApp {
     pub(super) dashboard: AgreementDashboard,
     pub(super) article: ArticlePanel,
     pub(super) search: SearchBar,
+    pub(super) corpus: CorpusSearchPanel,
     pub(super) schema_editor: SchemaEditor,
     pub(super) paste: PasteDialog,
     pub(super) name_prompt: Option<NamePrompt>,
@@ -124,6 +128,7 @@ impl HashiyaApp {
             dashboard: AgreementDashboard,
             article: ArticlePanel::default(),
             search: SearchBar::default(),
+            corpus: CorpusSearchPanel::default(),
             schema_editor: SchemaEditor::default(),
             paste: PasteDialog::default(),
             name_prompt: None,
@@ -165,6 +170,11 @@ impl HashiyaApp {
         &self.search
     }
 
+    /// Read access for tests: the corpus search panel.
+    pub fn corpus_search(&self) -> &CorpusSearchPanel {
+        &self.corpus
+    }
+
     /// The source span of a relation being drawn (R pressed, target not clicked yet).
     pub fn pending_relation(&self) -> Option<&str> {
         self.article.relation_from.as_deref()
@@ -188,6 +198,7 @@ impl HashiyaApp {
             || self.name_prompt.is_some()
             || self.schema_editor.open
             || self.search.field.is_focused()
+            || (self.right_tab == RightTab::Search && self.corpus.field.is_focused())
             || self.annotations.typing()
             || self.documents.typing()
     }
@@ -237,6 +248,7 @@ impl HashiyaApp {
             self.suggestion = self.suggestion.filter(|&i| i < list.len());
             self.ghosts = Ghosts { for_: now, list };
         }
+        self.corpus.refresh(&mut self.ws, ui.ctx());
         let ws = &self.ws;
         egui::Panel::top("menu").show(ui, |ui| {
             let state = MenuState {
@@ -302,6 +314,7 @@ impl HashiyaApp {
                         tab(RightTab::Curation, "Curation");
                     }
                     tab(RightTab::Suggestions, "Suggestions");
+                    tab(RightTab::Search, "Search");
                 });
                 out.extend(match self.right_tab {
                     RightTab::Annotations => self.annotations.ui(ui, ws, text),
@@ -309,6 +322,7 @@ impl HashiyaApp {
                     RightTab::Review => self.navigator.ui(ui, ws, &items, text),
                     RightTab::Curation => self.curation.ui(ui, ws, &candidates, text),
                     RightTab::Suggestions => self.suggestions_tab.ui(ui, ws, text),
+                    RightTab::Search => self.corpus.ui(ui, ws, text),
                 });
             });
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));

@@ -127,6 +127,7 @@ impl HashiyaApp {
             K::NextDocument => Action::SwitchDocument(self.ws.doc_index() + 1),
             K::PreviousDocument => Action::SwitchDocument(self.ws.doc_index().checked_sub(1)?),
             K::Find => Action::OpenSearch,
+            K::FindInCorpus => Action::OpenCorpusSearch,
             K::Help => Action::ToggleWindow(WindowKind::Help),
             K::DeleteSpan => Action::DeleteSelected,
             K::GrowEnd => Action::Nudge(SpanEnd::End, true),
@@ -235,6 +236,29 @@ impl HashiyaApp {
                 self.search.open = false;
                 self.view.marks = Default::default();
                 self.view.current_mark = None;
+            }
+            Action::OpenCorpusSearch => {
+                self.right_tab = RightTab::Search;
+                self.corpus.open();
+            }
+            Action::RevealInDocument { document, range } => {
+                if self.show_document(&document) {
+                    self.view.reveal(range, now);
+                }
+            }
+            Action::FindInDocument {
+                document,
+                query,
+                options,
+            } => {
+                if self.show_document(&document) {
+                    self.search.open();
+                    self.search.options = options;
+                    self.search.field.set_text(&query);
+                }
+            }
+            Action::TagAllDocuments { label, hits } => {
+                self.ws.tag_all_documents(&hits, &label);
             }
             Action::OpenSchemaEditor => self.schema_editor.open_for(self.ws.project()),
             Action::ChangeSchema(cmd) => {
@@ -568,6 +592,21 @@ impl HashiyaApp {
                 self.apply_action(Action::RelateAs { kind, from, to });
             }
             _ => self.relation_choice = Some(RelationChooser { from, to, kinds }),
+        }
+    }
+
+    /// Makes the document `id` current (false, with a message, when it is gone).
+    fn show_document(&mut self, id: &str) -> bool {
+        let p = self.ws.project();
+        match p.documents.iter().position(|d| d.id == id) {
+            Some(i) => {
+                self.apply_action(Action::SwitchDocument(i));
+                true
+            }
+            None => {
+                self.ws.status = format!("Document {id} is no longer in the project");
+                false
+            }
         }
     }
 

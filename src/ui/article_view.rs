@@ -226,6 +226,11 @@ impl ArticleView {
         self.flash = Some((range, now + 0.8));
     }
 
+    /// The range being flashed (a revealed match or span), while it flashes.
+    pub fn flashing(&self) -> Option<Range<usize>> {
+        self.flash.as_ref().map(|(r, _)| r.clone())
+    }
+
     pub fn zoom_in(&mut self) {
         self.font_size = (self.font_size * 1.1).min(72.0);
     }

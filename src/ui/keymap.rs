@@ -20,6 +20,8 @@ pub enum KeyCommand {
     NextDocument,
     PreviousDocument,
     Find,
+    /// Search every document of the project (the corpus search panel).
+    FindInCorpus,
     Help,
     DeleteSpan,
     GrowEnd,
@@ -96,6 +98,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(CMD, Key::Num0, C::ZoomReset, Global),
     bind(CMD, Key::PageDown, C::NextDocument, Global),
     bind(CMD, Key::PageUp, C::PreviousDocument, Global),
+    bind(CMD_SHIFT, Key::F, C::FindInCorpus, Global),
     bind(CMD, Key::F, C::Find, Global),
     bind(NONE, Key::F1, C::Help, Global),
     bind(NONE, Key::Questionmark, C::Help, Article),
@@ -146,6 +149,9 @@ impl KeyCommand {
             C::NextDocument => "Next document",
             C::PreviousDocument => "Previous document",
             C::Find => "Search (Enter / Shift+Enter: next / previous match, Escape: close)",
+            C::FindInCorpus => {
+                "Search every document (Enter / Shift+Enter: next / previous result)"
+            }
             C::Help => "This overlay",
             C::DeleteSpan => "Delete the selected span",
             C::GrowEnd => "Grow the selected span's end by one word",

@@ -150,6 +150,9 @@ impl MenuBar {
         if item(ui, "Find…", KeyCommand::Find) {
             action = Some(Action::OpenSearch);
         }
+        if item(ui, "Find in all documents…", KeyCommand::FindInCorpus) {
+            action = Some(Action::OpenCorpusSearch);
+        }
         if ui.button("Label schema…").clicked() {
             action = Some(Action::OpenSchemaEditor);
         }

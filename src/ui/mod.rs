@@ -26,6 +26,7 @@
 //! | `suggestions.rs` | suggestions grouped by text and label, accepted across documents |
 //! | `table_import.rs` | importing a corpus table: preview, columns, encoding |
 //! | `search.rs` | the search bar |
+//! | `corpus_search.rs` | search of every document (right tab): results by document, tag all |
 //! | `schema_editor.rs` | the label schema window |
 //! | `text_renderer.rs` | the text engine, glyph atlas and texture; cached Arabic labels |
 //! | `text_field.rs` | a text field laid out by our engine (Arabic input) |
@@ -38,6 +39,7 @@ mod apply;
 pub mod article;
 pub mod article_view;
 pub mod conflicts;
+pub mod corpus_search;
 pub mod curation;
 pub mod dashboard;
 pub mod dialogs;

@@ -119,17 +119,7 @@ impl SearchBar {
             if ui.button("Next").clicked() {
                 action = self.step(true);
             }
-            ui.menu_button("Options", |ui| {
-                ui.checkbox(&mut self.options.ignore_marks, "Ignore harakat and marks");
-                ui.checkbox(&mut self.options.ignore_tatweel, "Ignore tatweel");
-                ui.checkbox(&mut self.options.unify_alef, "أ إ آ ٱ = ا");
-                ui.checkbox(&mut self.options.unify_ya, "ى = ي");
-                ui.checkbox(&mut self.options.ta_marbuta_as_ha, "ة = ه");
-                ui.checkbox(
-                    &mut self.options.unify_digits,
-                    "Arabic-Indic digits = ASCII digits",
-                );
-            });
+            ui.menu_button("Options", |ui| options_menu(ui, &mut self.options));
             egui::ComboBox::new("tag-all-label", "as")
                 .selected_text(
                     labels
@@ -154,4 +144,14 @@ impl SearchBar {
         });
         action
     }
+}
+
+/// The matching options as checkboxes (the search bar's and the corpus search's menu).
+pub fn options_menu(ui: &mut egui::Ui, o: &mut SearchOptions) {
+    ui.checkbox(&mut o.ignore_marks, "Ignore harakat and marks");
+    ui.checkbox(&mut o.ignore_tatweel, "Ignore tatweel");
+    ui.checkbox(&mut o.unify_alef, "أ إ آ ٱ = ا");
+    ui.checkbox(&mut o.unify_ya, "ى = ي");
+    ui.checkbox(&mut o.ta_marbuta_as_ha, "ة = ه");
+    ui.checkbox(&mut o.unify_digits, "Arabic-Indic digits = ASCII digits");
 }

@@ -140,6 +140,37 @@ impl TextRenderer {
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
     }
 
+    /// At most `max_lines` lines of a short text with the code point range `mark` filled
+    /// behind it (a search match in its context), in a fixed height: for rows of
+    /// virtualised lists.
+    pub fn marked_lines(
+        &mut self,
+        ui: &mut egui::Ui,
+        text: &str,
+        size: f32,
+        color: Color32,
+        (mark, fill): (Range<usize>, Color32),
+        max_lines: usize,
+    ) {
+        let width = ui.available_width().max(40.0);
+        let key = self.cache_label(text, size, width);
+        let h = size * 1.45 * max_lines as f32;
+        let (rect, _) = ui.allocate_exact_size(vec2(width, h), Sense::hover());
+        if ui.is_rect_visible(rect)
+            && let Some(layout) = self.labels.remove(&key)
+        {
+            let painter = ui.painter_at(rect);
+            layout.range_rects_with(mark.start, mark.end, |r| {
+                let r =
+                    Rect::from_min_max(rect.min + vec2(r.x0, r.y0), rect.min + vec2(r.x1, r.y1));
+                painter.rect_filled(r, 2.0, fill);
+            });
+            let n = layout.lines().len().min(max_lines);
+            self.paint_lines(ui.ctx(), &painter, &layout, 0..n, rect.min, color);
+            self.labels.insert(key, layout);
+        }
+    }
+
     /// Number of short texts currently laid out for labels (bounded by virtualisation).
     pub fn cached_labels(&self) -> usize {
         self.labels.len()

@@ -1,13 +1,15 @@
 //! The open project and everything about it that is not drawing: its file and the stamp
 //! of what was loaded, the undo history, the current document and annotator, the span
-//! index, autosave and recovery, the review in progress and background exports. No
-//! egui: the CLI, the GUI and the tests all open and change projects through here.
+//! index, autosave and recovery, the review in progress, background exports and corpus
+//! search (`corpus_search`: the texts shared with its threads). No egui: the CLI, the
+//! GUI and the tests all open and change projects through here.
 //!
 //! The project is read-only from outside ([`Workspace::project`]); every change goes
 //! through [`Workspace::apply`] with a command built by [`crate::model::edit`], so every
 //! change is validated, undoable and marks the project dirty.
 
 pub mod config;
+pub mod corpus_search;
 mod curation;
 pub mod export;
 pub mod review;
@@ -71,6 +73,8 @@ pub struct Workspace {
     editing_others: bool,
     /// Suggestions: the suggester and the current document's suggestions.
     suggestions: suggestions::SuggestionState,
+    /// The documents' texts shared with corpus search threads.
+    corpus: corpus_search::TextsCache,
 }
 
 /// The first revision of a new workspace: distinct from every revision of the
@@ -120,6 +124,7 @@ impl Workspace {
             user: None,
             editing_others: false,
             suggestions: Default::default(),
+            corpus: Default::default(),
         }
     }
 

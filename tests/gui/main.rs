@@ -8,6 +8,7 @@ mod support;
 mod annotations;
 mod article;
 mod conflicts;
+mod corpus_search;
 mod curation;
 mod dialogs;
 mod documents;
