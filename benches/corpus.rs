@@ -110,6 +110,69 @@ fn bench(c: &mut Criterion) {
         }
         g.finish();
     }
+
+    // The brat export of 1,000 documents into an empty folder (a new temporary folder
+    // per run, made and removed outside the timing), and again into the folder of the
+    // previous run after one document in a hundred changed: the files that already
+    // hold their new content are not rewritten.
+    let (_, big, _) = corpora.last().expect("corpora");
+    let mut g = c.benchmark_group("export_brat_1k");
+    g.sample_size(10);
+    g.bench_function("fresh_folder", |bch| {
+        bch.iter_batched(
+            || tempfile::tempdir().expect("temp dir"),
+            |d| {
+                let mut progress = |_: usize, _: usize| {};
+                export(
+                    big,
+                    ExportFormat::Brat,
+                    d.path(),
+                    &ExportOptions::default(),
+                    &mut progress,
+                )
+                .expect("exports");
+                d
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    let again = dir.path().join("again");
+    let mut progress = |_: usize, _: usize| {};
+    export(
+        big,
+        ExportFormat::Brat,
+        &again,
+        &ExportOptions::default(),
+        &mut progress,
+    )
+    .expect("exports");
+    let mut edited = (*big).clone();
+    for set in edited.sets.iter_mut().step_by(100) {
+        set.spans.pop();
+    }
+    let mut flip = false;
+    g.bench_function("one_percent_changed", |bch| {
+        bch.iter(|| {
+            flip = !flip;
+            let p = if flip { &edited } else { big };
+            let r = export(
+                p,
+                ExportFormat::Brat,
+                &again,
+                &ExportOptions::default(),
+                &mut progress,
+            )
+            .expect("exports");
+            assert!(
+                r.unchanged > r.files.len() * 9 / 10,
+                "{} of {}",
+                r.unchanged,
+                r.files.len()
+            );
+            r
+        })
+    });
+    g.finish();
 }
 
 criterion_group! {

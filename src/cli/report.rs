@@ -62,6 +62,13 @@ impl fmt::Display for ExportSummary<'_> {
             Count(r.spans, "span"),
             Count(r.relations, "relation"),
         )?;
+        if r.unchanged > 0 {
+            writeln!(
+                f,
+                "  {} already up to date, not rewritten",
+                Count(r.unchanged, "file")
+            )?;
+        }
         for n in &r.notes {
             writeln!(f, "  note: {n}")?;
         }

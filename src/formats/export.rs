@@ -5,7 +5,9 @@
 //! format's writer and fills in the counts; it produces the bytes of every file in
 //! memory. [`export`] then writes them, each through a temporary file renamed over the
 //! target, so an interrupted export leaves every file either complete and new or as it
-//! was. Files of an earlier export that this one does not produce are left alone.
+//! was. Files of an earlier export that this one does not produce are left alone, and
+//! so are files that already hold exactly what this export would write (a re-export
+//! of a corpus rewrites only what changed).
 //!
 //! [`ExportUnit`]: super::units::ExportUnit
 
@@ -147,7 +149,8 @@ pub fn export(
             for (suffix, bytes) in side_files {
                 placed.push((side_file_path(out, &suffix), bytes));
             }
-            atomic::replace_atomic_all(&placed)?;
+            let written = atomic::replace_atomic_all(&placed)?;
+            report.unchanged += placed.len() - written;
             report.files.extend(placed.into_iter().map(|(p, _)| p));
         }
         Rendered::Folder(files) => {
@@ -161,7 +164,8 @@ pub fn export(
                 }
                 placed.push((path, bytes));
             }
-            atomic::replace_atomic_all(&placed)?;
+            let written = atomic::replace_atomic_all(&placed)?;
+            report.unchanged += placed.len() - written;
             report.files.extend(placed.into_iter().map(|(p, _)| p));
         }
     }

@@ -208,8 +208,10 @@ pub(crate) fn metadata_csv(
 /// What an export wrote.
 #[derive(Debug, Clone, Default)]
 pub struct ExportReport {
-    /// Every file written, in order.
+    /// Every file of the export, in order (written, or already up to date).
     pub files: Vec<PathBuf>,
+    /// Of those, how many already held exactly their new content and were left alone.
+    pub unchanged: usize,
     pub documents: usize,
     /// Export units ([`ExportUnit`]s): the `total` of the progress callback.
     pub items: usize,

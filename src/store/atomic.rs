@@ -80,10 +80,22 @@ pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// quadratic in the number of files). Each file is written to its temporary file and
 /// synced before any is renamed; on an error, the temporary files are removed and the
 /// files already renamed stay replaced (each one is whole, old or new).
-pub fn replace_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), StoreError> {
+///
+/// A file whose content on disk is already `bytes` is not touched (re-exporting a
+/// corpus after a few edits rewrites only the documents that changed). Returns how
+/// many files were written.
+pub fn replace_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<usize, StoreError> {
     use std::collections::{BTreeMap, HashSet};
+    let changed: Vec<&(PathBuf, Vec<u8>)> = files
+        .iter()
+        .filter(|(path, bytes)| !has_content(path, bytes))
+        .collect();
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    let files = changed;
     let mut dirs: BTreeMap<&Path, HashSet<String>> = BTreeMap::new();
-    for (path, _) in files {
+    for (path, _) in files.iter().copied() {
         dirs.entry(parent_dir(path))
             .or_default()
             .insert(file_name(path));
@@ -97,7 +109,7 @@ pub fn replace_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), StoreError
             let _ = fs::remove_file(t);
         }
     };
-    for (path, bytes) in files {
+    for (path, bytes) in files.iter().copied() {
         let tmp = temp_path(path);
         let written = (|| {
             let mut f = File::create(&tmp)?;
@@ -126,7 +138,13 @@ pub fn replace_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), StoreError
             let _ = d.sync_all();
         }
     }
-    Ok(())
+    Ok(files.len())
+}
+
+/// Whether the file at `path` holds exactly `bytes` (read only when the size matches).
+fn has_content(path: &Path, bytes: &[u8]) -> bool {
+    let same_size = fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    same_size && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Makes the written `files` durable: on Linux one `syncfs` of the file system of each
@@ -328,6 +346,28 @@ pub fn process_alive(_pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files that already hold their new content are left alone (same inode, no
+    /// rename); the others are replaced.
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        let files = vec![(a.clone(), b"one".to_vec()), (b.clone(), b"two".to_vec())];
+        assert_eq!(replace_atomic_all(&files).unwrap(), 2);
+        let ino = |p: &Path| fs::metadata(p).unwrap().ino();
+        let (ia, ib) = (ino(&a), ino(&b));
+        assert_eq!(replace_atomic_all(&files).unwrap(), 0, "nothing changed");
+        assert_eq!((ino(&a), ino(&b)), (ia, ib));
+        // Same size, other content: rewritten; the other file is not.
+        let files = vec![(a.clone(), b"one".to_vec()), (b.clone(), b"TWO".to_vec())];
+        assert_eq!(replace_atomic_all(&files).unwrap(), 1);
+        assert_eq!(ino(&a), ia);
+        assert_ne!(ino(&b), ib);
+        assert_eq!(fs::read(&b).unwrap(), b"TWO");
+    }
 
     #[test]
     fn replaces_and_keeps_backup() {

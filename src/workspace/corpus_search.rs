@@ -398,10 +398,10 @@ impl Drop for CorpusSearch {
 
 impl Workspace {
     /// The documents' texts as a shared snapshot: the same `Arc` as long as the
-    /// documents do not change (checked once per revision; a changed project reuses
+    /// documents do not change (checked when they may have: a changed list reuses
     /// the unchanged texts).
     pub fn corpus_texts(&mut self) -> Arc<CorpusTexts> {
-        let rev = self.revision();
+        let rev = self.documents_revision();
         let fresh = match &self.corpus.at {
             Some((r, t)) if *r == rev => return t.clone(),
             Some((_, t)) if t.describes(&self.project) => t.clone(),
