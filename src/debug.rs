@@ -246,6 +246,30 @@ fn debug_edit(ws: &mut crate::workspace::Workspace, name: &str) -> Result<(), St
 
 /// `hashiya debug panic-after-edit FILE`: open, edit, register the unsaved state for the
 /// panic hook (as the GUI does every frame), then panic.
+/// Opens `file` as the app does (the project, its first document laid out at 800 px,
+/// its suggestions), drops it all, and returns the resident memory (kB) while it was
+/// open. `hashiya debug memory`.
+pub fn open_and_measure(file: &Path) -> Result<u64, String> {
+    use crate::text::{ArticleLayout, LayoutParams, TextEngine};
+    let mut ws = crate::workspace::Workspace::open(file).map_err(|e| e.to_string())?;
+    let mut engine = TextEngine::new();
+    let text = ws.current_document().map(|d| d.text.clone()).unwrap_or_default();
+    let layout = ArticleLayout::new(&mut engine, &text, LayoutParams::new(800.0, 22.0));
+    let n = ws.current_suggestions().len();
+    let rss = resident_kb().ok_or("no /proc/self/status")?;
+    drop((layout, engine, ws, n));
+    // As the app does when it closes a project.
+    crate::text::memory::release_freed_memory();
+    Ok(rss)
+}
+
+/// Resident memory of this process in kB (Linux).
+pub fn resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 pub fn panic_after_edit(file: &Path) -> Result<(), String> {
     store::recovery::install_panic_hook();
     let mut ws = crate::workspace::Workspace::open(file).map_err(|e| e.to_string())?;

@@ -259,6 +259,14 @@ fn debug(command: DebugCommand, out: &mut dyn Write) -> Outcome {
             }
             Ok(())
         }
+        DebugCommand::Memory { files } => {
+            hashiya::text::memory::keep_freed_memory();
+            for f in &files {
+                let rss = d::open_and_measure(f).map_err(CliError::msg)?;
+                writeln!(out, "{}\t{rss} kB", f.display()).map_err(CliError::Output)?;
+            }
+            Ok(())
+        }
         DebugCommand::PanicAfterEdit { file } => d::panic_after_edit(&file).map_err(CliError::msg),
         DebugCommand::AutosaveThenHang { file } => {
             d::autosave_then_hang(&file).map_err(CliError::msg)

@@ -2,8 +2,12 @@
 # Whole-process measurements of the release app under Xvfb (issue #8):
 #   1. open_sample: start to first frame of the sample project (hyperfine, the app's
 #      hidden --quit-after-first-frame flag closes it once the article is drawn);
-#   2. resident memory with a 1 MB article (tools/make_big.py) open and idle;
-#   3. idle CPU: CPU time the open, untouched app uses over 10 s (should be zero).
+#   2. open_1mb and open_corpus_10k in the same hyperfine run as open_sample (1 MB
+#      article: tools/make_big.py; 10,000 documents: tools/make_corpus.py);
+#   3. resident memory with the sample, the 1 MB article and the corpus open and idle,
+#      and idle CPU: CPU time the open, untouched app uses over 10 s (should be zero);
+#   4. memory kept across projects: `hashiya debug memory` opens the 1 MB article, the
+#      corpus and the sample in turn, twice, printing the resident size after each.
 # Needs: Xvfb, hyperfine, python3; run from the repository root after
 # `cargo build --release`.
 set -eu
@@ -19,18 +23,23 @@ trap 'kill $XVFB 2>/dev/null || true' EXIT
 sleep 1
 export DISPLAY=:97
 
-echo "== open_sample"
-hyperfine --warmup 3 --runs ${RUNS:-20} --export-json "$OUT/open_sample.json" \
-  "$BIN projects/derna-sirte.json --quit-after-first-frame"
-
 python3 tools/make_big.py "$OUT/big.json" >/dev/null
 "$BIN" fmt "$OUT/big.json" >/dev/null
-echo "== open_1mb (start to first frame, 1 MB article, 21,525 spans)"
-hyperfine --warmup 1 --runs ${RUNS_BIG:-5} "$BIN $OUT/big.json --quit-after-first-frame"
+python3 tools/make_corpus.py "$OUT/corpus.json" >/dev/null
+"$BIN" fmt "$OUT/corpus.json" >/dev/null
+echo "== open_sample, open_1mb (21,525 spans), open_corpus_10k ($(du -m "$OUT/corpus.json" | cut -f1) MB, 270,000 spans): start to first frame"
+hyperfine -N --warmup 2 --runs ${RUNS:-10} --export-json "$OUT/open.json" \
+  "$BIN projects/derna-sirte.json --quit-after-first-frame" \
+  "$BIN $OUT/big.json --quit-after-first-frame" \
+  "$BIN $OUT/corpus.json --quit-after-first-frame"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-for what in sample big; do
-  case $what in sample) f=projects/derna-sirte.json ;; big) f="$OUT/big.json" ;; esac
+for what in sample big corpus; do
+  case $what in
+    sample) f=projects/derna-sirte.json ;;
+    big) f="$OUT/big.json" ;;
+    corpus) f="$OUT/corpus.json" ;;
+  esac
   "$BIN" "$f" >/dev/null 2>&1 &
   APP=$!
   sleep ${SETTLE:-8}
@@ -43,3 +52,7 @@ for what in sample big; do
   kill $APP
   wait $APP 2>/dev/null || true
 done
+
+echo "== memory across projects (resident kB after opening each, in one process)"
+"$BIN" debug memory "$OUT/big.json" "$OUT/corpus.json" projects/derna-sirte.json \
+  "$OUT/big.json" "$OUT/corpus.json" projects/derna-sirte.json

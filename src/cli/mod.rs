@@ -422,6 +422,14 @@ pub enum DebugCommand {
         #[arg(long, default_value_t = 1)]
         first: u64,
     },
+    /// Open each FILE in turn as the app does (allocator settings, the project, the
+    /// current document laid out at 800 px, its suggestions), dropping the one before,
+    /// and print the resident memory after each (issue #18: the kept freed memory must
+    /// not grow without bound).
+    Memory {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Load FILE, edit it, register the edit as unsaved work, then panic.
     PanicAfterEdit { file: PathBuf },
     /// Load FILE, edit and autosave it, edit again without autosaving, print "ready",

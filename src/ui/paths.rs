@@ -95,7 +95,10 @@ impl HashiyaApp {
         }
         match crate::workspace::Workspace::open(&p) {
             Ok(ws) => {
-                self.ws = ws;
+                drop(std::mem::replace(&mut self.ws, ws));
+                // The closed project's memory goes back to the system (the allocator
+                // keeps freed memory otherwise: `text::memory`).
+                crate::text::memory::release_freed_memory();
                 self.external_change = None;
                 self.view.set_selection(None);
                 self.right_tab = RightTab::Annotations;
