@@ -253,7 +253,10 @@ pub fn open_and_measure(file: &Path) -> Result<u64, String> {
     use crate::text::{ArticleLayout, LayoutParams, TextEngine};
     let mut ws = crate::workspace::Workspace::open(file).map_err(|e| e.to_string())?;
     let mut engine = TextEngine::new();
-    let text = ws.current_document().map(|d| d.text.clone()).unwrap_or_default();
+    let text = ws
+        .current_document()
+        .map(|d| d.text.clone())
+        .unwrap_or_default();
     let layout = ArticleLayout::new(&mut engine, &text, LayoutParams::new(800.0, 22.0));
     let n = ws.current_suggestions().len();
     let rss = resident_kb().ok_or("no /proc/self/status")?;

@@ -902,3 +902,6 @@ pub fn word_range(text: &str, layout: &ArticleLayout, cp: usize) -> Range<usize>
 #[cfg(test)]
 #[path = "layout_tests.rs"]
 mod tests;
+
+#[path = "missing.rs"]
+pub mod missing;

@@ -18,6 +18,7 @@ use super::widgets::label_color;
 use crate::model::{AnnotationSet, SpanIndex};
 use crate::review::curate::Candidate;
 use crate::suggest::Suggestion;
+use crate::text::layout::missing;
 use crate::workspace::Workspace;
 
 /// A set and its span index, built for one revision of one document.
@@ -283,18 +284,32 @@ fn tooltip(
     response: egui::Response,
     cp: usize,
 ) {
-    let Some(set) = ws.current_set() else { return };
-    let hits: Vec<_> = idx
-        .overlapping(cp..cp)
-        .filter_map(|i| set.spans.get(i))
-        .collect();
-    if hits.is_empty() {
+    let hits: Vec<_> = match ws.current_set() {
+        Some(set) => idx
+            .overlapping(cp..cp)
+            .filter_map(|i| set.spans.get(i))
+            .collect(),
+        None => Vec::new(),
+    };
+    // A grapheme the fonts cannot draw (shown as a box): name its code points.
+    let doc = ws.current_document().map_or("", |d| d.text.as_str());
+    let missing = view
+        .layout()
+        .and_then(|l| l.offsets().cp_to_byte(cp))
+        .and_then(|b| missing::missing_grapheme(doc, b))
+        .map(|r| missing::code_points(&doc[r]));
+    if hits.is_empty() && missing.is_none() {
         return;
     }
     let text = &mut view.text;
     response.on_hover_ui_at_pointer(|ui| {
         ui.set_max_width(360.0);
         let tc = ui.visuals().text_color();
+        if let Some(cps) = &missing {
+            ui.label(format!(
+                "{cps} — no font for this in Hashiya (shown as a box)"
+            ));
+        }
         for s in hits {
             ui.label(
                 RichText::new(format!("{} · {}", s.label, s.id))

@@ -703,6 +703,7 @@ impl ArticleView {
                 ui.ctx(),
                 &painter,
                 layout,
+                text,
                 visible.clone(),
                 origin,
                 text_color,

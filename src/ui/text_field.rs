@@ -291,7 +291,7 @@ impl BidiTextField {
         }
         let color = visuals.text_color();
         let n = layout.lines().len();
-        renderer.paint_lines(ui.ctx(), &painter, layout, 0..n, origin, color);
+        renderer.paint_lines(ui.ctx(), &painter, layout, &self.text, 0..n, origin, color);
         if self.focused {
             let c = layout.caret_rect(self.caret, false);
             let x = origin.x + c.x0;

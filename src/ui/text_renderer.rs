@@ -39,11 +39,17 @@ impl TextRenderer {
 
     /// Paints the glyphs of `lines` of `layout` with the layout's origin at `origin`,
     /// one mesh per line, pixel-aligned at the current `pixels_per_point`.
+    /// Paints `lines` of `layout` (built from `text`) at `origin`. A grapheme the fonts
+    /// cannot draw (emoji, other scripts) is one outlined box instead of a `.notdef`
+    /// box per code point ([`crate::text::layout::missing`]); hovering it in the
+    /// article names its code points.
+    #[allow(clippy::too_many_arguments)]
     pub fn paint_lines(
         &mut self,
         ctx: &egui::Context,
         painter: &egui::Painter,
         layout: &ArticleLayout,
+        text: &str,
         lines: Range<usize>,
         origin: Pos2,
         color: Color32,
@@ -55,7 +61,12 @@ impl TextRenderer {
             let mut mesh = Mesh::with_texture(tex);
             let atlas = &mut self.atlas;
             let size = atlas.size() as f32;
+            let mut missing = false;
             layout.line_glyphs(&self.engine, li, |g| {
+                if g.id == 0 {
+                    missing = true;
+                    return;
+                }
                 let x_phys = (origin.x + g.x) * ppp;
                 let (key, whole) = GlyphAtlas::key_for(g.font, g.id, fs * ppp, x_phys);
                 let e = atlas.get(key);
@@ -73,6 +84,19 @@ impl TextRenderer {
             });
             if !mesh.is_empty() {
                 painter.add(Shape::mesh(mesh));
+            }
+            if missing {
+                let stroke = egui::Stroke::new(1.0, color.gamma_multiply(0.7));
+                for b in layout.missing_boxes(text, li) {
+                    let r = b.rect;
+                    let (h, w) = (r.y1 - r.y0, (r.x1 - r.x0).max(fs * 0.5));
+                    let cx = (r.x0 + r.x1) / 2.0;
+                    let rect = Rect::from_center_size(
+                        pos2(origin.x + cx, origin.y + r.y0 + h / 2.0),
+                        vec2(w - 2.0, (h * 0.62).min(fs * 0.95)),
+                    );
+                    painter.rect_stroke(rect, 2.0, stroke, egui::StrokeKind::Inside);
+                }
             }
         }
     }
@@ -96,7 +120,7 @@ impl TextRenderer {
             // Take the layout out of the cache while painting (the atlas needs &mut self).
             if let Some(layout) = self.labels.remove(&key) {
                 let painter = ui.painter_at(rect.expand(4.0));
-                self.paint_lines(ui.ctx(), &painter, &layout, 0..n, rect.min, color);
+                self.paint_lines(ui.ctx(), &painter, &layout, text, 0..n, rect.min, color);
                 self.labels.insert(key, layout);
             }
         }
@@ -134,7 +158,7 @@ impl TextRenderer {
         {
             let painter = ui.painter_at(rect);
             let n = layout.lines().len().min(1);
-            self.paint_lines(ui.ctx(), &painter, &layout, 0..n, rect.min, color);
+            self.paint_lines(ui.ctx(), &painter, &layout, text, 0..n, rect.min, color);
             self.labels.insert(key, layout);
         }
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
@@ -166,7 +190,7 @@ impl TextRenderer {
                 painter.rect_filled(r, 2.0, fill);
             });
             let n = layout.lines().len().min(max_lines);
-            self.paint_lines(ui.ctx(), &painter, &layout, 0..n, rect.min, color);
+            self.paint_lines(ui.ctx(), &painter, &layout, text, 0..n, rect.min, color);
             self.labels.insert(key, layout);
         }
     }

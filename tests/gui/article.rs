@@ -521,3 +521,39 @@ fn an_idle_app_does_not_repaint() {
         "{d:?}"
     );
 }
+
+/// A flag (two code points) the fonts cannot draw is one box in the article, and
+/// hovering it names its code points (issue #17).
+#[test]
+fn hovering_a_character_without_a_font_names_its_code_points() {
+    let mut p = sample_without_annotations();
+    let text = "قال إن ليبيا 🇱🇾 بخير 😀 هنا".to_string();
+    p.documents = vec![hashiya::model::Document::new("e", "emoji", text.clone())];
+    let mut h = harness_with(Workspace::new(p, None, Vec::new()));
+    let flag = find(h.state(), "🇱🇾", 0);
+    assert_eq!(flag.len(), 2, "two code points");
+    let layout = h.state().view().layout().unwrap();
+    let boxes = layout.missing_boxes(&text, 0);
+    assert_eq!(
+        boxes
+            .iter()
+            .map(|b| b.range.clone())
+            .collect::<Vec<_>>()
+            .len(),
+        2,
+        "one box for the flag, one for the emoji: {boxes:?}"
+    );
+    assert!(boxes.iter().any(|b| b.range == flag));
+    let r = screen_rect(h.state(), flag);
+    h.hover_at(r.center());
+    h.run_steps(60); // tooltip delay
+    assert!(
+        h.query_by_label_contains("U+1F1F1 U+1F1FE").is_some(),
+        "the tooltip names the flag's code points"
+    );
+    // Over Arabic, no such tooltip.
+    let w = find(h.state(), "ليبيا", 0);
+    h.hover_at(screen_rect(h.state(), w).center());
+    h.run_steps(60);
+    assert!(h.query_by_label_contains("U+").is_none());
+}

@@ -6,7 +6,7 @@ use crate::support::*;
 use egui::pos2;
 use egui_kittest::Harness;
 use hashiya::model::Document;
-use hashiya::text::{ArticleLayout, LayoutParams, TextEngine};
+use hashiya::text::{ArticleLayout, TextEngine};
 use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
 
 /// The sample article 80 times in one document (≈ 450 KB), without annotations.
