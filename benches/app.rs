@@ -15,7 +15,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use hashiya::model::{Document, Project};
 use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
 
