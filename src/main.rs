@@ -518,21 +518,43 @@ fn gui(args: GuiArgs) -> Outcome {
     };
     // Writes the work registered with `store::recovery::set_unsaved` if anything panics.
     store::recovery::install_panic_hook();
-    let ws = match &args.project {
-        Some(p) => Workspace::open(p),
-        None => Workspace::open_sample(),
+    // A large project shows its first document while the rest is read
+    // (`workspace::opening`).
+    use hashiya::workspace::opening::{Opening, PREVIEW_MIN_BYTES};
+    let (mut ws, mut pending) = match &args.project {
+        Some(p) => match Workspace::open_progressive(p, PREVIEW_MIN_BYTES) {
+            Ok(Opening::Ready(ws)) => (ws, None),
+            Ok(Opening::Preview(ws, pending)) => (ws, Some(pending)),
+            Err(e) => return Err(CliError::msg(e)),
+        },
+        None => (Workspace::open_sample().map_err(CliError::msg)?, None),
+    };
+    // A review and a screenshot start from the whole project.
+    if opts.compare.is_some() || opts.screenshot.is_some() {
+        if let Some(p) = pending.take() {
+            ws = p.wait().map_err(CliError::msg)?;
+        }
     }
-    .map_err(CliError::msg)?;
     match ws.pending_recovery() {
-        Some(Ok(rec)) => opts.recovery = Some(rec),
+        Some(Ok(rec)) => {
+            // Unsaved work to offer: it is restored onto the whole project.
+            if let Some(p) = pending.take() {
+                ws = p.wait().map_err(CliError::msg)?;
+            }
+            opts.recovery = Some(rec);
+        }
         Some(Err(e)) => eprintln!("warning: a recovery file exists but cannot be read: {e}"),
         None => {}
     }
-    run_gui(ws, opts)
+    run_gui(ws, pending, opts)
 }
 
 #[cfg(feature = "gui")]
-fn run_gui(ws: hashiya::workspace::Workspace, opts: hashiya::ui::StartOptions) -> Outcome {
+fn run_gui(
+    ws: hashiya::workspace::Workspace,
+    pending: Option<hashiya::workspace::opening::PendingOpen>,
+    opts: hashiya::ui::StartOptions,
+) -> Outcome {
     use hashiya::ui::HashiyaApp;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -543,7 +565,13 @@ fn run_gui(ws: hashiya::workspace::Workspace, opts: hashiya::ui::StartOptions) -
     eframe::run_native(
         "Hashiya",
         options,
-        Box::new(move |cc| Ok(Box::new(HashiyaApp::new(&cc.egui_ctx, ws, opts)))),
+        Box::new(move |cc| {
+            let mut app = HashiyaApp::new(&cc.egui_ctx, ws, opts);
+            if let Some(p) = pending {
+                app.finish_opening(p);
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| {
         CliError::msg(format_args!(

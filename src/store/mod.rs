@@ -15,6 +15,7 @@
 pub mod atomic;
 pub mod error;
 pub mod limits;
+pub mod preview;
 pub mod recovery;
 pub mod stamp;
 pub mod validate;

@@ -31,6 +31,7 @@ use crate::store::ExternalChange;
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
 use crate::workspace::export::ExportJob;
+use crate::workspace::opening::PendingOpen;
 
 /// The tabs of the right panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,10 @@ pub struct HashiyaApp {
     pub(super) ghosts: Ghosts,
     /// The user confirmed quitting.
     pub(super) allow_close: bool,
+    /// The whole project, while its preview is shown (`workspace::opening`).
+    pub(super) pending_open: Option<PendingOpen>,
+    /// Tests: keep showing the preview although the whole project has arrived.
+    pub(super) hold_opening: bool,
 }
 
 impl HashiyaApp {
@@ -142,6 +147,8 @@ impl HashiyaApp {
             first_frame: None,
             window_title: String::new(),
             allow_close: false,
+            pending_open: None,
+            hold_opening: false,
             suggestion: None,
             ghosts: Ghosts::default(),
         };
@@ -157,6 +164,49 @@ impl HashiyaApp {
     /// Read access for tests and tools: the article widget.
     pub fn view(&self) -> &ArticleView {
         &self.view
+    }
+
+    /// The workspace given to [`HashiyaApp::new`] is the preview of `pending`: the
+    /// whole project takes its place when it has been read.
+    pub fn finish_opening(&mut self, pending: PendingOpen) {
+        self.pending_open = Some(pending);
+    }
+
+    /// Tests: keep the preview although the whole project has arrived (`false` lets it
+    /// in at the next frame).
+    pub fn hold_opening(&mut self, hold: bool) {
+        self.hold_opening = hold;
+    }
+
+    /// Takes the whole project in place of its preview once it has been read.
+    fn take_opened(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &self.pending_open else {
+            return;
+        };
+        if self.hold_opening {
+            return;
+        }
+        match pending.poll() {
+            None => ctx.request_repaint_after(std::time::Duration::from_millis(30)),
+            Some(Ok(mut ws)) => {
+                // Keep what the preview showed: the same annotator's labels.
+                let shown = self.ws.annotator().to_string();
+                if ws.project().annotators().contains(&shown.as_str()) {
+                    ws.set_annotator(&shown);
+                }
+                self.pending_open = None;
+                let (selection, tab) = (self.view.selection(), self.right_tab);
+                self.install_workspace(ws);
+                self.view.set_selection(selection);
+                self.right_tab = tab;
+            }
+            Some(Err(e)) => {
+                self.pending_open = None;
+                self.ws.status = format!(
+                    "Could not open the whole project (only its first document is shown, read-only): {e}"
+                );
+            }
+        }
     }
 
     /// Tests: keep showing the first screens of a long document although its whole
@@ -206,6 +256,7 @@ impl HashiyaApp {
     /// One frame of the whole UI (also what the headless tests drive).
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.take_opened(&ctx);
         self.frames += 1;
         self.now = ctx.input(|i| i.time);
         let keys = KeyState {

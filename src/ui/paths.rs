@@ -82,8 +82,10 @@ impl HashiyaApp {
                 self.ws.import(f, &paths);
             }
             PathPurpose::Export(f) => {
-                let job = ExportJob::start(self.ws.project().clone(), f, first);
-                self.export_job = Some(job);
+                if self.ws.refuse_while_loading().is_ok() {
+                    let job = ExportJob::start(self.ws.project().clone(), f, first);
+                    self.export_job = Some(job);
+                }
             }
         }
     }
@@ -95,19 +97,25 @@ impl HashiyaApp {
         }
         match crate::workspace::Workspace::open(&p) {
             Ok(ws) => {
-                drop(std::mem::replace(&mut self.ws, ws));
-                // The closed project's memory goes back to the system (the allocator
-                // keeps freed memory otherwise: `text::memory`).
-                crate::text::memory::release_freed_memory();
-                self.external_change = None;
-                self.view.set_selection(None);
-                self.right_tab = RightTab::Annotations;
-                if let Some(name) = self.config.annotator.clone() {
-                    self.use_name(&name);
-                }
+                self.install_workspace(ws);
                 self.remember_recent(&p);
             }
             Err(e) => self.ws.status = format!("Could not open: {e}"),
+        }
+    }
+
+    /// Puts `ws` in place of the open project (opened from a file, or the whole of a
+    /// project whose preview was shown).
+    pub(super) fn install_workspace(&mut self, ws: crate::workspace::Workspace) {
+        drop(std::mem::replace(&mut self.ws, ws));
+        // The closed project's memory goes back to the system (the allocator keeps
+        // freed memory otherwise: `text::memory`).
+        crate::text::memory::release_freed_memory();
+        self.external_change = None;
+        self.view.set_selection(None);
+        self.right_tab = RightTab::Annotations;
+        if let Some(name) = self.config.annotator.clone() {
+            self.use_name(&name);
         }
     }
 }

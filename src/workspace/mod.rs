@@ -12,6 +12,7 @@ pub mod config;
 pub mod corpus_search;
 mod curation;
 pub mod export;
+pub mod opening;
 pub mod review;
 mod suggestions;
 
@@ -75,6 +76,8 @@ pub struct Workspace {
     suggestions: suggestions::SuggestionState,
     /// The documents' texts shared with corpus search threads.
     corpus: corpus_search::TextsCache,
+    /// A preview of a project still being opened ([`opening`]): read-only.
+    loading: bool,
 }
 
 /// The first revision of a new workspace: distinct from every revision of the
@@ -125,6 +128,7 @@ impl Workspace {
             editing_others: false,
             suggestions: Default::default(),
             corpus: Default::default(),
+            loading: false,
         }
     }
 
@@ -363,6 +367,9 @@ impl Workspace {
     /// Applies a command built by [`crate::model::edit`]; returns its history id when
     /// it was applied. A refused edit (the builder's message) goes to the status bar.
     pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<u64> {
+        if self.refuse_while_loading().is_err() {
+            return None;
+        }
         let cmd = cmd.and_then(|mut c| {
             self.check_editable(&c)?;
             self.stamp_user(&mut c);
@@ -459,6 +466,9 @@ impl Workspace {
     /// Imports files into the project as one undoable step that holds only what is
     /// new. On any problem nothing is imported and the status bar says what is wrong.
     pub fn import(&mut self, format: ImportFormat, paths: &[PathBuf]) -> bool {
+        if self.refuse_while_loading().is_err() {
+            return false;
+        }
         self.import_with(format, paths, &ImportOptions::default())
     }
 
@@ -470,6 +480,9 @@ impl Workspace {
         paths: &[PathBuf],
         opts: &ImportOptions,
     ) -> bool {
+        if self.refuse_while_loading().is_err() {
+            return false;
+        }
         match crate::formats::import(&self.project, format, paths, opts, &mut |_, _| {}) {
             Ok(imported) => {
                 let r = &imported.report;
@@ -513,6 +526,9 @@ impl Workspace {
     /// Adds a pasted text as a new document (cleaned like an imported `.txt`; the
     /// title defaults to its first line) and makes it current.
     pub fn add_document(&mut self, title: &str, text: &str) -> bool {
+        if self.refuse_while_loading().is_err() {
+            return false;
+        }
         let cleaned = crate::formats::clean::Cleaned::new(text).text;
         let title = match title.trim() {
             "" => crate::formats::clean::first_line_title(&cleaned)
@@ -543,6 +559,9 @@ impl Workspace {
     /// Restores unsaved work from a recovery file as one undoable step away from the
     /// file, so the title shows the unsaved mark and Ctrl+Z goes back.
     pub fn restore(&mut self, recovered: &Project) {
+        if self.refuse_while_loading().is_err() {
+            return;
+        }
         let cmd = edit::replace_project(&self.project, recovered, "Restore unsaved work");
         self.apply(cmd);
     }
@@ -558,6 +577,9 @@ impl Workspace {
     /// passed or the window lost the focus. Returns when to call again (None: nothing
     /// unsaved).
     pub fn autosave(&mut self, focus_lost: bool) -> Option<Duration> {
+        if self.loading {
+            return None;
+        }
         if !self.history.is_dirty() {
             return None;
         }
@@ -576,6 +598,7 @@ impl Workspace {
     /// or last saved (then nothing is written and the change is returned, for the user
     /// to choose: [`Workspace::reload`], [`Workspace::save_overwriting`] or Save As).
     pub fn save(&mut self) -> Result<PathBuf, SaveFailure> {
+        self.refuse_while_loading().map_err(SaveFailure::Failed)?;
         let path = self.path.clone().ok_or(SaveFailure::NoPath)?;
         let result = match self.stamp.as_mut() {
             Some(stamp) => store::save_checked(&self.project, &path, stamp),
@@ -605,6 +628,7 @@ impl Workspace {
     /// Saves to `path` whatever is there ("keep mine" after an external change, or Save
     /// As); the file it replaces is kept as `<file>.bak`.
     pub fn save_overwriting(&mut self, path: PathBuf) -> Result<PathBuf, SaveFailure> {
+        self.refuse_while_loading().map_err(SaveFailure::Failed)?;
         match store::save_stamped(&self.project, &path) {
             Ok(stamp) => {
                 self.stamp = Some(stamp);
@@ -633,6 +657,7 @@ impl Workspace {
     /// Replaces the project with the file on disk (the other program's version),
     /// dropping the unsaved edits and the undo history. On error nothing changes.
     pub fn reload(&mut self) -> Result<(), String> {
+        self.refuse_while_loading()?;
         let path = self.path.clone().ok_or("this project has no file")?;
         let fresh = Workspace::open(&path).map_err(|e| e.to_string())?;
         let (doc, annotator) = (self.doc, std::mem::take(&mut self.annotator));

@@ -1,0 +1,127 @@
+//! Opening a large project in two steps: the window shows a preview (the first
+//! document with its sets, the schema and the entity registry: `store::preview`) at
+//! once, while the whole file is parsed and validated on another thread; the full
+//! workspace then takes the preview's place.
+//!
+//! The preview is read-only ([`Workspace::is_loading`]): every edit, save, import or
+//! export is refused with a message until the full project has arrived, so nothing the
+//! user does can be lost or written from a partial project. Files under
+//! [`PREVIEW_MIN_BYTES`] are opened in one go, as are files without a quick preview
+//! (not in canonical order, or whose first document has problems).
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use super::Workspace;
+use crate::store::{self, FileStamp, StoreError, limits};
+
+/// Files from this size on are opened with a preview (a 16 MB project takes about
+/// 150 ms to parse and validate on this machine).
+pub const PREVIEW_MIN_BYTES: usize = 16 << 20;
+
+/// What [`Workspace::open_progressive`] gives.
+pub enum Opening {
+    /// The whole project, opened in one go.
+    Ready(Workspace),
+    /// A read-only preview now, the whole project later.
+    Preview(Workspace, PendingOpen),
+}
+
+/// The whole project being opened on another thread.
+pub struct PendingOpen {
+    rx: mpsc::Receiver<Result<Workspace, StoreError>>,
+    path: PathBuf,
+}
+
+impl PendingOpen {
+    /// The result once it is there; `None` while the thread works.
+    pub fn poll(&self) -> Option<Result<Workspace, StoreError>> {
+        match self.rx.try_recv() {
+            Ok(r) => Some(r),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => Some(Err(self.lost())),
+        }
+    }
+
+    /// Waits for the result.
+    pub fn wait(self) -> Result<Workspace, StoreError> {
+        match self.rx.recv() {
+            Ok(r) => r,
+            Err(_) => Err(self.lost()),
+        }
+    }
+
+    fn lost(&self) -> StoreError {
+        StoreError::io(
+            &self.path,
+            std::io::Error::other("the thread opening the project stopped"),
+        )
+    }
+}
+
+impl Workspace {
+    /// Opens `path`: in one go when it is smaller than `preview_from` bytes (the app
+    /// passes [`PREVIEW_MIN_BYTES`]), else as a preview plus the whole project on
+    /// another thread. The file is read once.
+    pub fn open_progressive(path: &Path, preview_from: usize) -> Result<Opening, StoreError> {
+        let (bytes, meta) = limits::read_with_limit_meta(path, limits::MAX_PROJECT_BYTES)?;
+        let whole = |bytes: &[u8]| -> Result<Workspace, StoreError> {
+            let loaded = store::parse(path, bytes)?;
+            let stamp = FileStamp::new(bytes, Some(&meta));
+            Ok(Workspace::stamped(
+                loaded.project,
+                Some(path.to_path_buf()),
+                loaded.warnings,
+                Some(stamp),
+            ))
+        };
+        if bytes.len() < preview_from {
+            return whole(&bytes).map(Opening::Ready);
+        }
+        let Some(project) = store::preview::preview(&bytes) else {
+            return whole(&bytes).map(Opening::Ready);
+        };
+        let mut preview = Workspace::stamped(project, Some(path.to_path_buf()), Vec::new(), None);
+        preview.loading = true;
+        preview.status = format!(
+            "Opening {} ({} MB): the first document is shown, editing waits until the rest is read",
+            path.display(),
+            bytes.len() >> 20
+        );
+        let (tx, rx) = mpsc::channel();
+        let owned = path.to_path_buf();
+        std::thread::Builder::new()
+            .name("hashiya-open".into())
+            .spawn(move || {
+                let loaded = store::parse(&owned, &bytes).map(|l| {
+                    let stamp = FileStamp::new(&bytes, Some(&meta));
+                    Workspace::stamped(l.project, Some(owned.clone()), l.warnings, Some(stamp))
+                });
+                let _ = tx.send(loaded);
+            })
+            .map_err(|e| StoreError::io(path, e))?;
+        Ok(Opening::Preview(
+            preview,
+            PendingOpen {
+                rx,
+                path: path.to_path_buf(),
+            },
+        ))
+    }
+
+    /// Whether this is the preview of a project still being opened: nothing can be
+    /// changed, saved, imported or exported yet.
+    pub fn is_loading(&self) -> bool {
+        self.loading
+    }
+
+    /// The refusal of an edit, save, import or export while [`Workspace::is_loading`].
+    pub fn refuse_while_loading(&mut self) -> Result<(), String> {
+        if !self.loading {
+            return Ok(());
+        }
+        let msg = "The project is still being opened: only its first document is shown, and nothing can be changed, saved, imported or exported until the rest is read".to_string();
+        self.status = msg.clone();
+        Err(msg)
+    }
+}
