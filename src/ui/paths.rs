@@ -95,9 +95,18 @@ impl HashiyaApp {
             self.ws.status = "Save or undo your changes before opening another project".into();
             return;
         }
-        match crate::workspace::Workspace::open(&p) {
-            Ok(ws) => {
-                self.install_workspace(ws);
+        use crate::workspace::opening::{Opening, PREVIEW_MIN_BYTES};
+        match crate::workspace::Workspace::open_progressive(&p, PREVIEW_MIN_BYTES) {
+            Ok(opening) => {
+                // A project still being opened is given up for this one.
+                self.pending_open = None;
+                match opening {
+                    Opening::Ready(ws) => self.install_workspace(ws),
+                    Opening::Preview(ws, pending) => {
+                        self.install_workspace(ws);
+                        self.pending_open = Some(pending);
+                    }
+                }
                 self.remember_recent(&p);
             }
             Err(e) => self.ws.status = format!("Could not open: {e}"),
