@@ -54,10 +54,22 @@ pub const UNSAVED_EDIT_NAME: &str = "edited after the last autosave";
 pub const AUTOSAVED_EDIT_NAME: &str = "edited and autosaved";
 
 /// What the `parse` fuzz target (and its proptest mirror) checks on arbitrary bytes:
-/// parsing never panics, and a project that loads saves to bytes that load to the same
-/// project and save to the same bytes again.
+/// parsing (and the quick preview of `store::preview`) never panics, and a project that
+/// loads saves to bytes that load to the same project and save to the same bytes again.
 pub fn check_parse(bytes: &[u8]) {
     let path = Path::new("fuzz.json");
+    // The quick preview of a large file never panics either, and when the whole file
+    // loads, the preview is its first document with that document's sets.
+    let preview = store::preview::preview(bytes);
+    if let (Some(pv), Ok(full)) = (&preview, store::parse(path, bytes)) {
+        let full = full.project;
+        assert_eq!(
+            pv.documents.first(),
+            full.documents.first(),
+            "preview's document"
+        );
+        assert_eq!(pv.schema, full.schema, "preview's schema");
+    }
     if let Ok(loaded) = store::parse(path, bytes) {
         let out = store::to_bytes(&loaded.project).expect("a loaded project serialises");
         let again = match store::parse(path, &out) {
