@@ -439,7 +439,11 @@ impl HashiyaApp {
             self.table_import = None;
             out.extend(outcome);
         }
-        if let Some(outcome) = self.path_prompt.as_mut().and_then(|p| p.ui(ctx)) {
+        if let Some(outcome) = self
+            .path_prompt
+            .as_mut()
+            .and_then(|p| p.ui(ctx, &mut self.view.text))
+        {
             self.path_prompt = None;
             out.extend(outcome);
         }

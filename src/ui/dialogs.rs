@@ -8,8 +8,10 @@ use egui::{Key, RichText};
 
 use super::action::{Action, PathPurpose, WindowKind};
 use super::article_view::TextRenderer;
+use super::file_browser::{FileBrowser, Picked};
 use super::keymap;
 use super::text_field::BidiTextField;
+use crate::formats::{ExportFormat, ImportFormat};
 use crate::model::Project;
 use crate::store::{self, ChangeKind, ExternalChange};
 use crate::workspace::export::ExportJob;
@@ -145,15 +147,39 @@ pub fn help_window(ctx: &egui::Context) -> Option<Action> {
 pub struct PathPrompt {
     pub purpose: PathPurpose,
     text: String,
+    browser: FileBrowser,
 }
 
 impl PathPrompt {
-    pub fn new(purpose: PathPurpose, text: String) -> Self {
-        PathPrompt { purpose, text }
+    /// `text`: the path to start with (Save As: the project's); `places`: where the
+    /// browser offers to start (`workspace::files::places`).
+    pub fn new(purpose: PathPurpose, text: String, places: Vec<(String, PathBuf)>) -> Self {
+        let extensions: Vec<&'static str> = match purpose {
+            PathPurpose::Open | PathPurpose::SaveAs | PathPurpose::Compare => vec!["json"],
+            PathPurpose::Import(f) => f.extensions().to_vec(),
+            PathPurpose::Export(f) => f.extension().into_iter().collect(),
+        };
+        // The folder of the path given, else the open project's folder.
+        let start = std::path::Path::new(&text)
+            .parent()
+            .filter(|d| d.is_dir())
+            .map(PathBuf::from)
+            .or_else(|| {
+                places
+                    .iter()
+                    .find(|(name, _)| name == "Project folder")
+                    .map(|(_, p)| p.clone())
+            });
+        let browser = FileBrowser::new(start.as_deref(), extensions, places);
+        PathPrompt {
+            purpose,
+            text,
+            browser,
+        }
     }
 
     /// `Some(Some(action))`: go; `Some(None)`: cancelled; `None`: still open.
-    pub fn ui(&mut self, ctx: &egui::Context) -> Option<Option<Action>> {
+    pub fn ui(&mut self, ctx: &egui::Context, text: &mut TextRenderer) -> Option<Option<Action>> {
         let title = match self.purpose {
             PathPurpose::Open => "Open project (no file dialog available)",
             PathPurpose::SaveAs => "Save project as (no file dialog available)",
@@ -164,22 +190,43 @@ impl PathPrompt {
             }
         };
         let mut outcome = None;
-        egui::Window::new(title).collapsible(false).show(ctx, |ui| {
-            ui.label("Path of the project file:");
-            let r = ui.text_edit_singleline(&mut self.text);
-            ui.horizontal(|ui| {
-                let go = ui.button("OK").clicked()
-                    || (r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
-                let path = self.text.trim();
-                if go && !path.is_empty() {
-                    let p = vec![PathBuf::from(path)];
-                    outcome = Some(Some(Action::UsePath(self.purpose, p)));
+        egui::Window::new(title)
+            .collapsible(false)
+            .default_width(560.0)
+            .show(ctx, |ui| {
+                match self.browser.ui(ui, text) {
+                    Some(Picked::File(p)) => self.text = p.display().to_string(),
+                    Some(Picked::Open(p)) => {
+                        outcome = Some(Some(Action::UsePath(self.purpose, vec![p])));
+                    }
+                    None => {}
                 }
-                if ui.button("Cancel").clicked() {
-                    outcome = Some(None);
-                }
+                ui.separator();
+                ui.label("Path of the project file:");
+                let r = ui.text_edit_singleline(&mut self.text);
+                ui.horizontal(|ui| {
+                    let go = ui.button("OK").clicked()
+                        || (r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)));
+                    let path = self.text.trim();
+                    if go && !path.is_empty() {
+                        let p = vec![PathBuf::from(path)];
+                        outcome = Some(Some(Action::UsePath(self.purpose, p)));
+                    }
+                    // A folder (brat import or export): the one shown.
+                    let folder = matches!(
+                        self.purpose,
+                        PathPurpose::Import(ImportFormat::Brat)
+                            | PathPurpose::Export(ExportFormat::Brat)
+                    );
+                    if folder && ui.button("Use this folder").clicked() {
+                        let p = vec![self.browser.dir().to_path_buf()];
+                        outcome = Some(Some(Action::UsePath(self.purpose, p)));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        outcome = Some(None);
+                    }
+                });
             });
-        });
         outcome
     }
 }

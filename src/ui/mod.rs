@@ -45,6 +45,7 @@ pub mod dashboard;
 pub mod dialogs;
 pub mod documents;
 pub mod entities;
+pub mod file_browser;
 pub mod keymap;
 pub mod menu;
 mod paths;

@@ -57,7 +57,12 @@ impl HashiyaApp {
             PathPurpose::SaveAs => self.ws.path().map(|p| p.display().to_string()),
             _ => None,
         };
-        self.path_prompt = Some(PathPrompt::new(purpose, current.unwrap_or_default()));
+        let places = crate::workspace::files::places(self.ws.path(), &self.config.recent);
+        self.path_prompt = Some(PathPrompt::new(
+            purpose,
+            current.unwrap_or_default(),
+            places,
+        ));
     }
 
     pub(super) fn use_path(&mut self, purpose: PathPurpose, paths: Vec<PathBuf>) {

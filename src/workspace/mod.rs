@@ -12,6 +12,7 @@ pub mod config;
 pub mod corpus_search;
 mod curation;
 pub mod export;
+pub mod files;
 pub mod opening;
 pub mod review;
 mod suggestions;

@@ -2,6 +2,7 @@
 //! here): importing text files, exporting with progress, Save As and Open.
 
 use crate::support::*;
+use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use hashiya::store;
 
@@ -104,4 +105,47 @@ fn save_as_and_open_through_the_path_prompt() {
     h.run_steps(2);
     assert!(!shown(&h, "Open project (no file dialog available)"));
     assert_eq!(h.state().workspace().path(), Some(path.as_path()));
+}
+
+/// Where no file dialog answers, Open shows a browser: places, folders with Arabic
+/// names, the project files in them; a click fills the path field (issue #17).
+#[test]
+fn open_through_the_in_app_file_browser_with_arabic_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut h) = sample_copy_harness(dir.path());
+    let folder = dir.path().join("مقالات");
+    std::fs::create_dir(&folder).unwrap();
+    let target = folder.join("درنة.hashiya.json");
+    std::fs::copy(sample_path(), &target).unwrap();
+    std::fs::write(folder.join("notes.txt"), "not a project").unwrap();
+
+    menu(&mut h, &["File"], "Open…");
+    h.get_by_label("Project folder").click();
+    h.run_steps(2);
+    h.get_by_label("مقالات").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("notes.txt").is_none(),
+        "only project files are listed"
+    );
+    h.get_by_label("درنة.hashiya.json").click();
+    h.run_steps(2);
+    let input = h.get_by(|n| n.role() == Role::TextInput && n.data().placeholder() == Some(""));
+    assert_eq!(
+        input.value().as_deref(),
+        Some(target.display().to_string().as_str())
+    );
+    h.get_by_label("OK").click();
+    h.run_steps(3);
+    assert_eq!(h.state().workspace().path(), Some(target.as_path()));
+    // Up goes back to the parent folder.
+    menu(&mut h, &["File"], "Open…");
+    h.get_by_label("Up (parent folder)").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("مقالات").is_some(),
+        "the parent lists the folder"
+    );
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
 }
