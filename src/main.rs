@@ -530,10 +530,10 @@ fn gui(args: GuiArgs) -> Outcome {
         None => (Workspace::open_sample().map_err(CliError::msg)?, None),
     };
     // A review and a screenshot start from the whole project.
-    if opts.compare.is_some() || opts.screenshot.is_some() {
-        if let Some(p) = pending.take() {
-            ws = p.wait().map_err(CliError::msg)?;
-        }
+    if (opts.compare.is_some() || opts.screenshot.is_some())
+        && let Some(p) = pending.take()
+    {
+        ws = p.wait().map_err(CliError::msg)?;
     }
     match ws.pending_recovery() {
         Some(Ok(rec)) => {
