@@ -51,6 +51,43 @@ fn spans(text: &str, n: usize) -> Vec<Span> {
         .collect()
 }
 
+/// One headless frame of `view` showing `text`, with the highlights of `spans` found
+/// through `index` (as the app's article panel draws them).
+fn show_frame(
+    ctx: &egui::Context,
+    view: &mut ArticleView,
+    key: &str,
+    text: &str,
+    spans: &[Span],
+    index: &SpanIndex,
+) {
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    };
+    let _ = ctx.run_ui(input, |ui| {
+        egui::CentralPanel::default().show(ui, |ui| {
+            view.show(ui, key, text, &mut |r| {
+                index
+                    .overlapping(r)
+                    .map(|i| Highlight {
+                        range: spans[i].start..spans[i].end,
+                        color: egui::Color32::from_rgb(76, 139, 245),
+                        lane: index.lane(i),
+                        chip: spans[i].label.clone(),
+                        emphasised: false,
+                        id: i,
+                        outline: false,
+                    })
+                    .collect()
+            });
+        });
+    });
+}
+
 fn frame_1mb(c: &mut Criterion) {
     // As the app does at start (src/main.rs).
     hashiya::text::memory::keep_freed_memory();
@@ -60,33 +97,7 @@ fn frame_1mb(c: &mut Criterion) {
     let ctx = egui::Context::default();
     hashiya::ui::install_fonts(&ctx);
     let mut view = ArticleView::new();
-    let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1280.0, 800.0),
-        )),
-        ..Default::default()
-    };
-    let run = |view: &mut ArticleView| {
-        let _ = ctx.run_ui(input(), |ui| {
-            egui::CentralPanel::default().show(ui, |ui| {
-                view.show(ui, "bench", &text, &mut |r| {
-                    index
-                        .overlapping(r)
-                        .map(|i| Highlight {
-                            range: spans[i].start..spans[i].end,
-                            color: egui::Color32::from_rgb(76, 139, 245),
-                            lane: index.lane(i),
-                            chip: spans[i].label.clone(),
-                            emphasised: false,
-                            id: i,
-                            outline: false,
-                        })
-                        .collect()
-                });
-            });
-        });
-    };
+    let run = |view: &mut ArticleView| show_frame(&ctx, view, "bench", &text, &spans, &index);
     // First frames: layout (the whole text arrives from the background), scroll to
     // the middle, rasterise the glyphs.
     run(&mut view);
@@ -177,41 +188,14 @@ fn tag_1mb(c: &mut Criterion) {
     let ctx = egui::Context::default();
     hashiya::ui::install_fonts(&ctx);
     let mut view = ArticleView::new();
-    let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1280.0, 800.0),
-        )),
-        ..Default::default()
-    };
     // The span index of the current revision, as ArticlePanel keeps it.
     let mut index: (u64, SpanIndex) = (u64::MAX, SpanIndex::default());
     let mut frame = |ws: &Workspace, view: &mut ArticleView| {
-        if index.0 != ws.revision() {
-            index = (
-                ws.revision(),
-                SpanIndex::new(&ws.current_set().unwrap().spans),
-            );
-        }
         let spans = &ws.current_set().unwrap().spans;
-        let idx = &index.1;
-        let _ = ctx.run_ui(input(), |ui| {
-            egui::CentralPanel::default().show(ui, |ui| {
-                view.show(ui, "big", &text, &mut |r| {
-                    idx.overlapping(r)
-                        .map(|i| Highlight {
-                            range: spans[i].start..spans[i].end,
-                            color: egui::Color32::from_rgb(76, 139, 245),
-                            lane: idx.lane(i),
-                            chip: spans[i].label.clone(),
-                            emphasised: false,
-                            id: i,
-                            outline: false,
-                        })
-                        .collect()
-                });
-            });
-        });
+        if index.0 != ws.revision() {
+            index = (ws.revision(), SpanIndex::new(spans));
+        }
+        show_frame(&ctx, view, "big", &text, spans, &index.1);
     };
     frame(&ws, &mut view);
     while !view.layout_complete() {

@@ -3,10 +3,9 @@
 
 use crate::support::*;
 use egui::Key;
-use egui_kittest::Harness;
 use hashiya::model::Document;
 use hashiya::store;
-use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
+use hashiya::ui::Workspace;
 use hashiya::workspace::opening::Opening;
 
 #[test]
@@ -30,16 +29,10 @@ fn the_preview_is_shown_read_only_then_the_whole_project_takes_its_place() {
     let Opening::Preview(ws, pending) = Workspace::open_progressive(&path, 0).unwrap() else {
         panic!("a preview expected")
     };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_eframe(move |cc| {
-            let mut app = HashiyaApp::new(&cc.egui_ctx, ws, StartOptions::default());
-            app.finish_opening(pending);
-            app.hold_opening(true);
-            app
-        });
-    h.run_steps(3);
+    let mut h = harness_set_up(ws, |app| {
+        app.finish_opening(pending);
+        app.hold_opening(true);
+    });
     assert!(h.state().workspace().is_loading());
     assert_eq!(h.state().workspace().project().documents.len(), 1);
     assert!(

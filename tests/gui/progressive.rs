@@ -4,10 +4,9 @@
 
 use crate::support::*;
 use egui::pos2;
-use egui_kittest::Harness;
 use hashiya::model::Document;
 use hashiya::text::{ArticleLayout, TextEngine};
-use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
+use hashiya::ui::Workspace;
 
 /// The sample article 80 times in one document (≈ 450 KB), without annotations.
 fn long_project() -> hashiya::model::Project {
@@ -20,15 +19,7 @@ fn long_project() -> hashiya::model::Project {
 #[test]
 fn first_screens_are_drawn_and_clickable_and_do_not_move_when_the_rest_arrives() {
     let ws = Workspace::new(long_project(), None, Vec::new());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_eframe(move |cc| {
-            let mut app = HashiyaApp::new(&cc.egui_ctx, ws, StartOptions::default());
-            app.hold_background_layout(true);
-            app
-        });
-    h.run_steps(3);
+    let mut h = harness_set_up(ws, |app| app.hold_background_layout(true));
     let text = h.state().workspace().project().documents[0].text.clone();
     let total = text.chars().count();
     // Partial: the shown layout covers the first screens only.

@@ -35,6 +35,21 @@ pub fn harness_opts(ws: Workspace, opts: StartOptions) -> H {
     h
 }
 
+/// The app on `ws`, with `setup` applied to it before the first frame (test hooks such
+/// as holding a background layout or a project still being opened).
+pub fn harness_set_up(ws: Workspace, setup: impl FnOnce(&mut HashiyaApp) + 'static) -> H {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(move |cc| {
+            let mut app = HashiyaApp::new(&cc.egui_ctx, ws, StartOptions::default());
+            setup(&mut app);
+            app
+        });
+    h.run_steps(3);
+    h
+}
+
 pub fn harness_with(ws: Workspace) -> H {
     harness_opts(ws, StartOptions::default())
 }
