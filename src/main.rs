@@ -529,8 +529,12 @@ fn gui(args: GuiArgs) -> Outcome {
         },
         None => (Workspace::open_sample().map_err(CliError::msg)?, None),
     };
-    // A review and a screenshot start from the whole project.
-    if (opts.compare.is_some() || opts.screenshot.is_some())
+    // A review, a screenshot, a span to select and a search start from the whole
+    // project.
+    if (opts.compare.is_some()
+        || opts.screenshot.is_some()
+        || opts.select_span.is_some()
+        || opts.search.is_some())
         && let Some(p) = pending.take()
     {
         ws = p.wait().map_err(CliError::msg)?;

@@ -6,8 +6,10 @@
 //! The file is read once with serde_json, but everything after the first document is
 //! skipped without being built (`IgnoredAny`), and reading stops at the first set of
 //! another document. That relies on the canonical order Hashiya writes (documents,
-//! entities, then sets by document order); a file in another order (written by hand)
-//! gets no preview and is opened in one go. The preview is validated like a project;
+//! entities, then sets by document order); a file with its sets before its documents
+//! gets no preview and is opened in one go, and in a file written by hand whose first
+//! document's sets are not all at the start of `sets` the preview shows only the first
+//! of them (until the whole project arrives a moment later). The preview is validated like a project;
 //! suggestions are off in it (the project's own setting comes after the sets), and it
 //! is never edited or saved.
 

@@ -82,7 +82,8 @@ pub fn validate(p: &Project) -> Vec<Problem> {
             continue;
         }
         let Some((actual, map)) = c else { continue };
-        maps.entry(d.id.as_str()).or_insert(map);
+        // The last document of an id, like `docs` (a duplicate id is an error anyway).
+        maps.insert(d.id.as_str(), map);
         if *actual != d.text_sha256 {
             warn(
                 &mut out,

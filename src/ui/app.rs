@@ -188,17 +188,26 @@ impl HashiyaApp {
         }
         match pending.poll() {
             None => ctx.request_repaint_after(std::time::Duration::from_millis(30)),
-            Some(Ok(mut ws)) => {
-                // Keep what the preview showed: the same annotator's labels.
-                let shown = self.ws.annotator().to_string();
-                if ws.project().annotators().contains(&shown.as_str()) {
-                    ws.set_annotator(&shown);
-                }
+            Some(Ok(ws)) => {
                 self.pending_open = None;
+                // Keep what the preview showed: the same annotator's labels, the
+                // selection, the tab.
+                let shown = self.ws.annotator().to_string();
                 let (selection, tab) = (self.view.selection(), self.right_tab);
                 self.install_workspace(ws);
+                if self.ws.project().annotators().contains(&shown.as_str()) {
+                    self.ws.set_annotator(&shown);
+                }
                 self.view.set_selection(selection);
-                self.right_tab = tab;
+                if tab != RightTab::Review || self.ws.review.is_some() {
+                    self.right_tab = tab;
+                }
+                if !self.ws.warnings.is_empty() {
+                    self.ws.status = format!(
+                        "{} warning(s) while loading: see the Warnings window",
+                        self.ws.warnings.len()
+                    );
+                }
             }
             Some(Err(e)) => {
                 self.pending_open = None;

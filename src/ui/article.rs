@@ -293,9 +293,16 @@ fn tooltip(
     };
     // A grapheme the fonts cannot draw (shown as a box): name its code points.
     let doc = ws.current_document().map_or("", |d| d.text.as_str());
+    // Only where the hovered character itself has no glyph (the grapheme search scans
+    // its paragraph; a drawn character costs one lookup).
     let missing = view
         .layout()
         .and_then(|l| l.offsets().cp_to_byte(cp))
+        .filter(|&b| {
+            doc.get(b..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(|c| !crate::fonts::covers(c))
+        })
         .and_then(|b| missing::missing_grapheme(doc, b))
         .map(|r| missing::code_points(&doc[r]));
     if hits.is_empty() && missing.is_none() {

@@ -151,12 +151,28 @@ pub struct ArticleView {
     grab: Option<(Grab, (f32, f32))>,
     /// The whole document's layout under way while `layout` holds its first screens
     /// (long documents: [`crate::text::progressive`]), with the estimated total height.
-    background: Option<(LayoutKey, Background, f32)>,
+    background: Option<(LayoutKey, Job, f32)>,
+    /// A jump waiting for the background layout, and the document it is in.
+    scroll_waits_for: Option<String>,
     /// The engine of the last background layout, kept for the next one.
     spare_engine: Option<TextEngine>,
     /// Tests: leave a finished background layout waiting (to look at the partial one).
     pub hold_background_layout: bool,
+    /// Whole layouts started in the background, for tests (a resize must not start
+    /// one per frame).
+    pub background_layouts_started: usize,
 }
+
+/// The whole layout of a long text: waiting (since the last change of what it depends
+/// on) or running.
+enum Job {
+    Waiting(std::time::Instant),
+    Running(Background),
+}
+
+/// How long the document, width and font size stay the same before a long text is laid
+/// out whole.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(120);
 
 pub const DEFAULT_FONT_SIZE: f32 = 22.0;
 const MARGIN: f32 = 24.0;
@@ -185,8 +201,10 @@ impl ArticleView {
             handles: None,
             grab: None,
             background: None,
+            scroll_waits_for: None,
             spare_engine: None,
             hold_background_layout: false,
+            background_layouts_started: 0,
         }
     }
 
@@ -258,7 +276,7 @@ impl ArticleView {
             params,
         };
         if self.layout.as_ref().map(|(k, _)| k) == Some(&key) {
-            self.take_background(text);
+            self.take_background(ctx, text);
             return;
         }
         self.layouts_built += 1;
@@ -270,23 +288,48 @@ impl ArticleView {
         }
         let first = progressive::first_screens(&mut self.text.engine, text, params, min_height);
         if !first.is_complete(text) {
-            let engine = self.spare_engine.take().unwrap_or_default();
-            let ctx = ctx.clone();
-            let job = Background::start(engine, text.to_string(), params, move || {
-                ctx.request_repaint()
-            });
             let estimate = first.estimated_height(text);
-            self.background = Some((key.clone(), job, estimate));
+            // The whole text is laid out once the document, width and size have stayed
+            // the same for a moment: while they change every frame (a resize drag,
+            // zoom steps, documents flicked through) only first screens are laid out,
+            // not a whole layout per frame.
+            ctx.request_repaint_after(SETTLE);
+            let since = std::time::Instant::now();
+            self.background = Some((key.clone(), Job::Waiting(since), estimate));
         }
         self.layout = Some((key, first.layout));
     }
 
-    /// Takes a finished background layout (unless a test holds it).
-    fn take_background(&mut self, text: &str) {
+    fn start_background(&mut self, ctx: &egui::Context, text: &str, params: LayoutParams) -> Job {
+        let engine = self.spare_engine.take().unwrap_or_default();
+        let ctx = ctx.clone();
+        self.background_layouts_started += 1;
+        Job::Running(Background::start(
+            engine,
+            text.to_string(),
+            params,
+            move || ctx.request_repaint(),
+        ))
+    }
+
+    /// Starts a waiting background layout once the parameters have settled; takes a
+    /// finished one (unless a test holds it).
+    fn take_background(&mut self, ctx: &egui::Context, text: &str) {
+        if let Some((key, Job::Waiting(since), _)) = &self.background {
+            if since.elapsed() < SETTLE {
+                ctx.request_repaint_after(SETTLE.saturating_sub(since.elapsed()));
+                return;
+            }
+            let params = key.params;
+            let job = self.start_background(ctx, text, params);
+            if let Some((_, j, _)) = &mut self.background {
+                *j = job;
+            }
+        }
         if self.hold_background_layout {
             return;
         }
-        let Some((key, job, _)) = &self.background else {
+        let Some((key, Job::Running(job), _)) = &self.background else {
             return;
         };
         match job.poll() {
@@ -321,11 +364,32 @@ impl ArticleView {
         // The first screens: what the window shows, and as much again for a scroll.
         let min_height = 2.0 * ui.ctx().content_rect().height() + 2.0 * MARGIN;
         self.ensure_layout(ui.ctx(), doc_key, text, width, min_height);
-        // A jump to text not laid out yet waits for the background layout.
+        // A jump to text not laid out yet waits for the background layout of its
+        // document (and is dropped when another document is shown meanwhile).
+        if self
+            .scroll_waits_for
+            .as_deref()
+            .is_some_and(|d| d != doc_key)
+        {
+            self.scroll_to = None;
+            self.scroll_waits_for = None;
+        }
         let laid_out = self.layout().map_or(0, |l| l.offsets().len_chars());
         let scroll_target = match self.scroll_to {
-            Some(cp) if self.background.is_some() && cp >= laid_out => None,
-            _ => self.scroll_to.take(),
+            Some(cp) if self.background.is_some() && cp >= laid_out => {
+                self.scroll_waits_for = Some(doc_key.to_string());
+                None
+            }
+            target => {
+                // A jump that waited flashes its target now.
+                if target.is_some()
+                    && self.scroll_waits_for.take().is_some()
+                    && let Some((r, _)) = self.flash.take()
+                {
+                    self.flash = Some((r, ui.input(|i| i.time) + 0.8));
+                }
+                self.scroll_to.take()
+            }
         };
         let text_color = ui.visuals().text_color();
         let dark = ui.visuals().dark_mode;
@@ -352,6 +416,12 @@ impl ArticleView {
         } else {
             scroll
         };
+        // Handles only for a span laid out whole (a handle past the first screens
+        // would be drawn, and dropped, at their end).
+        let handles = self
+            .handles
+            .clone()
+            .filter(|h| self.background.is_none() || h.end <= laid_out);
         scroll.show_viewport(ui, |ui, viewport| {
             let (rect, response) =
                 ui.allocate_exact_size(vec2(avail, height), Sense::click_and_drag());
@@ -377,8 +447,7 @@ impl ArticleView {
                 && let Some(origin) = ui.input(|i| i.pointer.press_origin())
             {
                 let at = to_local(origin);
-                self.grab =
-                    grab_at(layout, self.handles.as_ref(), at, mods.command).map(|g| (g, at));
+                self.grab = grab_at(layout, handles.as_ref(), at, mods.command).map(|g| (g, at));
             }
             let pointer = ui.input(|i| i.pointer.latest_pos()).map(to_local);
             if let Some((grab, at)) = &mut self.grab {
@@ -455,7 +524,7 @@ impl ArticleView {
 
             if let Some(p) = response.hover_pos()
                 && self.grab.is_none()
-                && grab_at(layout, self.handles.as_ref(), to_local(p), false).is_some()
+                && grab_at(layout, handles.as_ref(), to_local(p), false).is_some()
             {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
             }
@@ -721,7 +790,7 @@ impl ArticleView {
             }
             // Handles of the selected span (while the pointer is over the text), and
             // what a handle or relation drag would do.
-            if let Some(span) = &self.handles
+            if let Some(span) = &handles
                 && (response.hovered() || self.grab.is_some())
             {
                 for (end, r) in handle_rects(layout, span) {

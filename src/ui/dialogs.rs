@@ -170,7 +170,12 @@ impl PathPrompt {
                     .find(|(name, _)| name == "Project folder")
                     .map(|(_, p)| p.clone())
             });
-        let browser = FileBrowser::new(start.as_deref(), extensions, places);
+        let reads = matches!(
+            purpose,
+            PathPurpose::Open | PathPurpose::Compare | PathPurpose::Import(_)
+        );
+        let browser =
+            FileBrowser::new(start.as_deref(), extensions, places).open_on_double_click(reads);
         PathPrompt {
             purpose,
             text,

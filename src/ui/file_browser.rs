@@ -25,6 +25,13 @@ pub struct FileBrowser {
     extensions: Vec<&'static str>,
     entries: Result<Vec<DirEntry>, String>,
     places: Vec<(String, PathBuf)>,
+    /// A double click on a file uses it (Open, Compare, Import; never where it would
+    /// overwrite: Save As, Export).
+    open_on_double_click: bool,
+    /// The file of the last click: a double click counts only when both clicks were on
+    /// the same file (the first click of a double click on a folder enters it, and the
+    /// second must not take the file that took its place).
+    last_file: Option<PathBuf>,
 }
 
 impl FileBrowser {
@@ -45,9 +52,17 @@ impl FileBrowser {
             extensions,
             entries: Ok(Vec::new()),
             places,
+            open_on_double_click: false,
+            last_file: None,
         };
         b.go(dir);
         b
+    }
+
+    /// Lets a double click on a file use it at once.
+    pub fn open_on_double_click(mut self, on: bool) -> Self {
+        self.open_on_double_click = on;
+        self
     }
 
     /// The folder shown.
@@ -56,6 +71,7 @@ impl FileBrowser {
     }
 
     fn go(&mut self, dir: PathBuf) {
+        self.last_file = None;
         self.entries = files::list_dir(&dir, &self.extensions)
             .map_err(|e| format!("cannot list {}: {e}", dir.display()));
         self.dir = dir;
@@ -116,11 +132,19 @@ impl FileBrowser {
                                     if e.is_dir {
                                         go_to = Some(e.path.clone());
                                     } else {
-                                        picked = Some(Picked::File(e.path.clone()));
+                                        let again = self.last_file.as_ref() == Some(&e.path);
+                                        picked = Some(
+                                            if again
+                                                && r.double_clicked()
+                                                && self.open_on_double_click
+                                            {
+                                                Picked::Open(e.path.clone())
+                                            } else {
+                                                Picked::File(e.path.clone())
+                                            },
+                                        );
+                                        self.last_file = Some(e.path.clone());
                                     }
-                                }
-                                if r.double_clicked() && !e.is_dir {
-                                    picked = Some(Picked::Open(e.path.clone()));
                                 }
                             });
                         }

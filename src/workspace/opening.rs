@@ -3,8 +3,8 @@
 //! once, while the whole file is parsed and validated on another thread; the full
 //! workspace then takes the preview's place.
 //!
-//! The preview is read-only ([`Workspace::is_loading`]): every edit, save, import or
-//! export is refused with a message until the full project has arrived, so nothing the
+//! The preview is read-only ([`Workspace::is_loading`]): every edit, save, import,
+//! export or review is refused with a message until the full project has arrived, so nothing the
 //! user does can be lost or written from a partial project. Files under
 //! [`PREVIEW_MIN_BYTES`] are opened in one go, as are files without a quick preview
 //! (not in canonical order, or whose first document has problems).
@@ -120,7 +120,7 @@ impl Workspace {
         if !self.loading {
             return Ok(());
         }
-        let msg = "The project is still being opened: only its first document is shown, and nothing can be changed, saved, imported or exported until the rest is read".to_string();
+        let msg = "The project is still being opened: only its first document is shown, and nothing can be changed, saved, imported, exported or compared until the rest is read".to_string();
         self.status = msg.clone();
         Err(msg)
     }

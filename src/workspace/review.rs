@@ -254,6 +254,9 @@ impl Workspace {
     /// Loads a colleague's project and starts (or resumes, from the decisions saved
     /// beside the open project) the review of the current annotator against them.
     pub fn start_review(&mut self, other_path: PathBuf) -> bool {
+        if self.refuse_while_loading().is_err() {
+            return false;
+        }
         let other = match crate::store::load(&other_path) {
             Ok(l) => l.project,
             Err(e) => {

@@ -98,3 +98,49 @@ fn first_screens_are_drawn_and_clickable_and_do_not_move_when_the_rest_arrives()
     assert_eq!(before, after, "nothing on screen moved");
     assert_eq!(h.state().view().selection(), Some(word));
 }
+
+/// Zooming a long document step after step lays out its first screens each time but
+/// starts the whole layout only once the size has settled, and that layout is the one
+/// of the final size.
+#[test]
+fn zooming_a_long_document_does_not_start_a_whole_layout_per_step() {
+    let mut h = harness_with(Workspace::new(long_project(), None, Vec::new()));
+    let wait_complete = |h: &mut crate::support::H| {
+        for _ in 0..600 {
+            h.run_steps(1);
+            if h.state().view().layout_complete() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the whole layout never arrived");
+    };
+    wait_complete(&mut h);
+    let started = h.state().view().background_layouts_started;
+    let built = h.state().view().layouts_built;
+    for _ in 0..6 {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
+        h.run_steps(1);
+    }
+    assert!(
+        h.state().view().layouts_built >= built + 6,
+        "first screens per step"
+    );
+    assert!(
+        h.state().view().background_layouts_started <= started + 1,
+        "{} whole layouts started for 6 steps",
+        h.state().view().background_layouts_started - started
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    wait_complete(&mut h);
+    let view = h.state().view();
+    let layout = view.layout().unwrap();
+    assert!((layout.params().font_size - view.font_size).abs() < 1e-3);
+    let text = &h.state().workspace().project().documents[0].text;
+    let full = ArticleLayout::new(&mut TextEngine::new(), text, layout.params());
+    assert_eq!(
+        layout.lines(),
+        full.lines(),
+        "the whole layout of the final size"
+    );
+}
