@@ -110,9 +110,9 @@ fn frame_1mb(c: &mut Criterion) {
     for _ in 0..5 {
         run(&mut view);
     }
-    let built = view.layouts_built;
+    let built = view.layouts.built;
     c.bench_function("frame_1mb", |b| b.iter(|| run(&mut view)));
-    assert_eq!(view.layouts_built, built, "a frame must not re-layout");
+    assert_eq!(view.layouts.built, built, "a frame must not re-layout");
 
     let n = text.chars().count();
     let positions: Vec<usize> = (0..4000).map(|i| (n / 8 + i * 200) % n).collect();
@@ -125,7 +125,7 @@ fn frame_1mb(c: &mut Criterion) {
             run(&mut view)
         })
     });
-    assert_eq!(view.layouts_built, built, "scrolling must not re-layout");
+    assert_eq!(view.layouts.built, built, "scrolling must not re-layout");
 }
 
 /// The sample article 205 times in one document with annotator-a's spans on every copy.
@@ -206,7 +206,7 @@ fn tag_1mb(c: &mut Criterion) {
     for _ in 0..5 {
         frame(&ws, &mut view);
     }
-    let built = view.layouts_built;
+    let built = view.layouts.built;
     let tag = |ws: &mut Workspace| {
         let cmd = edit::tag(
             ws.project(),
@@ -245,7 +245,7 @@ fn tag_1mb(c: &mut Criterion) {
             total
         })
     });
-    assert_eq!(view.layouts_built, built, "tagging must not re-layout");
+    assert_eq!(view.layouts.built, built, "tagging must not re-layout");
 }
 
 criterion_group! {

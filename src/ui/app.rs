@@ -221,7 +221,7 @@ impl HashiyaApp {
     /// Tests: keep showing the first screens of a long document although its whole
     /// layout is done (`false` lets it in at the next frame).
     pub fn hold_background_layout(&mut self, hold: bool) {
-        self.view.hold_background_layout = hold;
+        self.view.layouts.hold = hold;
     }
 
     /// Read access for tests: the search bar.

@@ -11,9 +11,9 @@ use std::ops::Range;
 
 use egui::{Color32, CornerRadius, Event, Key, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
+use super::layout_cache::LayoutCache;
 use crate::model::edit::SpanEnd;
-use crate::text::progressive::{self, Background, PROGRESSIVE_MIN_BYTES, Progress};
-use crate::text::{ArticleLayout, LayoutParams, TextEngine};
+use crate::text::{ArticleLayout, LayoutParams};
 
 pub use super::text_renderer::TextRenderer;
 
@@ -116,22 +116,14 @@ pub struct ViewResponse {
     pub response: Option<egui::Response>,
 }
 
-/// Where the layout came from, to know when to rebuild it.
-#[derive(Debug, Clone, PartialEq)]
-struct LayoutKey {
-    doc: String,
-    params: LayoutParams,
-}
-
 pub struct ArticleView {
     /// The engine and glyph atlas, shared with the Arabic labels of the panels.
     pub text: TextRenderer,
-    layout: Option<(LayoutKey, ArticleLayout)>,
+    /// The document's layout (first screens, then whole, for long documents).
+    pub layouts: LayoutCache,
     /// Selection as (anchor, focus) caret positions in code points.
     selection: Option<(usize, usize)>,
     pub font_size: f32,
-    /// Rebuild count, for tests that check the layout is not rebuilt per frame.
-    pub layouts_built: usize,
     scroll_to: Option<usize>,
     /// Rectangle of the text area in screen points during the last frame.
     last_origin: Pos2,
@@ -149,30 +141,9 @@ pub struct ArticleView {
     /// A handle or relation drag in progress, and where the pointer is (layout
     /// coordinates).
     grab: Option<(Grab, (f32, f32))>,
-    /// The whole document's layout under way while `layout` holds its first screens
-    /// (long documents: [`crate::text::progressive`]), with the estimated total height.
-    background: Option<(LayoutKey, Job, f32)>,
     /// A jump waiting for the background layout, and the document it is in.
     scroll_waits_for: Option<String>,
-    /// The engine of the last background layout, kept for the next one.
-    spare_engine: Option<TextEngine>,
-    /// Tests: leave a finished background layout waiting (to look at the partial one).
-    pub hold_background_layout: bool,
-    /// Whole layouts started in the background, for tests (a resize must not start
-    /// one per frame).
-    pub background_layouts_started: usize,
 }
-
-/// The whole layout of a long text: waiting (since the last change of what it depends
-/// on) or running.
-enum Job {
-    Waiting(std::time::Instant),
-    Running(Background),
-}
-
-/// How long the document, width and font size stay the same before a long text is laid
-/// out whole.
-const SETTLE: std::time::Duration = std::time::Duration::from_millis(120);
 
 pub const DEFAULT_FONT_SIZE: f32 = 22.0;
 const MARGIN: f32 = 24.0;
@@ -187,10 +158,9 @@ impl ArticleView {
     pub fn new() -> Self {
         ArticleView {
             text: TextRenderer::new(),
-            layout: None,
+            layouts: LayoutCache::default(),
             selection: None,
             font_size: DEFAULT_FONT_SIZE,
-            layouts_built: 0,
             scroll_to: None,
             last_origin: Pos2::ZERO,
             flash: None,
@@ -200,18 +170,14 @@ impl ArticleView {
             current_mark: None,
             handles: None,
             grab: None,
-            background: None,
             scroll_waits_for: None,
-            spare_engine: None,
-            hold_background_layout: false,
-            background_layouts_started: 0,
         }
     }
 
     /// Whether the shown layout covers the whole document (false while the rest of a
     /// long document is laid out in the background).
     pub fn layout_complete(&self) -> bool {
-        self.background.is_none()
+        self.layouts.is_complete()
     }
 
     /// The selection as an ordered code point range (empty ranges are `None`).
@@ -229,7 +195,7 @@ impl ArticleView {
     }
 
     pub fn layout(&self) -> Option<&ArticleLayout> {
-        self.layout.as_ref().map(|(_, l)| l)
+        self.layouts.layout()
     }
 
     /// Top-left of the text area on screen during the last frame (for tests and for
@@ -259,9 +225,7 @@ impl ArticleView {
         self.font_size = DEFAULT_FONT_SIZE;
     }
 
-    /// Makes `layout` that of `doc_key` at this width: at once for a short text; for a
-    /// long one its first screens (at least `min_height` high) now and the whole in the
-    /// background, taken over as soon as it is done.
+    /// Makes the cached layout that of `doc_key` at this width ([`LayoutCache`]).
     fn ensure_layout(
         &mut self,
         ctx: &egui::Context,
@@ -271,81 +235,9 @@ impl ArticleView {
         min_height: f32,
     ) {
         let params = LayoutParams::new(width, self.font_size);
-        let key = LayoutKey {
-            doc: doc_key.to_string(),
-            params,
-        };
-        if self.layout.as_ref().map(|(k, _)| k) == Some(&key) {
-            self.take_background(ctx, text);
-            return;
-        }
-        self.layouts_built += 1;
-        self.background = None;
-        if text.len() < PROGRESSIVE_MIN_BYTES {
-            let layout = ArticleLayout::new(&mut self.text.engine, text, params);
-            self.layout = Some((key, layout));
-            return;
-        }
-        let first = progressive::first_screens(&mut self.text.engine, text, params, min_height);
-        if !first.is_complete(text) {
-            let estimate = first.estimated_height(text);
-            // The whole text is laid out once the document, width and size have stayed
-            // the same for a moment: while they change every frame (a resize drag,
-            // zoom steps, documents flicked through) only first screens are laid out,
-            // not a whole layout per frame.
-            ctx.request_repaint_after(SETTLE);
-            let since = std::time::Instant::now();
-            self.background = Some((key.clone(), Job::Waiting(since), estimate));
-        }
-        self.layout = Some((key, first.layout));
-    }
-
-    fn start_background(&mut self, ctx: &egui::Context, text: &str, params: LayoutParams) -> Job {
-        let engine = self.spare_engine.take().unwrap_or_default();
-        let ctx = ctx.clone();
-        self.background_layouts_started += 1;
-        Job::Running(Background::start(
-            engine,
-            text.to_string(),
-            params,
-            move || ctx.request_repaint(),
-        ))
-    }
-
-    /// Starts a waiting background layout once the parameters have settled; takes a
-    /// finished one (unless a test holds it).
-    fn take_background(&mut self, ctx: &egui::Context, text: &str) {
-        if let Some((key, Job::Waiting(since), _)) = &self.background {
-            if since.elapsed() < SETTLE {
-                ctx.request_repaint_after(SETTLE.saturating_sub(since.elapsed()));
-                return;
-            }
-            let params = key.params;
-            let job = self.start_background(ctx, text, params);
-            if let Some((_, j, _)) = &mut self.background {
-                *j = job;
-            }
-        }
-        if self.hold_background_layout {
-            return;
-        }
-        let Some((key, Job::Running(job), _)) = &self.background else {
-            return;
-        };
-        match job.poll() {
-            Progress::Running => {}
-            Progress::Done(engine, layout) => {
-                self.layout = Some((key.clone(), *layout));
-                self.spare_engine = Some(*engine);
-                self.background = None;
-            }
-            Progress::Failed => {
-                let params = key.params;
-                let layout = ArticleLayout::new(&mut self.text.engine, text, params);
-                self.layout = Some((key.clone(), layout));
-                self.background = None;
-            }
-        }
+        let engine = &mut self.text.engine;
+        self.layouts
+            .ensure(engine, ctx, doc_key, text, params, min_height);
     }
 
     /// Shows the document. `doc_key` must change whenever the text does (document id
@@ -376,7 +268,7 @@ impl ArticleView {
         }
         let laid_out = self.layout().map_or(0, |l| l.offsets().len_chars());
         let scroll_target = match self.scroll_to {
-            Some(cp) if self.background.is_some() && cp >= laid_out => {
+            Some(cp) if !self.layouts.is_complete() && cp >= laid_out => {
                 self.scroll_waits_for = Some(doc_key.to_string());
                 None
             }
@@ -400,10 +292,7 @@ impl ArticleView {
             .gamma_multiply(if dark { 0.6 } else { 0.5 });
         let now = ui.input(|i| i.time);
 
-        let height = match &self.background {
-            Some((_, _, estimate)) => *estimate,
-            None => self.layout.as_ref().map_or(0.0, |(_, l)| l.height()),
-        } + 2.0 * MARGIN;
+        let height = self.layouts.height() + 2.0 * MARGIN;
         let scroll = egui::ScrollArea::vertical()
             .id_salt("article")
             .auto_shrink([false, false]);
@@ -421,14 +310,14 @@ impl ArticleView {
         let handles = self
             .handles
             .clone()
-            .filter(|h| self.background.is_none() || h.end <= laid_out);
+            .filter(|h| self.layouts.is_complete() || h.end <= laid_out);
         scroll.show_viewport(ui, |ui, viewport| {
             let (rect, response) =
                 ui.allocate_exact_size(vec2(avail, height), Sense::click_and_drag());
             let origin = rect.min + vec2(MARGIN, MARGIN);
             self.last_origin = origin;
             self.widget_id = Some(response.id);
-            let Some((_, layout)) = &self.layout else {
+            let Some(layout) = self.layouts.layout() else {
                 return;
             };
             let to_local = |p: Pos2| (p.x - origin.x, p.y - origin.y);
@@ -586,7 +475,7 @@ impl ArticleView {
 
             // Paint: only the visible lines.
             let painter = ui.painter_at(rect);
-            if self.background.is_some() && viewport.max.y - MARGIN > layout.height() {
+            if !self.layouts.is_complete() && viewport.max.y - MARGIN > layout.height() {
                 // Below the first screens, while the rest is laid out.
                 painter.text(
                     pos2(rect.center().x, origin.y + layout.height() + MARGIN),

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `app.rs` | the window: composes the panels, collects their actions |
 //! | `apply.rs` | carrying out actions, start-up, file dialogs, screenshot mode |
+//! | `layout_cache.rs` | the article's layout: rebuilt on a change only, long texts first screens then whole in the background |
 //! | `paths.rs` | file dialogs, the in-app path prompt, opening and saving paths |
 //! | `action.rs` | the actions panels return, the window kinds |
 //! | `keymap.rs` | every shortcut, once: key handler, menu texts, F1 overlay |
@@ -47,6 +48,7 @@ pub mod documents;
 pub mod entities;
 pub mod file_browser;
 pub mod keymap;
+pub mod layout_cache;
 pub mod menu;
 mod paths;
 pub mod progress;
