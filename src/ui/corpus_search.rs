@@ -174,18 +174,7 @@ impl CorpusSearchPanel {
         let done = self.search.as_ref().filter(|s| s.is_done());
         let n = done.map_or(0, |s| s.matches());
         ui.horizontal(|ui| {
-            egui::ComboBox::new("corpus-tag-label", "tag as")
-                .selected_text(
-                    labels
-                        .iter()
-                        .find(|l| l.id == self.label)
-                        .map_or("", |l| l.name.as_str()),
-                )
-                .show_ui(ui, |ui| {
-                    for l in labels {
-                        ui.selectable_value(&mut self.label, l.id.clone(), &l.name);
-                    }
-                });
+            super::widgets::label_choice(ui, "corpus-tag-label", "tag as", labels, &mut self.label);
             let button = egui::Button::new("Tag all in every document");
             if ui
                 .add_enabled(n > 0, button)

@@ -120,18 +120,7 @@ impl SearchBar {
                 action = self.step(true);
             }
             ui.menu_button("Options", |ui| options_menu(ui, &mut self.options));
-            egui::ComboBox::new("tag-all-label", "as")
-                .selected_text(
-                    labels
-                        .iter()
-                        .find(|l| l.id == self.label)
-                        .map_or("", |l| l.name.as_str()),
-                )
-                .show_ui(ui, |ui| {
-                    for l in labels {
-                        ui.selectable_value(&mut self.label, l.id.clone(), &l.name);
-                    }
-                });
+            super::widgets::label_choice(ui, "tag-all-label", "as", labels, &mut self.label);
             if ui
                 .add_enabled(n > 0, egui::Button::new("Tag all matches"))
                 .clicked()

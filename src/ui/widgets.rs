@@ -105,3 +105,25 @@ pub fn status_bar(ui: &mut egui::Ui, status: &str, selection: Option<std::ops::R
         });
     });
 }
+
+/// A combo box choosing one of the schema's labels by name; `label` holds its id.
+pub fn label_choice(
+    ui: &mut egui::Ui,
+    id: &str,
+    text: &str,
+    labels: &[crate::model::schema::LabelDef],
+    label: &mut String,
+) {
+    egui::ComboBox::new(id, text)
+        .selected_text(
+            labels
+                .iter()
+                .find(|l| l.id == *label)
+                .map_or("", |l| l.name.as_str()),
+        )
+        .show_ui(ui, |ui| {
+            for l in labels {
+                ui.selectable_value(label, l.id.clone(), &l.name);
+            }
+        });
+}
