@@ -128,7 +128,7 @@ fn shape_harfrust(c: &mut Criterion) {
     };
     let runs = article_runs();
     let repeats = copies_for(MIB);
-    let font_refs: Vec<FontRef> = fonts::ALL
+    let font_refs: Vec<FontRef> = fonts::TEXT
         .iter()
         .map(|(_, bytes)| FontRef::new(bytes).unwrap())
         .collect();

@@ -50,6 +50,7 @@ strip -o "$dir/hashiya" "$bin"
 cp packaging/hashiya.desktop packaging/hashiya-mime.xml packaging/hashiya.svg "$dir/"
 cp packaging/icons/hashiya-*.png "$dir/icons/"
 cp fonts/OFL.txt "$dir/fonts/OFL.txt"
+cp fonts/NotoEmoji-OFL.txt "$dir/fonts/NotoEmoji-OFL.txt"
 cp projects/derna-sirte.json "$dir/derna-sirte.hashiya.json"
 cat > "$dir/README.txt" <<EOF
 Hashiya $version (حاشية) — portable build for x86_64 Linux, glibc $glibc or newer
@@ -58,7 +59,7 @@ Hashiya $version (حاشية) — portable build for x86_64 Linux, glibc $glibc 
 A desktop tool to annotate claims, actors and locations in Arabic news articles, save
 the work as JSON annotation projects, export them, and review a colleague's labels.
 Licence: MIT OR Apache-2.0. The embedded Noto fonts: SIL Open Font License 1.1
-(fonts/OFL.txt).
+(fonts/OFL.txt, fonts/NotoEmoji-OFL.txt).
 
 Run it from this folder:
 

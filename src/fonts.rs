@@ -2,20 +2,34 @@
 //! looks the same on every machine.
 //!
 //! Noto Naskh Arabic covers Arabic; Noto Sans covers Latin letters, digits and the
-//! punctuation the Arabic font lacks (“ ” / …). Both are under the SIL Open Font
-//! License (`fonts/OFL.txt`).
+//! punctuation the Arabic font lacks (“ ” / …); the monochrome Noto Emoji draws emoji
+//! (flags and ZWJ sequences included, as ligatures) in the text colour. All three are
+//! under the SIL Open Font License (`fonts/OFL.txt`, `fonts/NotoEmoji-OFL.txt`).
 
 /// Noto Naskh Arabic Regular.
 pub const ARABIC: &[u8] = include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf");
 /// Noto Sans Regular, the Latin companion.
 pub const LATIN: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
 
+/// Noto Emoji Regular (monochrome, 886 kB), the last fallback.
+pub const EMOJI: &[u8] = include_bytes!("../fonts/NotoEmoji-Regular.ttf");
+
 /// Family names as the fonts declare them (what the text engine asks for).
 pub const ARABIC_FAMILY: &str = "Noto Naskh Arabic";
 pub const LATIN_FAMILY: &str = "Noto Sans";
+pub const EMOJI_FAMILY: &str = "Noto Emoji";
 
-/// The embedded fonts in fallback order: Arabic first, then Latin.
-pub const ALL: [(&str, &[u8]); 2] = [(ARABIC_FAMILY, ARABIC), (LATIN_FAMILY, LATIN)];
+/// The embedded fonts in fallback order: Arabic first, then Latin, then emoji (so the
+/// digits, `#` and `*` that Noto Emoji also has keep the text fonts' shapes).
+pub const ALL: [(&str, &[u8]); 3] = [
+    (ARABIC_FAMILY, ARABIC),
+    (LATIN_FAMILY, LATIN),
+    (EMOJI_FAMILY, EMOJI),
+];
+
+/// The text fonts (Arabic and Latin) without the emoji font: what egui's own widgets get
+/// as fallbacks (egui brings its own emoji).
+pub const TEXT: [(&str, &[u8]); 2] = [(ARABIC_FAMILY, ARABIC), (LATIN_FAMILY, LATIN)];
 
 /// Whether one of the embedded fonts has a glyph for `c` (controls and line breaks,
 /// which are never drawn, count as covered).
@@ -48,8 +62,10 @@ mod tests {
         assert!(covers('/'));
         assert!(covers('4'));
         assert!(covers('I'));
-        assert!(!covers('😀'), "no emoji font is embedded");
+        assert!(covers('😀'), "the emoji font is embedded");
+        assert!(covers('🇱'), "regional indicators (flags)");
         assert!(!covers('中'));
+        assert!(!covers('ሰ'), "Ethiopic");
     }
 
     #[test]

@@ -875,7 +875,7 @@ fn caret_geometry(layout: &Layout<()>, index: usize, affinity: Affinity) -> parl
 }
 
 /// The font fallback list: Arabic first, then the Latin companion.
-const FAMILY_LIST: &str = "'Noto Naskh Arabic', 'Noto Sans'";
+const FAMILY_LIST: &str = "'Noto Naskh Arabic', 'Noto Sans', 'Noto Emoji'";
 
 /// The word (UAX #29) containing code point `cp`; clitics written attached to a word
 /// (و ب ل ك ف) are part of it, since UAX #29 does not split Arabic letters. Falls back

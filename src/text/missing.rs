@@ -1,7 +1,7 @@
-//! Characters the embedded fonts cannot draw (emoji, scripts other than Arabic and
-//! Latin): where they are on a line, one box per **grapheme cluster** — a flag (two
-//! regional indicators), a ZWJ family or a Devanagari conjunct is one box, not one per
-//! code point — and which code points a grapheme holds, for the hover text.
+//! Characters the embedded fonts cannot draw (scripts other than Arabic and Latin,
+//! emoji newer than the embedded Noto Emoji): where they are on a line, one box per
+//! **grapheme cluster** — a Devanagari conjunct or an unknown emoji sequence is one box,
+//! not one per code point — and which code points a grapheme holds, for the hover text.
 //!
 //! The shaper gives such characters the font's `.notdef` glyph (id 0); the painter
 //! skips those glyphs and draws the boxes from [`ArticleLayout::missing_boxes`].
@@ -127,9 +127,9 @@ mod tests {
 
     const TEXT: &str = "قال 😀 إن ليبيا 🇱🇾 بخير والعائلة 👩‍👩‍👧 هنا: नमस्ते ሰላም abc";
 
-    /// One box per grapheme: the emoji, the flag (2 code points), the ZWJ family (5),
-    /// the Hindi word's 3 graphemes (Unicode 15.1 conjuncts: न, म, स्ते), the 3
-    /// Ethiopic letters; nothing for Arabic or Latin.
+    /// One box per grapheme: the Hindi word's 3 graphemes (Unicode 15.1 conjuncts: न,
+    /// म, स्ते), the 3 Ethiopic letters; nothing for Arabic, Latin or the emoji (the
+    /// emoji font draws them).
     #[test]
     fn one_box_per_grapheme_the_fonts_cannot_draw() {
         let layout = ArticleLayout::new(
@@ -149,7 +149,7 @@ mod tests {
             })
             .collect();
         texts.sort();
-        let mut want: Vec<String> = ["😀", "🇱🇾", "👩‍👩‍👧", "ሰ", "ላ", "ም"].map(String::from).to_vec();
+        let mut want: Vec<String> = ["ሰ", "ላ", "ም"].map(String::from).to_vec();
         let hindi: Vec<String> = "नमस्ते".graphemes(true).map(String::from).collect();
         want.extend(hindi);
         want.sort();
@@ -165,10 +165,62 @@ mod tests {
             );
         }
         // The hover side agrees.
-        let flag = TEXT.find('\u{1F1F1}').unwrap();
-        let second = flag + '\u{1F1F1}'.len_utf8();
-        assert_eq!(missing_grapheme(TEXT, second), Some(flag..flag + 8));
+        let conjunct = TEXT.find("स्ते").unwrap();
+        let virama = conjunct + 'स'.len_utf8();
+        assert_eq!(
+            missing_grapheme(TEXT, virama),
+            Some(conjunct..conjunct + "स्ते".len())
+        );
         assert_eq!(missing_grapheme(TEXT, 0), None, "Arabic is drawn");
+        let flag = TEXT.find('\u{1F1F1}').unwrap();
+        assert_eq!(missing_grapheme(TEXT, flag + 4), None, "the flag is drawn");
         assert_eq!(code_points("🇱🇾"), "U+1F1F1 U+1F1FE");
+    }
+
+    /// Emoji are drawn by the embedded Noto Emoji, one glyph per grapheme: a flag (two
+    /// regional indicators) and a ZWJ family (five code points) are the font's
+    /// ligatures, a plain emoji is its cmap glyph; Arabic and digits keep their fonts.
+    #[test]
+    fn emoji_are_drawn_by_the_emoji_font_one_glyph_per_grapheme() {
+        use ab_glyph::{Font, FontRef};
+        let emoji_font = FontRef::try_from_slice(crate::fonts::EMOJI).unwrap();
+        let mut engine = TextEngine::new();
+        let text = "قال 441 😀 ليبيا 🇱🇾 العائلة 👩‍👩‍👧";
+        let layout = ArticleLayout::new(&mut engine, text, LayoutParams::new(2000.0, 22.0));
+        assert_eq!(layout.lines().len(), 1);
+        assert!(layout.missing_boxes(text, 0).is_empty());
+        let runs = layout.line_runs(&engine, 0);
+        let glyphs_of = |g: &str| -> Vec<(u32, &'static str)> {
+            let s = text[..text.find(g).unwrap()].chars().count();
+            let e = s + g.chars().count();
+            runs.iter()
+                .flat_map(|r| {
+                    r.glyphs
+                        .iter()
+                        .filter(|gl| (s..e).contains(&gl.4))
+                        .map(|gl| (gl.0, r.font.family()))
+                })
+                .collect()
+        };
+        let emoji = crate::fonts::EMOJI_FAMILY;
+        let smile = glyphs_of("😀");
+        assert_eq!(
+            smile,
+            vec![(u32::from(emoji_font.glyph_id('😀').0), emoji)]
+        );
+        for g in ["🇱🇾", "👩‍👩‍👧"] {
+            let got = glyphs_of(g);
+            assert_eq!(got.len(), 1, "{g}: one glyph, the font's ligature: {got:?}");
+            assert_eq!(got[0].1, emoji, "{g}");
+            assert_ne!(got[0].0, 0, "{g}: not .notdef");
+            let first = g.chars().next().unwrap();
+            assert_ne!(
+                got[0].0,
+                u32::from(emoji_font.glyph_id(first).0),
+                "{g}: a ligature, not the first code point's glyph"
+            );
+        }
+        assert!(glyphs_of("441").iter().all(|&(_, f)| f != emoji), "digits");
+        assert!(glyphs_of("ليبيا").iter().all(|&(_, f)| f == crate::fonts::ARABIC_FAMILY));
     }
 }

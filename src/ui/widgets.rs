@@ -77,7 +77,7 @@ pub fn label_color(p: &crate::model::Project, label: &str) -> Color32 {
 /// letters in panels have glyphs. The article itself is drawn by our text engine.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut defs = egui::FontDefinitions::default();
-    for (name, bytes) in crate::fonts::ALL {
+    for (name, bytes) in crate::fonts::TEXT {
         defs.font_data.insert(
             name.to_string(),
             std::sync::Arc::new(egui::FontData::from_static(bytes)),

@@ -522,35 +522,36 @@ fn an_idle_app_does_not_repaint() {
     );
 }
 
-/// A flag (two code points) the fonts cannot draw is one box in the article, and
-/// hovering it names its code points (issue #17).
+/// A grapheme the fonts cannot draw (a Devanagari conjunct: four code points) is one
+/// box in the article, and hovering it names its code points (issue #17); the emoji
+/// next to it is drawn by the emoji font, no box.
 #[test]
 fn hovering_a_character_without_a_font_names_its_code_points() {
     let mut p = sample_without_annotations();
-    let text = "قال إن ليبيا 🇱🇾 بخير 😀 هنا".to_string();
+    let text = "قال إن ليبيا 🇱🇾 بخير 😀 هنا स्ते".to_string();
     p.documents = vec![hashiya::model::Document::new("e", "emoji", text.clone())];
     let mut h = harness_with(Workspace::new(p, None, Vec::new()));
-    let flag = find(h.state(), "🇱🇾", 0);
-    assert_eq!(flag.len(), 2, "two code points");
+    let conjunct = find(h.state(), "स्ते", 0);
+    assert_eq!(conjunct.len(), 4, "four code points");
     let layout = h.state().view().layout().unwrap();
     let boxes = layout.missing_boxes(&text, 0);
     assert_eq!(
-        boxes
-            .iter()
-            .map(|b| b.range.clone())
-            .collect::<Vec<_>>()
-            .len(),
-        2,
-        "one box for the flag, one for the emoji: {boxes:?}"
+        boxes.iter().map(|b| b.range.clone()).collect::<Vec<_>>(),
+        vec![conjunct.clone()],
+        "one box, for the conjunct; the flag and the emoji are drawn: {boxes:?}"
     );
-    assert!(boxes.iter().any(|b| b.range == flag));
-    let r = screen_rect(h.state(), flag);
+    let r = screen_rect(h.state(), conjunct);
     h.hover_at(r.center());
     h.run_steps(60); // tooltip delay
     assert!(
-        h.query_by_label_contains("U+1F1F1 U+1F1FE").is_some(),
-        "the tooltip names the flag's code points"
+        h.query_by_label_contains("U+0938 U+094D U+0924 U+0947").is_some(),
+        "the tooltip names the conjunct's code points"
     );
+    // Over the flag, no such tooltip.
+    let flag = find(h.state(), "🇱🇾", 0);
+    h.hover_at(screen_rect(h.state(), flag).center());
+    h.run_steps(60);
+    assert!(h.query_by_label_contains("U+").is_none());
     // Over Arabic, no such tooltip.
     let w = find(h.state(), "ليبيا", 0);
     h.hover_at(screen_rect(h.state(), w).center());
