@@ -7,7 +7,7 @@ use crate::model::{AnnotationSet, Project, Span};
 use crate::store::{self, StoreError};
 
 /// The bundled sample project, as in `projects/derna-sirte.json`.
-pub const SAMPLE: &[u8] = include_bytes!("../projects/derna-sirte.json");
+pub static SAMPLE: &[u8] = include_bytes!("../projects/derna-sirte.json");
 
 /// The sample project, parsed.
 pub fn sample() -> Result<Project, StoreError> {

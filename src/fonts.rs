@@ -6,13 +6,23 @@
 //! (flags and ZWJ sequences included, as ligatures) in the text colour. All three are
 //! under the SIL Open Font License (`fonts/OFL.txt`, `fonts/NotoEmoji-OFL.txt`).
 
+// The font bytes are `static`s, not `const`s: a `const` slice of `include_bytes!` was
+// copied into the binary once per use (the Arabic and Latin fonts were there 4 times
+// each, the emoji font 3 times: `size -A` on the stripped binary).
+static ARABIC_BYTES: [u8; include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf").len()] =
+    *include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf");
+static LATIN_BYTES: [u8; include_bytes!("../fonts/NotoSans-Regular.ttf").len()] =
+    *include_bytes!("../fonts/NotoSans-Regular.ttf");
+static EMOJI_BYTES: [u8; include_bytes!("../fonts/NotoEmoji-Regular.ttf").len()] =
+    *include_bytes!("../fonts/NotoEmoji-Regular.ttf");
+
 /// Noto Naskh Arabic Regular.
-pub const ARABIC: &[u8] = include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf");
+pub static ARABIC: &[u8] = &ARABIC_BYTES;
 /// Noto Sans Regular, the Latin companion.
-pub const LATIN: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
+pub static LATIN: &[u8] = &LATIN_BYTES;
 
 /// Noto Emoji Regular (monochrome, 886 kB), the last fallback.
-pub const EMOJI: &[u8] = include_bytes!("../fonts/NotoEmoji-Regular.ttf");
+pub static EMOJI: &[u8] = &EMOJI_BYTES;
 
 /// Family names as the fonts declare them (what the text engine asks for).
 pub const ARABIC_FAMILY: &str = "Noto Naskh Arabic";
@@ -21,15 +31,16 @@ pub const EMOJI_FAMILY: &str = "Noto Emoji";
 
 /// The embedded fonts in fallback order: Arabic first, then Latin, then emoji (so the
 /// digits, `#` and `*` that Noto Emoji also has keep the text fonts' shapes).
-pub const ALL: [(&str, &[u8]); 3] = [
-    (ARABIC_FAMILY, ARABIC),
-    (LATIN_FAMILY, LATIN),
-    (EMOJI_FAMILY, EMOJI),
+pub static ALL: [(&str, &[u8]); 3] = [
+    (ARABIC_FAMILY, &ARABIC_BYTES),
+    (LATIN_FAMILY, &LATIN_BYTES),
+    (EMOJI_FAMILY, &EMOJI_BYTES),
 ];
 
 /// The text fonts (Arabic and Latin) without the emoji font: what egui's own widgets get
 /// as fallbacks (egui brings its own emoji).
-pub const TEXT: [(&str, &[u8]); 2] = [(ARABIC_FAMILY, ARABIC), (LATIN_FAMILY, LATIN)];
+pub static TEXT: [(&str, &[u8]); 2] =
+    [(ARABIC_FAMILY, &ARABIC_BYTES), (LATIN_FAMILY, &LATIN_BYTES)];
 
 /// Whether one of the embedded fonts has a glyph for `c` (controls and line breaks,
 /// which are never drawn, count as covered).
@@ -66,6 +77,25 @@ mod tests {
         assert!(covers('🇱'), "regional indicators (flags)");
         assert!(!covers('中'));
         assert!(!covers('ሰ'), "Ethiopic");
+    }
+
+    /// One copy of each font in the binary: every list points at the same bytes (with
+    /// `const`s they were separate copies, 4 of each text font in the stripped binary).
+    #[test]
+    fn each_font_is_embedded_once() {
+        for (list, fonts) in [("ALL", &ALL[..]), ("TEXT", &TEXT[..])] {
+            for (name, bytes) in fonts {
+                let single = match *name {
+                    ARABIC_FAMILY => ARABIC,
+                    LATIN_FAMILY => LATIN,
+                    _ => EMOJI,
+                };
+                assert!(
+                    std::ptr::eq(bytes.as_ptr(), single.as_ptr()),
+                    "{list}: {name}"
+                );
+            }
+        }
     }
 
     #[test]

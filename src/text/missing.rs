@@ -204,10 +204,7 @@ mod tests {
         };
         let emoji = crate::fonts::EMOJI_FAMILY;
         let smile = glyphs_of("😀");
-        assert_eq!(
-            smile,
-            vec![(u32::from(emoji_font.glyph_id('😀').0), emoji)]
-        );
+        assert_eq!(smile, vec![(u32::from(emoji_font.glyph_id('😀').0), emoji)]);
         for g in ["🇱🇾", "👩‍👩‍👧"] {
             let got = glyphs_of(g);
             assert_eq!(got.len(), 1, "{g}: one glyph, the font's ligature: {got:?}");
@@ -221,6 +218,10 @@ mod tests {
             );
         }
         assert!(glyphs_of("441").iter().all(|&(_, f)| f != emoji), "digits");
-        assert!(glyphs_of("ليبيا").iter().all(|&(_, f)| f == crate::fonts::ARABIC_FAMILY));
+        assert!(
+            glyphs_of("ليبيا")
+                .iter()
+                .all(|&(_, f)| f == crate::fonts::ARABIC_FAMILY)
+        );
     }
 }
