@@ -85,7 +85,7 @@ fn content(p: &Project) -> Content {
                 s.end,
                 s.label.clone(),
                 s.text.clone(),
-                s.attributes.clone(),
+                s.attributes.clone().into(),
                 s.entity
                     .as_ref()
                     .map(|e| (e.clone(), p.entity(e).unwrap().name.clone())),

@@ -429,7 +429,7 @@ impl Builder {
                 continue;
             }
             let mut span = Span::new(&s.id, s.start, s.end, &s.label, actual);
-            span.attributes = s.attributes.clone();
+            span.attributes = s.attributes.clone().into();
             span.note = s.note.clone().filter(|n| !n.is_empty());
             if let Some(eid) = &s.entity_id {
                 if eid.is_empty() {
@@ -525,7 +525,7 @@ impl Builder {
         self.project.sets.push(set);
     }
 
-    fn ensure_label(&mut self, label: &str, attributes: &BTreeMap<String, String>) {
+    fn ensure_label(&mut self, label: &str, attributes: &crate::model::Attributes) {
         let n = self.project.schema.labels.len();
         let added = self.report.labels_added.iter().any(|l| l == label);
         match self

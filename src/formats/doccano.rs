@@ -132,7 +132,7 @@ pub(crate) fn export(
                 id.to_string(),
                 SpanMeta {
                     span_id: Some(s.id.clone()),
-                    attributes: s.attributes.clone(),
+                    attributes: s.attributes.clone().into(),
                     entity_id: s.entity.clone(),
                     entity_name: s
                         .entity

@@ -106,7 +106,7 @@ pub(crate) fn export(
                     end: s.end,
                     label: s.label.clone(),
                     text: Some(s.text.clone()),
-                    attributes: s.attributes.clone(),
+                    attributes: s.attributes.clone().into(),
                     entity_id: s.entity.clone(),
                     entity_name: s
                         .entity

@@ -8,6 +8,7 @@
 //! Nothing here knows about files, egui or layout: `store/` reads and writes these
 //! types, `ui/` changes them only through [`history`] commands.
 
+pub mod attributes;
 pub mod diff;
 pub mod edit;
 pub mod entities;
@@ -20,6 +21,7 @@ pub mod schema_edit;
 pub mod tag_all;
 pub mod team;
 
+pub use attributes::Attributes;
 pub use index::SpanIndex;
 pub use offsets::OffsetMap;
 pub use project::{

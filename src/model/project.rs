@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::attributes::Attributes;
 use super::schema::LabelSchema;
 
 /// An annotation project: the schema, the documents, the entity registry and every
@@ -306,12 +307,8 @@ pub struct Span {
     pub text: String,
     /// Attribute name → value. A name given twice in a file is an error (a JSON object
     /// with a repeated key would otherwise keep one of the values silently).
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "unique_keys"
-    )]
-    pub attributes: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub attributes: Attributes,
     /// Id of the entity this mention refers to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
@@ -339,7 +336,7 @@ impl Span {
             end,
             label: label.into(),
             text: text.into(),
-            attributes: BTreeMap::new(),
+            attributes: Attributes::new(),
             entity: None,
             note: None,
             provenance: None,
@@ -358,42 +355,6 @@ impl Span {
     pub fn overlaps(&self, other: &Span) -> bool {
         self.start < other.end && other.start < self.end
     }
-}
-
-/// Deserialises a map of strings, refusing a key that occurs twice.
-fn unique_keys<'de, D>(d: D) -> Result<BTreeMap<String, String>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    struct UniqueKeys;
-    impl<'de> serde::de::Visitor<'de> for UniqueKeys {
-        type Value = BTreeMap<String, String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object of attribute names to text values")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            use std::collections::btree_map::Entry;
-            let mut out = BTreeMap::new();
-            while let Some((k, v)) = map.next_entry::<String, String>()? {
-                match out.entry(k) {
-                    Entry::Vacant(e) => {
-                        e.insert(v);
-                    }
-                    Entry::Occupied(e) => {
-                        return Err(serde::de::Error::custom(format!(
-                            "attribute \"{}\" is given twice in one span (keep one of the values)",
-                            e.key()
-                        )));
-                    }
-                }
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_map(UniqueKeys)
 }
 
 /// A directed, typed link between two spans of the same set.

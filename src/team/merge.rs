@@ -89,8 +89,8 @@ use serde_json::Value;
 
 use crate::model::history::SetKey;
 use crate::model::{
-    AnnotationSet, Conflict, ConflictKind, Document, Entity, LabelDef, LabelSchema, Project,
-    Relation, Span,
+    AnnotationSet, Attributes, Conflict, ConflictKind, Document, Entity, LabelDef, LabelSchema,
+    Project, Relation, Span,
 };
 
 /// What [`merge`] made.
@@ -220,26 +220,55 @@ fn field<T: PartialEq + Clone>(b: Option<&T>, o: &T, t: &T) -> Option<T> {
     three(b, Some(o), Some(t)).map(|v| v.cloned().unwrap_or_else(|| o.clone()))
 }
 
+/// What [`map3`] needs of a map of names to texts: a document's metadata is a
+/// `BTreeMap`, a span's attributes are [`Attributes`].
+trait TextMap: PartialEq + Clone + Default {
+    fn names(&self) -> Vec<&String>;
+    fn value(&self, name: &str) -> Option<&String>;
+    fn set(&mut self, name: String, value: String);
+}
+
+impl TextMap for BTreeMap<String, String> {
+    fn names(&self) -> Vec<&String> {
+        self.keys().collect()
+    }
+    fn value(&self, name: &str) -> Option<&String> {
+        self.get(name)
+    }
+    fn set(&mut self, name: String, value: String) {
+        self.insert(name, value);
+    }
+}
+
+impl TextMap for Attributes {
+    fn names(&self) -> Vec<&String> {
+        self.keys().collect()
+    }
+    fn value(&self, name: &str) -> Option<&String> {
+        self.get(name)
+    }
+    fn set(&mut self, name: String, value: String) {
+        self.insert(name, value);
+    }
+}
+
 /// A map merged key by key; `None` when one key was changed differently on both sides.
-fn map3<V: PartialEq + Clone>(
-    b: Option<&BTreeMap<String, V>>,
-    o: &BTreeMap<String, V>,
-    t: &BTreeMap<String, V>,
-) -> Option<BTreeMap<String, V>> {
+fn map3<M: TextMap>(b: Option<&M>, o: &M, t: &M) -> Option<M> {
     if o == t || b == Some(t) {
         return Some(o.clone());
     }
     if b == Some(o) {
         return Some(t.clone());
     }
-    let mut out = BTreeMap::new();
-    for k in o.keys().chain(t.keys()) {
-        if out.contains_key(k) {
+    let mut out = M::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for k in o.names().into_iter().chain(t.names()) {
+        if !seen.insert(k) {
             continue;
         }
-        let bv = b.and_then(|b| b.get(k));
-        if let Some(v) = three(bv, o.get(k), t.get(k))? {
-            out.insert(k.clone(), v.clone());
+        let bv = b.and_then(|b| b.value(k));
+        if let Some(v) = three(bv, o.value(k), t.value(k))? {
+            out.set(k.clone(), v.clone());
         }
     }
     Some(out)

@@ -544,7 +544,8 @@ fn hovering_a_character_without_a_font_names_its_code_points() {
     h.hover_at(r.center());
     h.run_steps(60); // tooltip delay
     assert!(
-        h.query_by_label_contains("U+0938 U+094D U+0924 U+0947").is_some(),
+        h.query_by_label_contains("U+0938 U+094D U+0924 U+0947")
+            .is_some(),
         "the tooltip names the conjunct's code points"
     );
     // Over the flag, no such tooltip.
