@@ -499,14 +499,13 @@ fn manpage(dir: Option<&Path>, out: &mut dyn Write) -> Outcome {
 #[cfg(feature = "gui")]
 fn gui(args: GuiArgs) -> Outcome {
     use hashiya::ui::StartOptions;
-    use hashiya::workspace::Workspace;
     // Screenshots are for documentation and CI: no personal settings, no prompt.
     let config_path = if args.screenshot.is_some() || args.quit_after_first_frame {
         None
     } else {
         hashiya::workspace::config::default_path()
     };
-    let mut opts = StartOptions {
+    let opts = StartOptions {
         screenshot: args.screenshot,
         select_span: args.select,
         search: args.find,
@@ -518,10 +517,38 @@ fn gui(args: GuiArgs) -> Outcome {
     };
     // Writes the work registered with `store::recovery::set_unsaved` if anything panics.
     store::recovery::install_panic_hook();
+    // The project is read on a thread while the window and its OpenGL context are made
+    // (≈ 100 ms): a 1 MB article no longer adds its reading to that. eframe keeps the
+    // window hidden until the first frame, so a file that cannot be opened still ends
+    // with an error and no window.
+    let project = args.project.clone();
+    let opening = std::thread::Builder::new()
+        .name("open project".into())
+        .spawn(move || open_for_gui(project.as_deref(), opts))
+        .map_err(|e| CliError::msg(format_args!("could not start a thread: {e}")))?;
+    run_gui(opening)
+}
+
+/// The opened project (or its preview and the rest still being read) and the start
+/// options, as [`gui`] gives them to the window.
+#[cfg(feature = "gui")]
+type GuiStart = (
+    hashiya::workspace::Workspace,
+    Option<hashiya::workspace::opening::PendingOpen>,
+    hashiya::ui::StartOptions,
+);
+
+/// Opens `project` (the bundled sample without one) as the window will show it.
+#[cfg(feature = "gui")]
+fn open_for_gui(
+    project: Option<&Path>,
+    mut opts: hashiya::ui::StartOptions,
+) -> Result<GuiStart, CliError> {
+    use hashiya::workspace::Workspace;
     // A large project shows its first document while the rest is read
     // (`workspace::opening`).
     use hashiya::workspace::opening::{Opening, PREVIEW_MIN_BYTES};
-    let (mut ws, mut pending) = match &args.project {
+    let (mut ws, mut pending) = match project {
         Some(p) => match Workspace::open_progressive(p, PREVIEW_MIN_BYTES) {
             Ok(Opening::Ready(ws)) => (ws, None),
             Ok(Opening::Preview(ws, pending)) => (ws, Some(pending)),
@@ -550,34 +577,67 @@ fn gui(args: GuiArgs) -> Outcome {
         Some(Err(e)) => eprintln!("warning: a recovery file exists but cannot be read: {e}"),
         None => {}
     }
-    run_gui(ws, pending, opts)
+    Ok((ws, pending, opts))
 }
 
 #[cfg(feature = "gui")]
-fn run_gui(
-    ws: hashiya::workspace::Workspace,
-    pending: Option<hashiya::workspace::opening::PendingOpen>,
-    opts: hashiya::ui::StartOptions,
-) -> Outcome {
+fn run_gui(opening: std::thread::JoinHandle<Result<GuiStart, CliError>>) -> Outcome {
     use hashiya::ui::HashiyaApp;
+    use std::sync::{Arc, Mutex};
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
             .with_title("Hashiya"),
         ..Default::default()
     };
-    eframe::run_native(
+    // Why the project could not be opened, if it could not (reported after the
+    // window, which was never shown, is gone).
+    let failed: Arc<Mutex<Option<CliError>>> = Arc::default();
+    let failed_in_app = Arc::clone(&failed);
+    let opening = Arc::new(Mutex::new(Some(opening)));
+    let opening_in_app = Arc::clone(&opening);
+    let result = eframe::run_native(
         "Hashiya",
         options,
         Box::new(move |cc| {
-            let mut app = HashiyaApp::new(&cc.egui_ctx, ws, opts);
-            if let Some(p) = pending {
-                app.finish_opening(p);
+            let handle = opening_in_app.lock().ok().and_then(|mut h| h.take());
+            let opened = match handle.map(|t| t.join()) {
+                Some(Ok(opened)) => opened,
+                Some(Err(_)) => Err(CliError::msg("opening the project failed unexpectedly")),
+                None => Err(CliError::msg("the project was opened twice")),
+            };
+            match opened {
+                Ok((ws, pending, opts)) => {
+                    let mut app = HashiyaApp::new(&cc.egui_ctx, ws, opts);
+                    if let Some(p) = pending {
+                        app.finish_opening(p);
+                    }
+                    Ok(Box::new(app))
+                }
+                Err(e) => {
+                    if let Ok(mut slot) = failed_in_app.lock() {
+                        *slot = Some(e);
+                    }
+                    Err("the project could not be opened".into())
+                }
             }
-            Ok(Box::new(app))
         }),
-    )
-    .map_err(|e| {
+    );
+    if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
+        return Err(e);
+    }
+    // No window at all (no display): a file that cannot be opened is still the first
+    // thing to say.
+    if result.is_err()
+        && let Some(Ok(Err(e))) = opening
+            .lock()
+            .ok()
+            .and_then(|mut h| h.take())
+            .map(|t| t.join())
+    {
+        return Err(e);
+    }
+    result.map_err(|e| {
         CliError::msg(format_args!(
             "could not open a window: {e}. On Linux the app needs X11 or Wayland and OpenGL libraries (see README)."
         ))

@@ -10,7 +10,7 @@ use super::action::{Action, WindowKind};
 use super::annotations::AnnotationsPanel;
 use super::apply::Screenshot;
 pub use super::apply::StartOptions;
-use super::article::{ArticlePanel, Ghosts};
+use super::article::{ArticlePanel, GHOSTS_LATER_BYTES, Ghosts};
 use super::article_view::ArticleView;
 use super::conflicts::ConflictsWindow;
 use super::corpus_search::CorpusSearchPanel;
@@ -229,6 +229,13 @@ impl HashiyaApp {
         &self.search
     }
 
+    /// Read access for tests: how many suggestions the article draws, and for which
+    /// (revision, document index) — `None` while a long document's first frame puts
+    /// them off.
+    pub fn drawn_suggestions(&self) -> (usize, Option<(u64, usize)>) {
+        (self.ghosts.list.len(), self.ghosts.for_)
+    }
+
     /// Read access for tests: the corpus search panel.
     pub fn corpus_search(&self) -> &CorpusSearchPanel {
         &self.corpus
@@ -304,9 +311,34 @@ impl HashiyaApp {
         let items = self.review_items();
         let now = Some((self.ws.revision(), self.ws.doc_index()));
         if self.ghosts.for_ != now {
-            let list = Arc::new(self.ws.current_suggestions().to_vec());
-            self.suggestion = self.suggestion.filter(|&i| i < list.len());
-            self.ghosts = Ghosts { for_: now, list };
+            let new_document = self.ghosts.for_.map(|(_, d)| d) != now.map(|(_, d)| d);
+            let long = self
+                .ws
+                .current_document()
+                .is_some_and(|d| d.text.len() > GHOSTS_LATER_BYTES);
+            let frame = ui.ctx().cumulative_frame_nr();
+            let wait = match (self.ghosts.deferred, now) {
+                (Some((d, at)), Some(n)) if d == n => at == frame,
+                _ => new_document && long,
+            };
+            if wait {
+                // The article first, its suggestions in the next painted frame.
+                self.suggestion = None;
+                self.ghosts = Ghosts {
+                    for_: None,
+                    list: Arc::default(),
+                    deferred: now.map(|n| (n, frame)),
+                };
+                ui.ctx().request_repaint();
+            } else {
+                let list = Arc::new(self.ws.current_suggestions().to_vec());
+                self.suggestion = self.suggestion.filter(|&i| i < list.len());
+                self.ghosts = Ghosts {
+                    for_: now,
+                    list,
+                    deferred: None,
+                };
+            }
         }
         self.corpus.refresh(&mut self.ws, ui.ctx());
         let ws = &self.ws;

@@ -341,4 +341,12 @@ fn tooltip(
 pub(super) struct Ghosts {
     pub(super) for_: Option<(u64, usize)>,
     pub(super) list: Arc<Vec<Suggestion>>,
+    /// The (revision, document) whose suggestions were put off to the next frame, and
+    /// that frame's number (egui may run several passes for one painted frame): a long
+    /// document's first frame shows the article without waiting for them.
+    pub(super) deferred: Option<((u64, usize), u64)>,
 }
+
+/// Documents longer than this (UTF-8 bytes) get their suggestions one frame after the
+/// article is first shown (matching 1 MB took ≈ 23 ms of its first frame).
+pub(super) const GHOSTS_LATER_BYTES: usize = 100_000;
