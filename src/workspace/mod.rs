@@ -136,13 +136,11 @@ impl Workspace {
     /// Opens a project file: loads and validates it and stamps the bytes that were
     /// read, so a change by another program after this is noticed before any save.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let (loaded, stamp) = store::load_stamped(path)?;
-        Ok(Workspace::stamped(
-            loaded.project,
-            Some(path.to_path_buf()),
-            loaded.warnings,
-            Some(stamp),
-        ))
+        // The whole project, no preview (`open_progressive` without a size for one).
+        match Self::open_progressive(path, usize::MAX)? {
+            opening::Opening::Ready(ws) => Ok(ws),
+            opening::Opening::Preview(_, pending) => pending.wait(),
+        }
     }
 
     /// Opens the bundled sample project: the file in `projects/` when run from the
