@@ -3,7 +3,8 @@
 #   1. open_sample: start to first frame of the sample project (hyperfine, the app's
 #      hidden --quit-after-first-frame flag closes it once the article is drawn);
 #   2. open_1mb and open_corpus_10k in the same hyperfine run as open_sample (1 MB
-#      article: tools/make_big.py; 10,000 documents: tools/make_corpus.py);
+#      article: tools/make_big.py; 10,000 documents: tools/make_corpus.py), then the
+#      three interleaved (tools/open_interleaved.py: medians and ratios);
 #   3. resident memory with the sample, the 1 MB article and the corpus open and idle,
 #      and idle CPU: CPU time the open, untouched app uses over 10 s (should be zero);
 #   4. memory kept across projects: `hashiya debug memory` opens the 1 MB article, the
@@ -32,6 +33,9 @@ hyperfine -N --warmup 2 --runs ${RUNS:-10} --export-json "$OUT/open.json" \
   "$BIN projects/derna-sirte.json --quit-after-first-frame" \
   "$BIN $OUT/big.json --quit-after-first-frame" \
   "$BIN $OUT/corpus.json --quit-after-first-frame"
+
+echo "== the same, interleaved (one run of each in turn, ${ROUNDS:-25} rounds, medians)"
+python3 tools/open_interleaved.py "$BIN" ${ROUNDS:-25} projects/derna-sirte.json "$OUT/big.json" "$OUT/corpus.json"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for what in sample big corpus; do
