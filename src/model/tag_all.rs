@@ -14,6 +14,83 @@ use super::history::{Command, Op, SetKey};
 use super::offsets::OffsetMap;
 use super::project::{AnnotationSet, Project, Span};
 
+/// Spans being added to one set by one command — "tag all matches" here, accepting
+/// suggestions in [`crate::suggest`]: the document's text and offset table, the set as
+/// it will be (for fresh ids and the "already tagged" check) and the ops so far.
+pub struct SpanAdditions<'p> {
+    key: SetKey,
+    text: &'p str,
+    map: OffsetMap,
+    set: AnnotationSet,
+    /// Whether the set exists already (else an `InsertSet` comes first).
+    exists: bool,
+    ops: Vec<Op>,
+}
+
+impl<'p> SpanAdditions<'p> {
+    /// Refused when the document `key.document` is not in the project.
+    pub fn new(p: &'p Project, key: &SetKey) -> Result<Self, String> {
+        let doc = p
+            .document(&key.document)
+            .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
+        let existing = p.set(&key.annotator, &key.document);
+        Ok(SpanAdditions {
+            key: key.clone(),
+            text: &doc.text,
+            map: OffsetMap::new(&doc.text),
+            set: existing
+                .cloned()
+                .unwrap_or_else(|| AnnotationSet::new(&key.annotator, &key.document)),
+            exists: existing.is_some(),
+            ops: Vec::new(),
+        })
+    }
+
+    /// The text of code points `start..end`; `None` when the range is empty or outside
+    /// the document.
+    pub fn text_of(&self, start: usize, end: usize) -> Option<&'p str> {
+        self.map
+            .slice(self.text, start, end)
+            .filter(|_| start < end)
+    }
+
+    /// Whether the set has (or this command adds) a span of `label` over exactly
+    /// `start..end`.
+    pub fn is_tagged(&self, start: usize, end: usize, label: &str) -> bool {
+        self.set
+            .spans
+            .iter()
+            .any(|s| s.start == start && s.end == end && s.label == label)
+    }
+
+    /// A new span with the set's next free id (not added yet: see [`Self::add`]).
+    pub fn new_span(&self, start: usize, end: usize, label: &str, text: &str) -> Span {
+        Span::new(self.set.fresh_id("s"), start, end, label, text)
+    }
+
+    pub fn add(&mut self, span: Span) {
+        self.set.spans.push(span.clone());
+        self.ops.push(Op::InsertSpan(self.key.clone(), span));
+    }
+
+    /// How many spans were added.
+    pub fn added(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// The ops: an `InsertSet` first when the set is new and a span was added.
+    pub fn into_ops(self) -> Vec<Op> {
+        let mut ops = self.ops;
+        if !ops.is_empty() && !self.exists {
+            ops.insert(
+                0,
+                Op::InsertSet(AnnotationSet::new(&self.key.annotator, &self.key.document)),
+            );
+        }
+        ops
+    }
+}
+
 /// The ops that tag every range of `ranges` not already tagged with `label` in the set
 /// `key` (an `InsertSet` first when the set does not exist yet). No op at all when
 /// every range is tagged already.
@@ -23,39 +100,18 @@ fn tag_all_ops(
     ranges: &[Range<usize>],
     label: &str,
 ) -> Result<Vec<Op>, String> {
-    let doc = p
-        .document(&key.document)
-        .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
-    let map = OffsetMap::new(&doc.text);
-    let mut ops = Vec::new();
-    let mut set = match p.set(&key.annotator, &key.document) {
-        Some(s) => s.clone(),
-        None => AnnotationSet::new(&key.annotator, &key.document),
-    };
+    let mut adding = SpanAdditions::new(p, key)?;
     for r in ranges {
-        if set
-            .spans
-            .iter()
-            .any(|s| s.start == r.start && s.end == r.end && s.label == label)
-        {
+        if adding.is_tagged(r.start, r.end, label) {
             continue;
         }
-        let text = map
-            .slice(&doc.text, r.start, r.end)
-            .filter(|_| r.start < r.end)
-            .ok_or_else(|| format!("match {r:?} out of range in \"{}\"", key.document))?
-            .to_string();
-        let span = Span::new(set.fresh_id("s"), r.start, r.end, label, text);
-        set.spans.push(span.clone());
-        ops.push(Op::InsertSpan(key.clone(), span));
+        let text = adding
+            .text_of(r.start, r.end)
+            .ok_or_else(|| format!("match {r:?} out of range in \"{}\"", key.document))?;
+        let span = adding.new_span(r.start, r.end, label, text);
+        adding.add(span);
     }
-    if !ops.is_empty() && p.set(&key.annotator, &key.document).is_none() {
-        ops.insert(
-            0,
-            Op::InsertSet(AnnotationSet::new(&key.annotator, &key.document)),
-        );
-    }
-    Ok(ops)
+    Ok(adding.into_ops())
 }
 
 /// Tags every range in `ranges` not already tagged with `label`: one undo step.

@@ -2,7 +2,8 @@
 //! returns a [`Command`] for the history (one undo step) or a message saying why not.
 
 use crate::model::history::{Command, Op, SetKey};
-use crate::model::{AnnotationSet, OffsetMap, Project, Rejected, Span};
+use crate::model::tag_all::SpanAdditions;
+use crate::model::{Project, Rejected};
 
 use super::Suggestion;
 
@@ -17,19 +18,7 @@ pub fn accept_suggestions(
     key: &SetKey,
     suggestions: &[Suggestion],
 ) -> Result<Command, String> {
-    let doc = p
-        .document(&key.document)
-        .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
-    let map = OffsetMap::new(&doc.text);
-    let mut ops = Vec::new();
-    let mut set = match p.set(&key.annotator, &key.document) {
-        Some(s) => s.clone(),
-        None => {
-            let s = AnnotationSet::new(&key.annotator, &key.document);
-            ops.push(Op::InsertSet(s.clone()));
-            s
-        }
-    };
+    let mut adding = SpanAdditions::new(p, key)?;
     for s in suggestions {
         if s.document != key.document {
             return Err(format!(
@@ -40,9 +29,8 @@ pub fn accept_suggestions(
         if p.schema.label(&s.label).is_none() {
             return Err(format!("no label \"{}\" in the schema", s.label));
         }
-        let covered = map
-            .slice(&doc.text, s.start, s.end)
-            .filter(|_| s.start < s.end)
+        let covered = adding
+            .text_of(s.start, s.end)
             .ok_or_else(|| format!("the suggestion «{}» is past the end of the text", s.text))?;
         if covered != s.text {
             return Err(format!(
@@ -50,14 +38,10 @@ pub fn accept_suggestions(
                 s.text
             ));
         }
-        if set
-            .spans
-            .iter()
-            .any(|x| x.start == s.start && x.end == s.end && x.label == s.label)
-        {
+        if adding.is_tagged(s.start, s.end, &s.label) {
             continue;
         }
-        let mut span = Span::new(set.fresh_id("s"), s.start, s.end, &s.label, covered);
+        let mut span = adding.new_span(s.start, s.end, &s.label, covered);
         span.origin = Some(s.source);
         span.entity = s
             .entity
@@ -65,16 +49,13 @@ pub fn accept_suggestions(
             .and_then(|id| p.entity(id))
             .filter(|e| e.label == s.label)
             .map(|e| e.id.clone());
-        set.spans.push(span.clone());
-        ops.push(Op::InsertSpan(key.clone(), span));
+        adding.add(span);
     }
-    let added = ops
-        .iter()
-        .filter(|o| matches!(o, Op::InsertSpan(..)))
-        .count();
+    let added = adding.added();
     if added == 0 {
         return Err("every suggestion is already tagged".into());
     }
+    let ops = adding.into_ops();
     let name = match suggestions {
         [one] => format!("Accept suggestion {}", one.label),
         _ => format!("Accept {added} suggestions"),
