@@ -17,3 +17,4 @@ pub mod driver;
 pub mod merge;
 pub mod resolve;
 pub mod status;
+mod three_way;
