@@ -246,6 +246,10 @@ fn tag_1mb(c: &mut Criterion) {
         })
     });
     assert_eq!(view.layouts.built, built, "tagging must not re-layout");
+    // The part of tag_1mb and undo_1mb that is the span index, rebuilt for the new
+    // revision from the set's (already sorted) spans.
+    let spans = ws.current_set().unwrap().spans.clone();
+    c.bench_function("span_index_1mb", |b| b.iter(|| SpanIndex::new(&spans)));
 }
 
 criterion_group! {
