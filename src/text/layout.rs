@@ -246,7 +246,12 @@ fn without_hard_breaks(piece: &str) -> std::borrow::Cow<'_, str> {
         '\u{2028}' | '\u{2029}' => Some('\u{2003}'),
         _ => None,
     };
-    if !piece.chars().any(|c| replace(c).is_some()) {
+    // Every such character starts with one of these bytes (U+0085 is C2 85, U+2028/9
+    // E2 80 A8/A9): a byte scan rules most paragraphs out before the character scan.
+    let may_have = piece
+        .bytes()
+        .any(|b| matches!(b, 0x0B..=0x0D | 0xC2 | 0xE2));
+    if !may_have || !piece.chars().any(|c| replace(c).is_some()) {
         return std::borrow::Cow::Borrowed(piece);
     }
     let out: String = piece.chars().map(|c| replace(c).unwrap_or(c)).collect();

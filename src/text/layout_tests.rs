@@ -278,3 +278,24 @@ fn a_range_ending_inside_a_grapheme_covers_it() {
     assert_eq!(l.range_rects(3, 4), whole, "starting inside it");
     assert_eq!(l.range_rects(0, 3), l.range_rects(0, 4));
 }
+
+/// Hard line breaks inside a paragraph become spaces of the same UTF-8 length, and text
+/// without them (including « » and م, whose UTF-8 has the bytes C2 and 85) is not copied.
+#[test]
+fn hard_breaks_are_replaced_in_place_and_other_text_is_borrowed() {
+    use std::borrow::Cow;
+    for t in ["«قال» م ‹x› — …", "abc", "", "U+0085 as a byte of م: م"] {
+        assert!(matches!(without_hard_breaks(t), Cow::Borrowed(_)), "{t:?}");
+    }
+    for (t, want) in [
+        ("a\rb", "a b"),
+        ("a\u{0B}b\u{0C}", "a b "),
+        ("قال\u{85}م", "قال\u{A0}م"),
+        ("«x»\u{2028}y\u{2029}", "«x»\u{2003}y\u{2003}"),
+    ] {
+        let got = without_hard_breaks(t);
+        assert!(matches!(got, Cow::Owned(_)), "{t:?}");
+        assert_eq!(got, want);
+        assert_eq!(got.len(), t.len());
+    }
+}

@@ -224,4 +224,51 @@ mod tests {
                 .all(|&(_, f)| f == crate::fonts::ARABIC_FAMILY)
         );
     }
+
+    /// Font fallback picks, for every grapheme, the first font of the family list whose
+    /// cmap has all its code points (what parley's query does; our patched parley answers
+    /// from the first font's cached charmap when it covers the grapheme, see
+    /// patches/parley/PATCH.md). Checked against the fonts' own cmaps (ab_glyph) on text
+    /// that mixes the three fonts, marks, graphemes no font has, and pairs that share a
+    /// slot of the patch's coverage cache inside one run (گ then ©, ڵ then →, alef then
+    /// `!`): a cache that ignored its tag gives © the Arabic font and fails here.
+    #[test]
+    fn each_grapheme_gets_the_first_font_that_has_all_its_code_points() {
+        use ab_glyph::{Font, FontRef};
+        let fonts: Vec<FontRef> = crate::fonts::ALL
+            .iter()
+            .map(|(_, b)| FontRef::try_from_slice(b).unwrap())
+            .collect();
+        let text = "قالَ «الوزير» ! a ٧ 7 # * © € ß Ω Ж ç e\u{301} ـ ، ٪ گ ﷺ → 😀 🇱🇾 中 नमस्ते \
+                    abc!ا!a٧a Tripoli قالگ© ڵ→ ا! ﷽ (طرابلس) 2024م 👍 x";
+        let mut engine = TextEngine::new();
+        let layout = ArticleLayout::new(&mut engine, text, LayoutParams::new(1.0e5, 22.0));
+        assert_eq!(layout.lines().len(), 1);
+        let runs = layout.line_runs(&engine, 0);
+        let mut cp = 0;
+        let mut checked = 0;
+        for g in text.graphemes(true) {
+            let n = g.chars().count();
+            let range = cp..cp + n;
+            cp += n;
+            let Some(want) = fonts
+                .iter()
+                .position(|f| g.chars().all(|c| f.glyph_id(c).0 != 0))
+            else {
+                continue; // no font has it: a box (tested above)
+            };
+            let run = runs
+                .iter()
+                .find(|r| r.range.start <= range.start && range.end <= r.range.end)
+                .unwrap_or_else(|| panic!("{g:?} is in no run"));
+            assert_eq!(
+                run.font.family(),
+                crate::fonts::ALL[want].0,
+                "{g:?} ({})",
+                code_points(g)
+            );
+            checked += 1;
+        }
+        assert!(checked > 60, "{checked}");
+    }
 }

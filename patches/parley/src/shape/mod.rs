@@ -271,6 +271,17 @@ struct FontSelector<'a, 'b, B: Brush> {
     /// The font to use if [`Self::query`] doesn't return any font.
     last_resort_font: LastResortFont,
 
+    /// PATCH (hashiya, patches/parley/PATCH.md): the first font [`Self::query`] yields that
+    /// has a charmap, cached with [`Self::query_yields_font`] (reset with it whenever the query
+    /// changes). A cluster it covers completely is given that font without running the query.
+    first_font: Option<QueryFont>,
+
+    /// PATCH (hashiya): whether [`Self::first_font`]'s charmap maps a character, for the
+    /// characters seen since it was found: a small direct-mapped cache (`0` = empty, else
+    /// `(ch << 1 | covered) + 1`), so a grapheme of a character seen before needs no
+    /// charmap lookup.
+    first_font_covers: [core::cell::Cell<u32>; 256],
+
     analysis_data_sources: &'a AnalysisDataSources,
 }
 
@@ -296,6 +307,8 @@ impl<'a, 'b, B: Brush> FontSelector<'a, 'b, B> {
             attrs,
             query_yields_font: None,
             last_resort_font: LastResortFont::Unresolved,
+            first_font: None,
+            first_font_covers: [const { core::cell::Cell::new(0) }; 256],
 
             analysis_data_sources,
         }
@@ -361,11 +374,17 @@ impl<'a, 'b, B: Brush> parley_engine::FontSelector for FontSelector<'a, 'b, B> {
         // this check and do the last-resort scan after the failed query:
         // <https://blog.rust-lang.org/2026/08/04/enabling-polonius-alpha-on-nightly/>.
         let query = &mut *self.query;
+        let first_font = &mut self.first_font;
         let query_yields_font = *self.query_yields_font.get_or_insert_with(|| {
             let mut yields_font = false;
+            *first_font = None;
+            for entry in &self.first_font_covers {
+                entry.set(0);
+            }
             query.matches_with(|font| {
                 if font.charmap().is_some() {
                     yields_font = true;
+                    *first_font = Some(font.clone());
                     fontique::QueryStatus::Stop
                 } else {
                     fontique::QueryStatus::Continue
@@ -395,6 +414,39 @@ impl<'a, 'b, B: Brush> parley_engine::FontSelector for FontSelector<'a, 'b, B> {
             } else {
                 None
             };
+        }
+
+        // PATCH (hashiya, patches/parley/PATCH.md): fast path. The query below visits the
+        // fonts in order and stops at the first one that covers the cluster completely, so a
+        // cluster the first font (with a charmap) covers completely gets that font: the
+        // same answer, without walking the query's families, loading their buckets and
+        // rebuilding each font's charmap for every grapheme.
+        if let Some(font) = &self.first_font
+            && cluster
+                .calculate_coverage(
+                    |ch| {
+                        let code = ch as u32;
+                        let entry = &self.first_font_covers[((code ^ (code >> 8)) & 0xFF) as usize];
+                        let cached = entry.get();
+                        if cached != 0 && (cached - 1) >> 1 == code {
+                            return (cached - 1) & 1 == 1;
+                        }
+                        let covered = font
+                            .charmap()
+                            .and_then(|charmap| charmap.map(ch))
+                            .is_some_and(|g| g != 0);
+                        entry.set(((code << 1) | covered as u32) + 1);
+                        covered
+                    },
+                    self.analysis_data_sources,
+                )
+                .is_complete()
+        {
+            return Some(FontInstanceRef {
+                data: &font.blob,
+                index: font.index,
+                synthesis: &font.synthesis,
+            });
         }
 
         let mut selected_font = None;
