@@ -6,13 +6,14 @@
 //! `tag_1mb` / `undo_1mb`: tagging a word of the 1 MB article carrying 21,525 spans
 //! (the sample's spans on each of its 205 copies, as `tools/make_big.py`) through the
 //! [`Workspace`], then the next frame of the article view with the highlights of the
-//! new span index (rebuilt per revision, as `ui::article::ArticlePanel` does); and
+//! span index updated in place for the new revision (as `ui::article::ArticlePanel`
+//! does); and
 //! undoing it, then the next frame. The step back (undo, resp. redo) and its frame are
 //! not timed.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hashiya::model::edit::{self, TagOptions};
-use hashiya::model::{AnnotationSet, Document, Project, Span, SpanIndex};
+use hashiya::model::{AnnotationSet, Document, IndexUpdate, Project, Span, SpanDelta, SpanIndex};
 use hashiya::ui::article_view::{ArticleView, Highlight};
 use hashiya::workspace::Workspace;
 
@@ -193,7 +194,11 @@ fn tag_1mb(c: &mut Criterion) {
     let mut frame = |ws: &Workspace, view: &mut ArticleView| {
         let spans = &ws.current_set().unwrap().spans;
         if index.0 != ws.revision() {
-            index = (ws.revision(), SpanIndex::new(spans));
+            match ws.span_delta_since(index.0) {
+                Some(delta) => index.1.apply_delta(delta, spans),
+                None => index.1.update(spans),
+            };
+            index.0 = ws.revision();
         }
         show_frame(&ctx, view, "big", &text, spans, &index.1);
     };
@@ -246,10 +251,46 @@ fn tag_1mb(c: &mut Criterion) {
         })
     });
     assert_eq!(view.layouts.built, built, "tagging must not re-layout");
-    // The part of tag_1mb and undo_1mb that is the span index, rebuilt for the new
-    // revision from the set's (already sorted) spans.
+    // The span index: built from the set's (already sorted) spans, and updated in place
+    // for one added span and back, from the delta the workspace reports (the part of
+    // tag_1mb and undo_1mb that is the index).
     let spans = ws.current_set().unwrap().spans.clone();
     c.bench_function("span_index_1mb", |b| b.iter(|| SpanIndex::new(&spans)));
+    tag(&mut ws);
+    let tagged = ws.current_set().unwrap().spans.clone();
+    ws.undo();
+    assert_eq!(tagged.len(), spans.len() + 1);
+    let mut index = SpanIndex::new(&spans);
+    let delta = SpanDelta {
+        removed: Vec::new(),
+        // The first span that differs is the new one (both are sorted).
+        added: tagged
+            .iter()
+            .zip(spans.iter().map(Some).chain([None]))
+            .find(|(t, s)| Some(*t) != *s)
+            .map(|(t, _)| std::iter::once(t.start..t.end).collect())
+            .expect("one added span"),
+    };
+    c.bench_function("span_index_update_1mb", |b| {
+        b.iter(|| {
+            let added = index.apply_delta(&delta, &tagged);
+            let removed = index.apply_delta(&delta.inverse(), &spans);
+            assert!(matches!(
+                added,
+                IndexUpdate::InPlace {
+                    added: 1,
+                    removed: 0
+                }
+            ));
+            assert!(matches!(
+                removed,
+                IndexUpdate::InPlace {
+                    added: 0,
+                    removed: 1
+                }
+            ));
+        })
+    });
 }
 
 criterion_group! {

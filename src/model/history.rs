@@ -215,6 +215,33 @@ pub struct Command {
 }
 
 impl Command {
+    /// What the command does to the spans of set `key`: the ranges it removes and adds
+    /// (empty when it does not touch the set), or `None` when it adds, removes or
+    /// replaces the set or changes a document, which a span index cannot follow span by
+    /// span.
+    pub fn span_delta(&self, key: &SetKey) -> Option<super::SpanDelta> {
+        use Op::*;
+        let mut delta = super::SpanDelta::default();
+        let ours = |s: &AnnotationSet| s.annotator == key.annotator && s.document == key.document;
+        for op in &self.ops {
+            match op {
+                InsertSpan(k, span) if k == key => delta.added.push(span.start..span.end),
+                RemoveSpan(k, span) if k == key => delta.removed.push(span.start..span.end),
+                ReplaceSpan { set, before, after } if set == key => {
+                    delta.removed.push(before.start..before.end);
+                    delta.added.push(after.start..after.end);
+                }
+                InsertSet(s) | RemoveSet(s) if ours(s) => return None,
+                ReplaceSet { before, .. } if ours(before) => return None,
+                InsertDocument(_) | RemoveDocument(_) | ReplaceDocument { .. } | Rename { .. } => {
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        Some(delta)
+    }
+
     pub fn new(name: impl Into<String>, ops: Vec<Op>) -> Self {
         Command {
             name: name.into(),

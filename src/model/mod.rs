@@ -22,7 +22,7 @@ pub mod tag_all;
 pub mod team;
 
 pub use attributes::Attributes;
-pub use index::SpanIndex;
+pub use index::{IndexUpdate, SpanDelta, SpanIndex};
 pub use offsets::OffsetMap;
 pub use project::{
     AnnotationSet, Document, Entity, Project, Provenance, Rejected, Relation, Source, Span,

@@ -42,16 +42,26 @@ pub struct ArticlePanel {
 }
 
 impl ArticlePanel {
+    /// The current set's span index: kept per (revision, document); a new revision of
+    /// the same document updates it in place from the workspace's account of the step
+    /// (a tag, an undo: a few spans found by binary search), or by comparing the spans
+    /// when there is none; another document builds it.
     fn own_index(&mut self, ws: &Workspace) -> Arc<SpanIndex> {
         let key = (ws.revision(), ws.doc_index());
-        match &self.own {
+        let spans = ws.current_set().map_or(&[][..], |s| &s.spans[..]);
+        match &mut self.own {
             Some((r, d, idx)) if (*r, *d) == key => idx.clone(),
+            Some((r, d, idx)) if *d == key.1 => {
+                let idx_mut = Arc::make_mut(idx);
+                match ws.span_delta_since(*r) {
+                    Some(delta) => idx_mut.apply_delta(delta, spans),
+                    None => idx_mut.update(spans),
+                };
+                *r = key.0;
+                idx.clone()
+            }
             _ => {
-                let idx = Arc::new(
-                    ws.current_set()
-                        .map(|s| SpanIndex::new(&s.spans))
-                        .unwrap_or_default(),
-                );
+                let idx = Arc::new(SpanIndex::new(spans));
                 self.own = Some((key.0, key.1, idx.clone()));
                 idx
             }

@@ -17,13 +17,17 @@ pub mod opening;
 pub mod review;
 mod suggestions;
 
+#[cfg(test)]
+#[path = "span_steps_tests.rs"]
+mod span_steps_tests;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::formats::{ImportFormat, ImportOptions};
 use crate::model::edit;
 use crate::model::history::{Command, History, Op, SetKey};
-use crate::model::{AnnotationSet, Project};
+use crate::model::{AnnotationSet, Project, SpanDelta};
 use crate::store::{self, ExternalChange, FileStamp, Loaded, Problem, StoreError};
 
 pub use review::ReviewSession;
@@ -38,6 +42,16 @@ struct PanicSnapshot {
     registered: Option<(u64, bool)>,
     /// When the last snapshot was taken, and how long the clone took.
     last: Option<(Instant, Duration)>,
+}
+
+/// One command's effect on the spans of the set that was current (see
+/// [`Workspace::span_delta_since`]).
+#[derive(Debug, Clone)]
+struct SpanStep {
+    from: u64,
+    to: u64,
+    key: SetKey,
+    delta: Option<SpanDelta>,
 }
 
 pub struct Workspace {
@@ -56,6 +70,9 @@ pub struct Workspace {
     pub status: String,
     /// Bumped on every change, to invalidate derived data.
     revision: u64,
+    /// The last step that was a command (apply, undo, redo): the revisions before and
+    /// after it, the set that was current, and what it did to that set's spans.
+    last_step: Option<SpanStep>,
     /// Incremented when a document is added, removed or changed (not by tagging):
     /// what document lists are cached by.
     documents_revision: u64,
@@ -121,6 +138,7 @@ impl Workspace {
             status: String::new(),
             revision: first_revision(),
             documents_revision: first_revision(),
+            last_step: None,
             stamp,
             snapshot: PanicSnapshot::default(),
             last_recovery: Instant::now(),
@@ -347,6 +365,35 @@ impl Workspace {
         }
     }
 
+    /// The step `cmd` (or its inverse, for an undo) is about to make, seen from the
+    /// current set: recorded once it is applied, for [`Workspace::span_delta_since`].
+    fn span_step(&self, cmd: &Command, inverse: bool) -> Option<SpanStep> {
+        let key = self.set_key()?;
+        let delta = cmd
+            .span_delta(&key)
+            .map(|d| if inverse { d.inverse() } else { d });
+        Some(SpanStep {
+            from: self.revision,
+            to: self.revision + 1,
+            key,
+            delta,
+        })
+    }
+
+    /// What happened to the current set's spans between revision `from` and now, when
+    /// that was exactly one command (apply, undo or redo) on the same set: the ranges
+    /// removed and added (empty when the command left the set alone). `None` otherwise
+    /// (another document or annotator, several steps, or a change a span index cannot
+    /// follow span by span): then derived data is rebuilt.
+    pub fn span_delta_since(&self, from: u64) -> Option<&SpanDelta> {
+        let step = self.last_step.as_ref()?;
+        (step.from == from
+            && step.to == self.revision
+            && Some(&step.key) == self.set_key().as_ref())
+        .then_some(step.delta.as_ref())
+        .flatten()
+    }
+
     pub fn set_key(&self) -> Option<SetKey> {
         let d = self.project.documents.get(self.doc)?;
         Some(SetKey::new(&self.annotator, &d.id))
@@ -378,8 +425,10 @@ impl Workspace {
             Ok(cmd) => {
                 let name = cmd.name.clone();
                 let documents = cmd.touches_documents();
+                let step = self.span_step(&cmd, false);
                 match self.history.apply(&mut self.project, cmd) {
                     Ok(()) => {
+                        self.last_step = step;
                         self.revision += 1;
                         self.documents_revision += u64::from(documents);
                         self.status = name;
@@ -404,8 +453,13 @@ impl Workspace {
             .history
             .peek_undo()
             .is_some_and(Command::touches_documents);
+        let step = self
+            .history
+            .peek_undo()
+            .and_then(|c| self.span_step(c, true));
         match self.history.undo(&mut self.project) {
             Ok(name) => {
+                self.last_step = step;
                 self.revision += 1;
                 self.documents_revision += u64::from(documents);
                 self.status = format!("Undid: {name}");
@@ -420,8 +474,13 @@ impl Workspace {
             .history
             .peek_redo()
             .is_some_and(Command::touches_documents);
+        let step = self
+            .history
+            .peek_redo()
+            .and_then(|c| self.span_step(c, false));
         match self.history.redo(&mut self.project) {
             Ok(name) => {
+                self.last_step = step;
                 self.revision += 1;
                 self.documents_revision += u64::from(documents);
                 self.status = format!("Redid: {name}");
