@@ -15,6 +15,7 @@ pub mod export;
 pub mod files;
 pub mod opening;
 pub mod review;
+mod span_steps;
 mod suggestions;
 
 #[cfg(test)]
@@ -27,7 +28,7 @@ use std::time::{Duration, Instant};
 use crate::formats::{ImportFormat, ImportOptions};
 use crate::model::edit;
 use crate::model::history::{Command, History, Op, SetKey};
-use crate::model::{AnnotationSet, Project, SpanDelta};
+use crate::model::{AnnotationSet, Project};
 use crate::store::{self, ExternalChange, FileStamp, Loaded, Problem, StoreError};
 
 pub use review::ReviewSession;
@@ -42,16 +43,6 @@ struct PanicSnapshot {
     registered: Option<(u64, bool)>,
     /// When the last snapshot was taken, and how long the clone took.
     last: Option<(Instant, Duration)>,
-}
-
-/// One command's effect on the spans of the set that was current (see
-/// [`Workspace::span_delta_since`]).
-#[derive(Debug, Clone)]
-struct SpanStep {
-    from: u64,
-    to: u64,
-    key: SetKey,
-    delta: Option<SpanDelta>,
 }
 
 pub struct Workspace {
@@ -72,7 +63,7 @@ pub struct Workspace {
     revision: u64,
     /// The last step that was a command (apply, undo, redo): the revisions before and
     /// after it, the set that was current, and what it did to that set's spans.
-    last_step: Option<SpanStep>,
+    last_step: Option<span_steps::SpanStep>,
     /// Incremented when a document is added, removed or changed (not by tagging):
     /// what document lists are cached by.
     documents_revision: u64,
@@ -363,35 +354,6 @@ impl Workspace {
                 });
             }
         }
-    }
-
-    /// The step `cmd` (or its inverse, for an undo) is about to make, seen from the
-    /// current set: recorded once it is applied, for [`Workspace::span_delta_since`].
-    fn span_step(&self, cmd: &Command, inverse: bool) -> Option<SpanStep> {
-        let key = self.set_key()?;
-        let delta = cmd
-            .span_delta(&key)
-            .map(|d| if inverse { d.inverse() } else { d });
-        Some(SpanStep {
-            from: self.revision,
-            to: self.revision + 1,
-            key,
-            delta,
-        })
-    }
-
-    /// What happened to the current set's spans between revision `from` and now, when
-    /// that was exactly one command (apply, undo or redo) on the same set: the ranges
-    /// removed and added (empty when the command left the set alone). `None` otherwise
-    /// (another document or annotator, several steps, or a change a span index cannot
-    /// follow span by span): then derived data is rebuilt.
-    pub fn span_delta_since(&self, from: u64) -> Option<&SpanDelta> {
-        let step = self.last_step.as_ref()?;
-        (step.from == from
-            && step.to == self.revision
-            && Some(&step.key) == self.set_key().as_ref())
-        .then_some(step.delta.as_ref())
-        .flatten()
     }
 
     pub fn set_key(&self) -> Option<SetKey> {
