@@ -15,8 +15,8 @@
 use std::ops::Range;
 
 use parley::{
-    Alignment, AlignmentOptions, FontFamily, Layout, LineHeight, PositionedLayoutItem,
-    StyleProperty,
+    Alignment, AlignmentOptions, FontFamily, FontFamilyName, Layout, LineHeight,
+    PositionedLayoutItem, StyleProperty,
 };
 
 use super::engine::{FontId, TextEngine};
@@ -218,8 +218,8 @@ fn build_chunk(
             let shaped = without_hard_breaks(piece);
             let piece: &str = &shaped;
             let mut b = engine.lcx.ranged_builder(&mut engine.fcx, piece, 1.0, true);
-            b.push_default(StyleProperty::FontFamily(FontFamily::Source(
-                FAMILY_LIST.into(),
+            b.push_default(StyleProperty::FontFamily(FontFamily::List(
+                std::borrow::Cow::Borrowed(&FAMILY_LIST),
             )));
             b.push_default(StyleProperty::FontSize(font_size));
             b.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(
@@ -541,8 +541,13 @@ impl ArticleLayout {
     }
 }
 
-/// The font fallback list: Arabic first, then the Latin companion.
-const FAMILY_LIST: &str = "'Noto Naskh Arabic', 'Noto Sans', 'Noto Emoji'";
+/// The font fallback list: Arabic first, then the Latin companion, then the emoji font
+/// (a list of names: no CSS string to parse for every paragraph).
+static FAMILY_LIST: [FontFamilyName<'static>; 3] = [
+    FontFamilyName::Named(std::borrow::Cow::Borrowed(crate::fonts::ARABIC_FAMILY)),
+    FontFamilyName::Named(std::borrow::Cow::Borrowed(crate::fonts::LATIN_FAMILY)),
+    FontFamilyName::Named(std::borrow::Cow::Borrowed(crate::fonts::EMOJI_FAMILY)),
+];
 
 /// The word (UAX #29) containing code point `cp`; clitics written attached to a word
 /// (و ب ل ك ف) are part of it, since UAX #29 does not split Arabic letters. Falls back
