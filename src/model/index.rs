@@ -197,6 +197,11 @@ impl SpanIndex {
         if delta.removed.is_empty() && delta.added.is_empty() {
             return IndexUpdate::Unchanged;
         }
+        if delta.removed.len() + delta.added.len() > UPDATE_IN_PLACE_MAX {
+            // Tag all, a set copied over: a rebuild is cheaper than this many searches.
+            *self = Self::new(spans);
+            return IndexUpdate::Rebuilt;
+        }
         let at = |i: usize| spans[i].start..spans[i].end;
         let slots = |len: usize,
                      at: &dyn Fn(usize) -> Range<usize>,
@@ -513,6 +518,23 @@ mod tests {
             idx.update_with(many.len(), |i| many[i].clone()),
             IndexUpdate::Rebuilt
         );
+        assert_eq!(idx.overlapping(3..4).collect::<Vec<_>>(), [1]);
+        // So does a large delta (tag all), and a delta that does not fit the index
+        // (a removed range it does not hold) falls back to comparing the spans.
+        let spans: Vec<Span> = many
+            .iter()
+            .map(|r| Span::new("s", r.start, r.end, "L", ""))
+            .collect();
+        let delta = SpanDelta {
+            removed: vec![],
+            added: many[..100].to_vec(),
+        };
+        assert_eq!(idx.apply_delta(&delta, &spans), IndexUpdate::Rebuilt);
+        let bogus = SpanDelta {
+            removed: vec![1000..1001],
+            added: vec![],
+        };
+        assert_eq!(idx.apply_delta(&bogus, &spans), IndexUpdate::Unchanged);
         assert_eq!(idx.overlapping(3..4).collect::<Vec<_>>(), [1]);
     }
 
