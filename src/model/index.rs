@@ -531,7 +531,7 @@ mod tests {
         };
         assert_eq!(idx.apply_delta(&delta, &spans), IndexUpdate::Rebuilt);
         let bogus = SpanDelta {
-            removed: vec![1000..1001],
+            removed: std::iter::once(1000..1001).collect(),
             added: vec![],
         };
         assert_eq!(idx.apply_delta(&bogus, &spans), IndexUpdate::Unchanged);
