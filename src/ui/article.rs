@@ -48,10 +48,12 @@ impl ArticlePanel {
     /// when there is none; another document builds it.
     fn own_index(&mut self, ws: &Workspace) -> Arc<SpanIndex> {
         let key = (ws.revision(), ws.doc_index());
-        let spans = ws.current_set().map_or(&[][..], |s| &s.spans[..]);
+        // Only when the revision changed (finding the set is a scan of the sets).
+        let spans = || ws.current_set().map_or(&[][..], |s| &s.spans[..]);
         match &mut self.own {
             Some((r, d, idx)) if (*r, *d) == key => idx.clone(),
             Some((r, d, idx)) if *d == key.1 => {
+                let spans = spans();
                 let idx_mut = Arc::make_mut(idx);
                 match ws.span_delta_since(*r) {
                     Some(delta) => idx_mut.apply_delta(delta, spans),
@@ -61,7 +63,7 @@ impl ArticlePanel {
                 idx.clone()
             }
             _ => {
-                let idx = Arc::new(SpanIndex::new(spans));
+                let idx = Arc::new(SpanIndex::new(spans()));
                 self.own = Some((key.0, key.1, idx.clone()));
                 idx
             }
