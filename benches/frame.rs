@@ -194,10 +194,7 @@ fn tag_1mb(c: &mut Criterion) {
     let mut frame = |ws: &Workspace, view: &mut ArticleView| {
         let spans = &ws.current_set().unwrap().spans;
         if index.0 != ws.revision() {
-            match ws.span_delta_since(index.0) {
-                Some(delta) => index.1.apply_delta(delta, spans),
-                None => index.1.update(spans),
-            };
+            index.1.follow(ws.span_delta_since(index.0), spans);
             index.0 = ws.revision();
         }
         show_frame(&ctx, view, "big", &text, spans, &index.1);

@@ -190,6 +190,15 @@ impl SpanIndex {
         }
     }
 
+    /// Follows one step of the indexed slice to `spans`: with the step's delta when it is
+    /// known ([`Self::apply_delta`]), otherwise by comparing ([`Self::update`]).
+    pub fn follow(&mut self, delta: Option<&SpanDelta>, spans: &[Span]) -> IndexUpdate {
+        match delta {
+            Some(d) => self.apply_delta(d, spans),
+            None => self.update(spans),
+        }
+    }
+
     /// Applies `delta`, the change that turned the indexed slice into `spans`, without
     /// reading the spans it did not touch (each changed span is found by a binary
     /// search). Falls back to [`Self::update`] if the delta does not fit the index.

@@ -53,12 +53,7 @@ impl ArticlePanel {
         match &mut self.own {
             Some((r, d, idx)) if (*r, *d) == key => idx.clone(),
             Some((r, d, idx)) if *d == key.1 => {
-                let spans = spans();
-                let idx_mut = Arc::make_mut(idx);
-                match ws.span_delta_since(*r) {
-                    Some(delta) => idx_mut.apply_delta(delta, spans),
-                    None => idx_mut.update(spans),
-                };
+                Arc::make_mut(idx).follow(ws.span_delta_since(*r), spans());
                 *r = key.0;
                 idx.clone()
             }

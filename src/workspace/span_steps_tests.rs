@@ -54,10 +54,7 @@ fn each_command_reports_the_spans_it_changed_and_the_index_follows() {
     let step = |ws: &Workspace, index: &mut (u64, SpanIndex)| -> Option<SpanDelta> {
         let delta = ws.span_delta_since(index.0).cloned();
         let spans = &ws.current_set().unwrap().spans;
-        let how = match &delta {
-            Some(d) => index.1.apply_delta(d, spans),
-            None => index.1.update(spans),
-        };
+        let how = index.1.follow(delta.as_ref(), spans);
         if delta.is_some() {
             assert!(matches!(how, IndexUpdate::InPlace { .. }), "{how:?}");
         }
