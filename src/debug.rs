@@ -4,15 +4,9 @@
 use std::path::Path;
 
 use crate::model::{AnnotationSet, Project, Span};
-use crate::store::{self, StoreError};
+use crate::store;
 
-/// The bundled sample project, as in `projects/derna-sirte.json`.
-pub static SAMPLE: &[u8] = include_bytes!("../projects/derna-sirte.json");
-
-/// The sample project, parsed.
-pub fn sample() -> Result<Project, StoreError> {
-    store::parse(Path::new("derna-sirte.json"), SAMPLE).map(|l| l.project)
-}
+pub use crate::store::sample::{SAMPLE, sample};
 
 /// Annotator of the set that [`save_loop_project`] adds.
 pub const SAVE_LOOP_ANNOTATOR: &str = "save-loop";
@@ -253,7 +247,7 @@ fn debug_edit(ws: &mut crate::workspace::Workspace, name: &str) -> Result<(), St
     }
     ws.apply(edit::rename_project(ws.project(), name))
         .map(|_| ())
-        .ok_or_else(|| ws.status.clone())
+        .ok_or_else(|| ws.status().to_string())
 }
 
 /// `hashiya debug panic-after-edit FILE`: open, edit, register the unsaved state for the

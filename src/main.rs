@@ -546,16 +546,14 @@ fn open_for_gui(
 ) -> Result<GuiStart, CliError> {
     use hashiya::workspace::Workspace;
     // A large project shows its first document while the rest is read
-    // (`workspace::opening`).
-    use hashiya::workspace::opening::{Opening, PREVIEW_MIN_BYTES};
-    let (mut ws, mut pending) = match project {
-        Some(p) => match Workspace::open_progressive(p, PREVIEW_MIN_BYTES) {
-            Ok(Opening::Ready(ws)) => (ws, None),
-            Ok(Opening::Preview(ws, pending)) => (ws, Some(pending)),
-            Err(e) => return Err(CliError::msg(e)),
-        },
-        None => (Workspace::open_sample().map_err(CliError::msg)?, None),
-    };
+    // (`workspace::opening`); a recovery file is offered (`Workspace::open_for_user`).
+    use hashiya::workspace::opening::PREVIEW_MIN_BYTES;
+    let opened = Workspace::open_for_user(project, PREVIEW_MIN_BYTES).map_err(CliError::msg)?;
+    if let Some(e) = &opened.recovery_error {
+        eprintln!("warning: a recovery file exists but cannot be read: {e}");
+    }
+    opts.recovery = opened.recovery;
+    let (mut ws, mut pending) = (opened.workspace, opened.pending);
     // A review, a screenshot, a span to select and a search start from the whole
     // project.
     if (opts.compare.is_some()
@@ -565,17 +563,6 @@ fn open_for_gui(
         && let Some(p) = pending.take()
     {
         ws = p.wait().map_err(CliError::msg)?;
-    }
-    match ws.pending_recovery() {
-        Some(Ok(rec)) => {
-            // Unsaved work to offer: it is restored onto the whole project.
-            if let Some(p) = pending.take() {
-                ws = p.wait().map_err(CliError::msg)?;
-            }
-            opts.recovery = Some(rec);
-        }
-        Some(Err(e)) => eprintln!("warning: a recovery file exists but cannot be read: {e}"),
-        None => {}
     }
     Ok((ws, pending, opts))
 }

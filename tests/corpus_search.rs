@@ -311,6 +311,6 @@ fn tag_all_across_documents_is_one_undo_step() {
     ws.set_user("someone-else");
     assert!(ws.read_only());
     assert!(!ws.tag_all_documents(&hits, "location"));
-    assert!(ws.status.contains("read-only"), "{}", ws.status);
+    assert!(ws.status().contains("read-only"), "{}", ws.status());
     assert_eq!(ws.project(), &p);
 }

@@ -116,3 +116,44 @@ fn a_file_damaged_after_the_first_document_shows_the_preview_then_an_error() {
         Opening::Ready(_)
     ));
 }
+
+/// The one way the user opens a project returns the unsaved work left for it: with a
+/// recovery file the whole project is given (not its read-only preview), and autosave
+/// leaves the recovery file alone until it is restored or discarded.
+#[test]
+fn opening_for_the_user_offers_the_recovery_file_and_autosave_keeps_it() {
+    use hashiya::model::edit;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    store::save(&corpus(20), &path).unwrap();
+    // Nothing pending: the preview and the rest, no recovery.
+    let opened = Workspace::open_for_user(Some(&path), 0).unwrap();
+    assert!(opened.recovery.is_none() && opened.recovery_error.is_none());
+    assert!(opened.workspace.is_loading() && opened.pending.is_some());
+    let mut ws = opened.pending.unwrap().wait().unwrap();
+    // Unsaved work, written to the recovery file; then the "crash".
+    ws.apply(edit::rename_project(ws.project(), "renamed, unsaved"));
+    assert!(ws.autosave(true).is_some());
+    let rec = store::recovery::recovery_path(&path);
+    let rec_bytes = std::fs::read(&rec).expect("recovery written");
+    drop(ws);
+    let opened = Workspace::open_for_user(Some(&path), 0).unwrap();
+    let offered = opened.recovery.expect("the recovery is offered");
+    assert_eq!(offered.project.name, "renamed, unsaved");
+    assert!(
+        opened.pending.is_none(),
+        "the whole project, to restore onto"
+    );
+    let mut ws = opened.workspace;
+    assert!(!ws.is_loading());
+    // An edit before the user answers: autosave does not replace the recovery file.
+    ws.apply(edit::rename_project(ws.project(), "another edit"));
+    assert_eq!(ws.autosave(true), None);
+    assert_eq!(std::fs::read(&rec).unwrap(), rec_bytes);
+    ws.restore(&offered.project);
+    assert_eq!(ws.project().name, "renamed, unsaved");
+    assert!(
+        ws.autosave(true).is_some(),
+        "autosave works again once answered"
+    );
+}

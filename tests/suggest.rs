@@ -65,7 +65,7 @@ fn learn_accept_reject_undo_save_reload() {
         "actor",
         TagOptions::default(),
     );
-    assert!(ws.apply(tag).is_some(), "{}", ws.status);
+    assert!(ws.apply(tag).is_some(), "{}", ws.status());
 
     // Every other occurrence is suggested, as learned, with the name only.
     let mut suggester = Suggester::new(ws.project(), ME, learned_only());

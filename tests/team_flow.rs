@@ -117,7 +117,7 @@ fn annotate(path: &Path, annotator: &str, label: &str) {
             ))
             .is_some(),
             "{}",
-            ws.status
+            ws.status()
         );
         let span = ws
             .current_set()

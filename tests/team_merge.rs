@@ -97,7 +97,7 @@ fn tag(ws: &mut Workspace, who: &str, range: std::ops::Range<usize>, label: &str
     ws.set_annotator(who);
     let key = ws.set_key().unwrap();
     let cmd = edit::tag(ws.project(), &key, range, label, TagOptions::default());
-    assert!(ws.apply(cmd).is_some(), "{}", ws.status);
+    assert!(ws.apply(cmd).is_some(), "{}", ws.status());
     let set = ws.project().set(who, DOC).unwrap();
     // The newest span: the fresh id is the only one not in the file's s-numbering.
     set.spans
@@ -123,11 +123,11 @@ fn edit_side(dir: &Path, branch: &str, who: &str, nth: usize, relabel: Option<&s
     let span = tag(&mut ws, who, shared, "location"); // (a)
     let key = SetKey::new(who, DOC);
     let cmd = edit::create_entity_from_span(ws.project(), &key, &span); // (c)
-    assert!(ws.apply(cmd).is_some(), "{}", ws.status);
+    assert!(ws.apply(cmd).is_some(), "{}", ws.status());
     tag(&mut ws, A, mine, "claim"); // (b)
     if let Some(label) = relabel {
         let cmd = edit::relabel(ws.project(), &SetKey::new(A, DOC), &actor, label); // (d)
-        assert!(ws.apply(cmd).is_some(), "{}", ws.status);
+        assert!(ws.apply(cmd).is_some(), "{}", ws.status());
     }
     ws.save().unwrap();
     // And a plain JSON file, not a project: one line each, far apart.
@@ -218,7 +218,7 @@ fn resolve(file: &Path) {
     let before = ws.project().clone();
     let c = before.conflicts[0].clone();
     let cmd = resolve_conflict(ws.project(), &c.id, Resolution::Theirs);
-    assert!(ws.apply(cmd).is_some(), "{}", ws.status);
+    assert!(ws.apply(cmd).is_some(), "{}", ws.status());
     assert_eq!(
         ws.project()
             .set(A, DOC)
@@ -232,7 +232,7 @@ fn resolve(file: &Path) {
     ws.undo();
     assert_eq!(ws.project(), &before, "undo restores the conflict and ours");
     let cmd = resolve_conflict(ws.project(), &c.id, Resolution::Ours);
-    assert!(ws.apply(cmd).is_some(), "{}", ws.status);
+    assert!(ws.apply(cmd).is_some(), "{}", ws.status());
     assert_eq!(
         ws.project()
             .set(A, DOC)

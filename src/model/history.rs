@@ -307,8 +307,46 @@ fn set_mut<'p>(p: &'p mut Project, k: &SetKey) -> Result<&'p mut AnnotationSet, 
         .ok_or_else(|| HistoryError::NoSet(k.annotator.clone(), k.document.clone()))
 }
 
+/// Where `span` is in a set's spans: by binary search on the canonical order (start,
+/// end, id) the sets are kept in, else (a set loaded out of order) by a scan.
+fn span_position(spans: &[Span], span: &Span) -> Option<usize> {
+    let key = (span.start, span.end, span.id.as_str());
+    let at = spans.partition_point(|s| (s.start, s.end, s.id.as_str()) < key);
+    spans[at..]
+        .iter()
+        .take_while(|s| (s.start, s.end, s.id.as_str()) == key)
+        .position(|s| s == span)
+        .map(|i| at + i)
+        .or_else(|| spans.iter().position(|s| s == span))
+}
+
 /// Applies one op. On error the project is unchanged.
 pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
+    use Op::*;
+    match op {
+        InsertSpan(..)
+        | RemoveSpan(..)
+        | ReplaceSpan { .. }
+        | InsertRelation(..)
+        | RemoveRelation(..) => apply_span_op(p, op),
+        InsertEntity(_) | RemoveEntity(_) | ReplaceEntity { .. } => apply_entity_op(p, op),
+        InsertSet(_) | RemoveSet(_) | ReplaceSet { .. } | SetDone { .. } | SetModifiedBy { .. } => {
+            apply_set_op(p, op)
+        }
+        InsertDocument(_) | RemoveDocument(_) | ReplaceDocument { .. } => apply_document_op(p, op),
+        ReplaceSchema { .. }
+        | Rename { .. }
+        | InsertConflict(_)
+        | RemoveConflict(_)
+        | InsertRejected(_)
+        | RemoveRejected(_)
+        | SetSuggestionsEnabled { .. }
+        | SetGazetteer { .. } => apply_project_op(p, op),
+    }
+}
+
+/// [`apply_op`] for: Spans and relations inside a set (kept in canonical order).
+fn apply_span_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
     use Op::*;
     match op {
         InsertSpan(k, span) => {
@@ -325,19 +363,13 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
         }
         RemoveSpan(k, span) => {
             let set = set_mut(p, k)?;
-            let i = set
-                .spans
-                .iter()
-                .position(|s| s == span)
+            let i = span_position(&set.spans, span)
                 .ok_or_else(|| HistoryError::SpanMismatch(span.id.clone()))?;
             set.spans.remove(i);
         }
         ReplaceSpan { set, before, after } => {
             let set = set_mut(p, set)?;
-            let i = set
-                .spans
-                .iter()
-                .position(|s| s == before)
+            let i = span_position(&set.spans, before)
                 .ok_or_else(|| HistoryError::SpanMismatch(before.id.clone()))?;
             set.spans.remove(i);
             let key = (after.start, after.end, &after.id);
@@ -363,6 +395,15 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 .ok_or_else(|| HistoryError::RelationMismatch(rel.id.clone()))?;
             set.relations.remove(i);
         }
+        _ => unreachable!("dispatched by apply_op"),
+    }
+    Ok(())
+}
+
+/// [`apply_op`] for: The entity registry (kept in id order).
+fn apply_entity_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
+    use Op::*;
+    match op {
         InsertEntity(e) => {
             if p.entities.iter().any(|x| x.id == e.id) {
                 return Err(HistoryError::DuplicateId(e.id.clone()));
@@ -386,12 +427,15 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 .ok_or_else(|| HistoryError::EntityMismatch(before.id.clone()))?;
             *slot = after.clone();
         }
-        ReplaceSchema { before, after } => {
-            if p.schema != *before {
-                return Err(HistoryError::SchemaMismatch);
-            }
-            p.schema = after.clone();
-        }
+        _ => unreachable!("dispatched by apply_op"),
+    }
+    Ok(())
+}
+
+/// [`apply_op`] for: Whole annotation sets and their flags.
+fn apply_set_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
+    use Op::*;
+    match op {
         InsertSet(s) => {
             if p.set(&s.annotator, &s.document).is_some() {
                 return Err(HistoryError::SetMismatch(
@@ -420,6 +464,35 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 })?;
             *slot = after.clone();
         }
+        SetDone { set, before, after } => {
+            let s = set_mut(p, set)?;
+            if s.done != *before {
+                return Err(HistoryError::SetMismatch(
+                    set.annotator.clone(),
+                    set.document.clone(),
+                ));
+            }
+            s.done = *after;
+        }
+        SetModifiedBy { set, before, after } => {
+            let s = set_mut(p, set)?;
+            if s.modified_by != *before {
+                return Err(HistoryError::SetMismatch(
+                    set.annotator.clone(),
+                    set.document.clone(),
+                ));
+            }
+            s.modified_by = after.clone();
+        }
+        _ => unreachable!("dispatched by apply_op"),
+    }
+    Ok(())
+}
+
+/// [`apply_op`] for: Documents (their order is the user's).
+fn apply_document_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
+    use Op::*;
+    match op {
         InsertDocument(d) => {
             if p.document(&d.id).is_some() {
                 return Err(HistoryError::DuplicateId(d.id.clone()));
@@ -443,25 +516,20 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
                 .ok_or_else(|| HistoryError::DocumentMismatch(before.id.clone()))?;
             *slot = after.clone();
         }
-        SetDone { set, before, after } => {
-            let s = set_mut(p, set)?;
-            if s.done != *before {
-                return Err(HistoryError::SetMismatch(
-                    set.annotator.clone(),
-                    set.document.clone(),
-                ));
+        _ => unreachable!("dispatched by apply_op"),
+    }
+    Ok(())
+}
+
+/// [`apply_op`] for: The schema, the name, merge conflicts and suggestion settings.
+fn apply_project_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
+    use Op::*;
+    match op {
+        ReplaceSchema { before, after } => {
+            if p.schema != *before {
+                return Err(HistoryError::SchemaMismatch);
             }
-            s.done = *after;
-        }
-        SetModifiedBy { set, before, after } => {
-            let s = set_mut(p, set)?;
-            if s.modified_by != *before {
-                return Err(HistoryError::SetMismatch(
-                    set.annotator.clone(),
-                    set.document.clone(),
-                ));
-            }
-            s.modified_by = after.clone();
+            p.schema = after.clone();
         }
         Rename { before, after } => {
             if p.name != *before {
@@ -512,6 +580,7 @@ pub fn apply_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
             }
             p.suggestions.gazetteer = after.clone();
         }
+        _ => unreachable!("dispatched by apply_op"),
     }
     Ok(())
 }

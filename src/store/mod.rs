@@ -17,6 +17,7 @@ pub mod error;
 pub mod limits;
 pub mod preview;
 pub mod recovery;
+pub mod sample;
 pub mod stamp;
 pub mod validate;
 
@@ -416,7 +417,7 @@ mod tests {
 
     #[test]
     fn a_project_is_written_with_the_oldest_version_that_holds_it() {
-        let sample = crate::debug::sample().unwrap();
+        let sample = sample::sample().unwrap();
         let v1 = to_bytes(&sample).unwrap();
         assert!(String::from_utf8_lossy(&v1).contains("\"version\": 1,"));
         let mut p = sample.clone();

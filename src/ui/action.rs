@@ -98,6 +98,8 @@ pub enum Action {
     ChangeSchema(Command),
     SwitchDocument(usize),
     SetDone(bool),
+    /// Select this text of the current document (code points) and scroll it into view.
+    SelectText(Range<usize>),
     /// Tag the text selection with a label.
     Tag(String),
     TagAll {

@@ -5,8 +5,11 @@
 //!
 //! | file | owns |
 //! |---|---|
-//! | `app.rs` | the window: composes the panels, collects their actions |
-//! | `apply.rs` | carrying out actions, start-up, file dialogs, screenshot mode |
+//! | `app.rs` | the app's state and its frame: keys, panels, windows, actions, housekeeping |
+//! | `compose.rs` | the window's layout: the panels around the article, the windows over it |
+//! | `panel.rs` | the `Panel` (a region, a tab) and `Window` (floating) traits the parts implement |
+//! | `actions/` | carrying out actions, one file per group: `edit.rs` (the project), `files.rs`, `review.rs`, `view.rs`; the keys' actions |
+//! | `startup.rs` | start options, start-up, autosave and housekeeping between frames, screenshot mode |
 //! | `layout_cache.rs` | the article's layout: rebuilt on a change only, long texts first screens then whole in the background |
 //! | `paths.rs` | file dialogs, the in-app path prompt, opening and saving paths |
 //! | `action.rs` | the actions panels return, the window kinds |
@@ -22,7 +25,9 @@
 //! | `conflicts.rs` | merge conflicts recorded in the project: keep ours, take theirs, edit |
 //! | `progress.rs` | the team's progress window (who has done what) |
 //! | `article.rs` | article interactions: highlights, clicks, tooltips |
-//! | `article_view.rs` | the article widget: layout cache, painting, selection |
+//! | `article_view.rs` | the article widget: layout cache, scrolling, the frame's passes |
+//! | `article_input.rs` | the article's mouse and keys: selection gestures, handle and relation drags |
+//! | `article_paint.rs` | painting the article, one pass per layer (highlights, arrows, marks, glyphs, chips) |
 //! | `dialogs.rs` | windows and modal questions |
 //! | `suggestions.rs` | suggestions grouped by text and label, accepted across documents |
 //! | `table_import.rs` | importing a corpus table: preview, columns, encoding |
@@ -34,11 +39,14 @@
 //! | `widgets.rs` | list rows, label colours |
 
 pub mod action;
+mod actions;
 pub mod annotations;
 pub mod app;
-mod apply;
 pub mod article;
+mod article_input;
+mod article_paint;
 pub mod article_view;
+mod compose;
 pub mod conflicts;
 pub mod corpus_search;
 pub mod curation;
@@ -50,12 +58,14 @@ pub mod file_browser;
 pub mod keymap;
 pub mod layout_cache;
 pub mod menu;
+pub mod panel;
 mod paths;
 pub mod progress;
 pub mod review_panel;
 pub mod schema_editor;
 pub mod search;
 pub mod span_details;
+mod startup;
 pub mod suggestions;
 pub mod table_import;
 pub mod text_field;

@@ -97,24 +97,28 @@ impl HashiyaApp {
 
     pub(super) fn open_path(&mut self, p: PathBuf) {
         if self.ws.is_dirty() {
-            self.ws.status = "Save or undo your changes before opening another project".into();
+            self.ws
+                .set_status("Save or undo your changes before opening another project".into());
             return;
         }
-        use crate::workspace::opening::{Opening, PREVIEW_MIN_BYTES};
-        match crate::workspace::Workspace::open_progressive(&p, PREVIEW_MIN_BYTES) {
-            Ok(opening) => {
+        use crate::workspace::opening::PREVIEW_MIN_BYTES;
+        match crate::workspace::Workspace::open_for_user(Some(&p), PREVIEW_MIN_BYTES) {
+            Ok(opened) => {
                 // A project still being opened is given up for this one.
                 self.pending_open = None;
-                match opening {
-                    Opening::Ready(ws) => self.install_workspace(ws),
-                    Opening::Preview(ws, pending) => {
-                        self.install_workspace(ws);
-                        self.pending_open = Some(pending);
-                    }
+                self.install_workspace(opened.workspace);
+                self.pending_open = opened.pending;
+                // Unsaved work left for this project is offered before the next
+                // autosave could replace it.
+                self.opts.recovery = opened.recovery;
+                if let Some(e) = opened.recovery_error {
+                    self.ws.set_status(format!(
+                        "A recovery file exists but cannot be read (left as it is): {e}"
+                    ));
                 }
                 self.remember_recent(&p);
             }
-            Err(e) => self.ws.status = format!("Could not open: {e}"),
+            Err(e) => self.ws.set_status(format!("Could not open: {e}")),
         }
     }
 
@@ -130,6 +134,46 @@ impl HashiyaApp {
         self.right_tab = RightTab::Annotations;
         if let Some(name) = self.config.annotator.clone() {
             self.use_name(&name);
+        }
+    }
+
+    /// Takes the whole project in place of its preview once it has been read.
+    pub(super) fn take_opened(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &self.pending_open else {
+            return;
+        };
+        if self.hold_opening {
+            return;
+        }
+        match pending.poll() {
+            None => ctx.request_repaint_after(std::time::Duration::from_millis(30)),
+            Some(Ok(ws)) => {
+                self.pending_open = None;
+                // Keep what the preview showed: the same annotator's labels, the
+                // selection, the tab.
+                let shown = self.ws.annotator().to_string();
+                let (selection, tab) = (self.view.selection(), self.right_tab);
+                self.install_workspace(ws);
+                if self.ws.project().annotators().contains(&shown.as_str()) {
+                    self.ws.set_annotator(&shown);
+                }
+                self.view.set_selection(selection);
+                if tab != RightTab::Review || self.ws.review.is_some() {
+                    self.right_tab = tab;
+                }
+                if !self.ws.warnings.is_empty() {
+                    self.ws.set_status(format!(
+                        "{} warning(s) while loading: see the Warnings window",
+                        self.ws.warnings.len()
+                    ));
+                }
+            }
+            Some(Err(e)) => {
+                self.pending_open = None;
+                self.ws.set_status(format!(
+                    "Could not open the whole project (only its first document is shown, read-only): {e}"
+                ));
+            }
         }
     }
 }

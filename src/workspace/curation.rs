@@ -45,7 +45,9 @@ impl Workspace {
         let merged = curate::premerge(&sets, self.gold_set(gold), gold, &doc, k);
         let added = merged.spans.len() - before;
         if added == 0 {
-            self.status = format!("No span has {k} or more votes that the gold set lacks");
+            self.set_status(format!(
+                "No span has {k} or more votes that the gold set lacks"
+            ));
             return false;
         }
         let n = sets.len();
@@ -55,7 +57,9 @@ impl Workspace {
         });
         let applied = self.apply(cmd).is_some();
         if applied {
-            self.status = format!("{added} span(s) with at least {k} of {n} votes added to {gold}");
+            self.set_status(format!(
+                "{added} span(s) with at least {k} of {n} votes added to {gold}"
+            ));
         }
         applied
     }

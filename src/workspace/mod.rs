@@ -57,8 +57,8 @@ pub struct Workspace {
     pub warnings: Vec<Problem>,
     /// The span selected in the article or the lists.
     pub selected_span: Option<String>,
-    /// Last message for the status bar.
-    pub status: String,
+    /// Last message for the status bar ([`Workspace::set_status`]).
+    status: String,
     /// Bumped on every change, to invalidate derived data.
     revision: u64,
     /// The last step that was a command (apply, undo, redo): the revisions before and
@@ -87,6 +87,9 @@ pub struct Workspace {
     corpus: corpus_search::TextsCache,
     /// A preview of a project still being opened ([`opening`]): read-only.
     loading: bool,
+    /// A recovery file was found when the project was opened and the user has not
+    /// restored or discarded it yet: autosave must not replace it.
+    recovery_offered: bool,
 }
 
 /// The first revision of a new workspace: distinct from every revision of the
@@ -139,6 +142,7 @@ impl Workspace {
             suggestions: Default::default(),
             corpus: Default::default(),
             loading: false,
+            recovery_offered: false,
         }
     }
 
@@ -155,22 +159,28 @@ impl Workspace {
     /// Opens the bundled sample project: the file in `projects/` when run from the
     /// source tree (so it can be saved), else the copy built into the binary.
     pub fn open_sample() -> Result<Self, StoreError> {
-        let here = PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/projects/derna-sirte.json"
-        ));
-        let local = PathBuf::from("projects/derna-sirte.json");
-        if let Some(found) = [local, here].into_iter().find(|p| p.is_file())
+        if let Some(found) = sample_file()
             && let Ok(ws) = Workspace::open(&found)
         {
             return Ok(ws);
         }
-        let l = store::parse(Path::new("derna-sirte.json"), crate::debug::SAMPLE)?;
+        let l = store::sample::load_sample()?;
         Ok(Workspace::new(l.project, None, l.warnings))
     }
 
     pub fn project(&self) -> &Project {
         &self.project
+    }
+
+    /// The last message for the status bar.
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    /// Says something in the status bar: the one way messages reach the user, from the
+    /// workspace's own operations and from the window alike (the last one is shown).
+    pub fn set_status(&mut self, message: String) {
+        self.status = message;
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -265,18 +275,18 @@ impl Workspace {
     /// The explicit act of editing another annotator's sets (the toolbar says so).
     pub fn edit_others(&mut self, on: bool) {
         self.editing_others = on;
-        self.status = if on {
+        self.set_status(if on {
             format!("Editing {}'s labels (not yours)", self.annotator)
         } else {
             format!("{}'s labels are read-only", self.annotator)
-        };
+        });
     }
 
     /// Starts the user's own sets: empty (they appear as you tag), or as copies of
     /// `copy_of`'s sets (one undoable step, each copy recording where it came from).
     pub fn start_own_sets(&mut self, copy_of: Option<&str>) -> bool {
         let Some(user) = self.user.clone() else {
-            self.status = "Set your name first (File → Change annotator name…)".into();
+            self.set_status("Set your name first (File → Change annotator name…)".into());
             return false;
         };
         if let Some(from) = copy_of
@@ -287,10 +297,10 @@ impl Workspace {
             return false;
         }
         self.set_annotator(&user);
-        self.status = match copy_of {
+        self.set_status(match copy_of {
             Some(from) => format!("Your sets start as copies of {from}'s"),
             None => "Your own sets: tag to start".into(),
-        };
+        });
         true
     }
 
@@ -372,9 +382,10 @@ impl Workspace {
         self.current_set()?.span(id)
     }
 
-    /// Applies a command built by [`crate::model::edit`]; returns its history id when
-    /// it was applied. A refused edit (the builder's message) goes to the status bar.
-    pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<u64> {
+    /// Applies a command built by [`crate::model::edit`]; returns its history id and
+    /// what it created when it was applied. A refused edit (the builder's message) goes
+    /// to the status bar.
+    pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<Applied> {
         if self.refuse_while_loading().is_err() {
             return None;
         }
@@ -388,23 +399,25 @@ impl Workspace {
                 let name = cmd.name.clone();
                 let documents = cmd.touches_documents();
                 let step = self.span_step(&cmd, false);
+                let created = Created::by(&cmd);
                 match self.history.apply(&mut self.project, cmd) {
                     Ok(()) => {
                         self.last_step = step;
                         self.revision += 1;
                         self.documents_revision += u64::from(documents);
-                        self.status = name;
+                        self.set_status(name);
                         self.drop_stale_selection();
-                        self.history.last_applied_id()
+                        let id = self.history.last_applied_id()?;
+                        Some(Applied { id, created })
                     }
                     Err(e) => {
-                        self.status = format!("Could not apply: {e}");
+                        self.set_status(format!("Could not apply: {e}"));
                         None
                     }
                 }
             }
             Err(msg) => {
-                self.status = msg;
+                self.set_status(msg);
                 None
             }
         }
@@ -424,10 +437,10 @@ impl Workspace {
                 self.last_step = step;
                 self.revision += 1;
                 self.documents_revision += u64::from(documents);
-                self.status = format!("Undid: {name}");
+                self.set_status(format!("Undid: {name}"));
                 self.drop_stale_selection();
             }
-            Err(e) => self.status = e.to_string(),
+            Err(e) => self.set_status(e.to_string()),
         }
     }
 
@@ -445,10 +458,10 @@ impl Workspace {
                 self.last_step = step;
                 self.revision += 1;
                 self.documents_revision += u64::from(documents);
-                self.status = format!("Redid: {name}");
+                self.set_status(format!("Redid: {name}"));
                 self.drop_stale_selection();
             }
-            Err(e) => self.status = e.to_string(),
+            Err(e) => self.set_status(e.to_string()),
         }
     }
 
@@ -532,12 +545,12 @@ impl Workspace {
                 );
                 let applied = self.apply(cmd).is_some();
                 if applied || left_out > 0 {
-                    self.status = summary;
+                    self.set_status(summary);
                 }
                 applied
             }
             Err(e) => {
-                self.status = format!("Nothing imported: {e}");
+                self.set_status(format!("Nothing imported: {e}"));
                 false
             }
         }
@@ -564,7 +577,7 @@ impl Workspace {
                 applied
             }
             Err(e) => {
-                self.status = e;
+                self.set_status(e);
                 false
             }
         }
@@ -584,10 +597,12 @@ impl Workspace {
         }
         let cmd = edit::replace_project(&self.project, recovered, "Restore unsaved work");
         self.apply(cmd);
+        self.recovery_offered = false;
     }
 
     /// Forgets the recovery file.
     pub fn discard_recovery(&mut self) {
+        self.recovery_offered = false;
         if let Some(p) = &self.path {
             store::recovery::discard_recovery(p);
         }
@@ -597,7 +612,7 @@ impl Workspace {
     /// passed or the window lost the focus. Returns when to call again (None: nothing
     /// unsaved).
     pub fn autosave(&mut self, focus_lost: bool) -> Option<Duration> {
-        if self.loading {
+        if self.loading || self.recovery_offered {
             return None;
         }
         if !self.history.is_dirty() {
@@ -607,7 +622,7 @@ impl Workspace {
             if let Some(path) = &self.path
                 && let Err(e) = store::recovery::write_recovery(&self.project, path)
             {
-                self.status = format!("Autosave failed: {e}");
+                self.set_status(format!("Autosave failed: {e}"));
             }
             self.last_recovery = Instant::now();
         }
@@ -638,7 +653,7 @@ impl Workspace {
         match result {
             Ok(()) => self.saved(path),
             Err(StoreError::ExternalChange(c)) => {
-                self.status = format!("Not saved: {} changed on disk", path.display());
+                self.set_status(format!("Not saved: {} changed on disk", path.display()));
                 Err(SaveFailure::Changed(c))
             }
             Err(e) => Err(SaveFailure::Failed(e.to_string())),
@@ -665,11 +680,13 @@ impl Workspace {
         store::recovery::discard_recovery(&path);
         store::recovery::clear_unsaved();
         self.history.mark_saved();
-        self.status = format!("Saved {}", path.display());
+        self.set_status(format!("Saved {}", path.display()));
         if let Some(r) = &self.review
             && let Err(e) = r.save_sidecar(&path, self.history.applied_ids())
         {
-            self.status = format!("Saved, but the adjudication state could not be saved: {e}");
+            self.set_status(format!(
+                "Saved, but the adjudication state could not be saved: {e}"
+            ));
         }
         Ok(path)
     }
@@ -696,7 +713,7 @@ impl Workspace {
         self.editing_others = editing_others;
         self.revision += 1;
         store::recovery::clear_unsaved();
-        self.status = format!("Reloaded {} from disk", path.display());
+        self.set_status(format!("Reloaded {} from disk", path.display()));
         Ok(())
     }
 
@@ -753,6 +770,58 @@ impl Workspace {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "unsaved".into());
         format!("{dirty}{} — {file} — Hashiya", self.project.name)
+    }
+}
+
+/// The sample project's file in the source tree (`projects/` of the current folder or
+/// of the crate), if there is one.
+pub(crate) fn sample_file() -> Option<PathBuf> {
+    let here = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/projects/derna-sirte.json"
+    ));
+    let local = PathBuf::from("projects/derna-sirte.json");
+    [local, here].into_iter().find(|p| p.is_file())
+}
+
+/// What [`Workspace::apply`] did: the command's id in the history and what it added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The command's id in the undo history.
+    pub id: u64,
+    pub created: Created,
+}
+
+/// The spans and relations a command inserted (with the set they went into) and the
+/// entities it created: read from the command itself, so finding the new span after a
+/// tag costs nothing however many spans the set holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Created {
+    pub spans: Vec<(SetKey, String)>,
+    pub relations: Vec<(SetKey, String)>,
+    pub entities: Vec<String>,
+}
+
+impl Created {
+    fn by(cmd: &Command) -> Self {
+        let mut c = Created::default();
+        for op in &cmd.ops {
+            match op {
+                Op::InsertSpan(k, s) => c.spans.push((k.clone(), s.id.clone())),
+                Op::InsertRelation(k, r) => c.relations.push((k.clone(), r.id.clone())),
+                Op::InsertEntity(e) => c.entities.push(e.id.clone()),
+                _ => {}
+            }
+        }
+        c
+    }
+
+    /// The first span created in set `key`.
+    pub fn span_in(&self, key: &SetKey) -> Option<&str> {
+        self.spans
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, id)| id.as_str())
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use super::Workspace;
-use crate::store::{self, FileStamp, StoreError, limits};
+use crate::store::{self, FileStamp, Loaded, StoreError, limits};
 
 /// Files from this size on are opened with a preview (a 16 MB project takes about
 /// 150 ms to parse and validate on this machine).
@@ -25,6 +25,20 @@ pub enum Opening {
     Ready(Workspace),
     /// A read-only preview now, the whole project later.
     Preview(Workspace, PendingOpen),
+}
+
+/// A project opened for the user ([`Workspace::open_for_user`]): the workspace (or its
+/// preview and the rest still being read) and the unsaved work a session that ended
+/// without saving left for it.
+pub struct Opened {
+    /// The whole project, or its read-only preview while `pending` reads the rest.
+    pub workspace: Workspace,
+    pub pending: Option<PendingOpen>,
+    /// A recovery file newer than the project: to offer (restore or discard) before
+    /// anything else writes one. When there is one, `workspace` is the whole project.
+    pub recovery: Option<Loaded>,
+    /// A recovery file exists but cannot be read (it is left alone).
+    pub recovery_error: Option<StoreError>,
 }
 
 /// The whole project being opened on another thread.
@@ -60,6 +74,42 @@ impl PendingOpen {
 }
 
 impl Workspace {
+    /// The one way the user opens a project (the command line, start-up, File ▸ Open,
+    /// Recent, a dropped file; `None`: the bundled sample): [`Workspace::open_progressive`]
+    /// plus the pending recovery file, so unsaved work is offered however the project
+    /// was opened and never overwritten by the next autosave. With a recovery to offer,
+    /// the whole project is waited for (it is restored onto the whole project).
+    pub fn open_for_user(path: Option<&Path>, preview_from: usize) -> Result<Opened, StoreError> {
+        let (workspace, pending) = match path {
+            Some(path) => match Self::open_progressive(path, preview_from)? {
+                Opening::Ready(ws) => (ws, None),
+                Opening::Preview(ws, pending) => (ws, Some(pending)),
+            },
+            None => (Self::open_sample()?, None),
+        };
+        let mut opened = Opened {
+            workspace,
+            pending,
+            recovery: None,
+            recovery_error: None,
+        };
+        let Some(path) = opened.workspace.path().map(Path::to_path_buf) else {
+            return Ok(opened);
+        };
+        match store::recovery::pending_recovery(&path) {
+            Some(Ok(rec)) => {
+                if let Some(p) = opened.pending.take() {
+                    opened.workspace = p.wait()?;
+                }
+                opened.recovery = Some(rec);
+                opened.workspace.recovery_offered = true;
+            }
+            Some(Err(e)) => opened.recovery_error = Some(e),
+            None => {}
+        }
+        Ok(opened)
+    }
+
     /// Opens `path`: in one go when it is smaller than `preview_from` bytes (the app
     /// passes [`PREVIEW_MIN_BYTES`]), else as a preview plus the whole project on
     /// another thread. The file is read once.
@@ -126,7 +176,7 @@ impl Workspace {
             return Ok(());
         }
         let msg = "The project is still being opened: only its first document is shown, and nothing can be changed, saved, imported, exported or compared until the rest is read".to_string();
-        self.status = msg.clone();
+        self.set_status(msg.clone());
         Err(msg)
     }
 }

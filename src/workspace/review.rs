@@ -260,7 +260,7 @@ impl Workspace {
         let other = match crate::store::load(&other_path) {
             Ok(l) => l.project,
             Err(e) => {
-                self.status = format!("Could not open the colleague's project: {e}");
+                self.set_status(format!("Could not open the colleague's project: {e}"));
                 return false;
             }
         };
@@ -272,12 +272,15 @@ impl Workspace {
         let a = self.annotator().to_string();
         match ReviewSession::start(self.project(), &a, other_path, other, None, saved) {
             Ok(r) => {
-                self.status = format!("Reviewing {} against {}", r.a_annotator, r.b_annotator);
+                self.set_status(format!(
+                    "Reviewing {} against {}",
+                    r.a_annotator, r.b_annotator
+                ));
                 self.review = Some(r);
                 true
             }
             Err(e) => {
-                self.status = format!("Could not compare: {e}");
+                self.set_status(format!("Could not compare: {e}"));
                 false
             }
         }
@@ -344,7 +347,7 @@ impl Workspace {
             .get(r.current.min(items.len().saturating_sub(1)))
             .cloned()
         else {
-            self.status = "No disagreement left in this document".into();
+            self.set_status("No disagreement left in this document".into());
             return;
         };
         let Some(doc) = self.current_document().cloned() else {
@@ -358,11 +361,11 @@ impl Workspace {
         let (cmd, adj) = match decided {
             Ok(d) => d,
             Err(e) => {
-                self.status = format!("Could not adjudicate: {e}");
+                self.set_status(format!("Could not adjudicate: {e}"));
                 return;
             }
         };
-        let Some(id) = self.apply(Ok(cmd)) else {
+        let Some(id) = self.apply(Ok(cmd)).map(|a| a.id) else {
             return;
         };
         let applied: Vec<u64> = self.history().applied_ids().collect();
@@ -386,5 +389,31 @@ impl Workspace {
     pub fn review_adjudication(&self) -> Option<Adjudication> {
         let r = self.review.as_ref()?;
         Some(r.adjudication(self.history().applied_ids()))
+    }
+}
+
+impl Workspace {
+    /// Writes the open review's agreement report beside the project
+    /// (`<project>.agreement.<ext>`, atomically); `None` when no report is open.
+    pub fn export_agreement(
+        &self,
+        fmt: crate::review::render::ReportFormat,
+    ) -> Option<Result<PathBuf, String>> {
+        let report = self.review.as_ref()?.report.as_ref()?;
+        let base = self
+            .path()
+            .map_or_else(|| PathBuf::from("hashiya"), Path::to_path_buf);
+        let out = base.with_extension(format!("agreement.{}", fmt.extension()));
+        let written = crate::review::render::render(report, fmt)
+            .map_err(|e| e.to_string())
+            .and_then(|body| {
+                crate::store::atomic::write_atomic(
+                    &out,
+                    body.as_bytes(),
+                    crate::store::atomic::Fault::None,
+                )
+                .map_err(|e| e.to_string())
+            });
+        Some(written.map(|()| out))
     }
 }

@@ -204,7 +204,7 @@ fn tag_attribute_relation_undo_redo_save_reload() {
         h.state().pending_relation(),
         Some(claim_id.as_str()),
         "R starts a relation: {}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     let target = screen_rect(h.state(), name.clone()).center();
     click(&mut h, target);
@@ -212,7 +212,7 @@ fn tag_attribute_relation_undo_redo_save_reload() {
     assert!(
         shown(&h, "Relation type"),
         "two types fit: the chooser asks ({}; pending {:?}; selected {:?})",
-        h.state().workspace().status,
+        h.state().workspace().status(),
         h.state().pending_relation(),
         h.state().workspace().selected_span
     );
@@ -223,7 +223,7 @@ fn tag_attribute_relation_undo_redo_save_reload() {
         set.relations.len(),
         1,
         "status: {}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     assert_eq!(
         (
@@ -259,7 +259,7 @@ fn tag_attribute_relation_undo_redo_save_reload() {
     assert!(
         !h.state().workspace().history().is_dirty(),
         "{}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     let reloaded = store::load(&path).unwrap();
     assert!(reloaded.warnings.is_empty());

@@ -87,7 +87,7 @@ fn annotator_name_is_asked_once_and_remembered() {
     // not reach the keymap: a leaked «2» would try to tag (and, with no text selected,
     // say so in the status bar).
     type_keys(&mut h, "2");
-    let status = h.state().workspace().status.clone();
+    let status = h.state().workspace().status().to_string();
     assert!(
         !status.contains("Select some text"),
         "«2» reached the keymap: {status}"
@@ -308,4 +308,47 @@ fn quit_guard_asks_before_losing_unsaved_work() {
         "the app closes its window"
     );
     assert_eq!(std::fs::read(&path).unwrap(), on_disk);
+}
+
+/// Unsaved work is offered however the project is opened: here, after a start on the
+/// sample (no argument), through File ▸ Open… — and nothing autosaves over the recovery
+/// file while the question is open.
+#[test]
+fn recovery_is_offered_when_the_project_is_opened_through_file_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    let original = store::load(&sample_path()).unwrap().project;
+    store::save(&original, &path).unwrap();
+    // Session 1: an edit, the window loses focus (autosave), then the "crash".
+    let mut h = harness_with(Workspace::open(&path).unwrap());
+    h.key_press(Key::Tab);
+    h.run_steps(1);
+    h.key_press(Key::Delete);
+    h.run_steps(1);
+    let edited = h.state().workspace().project().clone();
+    assert_ne!(edited, original);
+    h.event(Event::WindowFocused(false));
+    h.run_steps(1);
+    drop(h);
+    let rec = store::recovery::recovery_path(&path);
+    let rec_bytes = std::fs::read(&rec).expect("the recovery file was written");
+    // Session 2: started with no argument (the sample, in memory), then File ▸ Open….
+    let mut h = sample_harness();
+    assert!(!shown(&h, "Unsaved work found"));
+    menu(&mut h, &["File"], "Open…");
+    answer_path_prompt(&mut h, &path);
+    h.run_steps(2);
+    assert_eq!(h.state().workspace().path(), Some(path.as_path()));
+    assert!(
+        shown(&h, "Unsaved work found"),
+        "File ▸ Open offers the recovery file"
+    );
+    // While the question is open, losing the focus writes nothing over it.
+    h.event(Event::WindowFocused(false));
+    h.run_steps(2);
+    assert_eq!(std::fs::read(&rec).unwrap(), rec_bytes);
+    h.get_by_label("Restore the unsaved work").click();
+    h.run_steps(2);
+    assert_eq!(*h.state().workspace().project(), edited);
+    assert!(h.state().workspace().history().is_dirty());
 }

@@ -100,7 +100,7 @@ fn clicking_an_entity_jumps_to_its_mentions() {
         h.state().workspace().selected_span.as_deref(),
         Some(mentions[0].id.as_str()),
         "{}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     entity_row(&h, &prefix).click();
     h.run_steps(2);

@@ -20,7 +20,7 @@ fn import_text_files_and_export_with_progress() {
         "the path prompt asks"
     );
     answer_path_prompt(&mut h, &bad);
-    let status = h.state().workspace().status.clone();
+    let status = h.state().workspace().status().to_string();
     assert!(
         status.starts_with("Nothing imported")
             && status.contains("latin1.txt")
@@ -34,7 +34,7 @@ fn import_text_files_and_export_with_progress() {
     menu(&mut h, &["File", "Import"], "text…");
     answer_path_prompt(&mut h, &good);
     let docs = &h.state().workspace().project().documents;
-    assert_eq!(docs.len(), 2, "{}", h.state().workspace().status);
+    assert_eq!(docs.len(), 2, "{}", h.state().workspace().status());
     assert_eq!(docs[1].text, "سرت\nمدينة ساحلية\n");
     assert_eq!(docs[1].title, "سرت");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
@@ -47,9 +47,9 @@ fn import_text_files_and_export_with_progress() {
     h.state_mut().wait_for_export();
     h.run_steps(2);
     assert!(
-        h.state().workspace().status.starts_with("Exported"),
+        h.state().workspace().status().starts_with("Exported"),
         "{}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     assert!(!shown(&h, "Exporting"), "the progress window closed");
     let line = std::fs::read_to_string(&out).unwrap();
@@ -81,7 +81,7 @@ fn save_as_and_open_through_the_path_prompt() {
     assert!(
         !h.state().workspace().is_dirty(),
         "{}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     assert_eq!(h.state().workspace().path(), Some(copy.as_path()));
     assert_eq!(store::load(&copy).unwrap().project, edited);

@@ -116,7 +116,7 @@ fn dragging_the_end_handle_snaps_to_the_word_and_undoes() {
         (moved.start, moved.end),
         (s.start, w.end),
         "status: {}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     let text = &h.state().workspace().current_document().unwrap().text;
     let expected: String = text.chars().skip(s.start).take(w.end - s.start).collect();
@@ -205,7 +205,7 @@ fn ctrl_drag_from_a_claim_to_an_actor_relates_them() {
         set.relations.len(),
         before + 1,
         "status: {}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     assert!(
         set.relations

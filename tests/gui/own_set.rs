@@ -50,9 +50,9 @@ fn another_annotators_labels_open_read_only() {
     h.run_steps(2);
     assert_eq!(spans_of(&h, "annotator-a"), before);
     assert!(
-        h.state().workspace().status.contains("read-only"),
+        h.state().workspace().status().contains("read-only"),
         "{}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     assert!(!h.state().workspace().is_dirty());
 }

@@ -29,7 +29,7 @@ fn adjudicate_every_disagreement_of_the_sample_pair() {
     assert!(
         h.state().workspace().review.is_some(),
         "{}",
-        h.state().workspace().status
+        h.state().workspace().status()
     );
     assert!(shown(&h, "8 disagreements in this document, 0 decided"));
     // Walk every disagreement by keyboard: keep A's version when A has one, else B's.
@@ -45,7 +45,7 @@ fn adjudicate_every_disagreement_of_the_sample_pair() {
                 &format!("8 disagreements in this document, {} decided", k + 1)
             ),
             "after decision {k}: {}",
-            h.state().workspace().status
+            h.state().workspace().status()
         );
     }
     let gold = h
@@ -126,10 +126,10 @@ fn agreement_dashboard_shows_figures_and_exports_reports() {
         assert!(
             h.state()
                 .workspace()
-                .status
+                .status()
                 .starts_with("Agreement report written to"),
             "{}",
-            h.state().workspace().status
+            h.state().workspace().status()
         );
         if ext == "json" {
             let v: serde_json::Value = serde_json::from_str(&body).unwrap();

@@ -32,11 +32,11 @@ fn walk_accept_undo_reject() {
     let before = spans(&h);
     h.key_press(Key::N);
     h.run_steps(2);
-    let status = h.state().workspace().status.clone();
+    let status = h.state().workspace().status().to_string();
     assert!(status.starts_with("Suggestion 1 of "), "{status}");
     h.key_press(Key::A);
     h.run_steps(2);
-    assert_eq!(spans(&h), before + 1, "{}", h.state().workspace().status);
+    assert_eq!(spans(&h), before + 1, "{}", h.state().workspace().status());
     let set = h.state().workspace().current_set().unwrap();
     assert_eq!(
         set.spans.iter().filter(|s| s.origin.is_some()).count(),
@@ -49,7 +49,7 @@ fn walk_accept_undo_reject() {
     // Reject the first suggestion: recorded in the project, not offered again.
     h.key_press(Key::N);
     h.run_steps(2);
-    let first = h.state().workspace().status.clone();
+    let first = h.state().workspace().status().to_string();
     h.key_press(Key::X);
     h.run_steps(2);
     assert_eq!(
@@ -60,10 +60,10 @@ fn walk_accept_undo_reject() {
     // Shift+A: every suggestion of one text in this document at once.
     h.key_press(Key::N);
     h.run_steps(2);
-    assert_ne!(h.state().workspace().status, first);
+    assert_ne!(h.state().workspace().status(), first);
     h.key_press_modifiers(Modifiers::SHIFT, Key::A);
     h.run_steps(2);
-    assert!(spans(&h) > before, "{}", h.state().workspace().status);
+    assert!(spans(&h) > before, "{}", h.state().workspace().status());
     assert_eq!(
         h.state()
             .workspace()

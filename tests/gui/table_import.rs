@@ -39,7 +39,7 @@ fn csv_column_picker_then_filter_by_outlet() {
     h.run_steps(3);
     let ws = h.state().workspace();
     let docs = &ws.project().documents;
-    assert_eq!(docs.len(), 1 + rows, "{}", ws.status);
+    assert_eq!(docs.len(), 1 + rows, "{}", ws.status());
     let d = docs
         .iter()
         .find(|d| d.id == "101")

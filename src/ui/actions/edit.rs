@@ -1,0 +1,257 @@
+//! Actions that change the project: tagging, editing spans, relations and entities, the schema, undo/redo, importing, suggestions and merge conflicts. Every change goes through the workspace with a command built by [`crate::model::edit`] (or `suggest`, `team`).
+
+use super::super::action::{Action, WindowKind};
+use super::super::app::HashiyaApp;
+use super::super::dialogs::{PasteDialog, RelationChooser};
+use crate::model::edit;
+
+impl HashiyaApp {
+    /// Carries out an action of this group; gives back any other.
+    pub(in crate::ui) fn apply_edit(&mut self, action: Action) -> Result<(), Action> {
+        let now = self.now;
+        let key = self.ws.set_key();
+        match action {
+            Action::SetDone(done) => {
+                if let Some(key) = key {
+                    self.ws.apply(edit::set_done(self.ws.project(), &key, done));
+                }
+            }
+            Action::Tag(label) => self.tag_selection(&label),
+            Action::TagAll { label, ranges } => {
+                if let Some(key) = key {
+                    self.ws
+                        .apply(edit::tag_all(self.ws.project(), &key, &ranges, &label));
+                }
+            }
+            Action::TagAllDocuments { label, hits } => {
+                self.ws.tag_all_documents(&hits, &label);
+            }
+            Action::Relabel { span, label } => {
+                if let Some(key) = key {
+                    self.ws
+                        .apply(edit::relabel(self.ws.project(), &key, &span, &label));
+                }
+            }
+            Action::SetAttribute { span, name, value } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws
+                        .apply(edit::set_attribute(p, &key, &span, &name, value.as_deref()));
+                }
+            }
+            Action::SetNote { span, note } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws
+                        .apply(edit::set_note(p, &key, &span, note.as_deref()));
+                }
+            }
+            Action::DeleteSelected => {
+                if let (Some(id), Some(key)) = (self.ws.selected_span.clone(), key) {
+                    self.ws
+                        .apply(edit::delete_span(self.ws.project(), &key, &id));
+                }
+            }
+            Action::Nudge(end, grow) => {
+                if let (Some(id), Some(key)) = (self.ws.selected_span.clone(), key) {
+                    let p = self.ws.project();
+                    self.ws.apply(edit::nudge_bounds(p, &key, &id, end, grow));
+                }
+            }
+            Action::MoveBoundary {
+                span,
+                end,
+                to,
+                snap,
+            } => {
+                if let (Some(key), Some(doc)) = (key, self.ws.current_document()) {
+                    let to = if snap {
+                        edit::snap_to_word(&doc.text, to, end)
+                    } else {
+                        to
+                    };
+                    let p = self.ws.project();
+                    self.ws.apply(edit::move_boundary(p, &key, &span, end, to));
+                }
+            }
+            Action::StartRelation => match &self.ws.selected_span {
+                Some(id) => {
+                    self.article.relation_from = Some(id.clone());
+                    self.ws.set_status(
+                        "Click the target span of the relation (Escape cancels)".into(),
+                    );
+                }
+                None => self
+                    .ws
+                    .set_status("Select a span first, then press R".into()),
+            },
+            Action::Relate { from, to } => self.relate(from, to),
+            Action::RelateAs { kind, from, to } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws.apply(edit::relate(p, &key, &kind, &from, &to));
+                }
+            }
+            Action::CreateEntity(span) => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws.apply(edit::create_entity_from_span(p, &key, &span));
+                }
+            }
+            Action::LinkEntity { span, entity } => {
+                if let Some(key) = key {
+                    let p = self.ws.project();
+                    self.ws
+                        .apply(edit::link_entity(p, &key, &span, entity.as_deref()));
+                }
+            }
+            Action::MergeEntities { keep, gone } => {
+                self.ws
+                    .apply(edit::merge_entities(self.ws.project(), &keep, &gone));
+            }
+            Action::ChangeSchema(cmd) => {
+                self.ws.apply(Ok(cmd));
+            }
+            Action::Undo => self.ws.undo(),
+            Action::Redo => self.ws.redo(),
+            Action::AddDocument { title, text } => {
+                if self.ws.add_document(&title, &text) {
+                    self.windows.remove(&WindowKind::Paste);
+                    self.paste = PasteDialog::default();
+                    self.view.set_selection(None);
+                }
+            }
+            Action::ImportWith {
+                format,
+                paths,
+                options,
+            } => {
+                self.ws.import_with(format, &paths, &options);
+            }
+            Action::StartOwnSets { copy_of } => {
+                self.ws.start_own_sets(copy_of.as_deref());
+            }
+            Action::EditOthers(on) => self.ws.edit_others(on),
+            Action::SwitchAnnotator(name) => self.ws.set_annotator(&name),
+            Action::SuggestionStep { forward } => {
+                let n = self.ws.current_suggestions().len();
+                if n == 0 {
+                    self.ws.set_status("No suggestions in this document".into());
+                } else {
+                    // Without a current suggestion, the walk starts where the user
+                    // is: the text selection or the selected span.
+                    let from = self
+                        .view
+                        .selection()
+                        .map(|r| r.start)
+                        .or_else(|| self.ws.selected().map(|s| s.start));
+                    let list = self.ws.current_suggestions();
+                    let after = from.map(|at| list.partition_point(|s| s.start < at));
+                    let next = match (self.suggestion, forward, after) {
+                        (None, true, Some(i)) => i % n,
+                        (None, false, Some(i)) => (i + n - 1) % n,
+                        (None, true, None) => 0,
+                        (None, false, None) => n - 1,
+                        (Some(i), true, _) => (i + 1) % n,
+                        (Some(i), false, _) => (i + n - 1) % n,
+                    };
+                    self.suggestion = Some(next);
+                    let s = &self.ws.current_suggestions()[next];
+                    let (r, what) = (
+                        s.start..s.end,
+                        format!("{} as {} ({:?})", s.text, s.label, s.source),
+                    );
+                    self.ws
+                        .set_status(format!("Suggestion {} of {n}: {what}", next + 1));
+                    self.view.reveal(r, now);
+                }
+            }
+            Action::AcceptSuggestion { everywhere } => {
+                let list = self.ws.current_suggestions().to_vec();
+                if let Some(cur) = self.suggestion.and_then(|i| list.get(i)).cloned() {
+                    let chosen: Vec<_> = if everywhere {
+                        list.into_iter()
+                            .filter(|s| s.text == cur.text && s.label == cur.label)
+                            .collect()
+                    } else {
+                        vec![cur]
+                    };
+                    self.ws.accept_suggestions(&chosen);
+                } else {
+                    self.ws
+                        .set_status("Walk to a suggestion first (N / P)".into());
+                }
+            }
+            Action::AcceptSuggestions(list) => {
+                if self.ws.accept_suggestions(&list) {
+                    self.apply_action(Action::FindSuggestions);
+                }
+            }
+            Action::RejectSuggestion => {
+                let list = self.ws.current_suggestions().to_vec();
+                match self.suggestion.and_then(|i| list.get(i)) {
+                    Some(s) => {
+                        self.ws.reject_suggestion(s);
+                    }
+                    None => self
+                        .ws
+                        .set_status("Walk to a suggestion first (N / P)".into()),
+                }
+            }
+            Action::SetSuggestions(on) => {
+                self.ws.set_suggestions_enabled(on);
+            }
+            Action::FindSuggestions => {
+                let groups = self.ws.all_suggestions();
+                self.suggestions_tab.set(self.ws.revision(), groups);
+            }
+            Action::ResolveConflict { id, choice } => {
+                let cmd = crate::team::merge::resolve_conflict(self.ws.project(), &id, choice);
+                self.ws.apply(cmd);
+            }
+            other => return Err(other),
+        }
+        Ok(())
+    }
+
+    /// Tags the current text selection with a label and selects the new span.
+    pub(in crate::ui) fn tag_selection(&mut self, label: &str) {
+        let (Some(sel), Some(key)) = (self.view.selection(), self.ws.set_key()) else {
+            self.ws.set_status("Select some text first".into());
+            return;
+        };
+        let cmd = edit::tag(self.ws.project(), &key, sel, label, self.tag_options);
+        if let Some(applied) = self.ws.apply(cmd) {
+            self.ws.selected_span = applied.created.span_in(&key).map(str::to_string);
+            self.view.set_selection(None);
+        }
+    }
+
+    /// Adds a relation from `from` to `to`: directly when one type fits, else asks.
+    pub(in crate::ui) fn relate(&mut self, from: String, to: String) {
+        let Some(set) = self.ws.current_set() else {
+            return;
+        };
+        let (Some(f), Some(t)) = (set.span(&from), set.span(&to)) else {
+            return;
+        };
+        let kinds: Vec<(String, String)> = self
+            .ws
+            .project()
+            .schema
+            .relations_between(&f.label, &t.label)
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect();
+        match kinds.len() {
+            0 => self.ws.set_status(format!(
+                "The schema has no relation from a {} to a {}",
+                f.label, t.label
+            )),
+            1 => {
+                let kind = kinds[0].0.clone();
+                self.apply_action(Action::RelateAs { kind, from, to });
+            }
+            _ => self.relation_choice = Some(RelationChooser { from, to, kinds }),
+        }
+    }
+}
