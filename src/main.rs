@@ -336,6 +336,9 @@ fn agree(
         for w in &l.warnings {
             eprintln!("warning: {}: {w}", f.display());
         }
+        if let Some(w) = hashiya::team::resolve::unresolved_warning(&l.project, f, "agree") {
+            eprintln!("warning: {w}");
+        }
         loaded.push(l);
     }
     let sources: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
@@ -385,6 +388,10 @@ fn export(
     out: &mut dyn Write,
 ) -> Outcome {
     let loaded = store::load(project).map_err(CliError::msg)?;
+    if let Some(w) = hashiya::team::resolve::unresolved_warning(&loaded.project, project, "export")
+    {
+        eprintln!("warning: {w}");
+    }
     let report = formats::export(&loaded.project, format, path, opts, &mut |_, _| {})
         .map_err(CliError::msg)?;
     let summary = ExportSummary {

@@ -549,6 +549,53 @@ fn a_damaged_project_is_refused_and_the_driver_leaves_both_sides_in_markers() {
     );
 }
 
+/// `export` and `agree` on a project with unresolved merge conflicts say that they ran
+/// on ours' side of them.
+#[test]
+fn export_and_agree_warn_of_unresolved_conflicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json");
+    let mut p = store::load(&sample).unwrap().project;
+    let actor = lone_actor(&p);
+    let mut q = p.clone();
+    for (side, label) in [(&mut p, "location"), (&mut q, "claim")] {
+        let cmd = edit::relabel(side, &SetKey::new(A, DOC), &actor, label).unwrap();
+        hashiya::model::history::apply(side, &cmd).unwrap();
+    }
+    std::fs::write(path("ours"), store::to_bytes(&p).unwrap()).unwrap();
+    std::fs::write(path("theirs"), store::to_bytes(&q).unwrap()).unwrap();
+    std::fs::copy(&sample, path("base")).unwrap();
+    merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
+    let file = path("ours");
+    let f = file.to_str().unwrap();
+    let out = path("out.jsonl");
+    for args in [
+        vec!["export", "--format", "jsonl", f, out.to_str().unwrap()],
+        vec!["agree", f, f],
+    ] {
+        let run = Process::new(env!("CARGO_BIN_EXE_hashiya"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&run.stderr);
+        let want = format!(
+            "warning: {f}: 1 unresolved merge conflict; {} ran on ours' side of it.",
+            args[0]
+        );
+        assert!(err.contains(&want), "{args:?}: {err}");
+    }
+    // None: nothing said.
+    let run = Process::new(env!("CARGO_BIN_EXE_hashiya"))
+        .args(["export", "--format", "jsonl"])
+        .arg(&sample)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("unresolved"));
+}
+
 #[test]
 fn git_setup_is_idempotent_and_quotes_the_program() {
     if !common::tools::require_tool("git", "git") {
