@@ -985,7 +985,7 @@ mod property {
             let empty = Project::new("p", LabelSchema::news_default());
             let (mut so, mut st) = (empty.clone(), empty.clone());
             so.documents.push(Document::new("d", "t", WORDS));
-            st.documents.push(Document::new("d", "t", &other_text()));
+            st.documents.push(Document::new("d", "t", other_text()));
             let o = run(&so, &ours_edits);
             let t = run(&st, &theirs_edits);
             let out = if with_base {
