@@ -202,8 +202,25 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
                 write(out, report.to_string())
             }
         }
-        Command::Merge { base, ours, theirs } => {
-            match hashiya::team::merge::run_driver(&base, &ours, &theirs) {
+        Command::Merge {
+            base,
+            ours,
+            theirs,
+            path,
+            base_name,
+            ours_name,
+            theirs_name,
+            marker_size,
+        } => {
+            use hashiya::team::merge::{MergeNames, run_driver_named};
+            let names = MergeNames {
+                path,
+                base: base_name,
+                ours: ours_name.map(|n| hashiya::team::driver::head_name(&n)),
+                theirs: theirs_name,
+                marker_size,
+            };
+            match run_driver_named(&base, &ours, &theirs, &names) {
                 0 => Ok(()),
                 code => Err(CliError::Status(u8::try_from(code).unwrap_or(2))),
             }
@@ -211,20 +228,7 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
         Command::GitSetup { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             let r = hashiya::team::merge::git_setup(&dir).map_err(CliError::msg)?;
-            let line = hashiya::team::merge::ATTRIBUTES_LINE;
-            let what = if r.attributes_added {
-                format!("added `{line}`")
-            } else {
-                "already set".into()
-            };
-            write(
-                out,
-                format!(
-                    "{}: {what}\nmerge.hashiya.driver = {}\n",
-                    r.gitattributes.display(),
-                    r.driver
-                ),
-            )
+            write(out, r.to_string())
         }
         Command::Manpage { dir } => manpage(dir.as_deref(), out),
         Command::Debug { command } => debug(command, out),
@@ -332,6 +336,9 @@ fn agree(
         for w in &l.warnings {
             eprintln!("warning: {}: {w}", f.display());
         }
+        if let Some(w) = hashiya::team::resolve::unresolved_warning(&l.project, f, "agree") {
+            eprintln!("warning: {w}");
+        }
         loaded.push(l);
     }
     let sources: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
@@ -381,6 +388,10 @@ fn export(
     out: &mut dyn Write,
 ) -> Outcome {
     let loaded = store::load(project).map_err(CliError::msg)?;
+    if let Some(w) = hashiya::team::resolve::unresolved_warning(&loaded.project, project, "export")
+    {
+        eprintln!("warning: {w}");
+    }
     let report = formats::export(&loaded.project, format, path, opts, &mut |_, _| {})
         .map_err(CliError::msg)?;
     let summary = ExportSummary {

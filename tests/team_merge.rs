@@ -255,7 +255,7 @@ fn configure(dir: &Path, exe: &Path) {
     git_ok(dir, &["commit", "-q", "-m", "merge driver"]);
 }
 
-fn git_merge(dir: &Path, conflict: bool) {
+fn git_merge(dir: &Path, conflict: bool, sources: &[String; 2]) {
     let out = git(dir, &["merge", "--no-edit", "right"]);
     let said = format!(
         "{}{}",
@@ -266,8 +266,11 @@ fn git_merge(dir: &Path, conflict: bool) {
     assert!(said.contains("hashiya merge: "), "the driver ran: {said}");
     let notes = std::fs::read_to_string(dir.join("notes.json")).unwrap();
     assert!(notes.contains("10,") && notes.contains("50\n"), "{notes}");
+    assert!(!said.contains(".merge_file_"), "{said}");
     let merged = check_merged(dir, &dir.join(FILE), conflict);
     if conflict {
+        let c = &merged.conflicts[0].sources;
+        assert_eq!([&c["ours"], &c["theirs"]], [&sources[0], &sources[1]]);
         resolve(&dir.join(FILE));
         git_ok(dir, &["add", FILE]);
         git_ok(dir, &["commit", "-q", "--no-edit"]);
@@ -283,12 +286,88 @@ fn git_merge_runs_the_hashiya_binary_clean_and_with_a_conflict() {
     if !common::tools::require_tool("git", "git") {
         return;
     }
-    for conflict in [false, true] {
+    let exe = Path::new(env!("CARGO_BIN_EXE_hashiya"));
+    // The driver line git-setup writes, and the old one (`merge %O %A %B`, no names).
+    for (conflict, old_line) in [(false, false), (true, false), (true, true)] {
+        let dir = repo();
+        let d = dir.path();
+        configure(d, exe);
+        if old_line {
+            let line = format!("'{}' merge %O %A %B", exe.display());
+            git_ok(d, &["config", "merge.hashiya.driver", &line]);
+        }
+        branches(d, conflict);
+        // Conflicts name the file and the branches, never git's temporary files.
+        let sources = if old_line {
+            ["ours", "theirs"].map(str::to_string)
+        } else {
+            [format!("{FILE} on left"), format!("{FILE} on right")]
+        };
+        git_merge(d, conflict, &sources);
+    }
+}
+
+/// One side commits a damaged project (cut off, or emptied): `git merge` stops with
+/// the path unmerged, the driver names the side, and the file holds both sides between
+/// conflict markers (so it cannot be opened, or committed unnoticed, as ours alone).
+#[test]
+fn git_merge_with_a_truncated_or_empty_side_fails_naming_it() {
+    if !common::tools::require_tool("git", "git") {
+        return;
+    }
+    let sample = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json"),
+    )
+    .unwrap();
+    // Cut at a line end near the middle (a copy that stopped half way).
+    let half = sample[..sample.len() / 2].rfind('\n').unwrap() + 1;
+    let truncated = &sample[..half];
+    let line = truncated.matches('\n').count() + 1;
+    for (theirs, problem) in [
+        (
+            truncated,
+            format!("is not a loadable Hashiya project: at {line}:0: EOF while parsing"),
+        ),
+        ("", "is empty".to_string()),
+    ] {
         let dir = repo();
         let d = dir.path();
         configure(d, Path::new(env!("CARGO_BIN_EXE_hashiya")));
-        branches(d, conflict);
-        git_merge(d, conflict);
+        edit_side(d, "left", "amal", 0, None);
+        git_ok(d, &["checkout", "-q", "main"]);
+        git_ok(d, &["checkout", "-q", "-b", "right"]);
+        std::fs::write(d.join(FILE), theirs).unwrap();
+        git_ok(d, &["commit", "-q", "-am", "right"]);
+        git_ok(d, &["checkout", "-q", "left"]);
+        let ours = std::fs::read_to_string(d.join(FILE)).unwrap();
+        let out = git(d, &["merge", "--no-edit", "right"]);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{said}");
+        let named =
+            format!("hashiya merge: {FILE}: could not merge: theirs (right) of {FILE} {problem}");
+        assert!(said.contains(&named), "expected «{named}» in: {said}");
+        assert!(!said.contains(".merge_file_"), "{said}");
+        let status = git_ok(d, &["status", "--porcelain"]);
+        assert!(status.contains(&format!("UU {FILE}")), "{status}");
+        let left = std::fs::read_to_string(d.join(FILE)).unwrap();
+        let newline = if theirs.is_empty() || theirs.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        assert_eq!(
+            left,
+            format!("<<<<<<< left\n{ours}=======\n{theirs}{newline}>>>>>>> right\n")
+        );
+        let err = store::load(&d.join(FILE)).unwrap_err().to_string();
+        assert!(err.contains("a git merge of it failed"), "{err}");
+        // Keeping ours whole is one command away.
+        git_ok(d, &["checkout", "--ours", "--", FILE]);
+        assert_eq!(std::fs::read_to_string(d.join(FILE)).unwrap(), ours);
     }
 }
 
@@ -315,7 +394,8 @@ fn merge_files_on_the_three_versions_from_git() {
             status,
             MergeStatus::Project {
                 conflicts: 1,
-                renamed: 1
+                renamed: 1,
+                ..
             }
         ),
         "{status:?}"
@@ -349,31 +429,87 @@ fn other_files_get_gits_text_merge() {
         text.contains("<<<<<<< ours") && text.contains(">>>>>>> theirs"),
         "{text}"
     );
-    // A project on one side only is not merged by ids either.
+    // Projects over a base that is another file (both sides replaced it) merge by ids,
+    // without a base; so do two projects over an empty base (added on both sides).
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json");
-    std::fs::copy(&sample, path("ours")).unwrap();
-    std::fs::copy(&sample, path("theirs")).unwrap();
-    let status = merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
-    assert!(matches!(status, MergeStatus::Text { .. }), "{status:?}");
-    // Two projects over an empty base (added on both sides) merge by ids.
-    std::fs::write(path("base"), "").unwrap();
-    std::fs::copy(&sample, path("ours")).unwrap();
-    let status = merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
-    assert_eq!(
-        status,
-        MergeStatus::Project {
-            conflicts: 0,
-            renamed: 0
+    for base in [None, Some("")] {
+        if let Some(b) = base {
+            std::fs::write(path("base"), b).unwrap();
         }
-    );
-    assert_eq!(
-        std::fs::read(path("ours")).unwrap(),
-        std::fs::read(&sample).unwrap()
-    );
+        std::fs::copy(&sample, path("ours")).unwrap();
+        std::fs::copy(&sample, path("theirs")).unwrap();
+        let status = merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
+        assert_eq!(
+            status,
+            MergeStatus::Project {
+                conflicts: 0,
+                renamed: 0,
+                documents: Vec::new(),
+            }
+        );
+        assert_eq!(
+            std::fs::read(path("ours")).unwrap(),
+            std::fs::read(&sample).unwrap()
+        );
+    }
+}
+
+/// The file added on both branches (git passes an empty base): a relabel on one side
+/// is a conflict, not a second span, and not "merged cleanly".
+#[test]
+fn an_empty_base_merges_conservatively() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json");
+    let mut ws = Workspace::open(&sample).unwrap();
+    let actor = lone_actor(ws.project());
+    let before = ws.project().set(A, DOC).unwrap().spans.len();
+    let cmd = edit::relabel(ws.project(), &SetKey::new(A, DOC), &actor, "location");
+    assert!(ws.apply(cmd).is_some(), "{}", ws.status);
+    std::fs::write(path("theirs"), store::to_bytes(ws.project()).unwrap()).unwrap();
+    std::fs::copy(&sample, path("ours")).unwrap();
+    std::fs::write(path("base"), "").unwrap();
+    let status = merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
+    assert_eq!(status.exit_code(), 1, "{status:?}");
+    let merged = store::load(&path("ours")).unwrap().project;
+    let set = merged.set(A, DOC).unwrap();
+    assert_eq!(set.spans.len(), before, "no second span for the relabel");
+    assert_eq!(set.span(&actor).unwrap().label, "actor");
+    let ids: Vec<&str> = merged.conflicts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, [format!("span/{A}/{DOC}/{actor}")]);
+}
+
+/// A JSON file over the project size limit that is not a project goes to git's text
+/// merge (the limit is for projects only).
+#[test]
+fn big_json_that_is_not_a_project_gets_gits_merge() {
+    if !common::tools::require_tool("git", "git") {
+        return;
+    }
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(path("base"), "[\n1,\n2\n]\n").unwrap();
+    std::fs::write(path("theirs"), "[\n1,\n2\n]\n").unwrap();
+    // Ours: one long string added, just over the limit.
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path("ours")).unwrap());
+    f.write_all(b"[\n1,\n2,\n\"").unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    let limit = hashiya::store::limits::MAX_PROJECT_BYTES;
+    for _ in 0..=(limit >> 20) {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\"\n]\n").unwrap();
+    drop(f);
+    let size = std::fs::metadata(path("ours")).unwrap().len();
+    assert!(size > limit);
+    let status = merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
+    assert_eq!(status, MergeStatus::Text { clean: true });
+    assert_eq!(std::fs::metadata(path("ours")).unwrap().len(), size);
 }
 
 #[test]
-fn a_damaged_project_is_refused_and_ours_left_alone() {
+fn a_damaged_project_is_refused_and_the_driver_leaves_both_sides_in_markers() {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name);
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json");
@@ -383,21 +519,81 @@ fn a_damaged_project_is_refused_and_ours_left_alone() {
     let broken = std::fs::read_to_string(&sample)
         .unwrap()
         .replacen("\"a-s001\"", "\"a-s002\"", 1);
-    std::fs::write(path("theirs"), broken).unwrap();
+    std::fs::write(path("theirs"), &broken).unwrap();
     let err = merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap_err();
     let msg = err.to_string();
     assert!(
-        msg.contains("theirs") && msg.contains("left as it was"),
+        msg.starts_with(&format!("theirs ({})", path("theirs").display())),
         "{msg}"
     );
-    assert_eq!(
-        merge::run_driver(&path("base"), &path("ours"), &path("theirs")),
-        2
-    );
+    // The library leaves ours alone…
     assert_eq!(
         std::fs::read(path("ours")).unwrap(),
         std::fs::read(&sample).unwrap()
     );
+    // …the driver leaves both sides between conflict markers, which do not load.
+    assert_eq!(
+        merge::run_driver(&path("base"), &path("ours"), &path("theirs")),
+        2
+    );
+    let left = std::fs::read_to_string(path("ours")).unwrap();
+    let ours = std::fs::read_to_string(&sample).unwrap();
+    assert_eq!(
+        left,
+        format!("<<<<<<< ours\n{ours}=======\n{broken}>>>>>>> theirs\n")
+    );
+    let err = store::load(&path("ours")).unwrap_err().to_string();
+    assert!(
+        err.contains("conflict markers") && err.contains("git checkout --ours"),
+        "{err}"
+    );
+}
+
+/// `export` and `agree` on a project with unresolved merge conflicts say that they ran
+/// on ours' side of them.
+#[test]
+fn export_and_agree_warn_of_unresolved_conflicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json");
+    let mut p = store::load(&sample).unwrap().project;
+    let actor = lone_actor(&p);
+    let mut q = p.clone();
+    for (side, label) in [(&mut p, "location"), (&mut q, "claim")] {
+        let cmd = edit::relabel(side, &SetKey::new(A, DOC), &actor, label).unwrap();
+        hashiya::model::history::apply(side, &cmd).unwrap();
+    }
+    std::fs::write(path("ours"), store::to_bytes(&p).unwrap()).unwrap();
+    std::fs::write(path("theirs"), store::to_bytes(&q).unwrap()).unwrap();
+    std::fs::copy(&sample, path("base")).unwrap();
+    merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
+    let file = path("ours");
+    let f = file.to_str().unwrap();
+    let out = path("out.jsonl");
+    for args in [
+        vec!["export", "--format", "jsonl", f, out.to_str().unwrap()],
+        vec!["agree", f, f],
+    ] {
+        let run = Process::new(env!("CARGO_BIN_EXE_hashiya"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&run.stderr);
+        let want = format!(
+            "warning: {f}: 1 unresolved merge conflict; {} ran on ours' side of it.",
+            args[0]
+        );
+        assert!(err.contains(&want), "{args:?}: {err}");
+    }
+    // None: nothing said.
+    let run = Process::new(env!("CARGO_BIN_EXE_hashiya"))
+        .args(["export", "--format", "jsonl"])
+        .arg(&sample)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("unresolved"));
 }
 
 #[test]
@@ -418,7 +614,22 @@ fn git_setup_is_idempotent_and_quotes_the_program() {
     let driver = git_ok(d, &["config", "merge.hashiya.driver"]);
     assert_eq!(
         driver.trim(),
-        r"'/opt/my tools/it'\''s/hashiya' merge %O %A %B"
+        format!(r"'/opt/my tools/it'\''s/hashiya' {}", merge::DRIVER_ARGS)
+    );
+    assert!(merge::DRIVER_ARGS.starts_with("merge %O %A %B "));
+    // The backups and autosaves beside projects are ignored, once.
+    assert_eq!(
+        std::fs::read_to_string(d.join(".gitignore")).unwrap(),
+        "*.bak\n*.recovery\n"
+    );
+    assert_eq!(first.ignored_added, ["*.bak", "*.recovery"]);
+    assert!(again.ignored_added.is_empty());
+    // What `hashiya git-setup` prints says what is left to do.
+    let said = first.to_string();
+    assert!(
+        said.contains("commit .gitattributes and .gitignore")
+            && said.contains("must run `hashiya git-setup` once in their clone"),
+        "{said}"
     );
     assert!(
         !git_ok(d, &["config", "merge.hashiya.name"])
@@ -494,10 +705,15 @@ mod property {
         ]
     }
 
-    fn words() -> Vec<std::ops::Range<usize>> {
+    /// WORDS backwards, word by word: another text of the same words.
+    fn other_text() -> String {
+        WORDS.split(' ').rev().collect::<Vec<_>>().join(" ")
+    }
+
+    fn words(text: &str) -> Vec<std::ops::Range<usize>> {
         let mut out = Vec::new();
         let mut at = 0;
-        for w in WORDS.split(' ') {
+        for w in text.split(' ') {
             let n = w.chars().count();
             out.push(at..at + n);
             at += n + 1;
@@ -509,7 +725,7 @@ mod property {
     /// skipped).
     fn run(p: &Project, edits: &[Edit]) -> Project {
         let mut p = p.clone();
-        let words = words();
+        let words = words(&p.document("d").unwrap().text);
         let labels = ["claim", "actor", "location"];
         for e in edits {
             let who = |b: &bool| SetKey::new(if *b { "b" } else { "a" }, "d");
@@ -676,6 +892,120 @@ mod property {
                         prop_assert_eq!(&q, m);
                     }
                 }
+            }
+        }
+    }
+
+    /// What a merge without a base must give (see `team::merge`, "Without a base").
+    fn check_without_base(
+        o: &Project,
+        t: &Project,
+        out: &merge::MergeOutcome,
+    ) -> Result<(), TestCaseError> {
+        let m = &out.project;
+        valid(m)?;
+        prop_assert!(out.renamed.is_empty(), "{:?}", out.renamed);
+        for who in ["a", "b"] {
+            let spans = |p: &Project| p.set(who, "d").map(|s| s.spans.clone()).unwrap_or_default();
+            let (os, ts, ms) = (spans(o), spans(t), spans(m));
+            let merged: Vec<Content> = ms.iter().map(content).collect();
+            // Every merged span is one side's, under one of their ids, once.
+            for s in &ms {
+                prop_assert_eq!(ms.iter().filter(|x| x.id == s.id).count(), 1);
+                let from_o = os.iter().any(|x| x == s);
+                let from_t = ts.iter().any(|x| x == s);
+                prop_assert!(from_o || from_t, "span {} of {who} is neither side's", s.id);
+            }
+            for x in &os {
+                prop_assert!(
+                    ms.contains(x),
+                    "ours' span {} of {who} lost or changed",
+                    x.id
+                );
+            }
+            for y in &ts {
+                match os.iter().find(|x| x.id == y.id) {
+                    // Theirs only: kept (under ours' id when ours has it under another).
+                    None => prop_assert!(
+                        merged.contains(&content(y)),
+                        "theirs' span {} of {who} lost",
+                        y.id
+                    ),
+                    Some(x) if x == y => {}
+                    // Both, different: ours held and a conflict recorded, unless ours
+                    // has theirs' version under another id.
+                    Some(_) => {
+                        let id = merge::conflict_id(
+                            ConflictKind::Span,
+                            Some(&SetKey::new(who, "d")),
+                            &y.id,
+                        );
+                        let recorded = m.conflicts.iter().any(|c| c.id == id && c.base.is_none());
+                        prop_assert!(
+                            recorded || os.iter().any(|x| content(x) == content(y)),
+                            "span {} of {who} differs on the two sides: no conflict",
+                            y.id
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// The file added on both branches: both sides made from one project neither
+        /// side's history has (git's base is empty).
+        #[test]
+        fn merging_without_a_base_never_doubles_or_loses_a_span(
+            start_edits in proptest::collection::vec(edit(), 0..12),
+            ours_edits in proptest::collection::vec(edit(), 0..12),
+            theirs_edits in proptest::collection::vec(edit(), 0..12),
+        ) {
+            let mut start = Project::new("p", LabelSchema::news_default());
+            start.documents.push(Document::new("d", "t", WORDS));
+            let s = run(&start, &start_edits);
+            let o = run(&s, &ours_edits);
+            let t = run(&s, &theirs_edits);
+            let out = merge::merge_without_base(&o, &t, ("ours", "theirs"));
+            check_without_base(&o, &t, &out)?;
+            prop_assert_eq!(&merge::merge_without_base(&o, &o, ("o", "o")).project, &o);
+        }
+
+        /// Two people imported two different articles under one id: both kept, each
+        /// side's sets on its own text.
+        #[test]
+        fn one_document_id_with_two_texts_keeps_both(
+            ours_edits in proptest::collection::vec(edit(), 0..12),
+            theirs_edits in proptest::collection::vec(edit(), 0..12),
+            with_base in any::<bool>(),
+        ) {
+            let empty = Project::new("p", LabelSchema::news_default());
+            let (mut so, mut st) = (empty.clone(), empty.clone());
+            so.documents.push(Document::new("d", "t", WORDS));
+            st.documents.push(Document::new("d", "t", other_text()));
+            let o = run(&so, &ours_edits);
+            let t = run(&st, &theirs_edits);
+            let out = if with_base {
+                merge::merge(&empty, &o, &t, ("ours", "theirs"))
+            } else {
+                merge::merge_without_base(&o, &t, ("ours", "theirs"))
+            };
+            let m = &out.project;
+            valid(m)?;
+            let docs: Vec<(String, String)> = m.documents.iter().map(|d| (d.id.clone(), d.text.clone())).collect();
+            prop_assert_eq!(docs, vec![("d".to_string(), WORDS.to_string()), ("d~2".to_string(), other_text())]);
+            prop_assert!(out.renamed.iter().any(|r| r.kind == ConflictKind::Document && r.from == "d" && r.to == "d~2"));
+            prop_assert!(m.conflicts.iter().all(|c| c.kind != ConflictKind::Document), "{:?}", m.conflicts);
+            for who in ["a", "b"] {
+                let contents = |p: &Project, doc: &str| -> Vec<(usize, usize, String, String)> {
+                    p.set(who, doc).map(|s| s.spans.iter().map(|x| (x.start, x.end, x.label.clone(), x.text.clone())).collect()).unwrap_or_default()
+                };
+                // Each side's spans, with their texts, on its own document only.
+                prop_assert_eq!(contents(m, "d"), contents(&o, "d"));
+                prop_assert_eq!(contents(m, "d~2"), contents(&t, "d"));
             }
         }
     }

@@ -374,19 +374,38 @@ pub enum Command {
         json: bool,
     },
     /// Git merge driver: merge project files by ids (three-way); the result goes over
-    /// OURS. Exit 0 clean, 1 conflicts (recorded in the project), 2 could not merge
-    /// (OURS untouched). Files that are not Hashiya projects go to `git merge-file`.
+    /// OURS. Exit 0 clean, 1 conflicts (recorded in the project), 2 could not merge (a
+    /// side is not a loadable project: OURS then holds both sides between conflict
+    /// markers, so that nothing is committed by mistake). Files that are not Hashiya
+    /// projects go to `git merge-file`. `hashiya git-setup` configures it.
     Merge {
-        /// The common ancestor (git's %O).
+        /// The common ancestor (git's %O; empty when the file was added on both sides).
         base: PathBuf,
         /// Our version, replaced by the result (git's %A).
         ours: PathBuf,
         /// Their version (git's %B).
         theirs: PathBuf,
+        /// The file's path in the repository (git's %P), named in messages.
+        #[arg(long, value_name = "PATH")]
+        path: Option<String>,
+        /// git's name of the base (%S, git 2.44+), recorded in conflicts.
+        #[arg(long, value_name = "NAME")]
+        base_name: Option<String>,
+        /// git's name of ours (%X, git 2.44+: HEAD, shown as the branch).
+        #[arg(long, value_name = "NAME")]
+        ours_name: Option<String>,
+        /// git's name of theirs (%Y, git 2.44+: the branch merged).
+        #[arg(long, value_name = "NAME")]
+        theirs_name: Option<String>,
+        /// The conflict marker length (git's %L).
+        #[arg(long, value_name = "N")]
+        marker_size: Option<usize>,
     },
     /// Make git merge project files with `hashiya merge` in the repository at DIR
-    /// (default: .): adds `*.json merge=hashiya` to DIR/.gitattributes and sets
-    /// merge.hashiya.* in its config.
+    /// (default: .): adds `*.json merge=hashiya` to DIR/.gitattributes, `*.bak` and
+    /// `*.recovery` to DIR/.gitignore, and sets merge.hashiya.* in its config. Commit
+    /// .gitattributes and .gitignore; every clone must run git-setup once (git does
+    /// not share its config).
     GitSetup {
         /// The repository (default: the current folder).
         dir: Option<PathBuf>,

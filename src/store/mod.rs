@@ -125,8 +125,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, StoreError> {
     if let Some(at) = bytes.iter().position(|b| !b.is_ascii_whitespace())
         && bytes[at] != b'{'
     {
-        not_utf8(path, bytes)?;
         let (line, column) = line_col(bytes, at);
+        if bytes[at..].starts_with(b"<<<<<<<") {
+            // What `hashiya merge` (or git's text merge) leaves when it cannot merge.
+            return Err(StoreError::Json {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: "this file holds git conflict markers (<<<<<<<, =======, >>>>>>>): a git merge of it failed and left both sides in it".into(),
+                hint: "redo the merge: `git merge --abort`, repair the side `hashiya merge` named and merge again, or keep one side whole with `git checkout --ours -- FILE` (or --theirs) and `git add FILE`; without git, the part between <<<<<<< and ======= is one version and the part between ======= and >>>>>>> the other".into(),
+            });
+        }
+        not_utf8(path, bytes)?;
         let found: String = String::from_utf8_lossy(&bytes[at..bytes.len().min(at + 12)])
             .chars()
             .take_while(|c| !c.is_control())

@@ -70,15 +70,24 @@
 //! relations that point at it) and removes the conflict. It refuses a choice that
 //! would leave the project invalid, naming what is in the way.
 //!
-//! # The driver
+//! # Documents
 //!
-//! [`merge_files`] loads the three files, merges and writes the result over OURS
-//! atomically (no `.bak`: git's OURS is a temporary file). A file that is not a Hashiya
-//! project (its `"format"` is not `"hashiya-project"`) goes to git's own text merge,
-//! `git merge-file`, so `*.json merge=hashiya` is safe in any repository.
-//! [`run_driver`] is the `hashiya merge` command: exit 0 when clean, 1 with
-//! conflicts, 2 when it could not merge (OURS then untouched). [`git_setup`] is
-//! `hashiya git-setup`.
+//! Before merging, theirs' and the base's documents are matched to ours' by their text
+//! ([`super::doc_match`]): the same text under another id is ours' document; another
+//! text under one of ours' ids is another document, kept under a fresh id `<id>~2`
+//! (recorded in [`MergeOutcome::renamed`]), its sets following it.
+//!
+//! # Without a base
+//!
+//! [`merge_without_base`] merges two sides with no common ancestor (git's empty base
+//! when the file was added on both branches). Nothing tells an addition from a
+//! deletion or a change then, so it is conservative: an item on one side only is kept
+//! (a span one side deleted comes back, never one side's work lost); an item on both
+//! sides with the same content is kept once (or under ours' id when theirs has it under
+//! another); the same id with different content on the two sides is a conflict (ours
+//! kept, both recorded), never two items.
+//!
+//! The git driver around it is in [`super::driver`].
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -93,7 +102,9 @@ use crate::model::{
     Relation, Span,
 };
 
-use super::three_way::{Keyed, field, index, three};
+use super::three_way::{
+    Keyed, defs, earlier_conflicts, field, index, merge_suggestion_settings, three,
+};
 
 /// What [`merge`] made.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,15 +136,41 @@ pub fn merge(
     theirs: &Project,
     sources: (&str, &str),
 ) -> MergeOutcome {
+    merge_sides(Some(base), ours, theirs, sources)
+}
+
+/// Merges `ours` and `theirs` that have no common ancestor (the file was added on both
+/// sides: git passes an empty base), conservatively (see "Without a base" in the module
+/// doc): what one side has is kept, what both have differently is a conflict.
+pub fn merge_without_base(ours: &Project, theirs: &Project, sources: (&str, &str)) -> MergeOutcome {
+    merge_sides(None, ours, theirs, sources)
+}
+
+fn merge_sides(
+    base: Option<&Project>,
+    ours: &Project,
+    theirs: &Project,
+    sources: (&str, &str),
+) -> MergeOutcome {
+    let no_base = base.is_none();
+    let empty = Project::new(
+        "",
+        LabelSchema {
+            labels: Vec::new(),
+            relations: Vec::new(),
+        },
+    );
+    let matched = super::doc_match::match_documents(base.unwrap_or(&empty), ours, theirs);
+    let (base, theirs) = (&*matched.base, &*matched.theirs);
     let same = |p: &Project| MergeOutcome {
         project: p.clone(),
         conflicts: 0,
-        renamed: Vec::new(),
+        renamed: matched.renamed.clone(),
     };
-    if ours == theirs || theirs == base {
+    if ours == theirs || (!no_base && theirs == base) {
         return same(ours);
     }
-    if ours == base {
+    if !no_base && ours == base {
         return same(theirs);
     }
     let mut m = Merger {
@@ -142,7 +179,8 @@ pub fn merge(
             ("theirs".to_string(), sources.1.to_string()),
         ]),
         conflicts: BTreeMap::new(),
-        renamed: Vec::new(),
+        renamed: matched.renamed.clone(),
+        no_base,
     };
     let name = match three(Some(&base.name), Some(&ours.name), Some(&theirs.name)) {
         Some(n) => n.cloned().unwrap_or_default(),
@@ -151,7 +189,7 @@ pub fn merge(
                 ConflictKind::Name,
                 None,
                 "",
-                Some(&base.name),
+                (!no_base).then_some(&base.name),
                 Some(&ours.name),
                 Some(&theirs.name),
             );
@@ -241,6 +279,8 @@ struct Merger {
     /// Conflicts found by this merge, by id.
     conflicts: BTreeMap<String, Conflict>,
     renamed: Vec<Renamed>,
+    /// No common ancestor: both sides' versions of an item are additions.
+    no_base: bool,
 }
 
 /// A conflict id part, with `/` (the separator) and `%` escaped.
@@ -357,6 +397,11 @@ impl Merger {
             match (bv, ov, tv) {
                 _ if bv == ov => out.extend(tv.cloned()),
                 _ if bv == tv => out.extend(ov.cloned()),
+                // No base: the same id with two contents is a conflict.
+                (None, Some(ov), Some(tv)) if self.no_base => {
+                    self.record(T::KIND, set, id, None, Some(ov), Some(tv));
+                    out.push(ov.clone());
+                }
                 (None, Some(ov), Some(tv)) if T::RENAME_NEW => {
                     let new = ids.fresh(id);
                     out.push(ov.clone());
@@ -494,6 +539,28 @@ impl Merger {
                     })
                     .collect(),
             )
+        };
+        // A relation of theirs whose two ends became one span (both ends found equal to
+        // one span of ours; without a base, where spans are not renamed) is recorded,
+        // not kept.
+        let (loops, kept): (Vec<&Relation>, Vec<&Relation>) =
+            their_relations.iter().partition(|r| r.from == r.to);
+        let their_relations: Cow<[Relation]> = if loops.is_empty() {
+            their_relations
+        } else {
+            for r in loops {
+                let find = |s: &AnnotationSet| s.relations.iter().find(|x| x.id == r.id).cloned();
+                let (b, o, t) = (find(bs), find(os), find(ts));
+                self.record(
+                    ConflictKind::Relation,
+                    Some(&key),
+                    &r.id,
+                    b.as_ref(),
+                    o.as_ref(),
+                    t.as_ref(),
+                );
+            }
+            Cow::Owned(kept.into_iter().cloned().collect())
         };
         let (relations, _) = self.items(
             Some(&key),
@@ -699,88 +766,16 @@ fn relink<'a>(set: &'a AnnotationSet, renames: &HashMap<String, String>) -> Cow<
     Cow::Owned(set)
 }
 
-/// Schema entries by id (ours' order, then theirs' new ones); true when one was changed
-/// differently on both sides (ours' version is kept).
-fn defs<T: Clone + PartialEq>(
-    b: &[T],
-    o: &[T],
-    t: &[T],
-    id: impl Fn(&T) -> &String,
-) -> (Vec<T>, bool) {
-    let find = |xs: &[T], k: &String| xs.iter().find(|x| id(x) == k).cloned();
-    let mut out = Vec::new();
-    let mut conflict = false;
-    let order = o
-        .iter()
-        .map(&id)
-        .chain(t.iter().map(&id).filter(|k| find(o, k).is_none()));
-    for k in order {
-        let (bv, ov, tv) = (find(b, k), find(o, k), find(t, k));
-        match three(bv.as_ref(), ov.as_ref(), tv.as_ref()) {
-            Some(v) => out.extend(v.cloned()),
-            None => {
-                conflict = true;
-                out.extend(ov);
-            }
-        }
-    }
-    (out, conflict)
-}
-
-/// Recorded conflicts of the three sides merged by id (ours when both changed one).
-fn earlier_conflicts(b: &Project, o: &Project, t: &Project) -> Vec<Conflict> {
-    fn find<'p>(p: &'p Project, id: &str) -> Option<&'p Conflict> {
-        p.conflicts.iter().find(|c| c.id == id)
-    }
-    let mut out: Vec<Conflict> = Vec::new();
-    for c in o.conflicts.iter().chain(&t.conflicts) {
-        if out.iter().any(|x| x.id == c.id) {
-            continue;
-        }
-        let (bv, ov, tv) = (find(b, &c.id), find(o, &c.id), find(t, &c.id));
-        match three(bv, ov, tv) {
-            Some(v) => out.extend(v.cloned()),
-            None => out.extend(ov.cloned()),
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------
 // Resolving conflicts.
 
 pub use super::resolve::{Resolution, resolve_conflict};
 
 pub use super::driver::{
-    ATTRIBUTES_LINE, MergeError, MergeStatus, SetupReport, git_setup, git_setup_with, is_project,
-    merge_files, run_driver,
+    ATTRIBUTES_LINE, DRIVER_ARGS, IGNORED, MergeError, MergeNames, MergeStatus, SetupReport, Side,
+    git_setup, git_setup_with, is_project, merge_files, merge_files_named, run_driver,
+    run_driver_named,
 };
-
-/// The suggestion settings: a switch or gazetteer changed on one side only takes that
-/// side's value (ours when both changed it); rejections of both sides are kept (a place
-/// someone rejected stays rejected).
-fn merge_suggestion_settings(
-    base: &Project,
-    ours: &Project,
-    theirs: &Project,
-) -> crate::model::SuggestionSettings {
-    let (b, o, t) = (&base.suggestions, &ours.suggestions, &theirs.suggestions);
-    fn pick<T: PartialEq + Clone>(bv: &T, ov: &T, tv: &T) -> T {
-        if ov == bv { tv.clone() } else { ov.clone() }
-    }
-    let mut rejected = o.rejected.clone();
-    for r in &t.rejected {
-        if !rejected.iter().any(|x| x.key() == r.key()) {
-            rejected.push(r.clone());
-        }
-    }
-    rejected.sort_by(|x, y| x.key().cmp(&y.key()));
-    crate::model::SuggestionSettings {
-        enabled: pick(&b.enabled, &o.enabled, &t.enabled),
-        gazetteer: pick(&b.gazetteer, &o.gazetteer, &t.gazetteer),
-        rejected,
-    }
-}
 
 #[cfg(test)]
 #[path = "merge_tests.rs"]

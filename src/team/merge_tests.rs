@@ -448,3 +448,121 @@ fn only_project_files_are_merged_by_ids() {
     assert!(!is_project(b"[1, 2]"));
     assert!(!is_project(b"not json"));
 }
+
+/// Ours and theirs made from one project that neither side's file has as a base (the
+/// file was added on both branches): the base git passes is empty.
+fn both_added() -> (Project, Project) {
+    let start = base();
+    let (mut o, mut t) = (start.clone(), start.clone());
+    // Theirs deletes s2 (and its relation to s1) and relabels s1; ours tags a new span.
+    run(&mut t, |q| edit::delete_span(q, &key("a"), "s2"));
+    run(&mut t, |q| edit::relabel(q, &key("a"), "s1", "location"));
+    tag(&mut o, "a", "درنة", "location");
+    o.canonicalize();
+    t.canonicalize();
+    (o, t)
+}
+
+#[test]
+fn without_a_base_a_relabel_is_a_conflict_and_nothing_doubles() {
+    let (o, t) = both_added();
+    let out = merge_without_base(&o, &t, ("ours", "theirs"));
+    let p = &out.project;
+    assert!(
+        store::validate(p)
+            .iter()
+            .all(|x| x.severity != Severity::Error)
+    );
+    let set = p.set("a", "d").unwrap();
+    // One span s1 (ours' label), the relabel recorded as a conflict: not two spans.
+    let s1: Vec<_> = set
+        .spans
+        .iter()
+        .filter(|s| s.text == "خليفة حفتر")
+        .collect();
+    assert_eq!(s1.len(), 1, "{:#?}", set.spans);
+    assert_eq!(s1[0].label, "actor");
+    assert!(out.renamed.is_empty());
+    let ids: Vec<&str> = p.conflicts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["span/a/d/s1"]);
+    let c = &p.conflicts[0];
+    assert_eq!(
+        (
+            c.base.as_ref(),
+            c.theirs.as_ref().unwrap()["label"].as_str()
+        ),
+        (None, Some("location"))
+    );
+    // Without a base a span on one side only is kept: theirs' deletion of s2 (and of
+    // the relation) cannot be told from ours' addition, so s2 stays; ours' new span
+    // too.
+    assert!(set.span("s2").is_some() && set.relations.len() == 1);
+    assert!(set.spans.iter().any(|s| s.text == "درنة"));
+    // Identical sides: that side, no conflict.
+    let same = merge_without_base(&o, &o, ("ours", "theirs"));
+    assert_eq!((same.project, same.conflicts), (o.clone(), 0));
+    // Resolving as theirs gives theirs' label.
+    let cmd = resolve_conflict(p, "span/a/d/s1", Resolution::Theirs).unwrap();
+    let mut q = p.clone();
+    apply(&mut q, &cmd).unwrap();
+    assert_eq!(
+        q.set("a", "d").unwrap().span("s1").unwrap().label,
+        "location"
+    );
+}
+
+#[test]
+fn one_document_id_with_two_texts_keeps_both_and_the_sets_follow() {
+    let other = "أعلنت حكومة الوفاق في طرابلس أن سرت تحررت.";
+    // The base has no document; each side imported an article as "d".
+    let mut b = base();
+    b.documents.clear();
+    b.sets.clear();
+    let mut o = base();
+    tag(&mut o, "a", "درنة", "location");
+    let mut t = b.clone();
+    t.documents.push(Document::new("d", "other", other));
+    t.sets.push(AnnotationSet::new("a", "d"));
+    let (start, end) = (other.find("طرابلس").unwrap(), other.find(" أن").unwrap());
+    let range = other[..start].chars().count()..other[..end].chars().count();
+    run(&mut t, |q| {
+        edit::tag(
+            q,
+            &key("a"),
+            range.clone(),
+            "location",
+            TagOptions::default(),
+        )
+    });
+    // A third document: the same text as ours' "d" under another id.
+    let mut same_text = Document::new("d-copy", "copy", TEXT);
+    same_text.title = "title".into();
+    t.documents.push(same_text);
+    t.sets.push(AnnotationSet::new("b", "d-copy"));
+    t.canonicalize();
+    for out in [merged(&b, &o, &t), merge_without_base(&o, &t, ("o", "t"))] {
+        let p = &out.project;
+        let texts: Vec<(&str, &str)> = p
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d.text.as_str()))
+            .collect();
+        assert_eq!(texts, [("d", TEXT), ("d~2", other)], "{texts:?}");
+        assert_eq!(p.set("a", "d").unwrap(), o.set("a", "d").unwrap());
+        let theirs = p.set("a", "d~2").unwrap();
+        assert_eq!(theirs.spans.len(), 1);
+        assert_eq!(theirs.spans[0].text, "طرابلس");
+        assert!(
+            p.set("b", "d").is_some(),
+            "the set on d-copy follows it to d"
+        );
+        let renamed: Vec<(&str, &str)> = out
+            .renamed
+            .iter()
+            .filter(|r| r.kind == ConflictKind::Document)
+            .map(|r| (r.from.as_str(), r.to.as_str()))
+            .collect();
+        assert_eq!(renamed, [("d", "d~2"), ("d-copy", "d")]);
+        assert_eq!(out.conflicts, 0, "{:#?}", p.conflicts);
+    }
+}

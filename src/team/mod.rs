@@ -3,7 +3,7 @@
 //!
 //! - [`merge`]: a structural three-way merge of project files by ids, recording real
 //!   conflicts in the project, and their resolution; [`driver`]: the git merge driver
-//!   and `git-setup` around it;
+//!   around it, [`git_setup`]: `hashiya git-setup`;
 //! - [`assign`]: splitting a corpus among annotators, reproducibly;
 //! - [`collect`]: bringing the annotators' files back into one project;
 //! - [`status`]: who has done what.
@@ -13,7 +13,9 @@
 
 pub mod assign;
 pub mod collect;
+mod doc_match;
 pub mod driver;
+pub mod git_setup;
 pub mod merge;
 pub mod resolve;
 pub mod status;

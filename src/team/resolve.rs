@@ -328,3 +328,19 @@ fn check(p: &Project, cmd: &Command) -> Result<(), String> {
 
 // ---------------------------------------------------------------------------------
 // Files and git.
+
+/// The warning for commands that read a project with unresolved merge conflicts
+/// (`export`, `agree`): they see ours' version of each conflicting item. `None` when
+/// there are none.
+pub fn unresolved_warning(p: &Project, file: &std::path::Path, command: &str) -> Option<String> {
+    let n = p.conflicts.len();
+    (n > 0).then(|| {
+        format!(
+            "{}: {n} unresolved merge conflict{}; {command} ran on ours' side of {}. Resolve {} in Hashiya (the Conflicts list) for the final result",
+            file.display(),
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "each" },
+            if n == 1 { "it" } else { "them" },
+        )
+    })
+}

@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 
-use crate::model::{Attributes, ConflictKind, Document, Entity, Relation, Span};
+use crate::model::{
+    Attributes, Conflict, ConflictKind, Document, Entity, Project, Relation, Span,
+    SuggestionSettings,
+};
 
 /// The three-way choice: `Some(version)` when at most one side changed the item (or
 /// both the same way), `None` when both changed it differently.
@@ -224,5 +227,78 @@ impl Keyed for Document {
             text_sha256: o.text_sha256.clone(),
             meta: map3(b.map(|b| &b.meta), &o.meta, &t.meta)?,
         })
+    }
+}
+
+/// Schema entries by id (ours' order, then theirs' new ones); true when one was changed
+/// differently on both sides (ours' version is kept).
+pub(super) fn defs<T: Clone + PartialEq>(
+    b: &[T],
+    o: &[T],
+    t: &[T],
+    id: impl Fn(&T) -> &String,
+) -> (Vec<T>, bool) {
+    let find = |xs: &[T], k: &String| xs.iter().find(|x| id(x) == k).cloned();
+    let mut out = Vec::new();
+    let mut conflict = false;
+    let order = o
+        .iter()
+        .map(&id)
+        .chain(t.iter().map(&id).filter(|k| find(o, k).is_none()));
+    for k in order {
+        let (bv, ov, tv) = (find(b, k), find(o, k), find(t, k));
+        match three(bv.as_ref(), ov.as_ref(), tv.as_ref()) {
+            Some(v) => out.extend(v.cloned()),
+            None => {
+                conflict = true;
+                out.extend(ov);
+            }
+        }
+    }
+    (out, conflict)
+}
+
+/// Recorded conflicts of the three sides merged by id (ours when both changed one).
+pub(super) fn earlier_conflicts(b: &Project, o: &Project, t: &Project) -> Vec<Conflict> {
+    fn find<'p>(p: &'p Project, id: &str) -> Option<&'p Conflict> {
+        p.conflicts.iter().find(|c| c.id == id)
+    }
+    let mut out: Vec<Conflict> = Vec::new();
+    for c in o.conflicts.iter().chain(&t.conflicts) {
+        if out.iter().any(|x| x.id == c.id) {
+            continue;
+        }
+        let (bv, ov, tv) = (find(b, &c.id), find(o, &c.id), find(t, &c.id));
+        match three(bv, ov, tv) {
+            Some(v) => out.extend(v.cloned()),
+            None => out.extend(ov.cloned()),
+        }
+    }
+    out
+}
+
+/// The suggestion settings: a switch or gazetteer changed on one side only takes that
+/// side's value (ours when both changed it); rejections of both sides are kept (a place
+/// someone rejected stays rejected).
+pub(super) fn merge_suggestion_settings(
+    base: &Project,
+    ours: &Project,
+    theirs: &Project,
+) -> SuggestionSettings {
+    let (b, o, t) = (&base.suggestions, &ours.suggestions, &theirs.suggestions);
+    fn pick<T: PartialEq + Clone>(bv: &T, ov: &T, tv: &T) -> T {
+        if ov == bv { tv.clone() } else { ov.clone() }
+    }
+    let mut rejected = o.rejected.clone();
+    for r in &t.rejected {
+        if !rejected.iter().any(|x| x.key() == r.key()) {
+            rejected.push(r.clone());
+        }
+    }
+    rejected.sort_by(|x, y| x.key().cmp(&y.key()));
+    SuggestionSettings {
+        enabled: pick(&b.enabled, &o.enabled, &t.enabled),
+        gazetteer: pick(&b.gazetteer, &o.gazetteer, &t.gazetteer),
+        rejected,
     }
 }
