@@ -206,8 +206,8 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
 }
 
 fn collect(into: &Path, files: &[PathBuf], prefer_newer: bool, out: &mut dyn Write) -> Outcome {
-    let report = hashiya::team::collect::collect_into(into, files, prefer_newer)
-        .map_err(CliError::msg)?;
+    let report =
+        hashiya::team::collect::collect_into(into, files, prefer_newer).map_err(CliError::msg)?;
     write(out, report.to_string())
 }
 

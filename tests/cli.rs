@@ -366,7 +366,10 @@ fn help_texts_name_readme_sections_that_exist() {
                 help.push(h.to_string());
             }
         }
-        for h in [sub.get_about(), sub.get_long_about()].into_iter().flatten() {
+        for h in [sub.get_about(), sub.get_long_about()]
+            .into_iter()
+            .flatten()
+        {
             help.push(h.to_string());
         }
     }
@@ -431,18 +434,20 @@ fn links_are_followed_and_fifos_refused_by_import_and_export() {
     let txt = dir.path().join("new.txt");
     std::fs::write(&txt, "خبر جديد من سرت.\n").unwrap();
     let s = |p: &Path| p.to_str().unwrap().to_string();
-    let out = hashiya(&[
-        "import",
-        "--format",
-        "text",
-        &s(&txt),
-        "--into",
-        &s(&link),
-    ]);
+    let out = hashiya(&["import", "--format", "text", &s(&txt), "--into", &s(&link)]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     let p = hashiya::store::load(&real).unwrap().project;
-    assert_eq!(p.documents.len(), 2, "the project the link points to got the text");
+    assert_eq!(
+        p.documents.len(),
+        2,
+        "the project the link points to got the text"
+    );
 
     let fifo = dir.path().join("out.jsonl");
     let made = Command::new("mkfifo").arg(&fifo).status();
@@ -457,5 +462,10 @@ fn links_are_followed_and_fifos_refused_by_import_and_export() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("FIFO") && err.contains("out.jsonl"), "{err}");
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
 }

@@ -348,8 +348,14 @@ fn messages_suggest_a_backup_only_when_it_exists() {
     let good = fs::read_to_string(sample("derna-sirte.json")).unwrap();
     let cases = [
         ("cut.json", good[..good.len() / 2].to_string()),
-        ("syntax.json", good.replacen("\"version\": 1,", "\"version\": 1", 1)),
-        ("value.json", good.replacen("\"start\": ", "\"start\": \"x\", \"y\": ", 1)),
+        (
+            "syntax.json",
+            good.replacen("\"version\": 1,", "\"version\": 1", 1),
+        ),
+        (
+            "value.json",
+            good.replacen("\"start\": ", "\"start\": \"x\", \"y\": ", 1),
+        ),
     ];
     for (name, bytes) in &cases {
         let path = dir.path().join(name);

@@ -422,8 +422,12 @@ fn differing_sets_need_a_choice_and_prefer_newer_decides_by_content() {
     // The same file on another machine, where alice also marked the third document done.
     let laptop = tmp.path().join("alice-laptop.json");
     fs::copy(&files[0], &laptop).unwrap();
-    work_on(&laptop, 2, |ws, key| edit::set_done(ws.project(), key, true));
-    let third = store::load(&laptop).unwrap().project.documents[2].id.clone();
+    work_on(&laptop, 2, |ws, key| {
+        edit::set_done(ws.project(), key, true)
+    });
+    let third = store::load(&laptop).unwrap().project.documents[2]
+        .id
+        .clone();
 
     let out = tmp.path().join("out.json");
     let inputs = [files[0].clone(), laptop.clone()];
@@ -458,11 +462,11 @@ fn differing_sets_need_a_choice_and_prefer_newer_decides_by_content() {
     // Collected once; alice goes on working in her file; then the collected file is
     // rewritten (a later save, a checkout): her newer work still wins.
     let all = tmp.path().join("all.json");
-    collect_into(&all, &[laptop.clone()], false).unwrap();
+    collect_into(&all, std::slice::from_ref(&laptop), false).unwrap();
     work_on(&laptop, 0, tag_third_word);
     touch(&laptop, now - Duration::from_secs(7200));
     touch(&all, now);
-    let r = collect_into(&all, &[laptop.clone()], true).unwrap();
+    let r = collect_into(&all, std::slice::from_ref(&laptop), true).unwrap();
     assert_eq!(r.replaced.len(), 1, "{r}");
     assert_eq!(r.replaced[0].kept, laptop, "{r}");
     assert!(!r.replaced[0].output_won && r.written, "{r}");
@@ -475,24 +479,33 @@ fn differing_sets_need_a_choice_and_prefer_newer_decides_by_content() {
     let fewer = tmp.path().join("fewer").join("alice-old.json");
     fs::create_dir_all(fewer.parent().unwrap()).unwrap();
     fs::copy(&files[0], &fewer).unwrap();
-    let r = collect_into(&all, &[fewer.clone()], true).unwrap();
-    assert!(r.replaced.iter().all(|x| x.kept == all && x.output_won), "{r}");
+    let r = collect_into(&all, std::slice::from_ref(&fewer), true).unwrap();
     assert!(
-        r.warnings
-            .iter()
-            .any(|w| w.contains("kept the collected file's version") && w.contains("alice-old.json")),
+        r.replaced.iter().all(|x| x.kept == all && x.output_won),
+        "{r}"
+    );
+    assert!(
+        r.warnings.iter().any(
+            |w| w.contains("kept the collected file's version") && w.contains("alice-old.json")
+        ),
         "{r}"
     );
 
     // Both changed (a span only here, the done mark only there): nothing tells which
     // is newer; an error naming both.
     work_on(&fewer, 2, tag_third_word);
-    let err = collect_into(&tmp.path().join("out3.json"), &[laptop.clone(), fewer.clone()], true)
-        .unwrap_err();
+    let err = collect_into(
+        &tmp.path().join("out3.json"),
+        &[laptop.clone(), fewer.clone()],
+        true,
+    )
+    .unwrap_err();
     let msg = err.to_string();
-    assert!(matches!(err, CollectError::Diverged { .. }), "{msg}");
+    assert!(matches!(err, CollectError::Diverged(_)), "{msg}");
     assert!(
-        msg.contains("alice-laptop.json") && msg.contains("alice-old.json") && msg.contains("neither holds the other"),
+        msg.contains("alice-laptop.json")
+            && msg.contains("alice-old.json")
+            && msg.contains("neither holds the other"),
         "{msg}"
     );
 }
@@ -519,7 +532,10 @@ fn collect_refuses_an_annotators_own_file_as_output() {
         let err = collect_into(&files[0], &inputs, false).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, CollectError::IntoOwnFile { .. }), "{msg}");
-        assert!(msg.contains("alice.json") && msg.contains("«alice»'s own file"), "{msg}");
+        assert!(
+            msg.contains("alice.json") && msg.contains("«alice»'s own file"),
+            "{msg}"
+        );
         assert_eq!(fs::read(&files[0]).unwrap(), before);
     }
     // The output beside the files, given again through a glob: fine.

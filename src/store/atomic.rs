@@ -382,7 +382,9 @@ pub fn keep_numbered_backup(path: &Path) -> Result<PathBuf, StoreError> {
             Err(e) => return Err(err(e)),
         };
         let bytes = fs::read(&target).map_err(err)?;
-        f.write_all(&bytes).and_then(|()| f.sync_all()).map_err(err)?;
+        f.write_all(&bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(err)?;
         sync_dir(&bak);
         return Ok(bak);
     }
@@ -679,20 +681,40 @@ mod tests {
         std::os::unix::fs::symlink("../real.json", &link).unwrap();
         std::os::unix::fs::symlink("link.json", &link2).unwrap();
         write_atomic(&link2, b"new", Fault::None).unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert!(fs::symlink_metadata(&link2).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::symlink_metadata(&link2)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read(&real).unwrap(), b"new");
         assert_eq!(fs::read(backup_path(&real)).unwrap(), b"old");
         assert_eq!(existing_backup(&link2), Some(backup_path(&real)));
         replace_atomic_all(&[(link.clone(), b"third".to_vec())]).unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read(&real).unwrap(), b"third");
         // A dangling link: the file it names is created.
         let dangling = dir.path().join("dangling.json");
         std::os::unix::fs::symlink("created.json", &dangling).unwrap();
         replace_atomic(&dangling, b"x").unwrap();
         assert_eq!(fs::read(dir.path().join("created.json")).unwrap(), b"x");
-        assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         // A FIFO: refused without opening it (opening would block).
         let fifo = dir.path().join("fifo.json");
         let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
@@ -712,7 +734,9 @@ mod tests {
         assert!(msg.contains("FIFO"), "{msg}");
         assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
         // A folder where a file is expected, and a file where a folder is.
-        let msg = write_atomic(&sub, b"x", Fault::None).unwrap_err().to_string();
+        let msg = write_atomic(&sub, b"x", Fault::None)
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("a folder"), "{msg}");
         let msg = replace_atomic(&real.join("x.json"), b"x")
             .unwrap_err()
@@ -721,7 +745,13 @@ mod tests {
         // No temporary file was left anywhere.
         let temps = fs::read_dir(dir.path())
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".tmp-"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".tmp-")
+            })
             .count();
         assert_eq!(temps, 0);
     }
@@ -752,7 +782,12 @@ mod tests {
         assert!(e.to_string().contains("a device"), "{e}");
         let e = replace_atomic_all(&[(dev.clone(), b"x".to_vec())]).unwrap_err();
         assert!(e.to_string().contains("a device"), "{e}");
-        assert!(fs::symlink_metadata(&dev).unwrap().file_type().is_char_device());
+        assert!(
+            fs::symlink_metadata(&dev)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
 
     #[cfg(unix)]

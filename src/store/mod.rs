@@ -262,9 +262,9 @@ fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
             Category::Syntax => format!(
                 "fix the JSON syntax at that place (a missing comma, quote or bracket? JSON has no comments, NaN or Infinity){bak}"
             ),
-            Category::Data | Category::Io => format!(
-                "fix the value at that place as docs/project.schema.json describes{bak}"
-            ),
+            Category::Data | Category::Io => {
+                format!("fix the value at that place as docs/project.schema.json describes{bak}")
+            }
         }
     };
     StoreError::Json {

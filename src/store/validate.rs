@@ -63,7 +63,15 @@ pub fn validate(p: &Project) -> Vec<Problem> {
         }
         let map = doc.and_then(|d| docs.maps.get(d.id.as_str()));
         let mut ids = HashSet::new();
-        let span_labels = spans(p, set, &set_loc, doc.zip(map), &entities, &mut ids, &mut out);
+        let span_labels = spans(
+            p,
+            set,
+            &set_loc,
+            doc.zip(map),
+            &entities,
+            &mut ids,
+            &mut out,
+        );
         relations(p, set, &set_loc, &span_labels, &mut ids, &mut out);
     }
     team(p, &docs.docs, &mut out);

@@ -82,8 +82,7 @@ pub fn reject_suggestion(p: &Project, s: &Suggestion, annotator: &str) -> Result
         (x.document.as_str(), x.start, x.end, x.label.as_str())
             == (r.document.as_str(), r.start, r.end, r.label.as_str())
     };
-    if p
-        .suggestions
+    if p.suggestions
         .rejected
         .iter()
         .any(|x| same_place(x) && x.applies_to(annotator))

@@ -274,7 +274,10 @@ fn rejections_silence_a_place_and_lower_a_string() {
         let cmd = reject_suggestion(&p, x, "a").unwrap();
         crate::model::history::apply(&mut p, &cmd).unwrap();
     }
-    assert!(reject_suggestion(&p, &all[0], "a").is_err(), "already rejected");
+    assert!(
+        reject_suggestion(&p, &all[0], "a").is_err(),
+        "already rejected"
+    );
     p.documents.push(Document::new("d2", "t", "في درنة"));
     let s = Suggester::new(&p, "a", SuggestOptions::default());
     assert_eq!(s.suggest_all(&p)[0].score, 0.25);

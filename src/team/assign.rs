@@ -718,7 +718,9 @@ fn existing_plan(paths: &[PathBuf], files: &[Option<Project>]) -> Result<Assignm
             None => plan = Some((i, a.clone())),
             Some((_, kept)) if super::collect::plans_compatible(kept, a) => {
                 for (d, who) in &a.documents {
-                    kept.documents.entry(d.clone()).or_insert_with(|| who.clone());
+                    kept.documents
+                        .entry(d.clone())
+                        .or_insert_with(|| who.clone());
                 }
             }
             Some((k, _)) => {
@@ -733,9 +735,10 @@ fn existing_plan(paths: &[PathBuf], files: &[Option<Project>]) -> Result<Assignm
             }
         }
     }
-    plan.map(|(_, a)| a).ok_or_else(|| AssignError::NothingToExtend {
-        paths: paths.to_vec(),
-    })
+    plan.map(|(_, a)| a)
+        .ok_or_else(|| AssignError::NothingToExtend {
+            paths: paths.to_vec(),
+        })
 }
 
 /// `file` (an annotator's project) with `annotator`'s documents of `new_plan` added

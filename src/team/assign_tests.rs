@@ -147,9 +147,7 @@ fn reproducible_with_the_seed() {
     let p2 = plan(&c, &opts(&names, 2, Some(0.5), 99)).unwrap();
     assert_eq!(p1, p2);
     let differ = (100..110)
-        .filter(|s| {
-            plan(&c, &opts(&names, 2, Some(0.5), *s)).unwrap().documents != p1.documents
-        })
+        .filter(|s| plan(&c, &opts(&names, 2, Some(0.5), *s)).unwrap().documents != p1.documents)
         .count();
     assert!(differ >= 9, "other seeds give other plans ({differ} of 10)");
     // Pinned: the generator and the algorithm must not change silently.
@@ -325,7 +323,11 @@ fn force_never_replaces_work_and_never_overwrites_a_backup() {
     let r = write_assignment(&corpus_path, &o, &out).unwrap();
     let bak2 = out.join("a.json.2.bak");
     assert_eq!(r.files[0].backup.as_ref(), Some(&bak2));
-    assert_eq!(std::fs::read(&bak).unwrap(), first, "the first backup stays");
+    assert_eq!(
+        std::fs::read(&bak).unwrap(),
+        first,
+        "the first backup stays"
+    );
     assert_eq!(std::fs::read(&bak2).unwrap(), second);
     assert!(r.to_string().contains("a.json.2.bak"), "{r}");
 
@@ -347,7 +349,10 @@ fn force_never_replaces_work_and_never_overwrites_a_backup() {
         "{msg}"
     );
     let after: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
-    assert_eq!(before, after, "nothing written, not even the files without work");
+    assert_eq!(
+        before, after,
+        "nothing written, not even the files without work"
+    );
     // A file that cannot be read may hold work too.
     std::fs::write(&files[0], b"{ broken").unwrap();
     std::fs::remove_file(&files[1]).unwrap();
@@ -417,7 +422,10 @@ fn add_extends_the_files_with_a_new_batch_and_keeps_the_sets() {
     let msg = write_assignment(&corpus_path, &o2, &out)
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("a,b,c") && msg.contains("--add names a,b"), "{msg}");
+    assert!(
+        msg.contains("a,b,c") && msg.contains("--add names a,b"),
+        "{msg}"
+    );
     // --out naming a file: said in words (it was "File exists (os error 17)").
     o.add = false;
     let msg = write_assignment(&corpus_path, &o, &corpus_path)

@@ -42,6 +42,23 @@ use thiserror::Error;
 use crate::model::{AnnotationSet, Assignment, LabelSchema, Project, text_sha256};
 use crate::store::{self, Severity, StoreError};
 
+/// One annotator's set on one document changed differently in two files.
+#[derive(Debug, Error)]
+#[error(
+    "«{annotator}»'s set on document «{document}» ({title}) was changed differently in {} ({only_first} not in the other) and in {} ({only_second} not in the other): neither holds the other, so nothing tells which is newer (file times do not: a copy or a checkout resets them). Compare them (hashiya agree {} {} --annotators {annotator},{annotator}), make one file hold the right version, then collect again",
+    first.display(), second.display(), first.display(), second.display()
+)]
+pub struct Diverged {
+    pub annotator: String,
+    pub document: String,
+    pub title: String,
+    pub first: PathBuf,
+    pub second: PathBuf,
+    /// What only the first holds, in words.
+    pub only_first: String,
+    pub only_second: String,
+}
+
 /// Why nothing was collected.
 #[derive(Debug, Error)]
 pub enum CollectError {
@@ -70,20 +87,9 @@ pub enum CollectError {
         first: PathBuf,
         second: PathBuf,
     },
-    #[error(
-        "«{annotator}»'s set on document «{document}» ({title}) was changed differently in {} ({only_first} not in the other) and in {} ({only_second} not in the other): neither holds the other, so nothing tells which is newer (file times do not: a copy or a checkout resets them). Compare them (hashiya agree {} {} --annotators {annotator},{annotator}), make one file hold the right version, then collect again",
-        first.display(), second.display(), first.display(), second.display()
-    )]
-    Diverged {
-        annotator: String,
-        document: String,
-        title: String,
-        first: PathBuf,
-        second: PathBuf,
-        /// What only the first holds, in words.
-        only_first: String,
-        only_second: String,
-    },
+    /// Both versions of a set were changed (neither holds the other).
+    #[error("{0}")]
+    Diverged(Box<Diverged>),
     #[error(
         "{}: this is «{annotator}»'s own file (as hashiya assign names it), so it is not collected into: the others' documents and sets would end up in «{annotator}»'s file. Collect into a new file (e.g. --into all.json), and give {} as an input",
         path.display(), path.display()
@@ -485,8 +491,14 @@ impl<'a> Collector<'a> {
         }
         let (new_holds, old_holds) = (holds(new, old), holds(old, new));
         let (take_new, reason) = match (new_holds, old_holds) {
-            (true, false) => (true, format!("it holds the other's and {} more", more(new, old))),
-            (false, true) => (false, format!("it holds the other's and {} more", more(old, new))),
+            (true, false) => (
+                true,
+                format!("it holds the other's and {} more", more(new, old)),
+            ),
+            (false, true) => (
+                false,
+                format!("it holds the other's and {} more", more(old, new)),
+            ),
             // Same annotations; only who changed it last (or copied_from) differs.
             (true, true) => (
                 false,
@@ -494,7 +506,7 @@ impl<'a> Collector<'a> {
                     .to_string(),
             ),
             (false, false) => {
-                return Err(CollectError::Diverged {
+                return Err(CollectError::Diverged(Box::new(Diverged {
                     annotator: new.annotator.clone(),
                     document: new.document.clone(),
                     title,
@@ -502,7 +514,7 @@ impl<'a> Collector<'a> {
                     second: path.clone(),
                     only_first: more(old, new),
                     only_second: more(new, old),
-                });
+                })));
             }
         };
         let (kept, dropped) = if take_new {

@@ -659,7 +659,12 @@ mod tests {
         assert_eq!(r.conflicts.len(), 1);
         let c = &r.conflicts[0];
         assert_eq!(
-            (c.file.as_str(), c.id.as_str(), c.kind.as_str(), c.item.as_str()),
+            (
+                c.file.as_str(),
+                c.id.as_str(),
+                c.kind.as_str(),
+                c.item.as_str()
+            ),
             ("p.json", "c1", "span", "s0")
         );
         let text = r.to_string();
