@@ -469,3 +469,35 @@ fn links_are_followed_and_fifos_refused_by_import_and_export() {
             .is_fifo()
     );
 }
+
+/// Issue #25, item 19: an option that names a folder, given a file, says so in words
+/// (it was "File exists (os error 17)").
+#[test]
+fn a_file_where_a_folder_is_expected_is_said_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec![
+            "assign",
+            "projects/derna-sirte.json",
+            "--annotators",
+            "a,b",
+            "--per-document",
+            "1",
+            "--out",
+            f,
+        ],
+        vec!["manpage", "--dir", f],
+    ] {
+        let out = hashiya(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("is a file, not a folder") && !err.contains("os error"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
+    }
+}
