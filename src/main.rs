@@ -156,6 +156,7 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             seed,
             out: dir,
             force,
+            add,
         } => {
             let opts = hashiya::team::assign::AssignOptions {
                 annotators,
@@ -163,45 +164,18 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
                 overlap,
                 seed,
                 force,
+                add,
             };
-            let paths = hashiya::team::assign::write_assignment(&corpus, &opts, &dir)
+            let report = hashiya::team::assign::write_assignment(&corpus, &opts, &dir)
                 .map_err(CliError::msg)?;
-            let mut text = format!(
-                "{}: wrote {} annotator file{} (seed {seed})\n",
-                dir.display(),
-                paths.len(),
-                if paths.len() == 1 { "" } else { "s" }
-            );
-            for p in &paths {
-                text.push_str(&format!("  {}\n", p.display()));
-            }
-            write(out, text)
+            write(out, report.to_string())
         }
         Command::Collect {
             into,
             files,
             prefer,
-        } => {
-            let report = hashiya::team::collect::collect_into(&into, &files, prefer.is_some())
-                .map_err(CliError::msg)?;
-            write(out, report.to_string())
-        }
-        Command::Status { files, json } => {
-            let mut loaded = Vec::with_capacity(files.len());
-            for f in &files {
-                let l = store::load(f).map_err(CliError::msg)?;
-                loaded.push((f.clone(), l.project));
-            }
-            let report = hashiya::team::status::status(&loaded);
-            if json {
-                let mut s = serde_json::to_string_pretty(&report)
-                    .map_err(|e| CliError::msg(format!("could not serialise the report: {e}")))?;
-                s.push('\n');
-                write(out, s)
-            } else {
-                write(out, report.to_string())
-            }
-        }
+        } => collect(&into, &files, prefer.is_some(), out),
+        Command::Status { files, json } => status(&files, json, out),
         Command::Merge {
             base,
             ours,
@@ -232,6 +206,29 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
         }
         Command::Manpage { dir } => manpage(dir.as_deref(), out),
         Command::Debug { command } => debug(command, out),
+    }
+}
+
+fn collect(into: &Path, files: &[PathBuf], prefer_newer: bool, out: &mut dyn Write) -> Outcome {
+    let report =
+        hashiya::team::collect::collect_into(into, files, prefer_newer).map_err(CliError::msg)?;
+    write(out, report.to_string())
+}
+
+fn status(files: &[PathBuf], json: bool, out: &mut dyn Write) -> Outcome {
+    let mut loaded = Vec::with_capacity(files.len());
+    for f in files {
+        let l = store::load(f).map_err(CliError::msg)?;
+        loaded.push((f.clone(), l.project));
+    }
+    let report = hashiya::team::status::status(&loaded);
+    if json {
+        let mut s = serde_json::to_string_pretty(&report)
+            .map_err(|e| CliError::msg(format!("could not serialise the report: {e}")))?;
+        s.push('\n');
+        write(out, s)
+    } else {
+        write(out, report.to_string())
     }
 }
 
@@ -448,6 +445,9 @@ fn suggest(
 ) -> Outcome {
     use hashiya::suggest;
     let p = store::load(project).map_err(CliError::msg)?.project;
+    if let Some(a) = &annotator {
+        known_annotator(project, &p, a)?;
+    }
     if evaluate {
         let report = suggest::evaluate(&p, annotator.as_deref());
         return write(out, report.to_string());
@@ -483,10 +483,46 @@ fn suggest(
     write(out, text)
 }
 
+/// Refuses an annotator the project does not know (no set, not in the plan), naming
+/// the ones it does: a typo would otherwise give another person's suggestions.
+fn known_annotator(path: &Path, p: &hashiya::model::Project, name: &str) -> Outcome {
+    let mut known: Vec<&str> = p.annotators();
+    for a in p.assignment.iter().flat_map(|a| &a.annotators) {
+        if !known.contains(&a.as_str()) {
+            known.push(a);
+        }
+    }
+    if known.contains(&name) {
+        return Ok(());
+    }
+    let which = if known.is_empty() {
+        "it has no annotators yet (no sets, no assignment plan); leave out --annotator".to_string()
+    } else {
+        format!(
+            "its annotators are: {}; give one of them",
+            known
+                .iter()
+                .map(|a| format!("«{a}»"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Err(CliError::msg(format_args!(
+        "{}: no annotator «{name}» in this project: {which}",
+        path.display()
+    )))
+}
+
 fn manpage(dir: Option<&Path>, out: &mut dyn Write) -> Outcome {
     let cmd = Cli::command();
     match dir {
         Some(dir) => {
+            if dir.exists() && !dir.is_dir() {
+                return Err(CliError::msg(format_args!(
+                    "{}: this is a file, not a folder: --dir names the folder the man pages go into (created if needed)",
+                    dir.display()
+                )));
+            }
             std::fs::create_dir_all(dir)
                 .and_then(|()| clap_mangen::generate_to(cmd, dir))
                 .map_err(|e| {

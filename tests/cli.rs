@@ -345,3 +345,159 @@ fn without_the_gui_feature_no_subcommand_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("has no GUI"));
 }
+
+/// Issue #25, item 19: every `see README, "SECTION"` in the help names a section the
+/// README has (`status --help` named one that did not exist).
+#[test]
+fn help_texts_name_readme_sections_that_exist() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let headings: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect();
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut named = Vec::new();
+    let mut help = Vec::new();
+    for sub in cmd.get_subcommands() {
+        for arg in sub.get_arguments() {
+            for h in [arg.get_help(), arg.get_long_help()].into_iter().flatten() {
+                help.push(h.to_string());
+            }
+        }
+        for h in [sub.get_about(), sub.get_long_about()]
+            .into_iter()
+            .flatten()
+        {
+            help.push(h.to_string());
+        }
+    }
+    for h in &help {
+        let mut rest = h.as_str();
+        while let Some(at) = rest.find("README, \"") {
+            let after = &rest[at + "README, \"".len()..];
+            let end = after.find('"').unwrap();
+            named.push(after[..end].to_string());
+            rest = &after[end..];
+        }
+    }
+    assert!(
+        named.iter().any(|n| n == "`hashiya status` JSON"),
+        "{named:?}"
+    );
+    for n in &named {
+        assert!(
+            headings.contains(&n.as_str()),
+            "the help names README section «{n}», which README.md does not have"
+        );
+    }
+}
+
+/// Issue #25, item 19: `suggest --annotator` with a name the project does not know is
+/// refused, naming the annotators it has.
+#[test]
+fn suggest_refuses_an_unknown_annotator() {
+    let out = hashiya(&[
+        "suggest",
+        "projects/derna-sirte.json",
+        "--annotator",
+        "nobody",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no annotator «nobody»") && err.contains("«annotator-a»"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let out = hashiya(&[
+        "suggest",
+        "projects/derna-sirte.json",
+        "--annotator",
+        "annotator-a",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// Issue #25, item 13: `import --into` a symbolic link extends the project it points
+/// to (the link stays a link), and `export` to a FIFO is refused, leaving it a FIFO.
+#[cfg(unix)]
+#[test]
+fn links_are_followed_and_fifos_refused_by_import_and_export() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.json");
+    std::fs::copy(root().join("projects/derna-sirte.json"), &real).unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    let txt = dir.path().join("new.txt");
+    std::fs::write(&txt, "خبر جديد من سرت.\n").unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let out = hashiya(&["import", "--format", "text", &s(&txt), "--into", &s(&link)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let p = hashiya::store::load(&real).unwrap().project;
+    assert_eq!(
+        p.documents.len(),
+        2,
+        "the project the link points to got the text"
+    );
+
+    let fifo = dir.path().join("out.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"SKIP: links_are_followed_and_fifos_refused_by_import_and_export: mkfifo failed\n",
+        );
+        return;
+    }
+    let out = hashiya(&["export", "--format", "jsonl", &s(&real), &s(&fifo)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("FIFO") && err.contains("out.jsonl"), "{err}");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
+
+/// Issue #25, item 19: an option that names a folder, given a file, says so in words
+/// (it was "File exists (os error 17)").
+#[test]
+fn a_file_where_a_folder_is_expected_is_said_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec![
+            "assign",
+            "projects/derna-sirte.json",
+            "--annotators",
+            "a,b",
+            "--per-document",
+            "1",
+            "--out",
+            f,
+        ],
+        vec!["manpage", "--dir", f],
+    ] {
+        let out = hashiya(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("is a file, not a folder") && !err.contains("os error"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
+    }
+}

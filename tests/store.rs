@@ -140,14 +140,14 @@ fn header_problems_name_versions_and_formats() {
             err,
             StoreError::TooNew {
                 found: 7,
-                supported: 2,
+                supported: 3,
                 ..
             }
         ),
         "{msg}"
     );
     assert!(
-        msg.contains("format version 7") && msg.contains("versions up to 2"),
+        msg.contains("format version 7") && msg.contains("versions up to 3"),
         "{msg}"
     );
     let (err, msg) = refused("unknown-format");
@@ -339,4 +339,66 @@ fn every_character_of_the_sample_article_has_a_glyph() {
         .filter(|&c| !hashiya::fonts::covers(c))
         .collect();
     assert!(missing.is_empty(), "no embedded font covers {missing:?}");
+}
+
+/// Issue #25, item 19: a message suggests the `.bak` only when there is one.
+#[test]
+fn messages_suggest_a_backup_only_when_it_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fs::read_to_string(sample("derna-sirte.json")).unwrap();
+    let cases = [
+        ("cut.json", good[..good.len() / 2].to_string()),
+        (
+            "syntax.json",
+            good.replacen("\"version\": 1,", "\"version\": 1", 1),
+        ),
+        (
+            "value.json",
+            good.replacen("\"start\": ", "\"start\": \"x\", \"y\": ", 1),
+        ),
+    ];
+    for (name, bytes) in &cases {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let msg = store::load(&path).unwrap_err().to_string();
+        assert!(!msg.contains(".bak"), "no backup exists: {msg}");
+        fs::write(atomic::backup_path(&path), &good).unwrap();
+        let msg = store::load(&path).unwrap_err().to_string();
+        assert!(
+            msg.contains(&format!("use {name}.bak, the version before the last save")),
+            "{msg}"
+        );
+    }
+}
+
+/// Issue #25, item 18: who rejected a suggestion is new in format version 3; a file
+/// whose rejections name nobody (written before) loads and is written back byte for
+/// byte as version 2, and a version-3 file round-trips.
+#[test]
+fn rejections_without_an_annotator_stay_version_2_byte_for_byte() {
+    let mut p = store::load(&sample("derna-sirte.json")).unwrap().project;
+    let d = p.documents[0].clone();
+    let text: String = d.text.chars().take(4).collect();
+    p.suggestions.rejected.push(hashiya::model::Rejected {
+        document: d.id.clone(),
+        start: 0,
+        end: 4,
+        label: "actor".into(),
+        text,
+        annotator: None,
+    });
+    let old = store::to_bytes(&p).unwrap();
+    let s = String::from_utf8_lossy(&old).into_owned();
+    assert!(s.contains("\"version\": 2,") && !s.contains("\"annotator\": null"));
+    let back = store::parse(Path::new("old.json"), &old).unwrap().project;
+    assert_eq!(back.suggestions.rejected[0].annotator, None);
+    assert_eq!(store::to_bytes(&back).unwrap(), old, "byte-identical");
+    let mut mine = p.suggestions.rejected[0].clone();
+    mine.annotator = Some("annotator-a".into());
+    p.suggestions.rejected.push(mine);
+    let v3 = store::to_bytes(&p).unwrap();
+    assert!(String::from_utf8_lossy(&v3).contains("\"version\": 3,"));
+    let back = store::parse(Path::new("v3.json"), &v3).unwrap().project;
+    assert_eq!(back.suggestions.rejected, p.suggestions.rejected);
+    assert_eq!(store::to_bytes(&back).unwrap(), v3);
 }

@@ -98,7 +98,7 @@ fn learn_accept_reject_undo_save_reload() {
     // Reject one: not offered again, saved in the file, and still so after reloading.
     let rejected = got[0].clone();
     assert!(
-        ws.apply(reject_suggestion(ws.project(), &rejected))
+        ws.apply(reject_suggestion(ws.project(), &rejected, ME))
             .is_some()
     );
     assert!(!suggester.refresh(ws.project()), "the names did not change");
@@ -109,7 +109,9 @@ fn learn_accept_reject_undo_save_reload() {
     ws.save().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\"rejected\""), "saved in the file");
-    assert!(text.contains("\"version\": 2"));
+    // Who rejected it is saved too (format version 3).
+    assert!(text.contains("\"version\": 3"));
+    assert!(text.contains(&format!("\"annotator\": \"{ME}\"")));
     let mut ws = Workspace::open(&path).unwrap();
     assert_eq!(ws.project().suggestions.rejected.len(), 1);
     assert_eq!(suggestions(ws.project()), now);
@@ -183,6 +185,7 @@ fn rejected_suggestion_on_an_unknown_document_warns() {
         end: 4,
         label: "actor".into(),
         text: "حفتر".into(),
+        annotator: None,
     });
     let bytes = store::to_bytes(&p).unwrap();
     let loaded = store::parse(Path::new("x.json"), &bytes).unwrap();

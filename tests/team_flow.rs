@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use hashiya::formats::{self, ImportFormat, ImportOptions};
 use hashiya::model::edit;
+use hashiya::model::history::{Command, SetKey};
 use hashiya::model::{Assignment, Project};
 use hashiya::review::{Side, compare_projects};
 use hashiya::store;
@@ -183,8 +184,11 @@ fn assign_annotate_collect_status_agree() {
         overlap: None,
         seed: SEED,
         force: false,
+        add: false,
     };
-    let files = write_assignment(&corpus_path, &opts, &team_dir).unwrap();
+    let files = write_assignment(&corpus_path, &opts, &team_dir)
+        .unwrap()
+        .paths();
     assert_eq!(
         files,
         ["alice", "bob", "carol"].map(|a| team_dir.join(format!("{a}.json")))
@@ -379,8 +383,28 @@ fn touch(path: &Path, t: SystemTime) {
         .unwrap();
 }
 
+/// Opens `path` as alice, applies `f` to document `doc`'s set, saves.
+fn work_on(path: &Path, doc: usize, f: impl Fn(&Workspace, &SetKey) -> Result<Command, String>) {
+    let mut ws = Workspace::open(path).unwrap();
+    ws.set_annotator("alice");
+    ws.switch_document(doc);
+    let key = ws.set_key().unwrap();
+    ws.apply(f(&ws, &key)).unwrap();
+    ws.save().unwrap();
+}
+
+fn tag_third_word(ws: &Workspace, key: &SetKey) -> Result<Command, String> {
+    let text = &ws.current_document().unwrap().text;
+    let w = words(text, 3)[2].clone();
+    edit::tag(ws.project(), key, w, "actor", Default::default())
+}
+
+/// Issue #25, item 3: `--prefer newer` decides by content, never by file times: the
+/// version that holds the other wins whatever the times say, an earlier collect's
+/// output never wins over an input without a warning, and versions both changed are
+/// an error naming both files.
 #[test]
-fn differing_sets_need_a_choice_and_prefer_newer_takes_the_newer_file() {
+fn differing_sets_need_a_choice_and_prefer_newer_decides_by_content() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus_path = corpus(tmp.path());
     let opts = AssignOptions {
@@ -389,19 +413,21 @@ fn differing_sets_need_a_choice_and_prefer_newer_takes_the_newer_file() {
         overlap: None,
         seed: 1,
         force: false,
+        add: false,
     };
-    let files = write_assignment(&corpus_path, &opts, &tmp.path().join("team")).unwrap();
+    let files = write_assignment(&corpus_path, &opts, &tmp.path().join("team"))
+        .unwrap()
+        .paths();
     annotate(&files[0], "alice", "actor");
     // The same file on another machine, where alice also marked the third document done.
     let laptop = tmp.path().join("alice-laptop.json");
     fs::copy(&files[0], &laptop).unwrap();
-    let mut ws = Workspace::open(&laptop).unwrap();
-    ws.set_annotator("alice");
-    ws.switch_document(2);
-    let key = ws.set_key().unwrap();
-    ws.apply(edit::set_done(ws.project(), &key, true)).unwrap();
-    ws.save().unwrap();
-    let third = ws.project().documents[2].id.clone();
+    work_on(&laptop, 2, |ws, key| {
+        edit::set_done(ws.project(), key, true)
+    });
+    let third = store::load(&laptop).unwrap().project.documents[2]
+        .id
+        .clone();
 
     let out = tmp.path().join("out.json");
     let inputs = [files[0].clone(), laptop.clone()];
@@ -414,28 +440,110 @@ fn differing_sets_need_a_choice_and_prefer_newer_takes_the_newer_file() {
     );
     assert!(!out.exists(), "nothing written");
 
+    // The laptop's version holds the other (one more done mark): it wins, even when
+    // the other file was saved (or copied, or checked out) later.
     let now = SystemTime::now();
-    touch(&files[0], now - Duration::from_secs(3600));
-    touch(&laptop, now);
-    let r = collect_into(&out, &inputs, true).unwrap();
-    assert_eq!(r.replaced.len(), 1);
-    assert_eq!(r.replaced[0].kept, laptop);
-    assert!(r.to_string().contains("newer set kept"), "{r}");
-    let p = store::load(&out).unwrap().project;
-    assert!(p.set("alice", &third).unwrap().done);
+    touch(&laptop, now - Duration::from_secs(3600));
+    touch(&files[0], now);
+    for (k, inputs) in [inputs.clone(), [laptop.clone(), files[0].clone()]]
+        .iter()
+        .enumerate()
+    {
+        let out = tmp.path().join(format!("out{k}.json"));
+        let r = collect_into(&out, inputs, true).unwrap();
+        assert_eq!(r.replaced.len(), 1, "{r}");
+        assert_eq!(r.replaced[0].kept, laptop, "{r}");
+        assert!(r.replaced[0].reason.contains("the done mark"), "{r}");
+        assert!(r.to_string().contains("kept «alice»'s set"), "{r}");
+        let p = store::load(&out).unwrap().project;
+        assert!(p.set("alice", &third).unwrap().done);
+    }
 
-    // The other way round: the first file is newer, its set stays.
-    let out2 = tmp.path().join("out2.json");
-    touch(&files[0], now + Duration::from_secs(60));
-    let r = collect_into(&out2, &inputs, true).unwrap();
-    assert_eq!(r.replaced[0].kept, files[0]);
-    let p = store::load(&out2).unwrap().project;
-    assert!(!p.set("alice", &third).unwrap().done);
+    // Collected once; alice goes on working in her file; then the collected file is
+    // rewritten (a later save, a checkout): her newer work still wins.
+    let all = tmp.path().join("all.json");
+    collect_into(&all, std::slice::from_ref(&laptop), false).unwrap();
+    work_on(&laptop, 0, tag_third_word);
+    touch(&laptop, now - Duration::from_secs(7200));
+    touch(&all, now);
+    let r = collect_into(&all, std::slice::from_ref(&laptop), true).unwrap();
+    assert_eq!(r.replaced.len(), 1, "{r}");
+    assert_eq!(r.replaced[0].kept, laptop, "{r}");
+    assert!(!r.replaced[0].output_won && r.written, "{r}");
+    let mine = store::load(&laptop).unwrap().project;
+    let first = mine.documents[0].id.clone();
+    let got = store::load(&all).unwrap().project;
+    assert_eq!(got.set("alice", &first), mine.set("alice", &first));
+    assert_eq!(got.set("alice", &first).unwrap().spans.len(), 3);
+    // The collected file holding more than an input: kept, but said as a warning.
+    let fewer = tmp.path().join("fewer").join("alice-old.json");
+    fs::create_dir_all(fewer.parent().unwrap()).unwrap();
+    fs::copy(&files[0], &fewer).unwrap();
+    let r = collect_into(&all, std::slice::from_ref(&fewer), true).unwrap();
+    assert!(
+        r.replaced.iter().all(|x| x.kept == all && x.output_won),
+        "{r}"
+    );
+    assert!(
+        r.warnings.iter().any(
+            |w| w.contains("kept the collected file's version") && w.contains("alice-old.json")
+        ),
+        "{r}"
+    );
 
-    // Equal times cannot decide.
-    touch(&laptop, now + Duration::from_secs(60));
-    let err = collect_into(&tmp.path().join("out3.json"), &inputs, true).unwrap_err();
-    assert!(err.to_string().contains("same modification time"), "{err}");
+    // Both changed (a span only here, the done mark only there): nothing tells which
+    // is newer; an error naming both.
+    work_on(&fewer, 2, tag_third_word);
+    let err = collect_into(
+        &tmp.path().join("out3.json"),
+        &[laptop.clone(), fewer.clone()],
+        true,
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, CollectError::Diverged(_)), "{msg}");
+    assert!(
+        msg.contains("alice-laptop.json")
+            && msg.contains("alice-old.json")
+            && msg.contains("neither holds the other"),
+        "{msg}"
+    );
+}
+
+/// Issue #25, item 19: collecting into an annotator's own file is refused (the others'
+/// work would end up in it); a collected file among the inputs is still fine.
+#[test]
+fn collect_refuses_an_annotators_own_file_as_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus_path = corpus(tmp.path());
+    let opts = AssignOptions {
+        annotators: vec!["alice".into(), "bob".into()],
+        per_document: 1,
+        overlap: None,
+        seed: 1,
+        force: false,
+        add: false,
+    };
+    let files = write_assignment(&corpus_path, &opts, &tmp.path().join("team"))
+        .unwrap()
+        .paths();
+    let before = fs::read(&files[0]).unwrap();
+    for inputs in [files.clone(), vec![files[1].clone()]] {
+        let err = collect_into(&files[0], &inputs, false).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, CollectError::IntoOwnFile { .. }), "{msg}");
+        assert!(
+            msg.contains("alice.json") && msg.contains("«alice»'s own file"),
+            "{msg}"
+        );
+        assert_eq!(fs::read(&files[0]).unwrap(), before);
+    }
+    // The output beside the files, given again through a glob: fine.
+    let all = tmp.path().join("team").join("all.json");
+    collect_into(&all, &files, false).unwrap();
+    let mut again = files.clone();
+    again.push(all.clone());
+    assert!(!collect_into(&all, &again, false).unwrap().written);
 }
 
 #[test]
@@ -448,8 +556,11 @@ fn collect_refuses_files_with_another_schema() {
         overlap: None,
         seed: 1,
         force: false,
+        add: false,
     };
-    let files = write_assignment(&corpus_path, &opts, &tmp.path().join("team")).unwrap();
+    let files = write_assignment(&corpus_path, &opts, &tmp.path().join("team"))
+        .unwrap()
+        .paths();
     let mut bob = store::load(&files[1]).unwrap().project;
     bob.schema.labels[0].name = "Statement".into();
     store::save(&bob, &files[1]).unwrap();

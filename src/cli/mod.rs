@@ -321,7 +321,8 @@ pub enum Command {
     /// of the n documents, one for the rest). Loads differ by at most one document; with
     /// K = 2 the pairs of annotators share documents evenly; the same seed gives the same
     /// split. Each file holds the schema, the entity registry, the annotator's documents
-    /// and the plan. Existing files are not replaced without --force.
+    /// and the plan. Existing files are not replaced without --force, and a file that
+    /// holds annotations never is: give the annotators a new batch with --add.
     Assign {
         /// The corpus project file.
         corpus: PathBuf,
@@ -340,9 +341,16 @@ pub enum Command {
         /// The folder to write the annotators' files into (created if needed).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Replace files that already exist in DIR.
-        #[arg(long)]
+        /// Replace files that already exist in DIR and hold no annotations yet (a file
+        /// that holds sets is never replaced; the old file is kept as .bak, or as the
+        /// first free <file>.N.bak).
+        #[arg(long, conflicts_with = "add")]
         force: bool,
+        /// Add a new batch: the corpus documents that the files in DIR were not assigned
+        /// yet are split among the same annotators (same K and overlap) and added to
+        /// their files, keeping every set.
+        #[arg(long)]
+        add: bool,
     },
     /// Bring the annotators' files back into one project.
     ///
@@ -350,7 +358,8 @@ pub enum Command {
     /// the same name and label become one. If OUT exists it is read first (its ids win)
     /// and it is written only when something changed: collecting again changes nothing.
     /// When an annotator went on working after an earlier collect, their set differs
-    /// from the one in OUT: give --prefer newer to take the newer file's.
+    /// from the one in OUT: give --prefer newer to take the version that holds the
+    /// other. OUT must not be an annotator's own file.
     Collect {
         /// The project to write.
         #[arg(long, value_name = "OUT.json")]
@@ -359,7 +368,10 @@ pub enum Command {
         #[arg(required = true, value_name = "FILES")]
         files: Vec<PathBuf>,
         /// When two files hold different versions of one annotator's set on one
-        /// document, keep the one from the file modified last (otherwise that is an error).
+        /// document, keep the one that holds everything the other holds (its spans,
+        /// relations and done mark: the other is an earlier state of it), and say so;
+        /// decided by content, never by file times. Versions that were both changed
+        /// are still an error (otherwise any difference is).
         #[arg(long, value_name = "newer", value_parser = ["newer"])]
         prefer: Option<String>,
     },

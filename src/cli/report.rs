@@ -12,7 +12,9 @@ use std::path::Path;
 use crate::formats::{ExportFormat, ExportReport, ImportReport};
 use crate::store::Loaded;
 
-/// `hashiya validate`: one line of counts per file, then its warnings.
+/// `hashiya validate`: one line of counts per file, then its warnings. Unresolved
+/// merge conflicts recorded in the project are one more warning, with their count: the
+/// file is valid, but part of its content is only "ours" until someone decides.
 pub struct ValidateSummary<'a> {
     pub file: &'a Path,
     pub loaded: &'a Loaded,
@@ -23,6 +25,7 @@ impl fmt::Display for ValidateSummary<'_> {
         let p = &self.loaded.project;
         let spans: usize = p.sets.iter().map(|s| s.spans.len()).sum();
         let relations: usize = p.sets.iter().map(|s| s.relations.len()).sum();
+        let conflicts = p.conflicts.len();
         writeln!(
             f,
             "{}: ok — {}, {}, {}, {}, {}, {}",
@@ -32,10 +35,21 @@ impl fmt::Display for ValidateSummary<'_> {
             Count(spans, "span"),
             Count(relations, "relation"),
             Count(p.entities.len(), "entity"),
-            Count(self.loaded.warnings.len(), "warning"),
+            Count(
+                self.loaded.warnings.len() + usize::from(conflicts > 0),
+                "warning"
+            ),
         )?;
         for w in &self.loaded.warnings {
             writeln!(f, "  warning: {w}")?;
+        }
+        if conflicts > 0 {
+            writeln!(
+                f,
+                "  warning: {} from a merge {} not resolved: the file holds ours' version of each until it is; resolve them in the GUI (Conflicts list), and see them with `hashiya status`",
+                Count(conflicts, "conflict"),
+                if conflicts == 1 { "is" } else { "are" }
+            )?;
         }
         Ok(())
     }
@@ -160,6 +174,47 @@ mod tests {
         assert_eq!(Count(0, "span").to_string(), "0 spans");
         assert_eq!(Count(1, "entity").to_string(), "1 entity");
         assert_eq!(Count(3, "entity").to_string(), "3 entities");
+    }
+
+    /// Issue #25, item 16: unresolved merge conflicts are a warning with their count.
+    #[test]
+    fn validate_warns_of_unresolved_conflicts() {
+        let mut project = crate::debug::sample().unwrap();
+        let loaded = |project: &crate::model::Project| Loaded {
+            project: project.clone(),
+            warnings: Vec::new(),
+        };
+        let clean = loaded(&project);
+        let s = ValidateSummary {
+            file: Path::new("p.json"),
+            loaded: &clean,
+        }
+        .to_string();
+        assert!(s.contains("0 warnings") && !s.contains("conflict"), "{s}");
+        for id in ["c1", "c2"] {
+            project.conflicts.push(crate::model::Conflict {
+                id: id.into(),
+                kind: crate::model::ConflictKind::Span,
+                annotator: Some("a".into()),
+                document: Some("d".into()),
+                item: "s1".into(),
+                base: None,
+                ours: None,
+                theirs: None,
+                sources: Default::default(),
+            });
+        }
+        let with = loaded(&project);
+        let s = ValidateSummary {
+            file: Path::new("p.json"),
+            loaded: &with,
+        }
+        .to_string();
+        assert!(s.contains("ok — ") && s.contains("1 warning\n"), "{s}");
+        assert!(
+            s.contains("warning: 2 conflicts from a merge are not resolved"),
+            "{s}"
+        );
     }
 
     #[test]

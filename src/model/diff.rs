@@ -180,6 +180,7 @@ mod tests {
             end: 7,
             label: "location".into(),
             text: "درنة".into(),
+            annotator: None,
         });
         let cmd = replace_project(&p, &q, "Restore").unwrap();
         let mut r = p.clone();

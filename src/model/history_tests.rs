@@ -197,6 +197,7 @@ fn suggestion_settings_ops_invert() {
         end: start + 4,
         label: label.into(),
         text: "حفتر".into(),
+        annotator: None,
     };
     let cmd = Command::new(
         "s",

@@ -106,7 +106,8 @@ impl SuggestionSettings {
     }
 }
 
-/// A rejected suggestion: this label at this place of this document.
+/// A rejected suggestion: this label at this place of this document, rejected by this
+/// annotator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rejected {
@@ -118,12 +119,31 @@ pub struct Rejected {
     pub label: String,
     /// The text that was suggested (a copy of the slice).
     pub text: String,
+    /// Who rejected it (format version 3): the rejection applies to that annotator's
+    /// suggestions only. Absent in files written before version 3: such a rejection
+    /// was made for the whole project and keeps applying to every annotator (nobody
+    /// can tell whose it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotator: Option<String>,
 }
 
 impl Rejected {
-    /// The order rejections are kept in.
-    pub fn key(&self) -> (&str, usize, usize, &str) {
-        (&self.document, self.start, self.end, &self.label)
+    /// The order rejections are kept in; a place is rejected at most once per
+    /// annotator (and once for everyone).
+    pub fn key(&self) -> (&str, usize, usize, &str, Option<&str>) {
+        (
+            &self.document,
+            self.start,
+            self.end,
+            &self.label,
+            self.annotator.as_deref(),
+        )
+    }
+
+    /// Whether this rejection applies to `annotator`'s suggestions: it is theirs, or it
+    /// names nobody (a rejection from before format version 3, for everyone).
+    pub fn applies_to(&self, annotator: &str) -> bool {
+        self.annotator.as_deref().is_none_or(|a| a == annotator)
     }
 }
 
@@ -418,9 +438,19 @@ impl Project {
 
     /// The oldest format version that can hold this project: 1 unless it uses what
     /// version 2 added (document metadata, who changed a set, copies, assignments,
-    /// merge conflicts, suggestion settings, spans accepted from suggestions). Saving writes this version, so a project that uses nothing
-    /// new stays readable by older builds and byte-identical across the upgrade.
+    /// merge conflicts, suggestion settings, spans accepted from suggestions), 3 when a
+    /// rejected suggestion names who rejected it (version 3). Saving writes this
+    /// version, so a project that uses nothing new stays readable by older builds and
+    /// byte-identical across the upgrade.
     pub fn format_version(&self) -> u64 {
+        if self
+            .suggestions
+            .rejected
+            .iter()
+            .any(|r| r.annotator.is_some())
+        {
+            return 3;
+        }
         let v2 = self.assignment.is_some()
             || !self.conflicts.is_empty()
             || !self.suggestions.is_default()

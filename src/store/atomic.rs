@@ -8,6 +8,14 @@
 //! the complete old file or the complete new one (`tests/kill.rs` kills a saving process
 //! at random moments and checks exactly that).
 //!
+//! **What is written.** A symbolic link is followed (through every link of a chain):
+//! the file it points to gets the new content, its temporary file and `.bak` go beside
+//! that file, and the link stays a link (`import --into link.json` no longer turns the
+//! link into a separate copy). A target that exists and is not a regular file (a
+//! folder, a FIFO, a device, a socket) is refused with [`StoreError::NotAFile`] before
+//! anything is written: renaming over it would replace `/dev/null` with a regular file
+//! (as root) or never read a FIFO's reader. See [`resolve_target`].
+//!
 //! A process killed mid-save leaves its temporary file behind
 //! (`.<file>.tmp-<pid>-<n>`, and `.<file>.tmp-<pid>-<n>.bak` for a staged backup).
 //! Every save first removes such leftovers of the same target whose process is gone (or
@@ -40,6 +48,18 @@ pub fn backup_path(path: &Path) -> PathBuf {
     with_suffix(path, ".bak")
 }
 
+/// The `.bak` of `path` if there is one: beside `path`, or beside the file a symbolic
+/// link at `path` points to (where saves keep it). For messages, which must never
+/// suggest a backup that does not exist.
+pub fn existing_backup(path: &Path) -> Option<PathBuf> {
+    let beside = backup_path(path);
+    if beside.is_file() {
+        return Some(beside);
+    }
+    let resolved = backup_path(&resolve_target(path).ok()?);
+    resolved.is_file().then_some(resolved)
+}
+
 pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
@@ -61,6 +81,96 @@ fn temp_path(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     path.with_file_name(format!("{}{}-{n}", temp_prefix(path), std::process::id()))
+}
+
+/// The regular file that writing to `path` must replace (or create): `path` itself,
+/// or, for a symbolic link, the file at the end of its chain of links (which may not
+/// exist yet). Anything else that exists there — a folder, a FIFO, a device, a
+/// socket — is refused with [`StoreError::NotAFile`], naming what it is; so is a
+/// chain of more than 40 links (a loop). Nothing is opened, so a FIFO never blocks.
+pub fn resolve_target(path: &Path) -> Result<PathBuf, StoreError> {
+    let mut target = path.to_path_buf();
+    // A followed link's target, with its folder written without `..` or links (for
+    // messages), when that folder exists.
+    let tidy = |target: PathBuf, followed: bool| match (followed, target.file_name()) {
+        (true, Some(name)) => fs::canonicalize(parent_dir(&target))
+            .map(|dir| dir.join(name))
+            .unwrap_or(target),
+        _ => target,
+    };
+    for hop in 0..40 {
+        let meta = match fs::symlink_metadata(&target) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(tidy(target, hop > 0)),
+            Err(e) => {
+                check_folder(parent_dir(&target))?;
+                return Err(StoreError::io(path, e));
+            }
+        };
+        let kind = meta.file_type();
+        if kind.is_file() {
+            return Ok(tidy(target, hop > 0));
+        }
+        if !kind.is_symlink() {
+            return Err(StoreError::NotAFile {
+                path: path.to_path_buf(),
+                what: describe_kind(&target, &meta),
+            });
+        }
+        let link = fs::read_link(&target).map_err(|e| StoreError::io(path, e))?;
+        target = if link.is_absolute() {
+            link
+        } else {
+            parent_dir(&target).join(link)
+        };
+    }
+    Err(StoreError::NotAFile {
+        path: path.to_path_buf(),
+        what: "a chain of more than 40 symbolic links (a loop?)".into(),
+    })
+}
+
+/// What a non-regular file is, in words, for [`StoreError::NotAFile`].
+fn describe_kind(target: &Path, meta: &fs::Metadata) -> String {
+    let kind = meta.file_type();
+    let what = if kind.is_dir() {
+        "a folder".to_string()
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if kind.is_fifo() {
+                "a FIFO (named pipe)".to_string()
+            } else if kind.is_char_device() || kind.is_block_device() {
+                "a device".to_string()
+            } else if kind.is_socket() {
+                "a socket".to_string()
+            } else {
+                "not a regular file".to_string()
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "not a regular file".to_string()
+        }
+    };
+    format!("{what} ({})", target.display())
+}
+
+/// Refuses a folder path whose nearest existing part is not a folder (after following
+/// links), naming that part: the folder of an output, or an output that is a folder.
+pub fn check_folder(dir: &Path) -> Result<(), StoreError> {
+    for part in dir.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(m) = fs::metadata(part) {
+            if m.is_dir() {
+                return Ok(());
+            }
+            return Err(StoreError::NotAFolder {
+                path: part.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Replaces `path` with `bytes` atomically, keeping the old content as `<file>.bak`.
@@ -86,16 +196,19 @@ pub fn replace_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// many files were written.
 pub fn replace_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<usize, StoreError> {
     use std::collections::{BTreeMap, HashSet};
-    let changed: Vec<&(PathBuf, Vec<u8>)> = files
-        .iter()
-        .filter(|(path, bytes)| !has_content(path, bytes))
-        .collect();
+    let mut changed: Vec<(PathBuf, &[u8])> = Vec::new();
+    for (path, bytes) in files {
+        if !has_content(path, bytes) {
+            changed.push((resolve_target(path)?, bytes));
+        }
+    }
     if changed.is_empty() {
         return Ok(0);
     }
-    let files = changed;
+    let files: Vec<(&PathBuf, &[u8])> = changed.iter().map(|(p, b)| (p, *b)).collect();
     let mut dirs: BTreeMap<&Path, HashSet<String>> = BTreeMap::new();
     for (path, _) in files.iter().copied() {
+        check_folder(parent_dir(path))?;
         dirs.entry(parent_dir(path))
             .or_default()
             .insert(file_name(path));
@@ -125,9 +238,10 @@ pub fn replace_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Result<usize, StoreEr
     // instead of an fsync per file (2,000 fsyncs took 2 s of a 3 s brat export).
     if let Err((i, e)) = sync_files(&temps, dirs.keys().copied()) {
         cleanup(&temps);
-        return Err(StoreError::io(&files[i].0, e));
+        return Err(StoreError::io(files[i].0, e));
     }
     for (i, ((path, _), tmp)) in files.iter().zip(&temps).enumerate() {
+        let path: &Path = path;
         if let Err(e) = fs::rename(tmp, path) {
             cleanup(&temps[i..]);
             return Err(StoreError::io(path, e));
@@ -198,6 +312,9 @@ fn write_inner(
     backup: bool,
     precondition: impl FnOnce() -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
+    let target = resolve_target(path)?;
+    check_folder(parent_dir(&target))?;
+    let path = target.as_path();
     remove_stale_temps(path);
     let err = |e| StoreError::io(path, e);
     let tmp = temp_path(path);
@@ -234,6 +351,46 @@ fn write_inner(
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Keeps the current content of the file at `path` as a backup that replaces no other:
+/// `<file>.bak` when there is none yet, else the first free `<file>.2.bak`,
+/// `<file>.3.bak`, … (hard-linked, or copied where links are not supported; a name
+/// that appears meanwhile is never overwritten). Returns the backup's path. For
+/// replacing a file whose every earlier version matters (`hashiya assign --force`).
+pub fn keep_numbered_backup(path: &Path) -> Result<PathBuf, StoreError> {
+    let target = resolve_target(path)?;
+    let err = |e| StoreError::io(&target, e);
+    for n in 1..=10_000u32 {
+        let bak = if n == 1 {
+            backup_path(&target)
+        } else {
+            with_suffix(&target, &format!(".{n}.bak"))
+        };
+        match fs::hard_link(&target, &bak) {
+            Ok(()) => {
+                sync_dir(&bak);
+                return Ok(bak);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => {}
+        }
+        // No hard links here: a copy into a file that must not exist yet.
+        let mut f = match File::options().write(true).create_new(true).open(&bak) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(err(e)),
+        };
+        let bytes = fs::read(&target).map_err(err)?;
+        f.write_all(&bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(err)?;
+        sync_dir(&bak);
+        return Ok(bak);
+    }
+    Err(err(std::io::Error::other(
+        "10,000 backups of this file already exist; remove old ones",
+    )))
 }
 
 /// Makes `<file>.bak` the current content of `path`, atomically.
@@ -503,6 +660,134 @@ mod tests {
         assert_eq!(temp_file_pid(p, ".q.json.tmp-123-4"), None);
         assert_eq!(temp_file_pid(p, ".p.json.recovery.tmp-123-4"), None);
         assert_eq!(temp_file_pid(p, "p.json"), None);
+    }
+
+    /// Issue #25, item 13: a symbolic link is followed (the file it points to gets the
+    /// content, the link stays a link); a FIFO, a folder and a device are refused by
+    /// name before anything is written.
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_special_files_refused() {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        fs::write(&real, b"old").unwrap();
+        let sub = dir.path().join("links");
+        fs::create_dir(&sub).unwrap();
+        // A relative link, through a second link.
+        let link = sub.join("link.json");
+        let link2 = sub.join("link2.json");
+        std::os::unix::fs::symlink("../real.json", &link).unwrap();
+        std::os::unix::fs::symlink("link.json", &link2).unwrap();
+        write_atomic(&link2, b"new", Fault::None).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::symlink_metadata(&link2)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        assert_eq!(fs::read(backup_path(&real)).unwrap(), b"old");
+        assert_eq!(existing_backup(&link2), Some(backup_path(&real)));
+        replace_atomic_all(&[(link.clone(), b"third".to_vec())]).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&real).unwrap(), b"third");
+        // A dangling link: the file it names is created.
+        let dangling = dir.path().join("dangling.json");
+        std::os::unix::fs::symlink("created.json", &dangling).unwrap();
+        replace_atomic(&dangling, b"x").unwrap();
+        assert_eq!(fs::read(dir.path().join("created.json")).unwrap(), b"x");
+        assert!(
+            fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // A FIFO: refused without opening it (opening would block).
+        let fifo = dir.path().join("fifo.json");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        for e in [
+            write_atomic(&fifo, b"x", Fault::None).unwrap_err(),
+            replace_atomic_all(&[(fifo.clone(), b"x".to_vec())]).unwrap_err(),
+        ] {
+            let msg = e.to_string();
+            assert!(matches!(e, StoreError::NotAFile { .. }), "{msg}");
+            assert!(msg.contains("fifo.json") && msg.contains("FIFO"), "{msg}");
+        }
+        let fifo_link = dir.path().join("fifo-link.json");
+        std::os::unix::fs::symlink(&fifo, &fifo_link).unwrap();
+        let msg = replace_atomic(&fifo_link, b"x").unwrap_err().to_string();
+        assert!(msg.contains("FIFO"), "{msg}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        // A folder where a file is expected, and a file where a folder is.
+        let msg = write_atomic(&sub, b"x", Fault::None)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("a folder"), "{msg}");
+        let msg = replace_atomic(&real.join("x.json"), b"x")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("where a folder is expected"), "{msg}");
+        // No temporary file was left anywhere.
+        let temps = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".tmp-")
+            })
+            .count();
+        assert_eq!(temps, 0);
+    }
+
+    /// Item 13: a device node (like /dev/null or /dev/full) stays a device. Making one
+    /// needs root; without it the test says SKIP (never on /dev itself: the code before
+    /// the fix would have replaced the machine's /dev/null).
+    #[cfg(unix)]
+    #[test]
+    fn device_nodes_are_refused() {
+        use std::io::Write as _;
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let dev = dir.path().join("null");
+        let c = std::ffi::CString::new(dev.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; (1, 3) is the null device.
+        let made = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) };
+        if made != 0 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIP: device_nodes_are_refused: cannot make a device node ({}); run as root to check it",
+                std::io::Error::last_os_error()
+            );
+            return;
+        }
+        let e = write_atomic(&dev, b"x", Fault::None).unwrap_err();
+        assert!(e.to_string().contains("a device"), "{e}");
+        let e = replace_atomic_all(&[(dev.clone(), b"x".to_vec())]).unwrap_err();
+        assert!(e.to_string().contains("a device"), "{e}");
+        assert!(
+            fs::symlink_metadata(&dev)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
 
     #[cfg(unix)]

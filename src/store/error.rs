@@ -58,6 +58,10 @@ pub enum StoreError {
     Serialize(String),
     #[error("{}: {what}", path.display())]
     Limit { path: PathBuf, what: String },
+    #[error("{}: not written: this is {what}, not a regular file; Hashiya writes only regular files (and follows symbolic links to them). Give the path of a file, or move that one away", path.display())]
+    NotAFile { path: PathBuf, what: String },
+    #[error("{}: not written: this is a file where a folder is expected; give a folder (it is created if needed), or move the file away", path.display())]
+    NotAFolder { path: PathBuf },
     #[error(transparent)]
     ExternalChange(#[from] super::stamp::ExternalChange),
 }

@@ -35,10 +35,11 @@ pub use validate::validate;
 /// The value of the `format` field.
 pub const FORMAT: &str = "hashiya-project";
 /// The newest format version this build reads. A project is written with the oldest
-/// version that holds it ([`Project::format_version`]): version 1 files need no
-/// migration (version 2 only added optional fields), and a project that uses nothing
-/// new is written as version 1, byte for byte as before.
-pub const VERSION: u64 = 2;
+/// version that holds it ([`Project::format_version`]): version 1 and 2 files need no
+/// migration (versions 2 and 3 only added optional fields), and a project that uses
+/// nothing new is written as before, byte for byte. Version 3 added who rejected a
+/// suggestion (`suggestions.rejected[].annotator`).
+pub const VERSION: u64 = 3;
 
 /// The file as it is on disk: the header, then the project.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -52,7 +53,8 @@ pub struct ProjectFile {
     pub format: String,
     /// Format version: 1, or 2 when the project uses document metadata, set
     /// provenance, an assignment, merge conflicts, suggestion settings or spans
-    /// accepted from suggestions.
+    /// accepted from suggestions, or 3 when a rejected suggestion names who rejected
+    /// it.
     pub version: u64,
     pub name: String,
     pub schema: LabelSchema,
@@ -244,30 +246,36 @@ fn check_header(path: &Path, h: Header) -> Result<(), StoreError> {
 fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
     use serde_json::error::Category;
     let message = strip_position(&e.to_string());
-    let bak = atomic::backup_path(path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // The backup is suggested only when there is one.
+    let bak = atomic::existing_backup(path).map(|b| {
+        let name = b
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!(", or use {name}, the version before the last save")
+    });
+    let bak = bak.as_deref().unwrap_or("");
     let hint = if message.contains("recursion limit exceeded") {
         format!(
-            "the JSON nests deeper than {} levels there; a project file nests at most 6, so this file is damaged or not a project — use {bak}, the version before the last save, if it exists",
+            "the JSON nests deeper than {} levels there; a project file nests at most 6, so this file is damaged or not a project{bak}",
             limits::MAX_JSON_DEPTH
         )
     } else if message.starts_with("number out of range") {
-        format!(
-            "write a whole number there (offsets count code points from 0), or use {bak}, the version before the last save"
-        )
+        format!("write a whole number there (offsets count code points from 0){bak}")
     } else {
         match e.classify() {
-            Category::Eof => format!(
-                "the file ends too early (cut off while copying or saving?); use {bak}, the version before the last save, if it exists, or a backup"
-            ),
+            Category::Eof => {
+                let or = if bak.is_empty() { " or" } else { "," };
+                format!(
+                    "the file ends too early (cut off while copying or saving?); restore it from a copy{or} a backup{bak}"
+                )
+            }
             Category::Syntax => format!(
-                "fix the JSON syntax at that place (a missing comma, quote or bracket? JSON has no comments, NaN or Infinity), or use {bak}, the version before the last save"
+                "fix the JSON syntax at that place (a missing comma, quote or bracket? JSON has no comments, NaN or Infinity){bak}"
             ),
-            Category::Data | Category::Io => format!(
-                "fix the value at that place as docs/project.schema.json describes, or use {bak}, the version before the last save"
-            ),
+            Category::Data | Category::Io => {
+                format!("fix the value at that place as docs/project.schema.json describes{bak}")
+            }
         }
     };
     StoreError::Json {
@@ -440,12 +448,12 @@ mod tests {
         let back = parse(Path::new("v2.json"), &v2).unwrap().project;
         assert_eq!(back, p);
         // A version this build does not know is refused by number.
-        let v3 = String::from_utf8_lossy(&v2).replace("\"version\": 2,", "\"version\": 3,");
-        match parse(Path::new("v3.json"), v3.as_bytes()) {
+        let v4 = String::from_utf8_lossy(&v2).replace("\"version\": 2,", "\"version\": 4,");
+        match parse(Path::new("v4.json"), v4.as_bytes()) {
             Err(StoreError::TooNew {
                 found, supported, ..
             }) => {
-                assert_eq!((found, supported), (3, VERSION))
+                assert_eq!((found, supported), (4, VERSION))
             }
             other => panic!("{other:?}"),
         }

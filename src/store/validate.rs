@@ -22,93 +22,15 @@ use super::error::{Problem, ProblemKind as K};
 use super::limits::{MAX_DOCUMENT_BYTES, MAX_SPANS_PER_SET};
 use crate::model::offsets::SparseOffsets;
 use crate::model::schema::parse_color;
-use crate::model::{Project, text_sha256};
+use crate::model::{AnnotationSet, Document, Entity, LabelDef, Project, Span, text_sha256};
 
-/// All problems of a project, errors and warnings, in file order.
+/// All problems of a project, errors and warnings, in file order: the schema, the
+/// documents, the entities, the sets (spans then relations), the team data.
 pub fn validate(p: &Project) -> Vec<Problem> {
     let mut out = Vec::new();
-    let err = |out: &mut Vec<Problem>, loc: &str, k: K| out.push(Problem::error(loc, k));
-    let warn = |out: &mut Vec<Problem>, loc: &str, k: K| out.push(Problem::warning(loc, k));
-
-    // Schema.
-    let mut label_ids = HashSet::new();
-    for l in &p.schema.labels {
-        let loc = format!("schema, label \"{}\"", l.id);
-        if !label_ids.insert(l.id.as_str()) {
-            err(&mut out, &loc, K::DuplicateLabelId(l.id.clone()));
-        }
-        if parse_color(&l.color).is_none() {
-            err(&mut out, &loc, K::BadColor(l.color.clone()));
-        }
-    }
-    let mut rel_ids = HashSet::new();
-    for r in &p.schema.relations {
-        let loc = format!("schema, relation type \"{}\"", r.id);
-        if !rel_ids.insert(r.id.as_str()) {
-            err(&mut out, &loc, K::DuplicateRelationTypeId(r.id.clone()));
-        }
-        for l in r.from.iter().chain(&r.to) {
-            if !label_ids.contains(l.as_str()) {
-                err(&mut out, &loc, K::UnknownLabel(l.clone()));
-            }
-        }
-    }
-
-    // Documents.
-    let mut docs = HashMap::new();
-    // The costly per-document work (hashing the text, mapping its offsets) on all
-    // cores: half of validating a 10,000-document corpus.
-    let checked = par_map(&p.documents, |d| {
-        (d.text.len() <= MAX_DOCUMENT_BYTES)
-            .then(|| (text_sha256(&d.text), SparseOffsets::new(&d.text)))
-    });
-    let mut maps: HashMap<&str, &SparseOffsets> = HashMap::new();
-    for (d, c) in p.documents.iter().zip(&checked) {
-        let loc = format!("document \"{}\"", d.id);
-        if docs.insert(d.id.as_str(), d).is_some() {
-            err(&mut out, &loc, K::DuplicateDocumentId(d.id.clone()));
-        }
-        if d.text.len() > MAX_DOCUMENT_BYTES {
-            err(
-                &mut out,
-                &loc,
-                K::OverLimit {
-                    what: "the text length in bytes",
-                    found: d.text.len(),
-                    limit: MAX_DOCUMENT_BYTES,
-                    fix: "split the article into several documents",
-                },
-            );
-            continue;
-        }
-        let Some((actual, map)) = c else { continue };
-        // The last document of an id, like `docs` (a duplicate id is an error anyway).
-        maps.insert(d.id.as_str(), map);
-        if *actual != d.text_sha256 {
-            warn(
-                &mut out,
-                &loc,
-                K::HashMismatch {
-                    stored: d.text_sha256.clone(),
-                    actual: actual.clone(),
-                },
-            );
-        }
-    }
-
-    // Entities.
-    let mut entities = HashMap::new();
-    for e in &p.entities {
-        let loc = format!("entity \"{}\"", e.id);
-        if entities.insert(e.id.as_str(), e).is_some() {
-            err(&mut out, &loc, K::DuplicateEntityId(e.id.clone()));
-        }
-        if !label_ids.contains(e.label.as_str()) {
-            err(&mut out, &loc, K::EntityUnknownLabel(e.label.clone()));
-        }
-    }
-
-    // Sets.
+    let label_ids = schema(p, &mut out);
+    let docs = documents(p, &mut out);
+    let entities = entities(p, &label_ids, &mut out);
     let mut seen_sets = HashSet::new();
     for set in &p.sets {
         let set_loc = format!("set {}/{}", set.annotator, set.document);
@@ -135,146 +57,292 @@ pub fn validate(p: &Project) -> Vec<Problem> {
             );
             continue;
         }
-        let doc = docs.get(set.document.as_str()).copied();
+        let doc = docs.docs.get(set.document.as_str()).copied();
         if doc.is_none() {
             err(&mut out, &set_loc, K::UnknownDocument(set.document.clone()));
         }
-        let map = doc.and_then(|d| maps.get(d.id.as_str()).copied());
-
+        let map = doc.and_then(|d| docs.maps.get(d.id.as_str()));
         let mut ids = HashSet::new();
-        let mut span_labels: HashMap<&str, &str> = HashMap::new();
-        for s in &set.spans {
-            let loc = format!("{set_loc}, span \"{}\"", s.id);
-            if !ids.insert(s.id.as_str()) {
-                err(&mut out, &loc, K::DuplicateId(s.id.clone()));
+        let span_labels = spans(
+            p,
+            set,
+            &set_loc,
+            doc.zip(map),
+            &entities,
+            &mut ids,
+            &mut out,
+        );
+        relations(p, set, &set_loc, &span_labels, &mut ids, &mut out);
+    }
+    team(p, &docs.docs, &mut out);
+    out
+}
+
+fn err(out: &mut Vec<Problem>, loc: &str, k: K) {
+    out.push(Problem::error(loc, k));
+}
+
+fn warn(out: &mut Vec<Problem>, loc: &str, k: K) {
+    out.push(Problem::warning(loc, k));
+}
+
+/// Labels and relation types: duplicate ids, colours, unknown labels. Returns the
+/// label ids.
+fn schema<'p>(p: &'p Project, out: &mut Vec<Problem>) -> HashSet<&'p str> {
+    let mut label_ids = HashSet::new();
+    for l in &p.schema.labels {
+        let loc = format!("schema, label \"{}\"", l.id);
+        if !label_ids.insert(l.id.as_str()) {
+            err(out, &loc, K::DuplicateLabelId(l.id.clone()));
+        }
+        if parse_color(&l.color).is_none() {
+            err(out, &loc, K::BadColor(l.color.clone()));
+        }
+    }
+    let mut rel_ids = HashSet::new();
+    for r in &p.schema.relations {
+        let loc = format!("schema, relation type \"{}\"", r.id);
+        if !rel_ids.insert(r.id.as_str()) {
+            err(out, &loc, K::DuplicateRelationTypeId(r.id.clone()));
+        }
+        for l in r.from.iter().chain(&r.to) {
+            if !label_ids.contains(l.as_str()) {
+                err(out, &loc, K::UnknownLabel(l.clone()));
             }
-            span_labels.insert(s.id.as_str(), s.label.as_str());
-            let label = p.schema.label(&s.label);
-            if label.is_none() {
-                err(&mut out, &loc, K::UnknownLabel(s.label.clone()));
-            }
-            if s.start >= s.end {
+        }
+    }
+    label_ids
+}
+
+/// The documents by id, and the offset map of each that is within the limits.
+struct Docs<'p> {
+    docs: HashMap<&'p str, &'p Document>,
+    maps: HashMap<&'p str, SparseOffsets>,
+}
+
+/// Documents: duplicate ids, size limit, text hash.
+fn documents<'p>(p: &'p Project, out: &mut Vec<Problem>) -> Docs<'p> {
+    let mut docs = HashMap::new();
+    // The costly per-document work (hashing the text, mapping its offsets) on all
+    // cores: half of validating a 10,000-document corpus.
+    let checked = par_map(&p.documents, |d| {
+        (d.text.len() <= MAX_DOCUMENT_BYTES)
+            .then(|| (text_sha256(&d.text), SparseOffsets::new(&d.text)))
+    });
+    let mut maps: HashMap<&str, SparseOffsets> = HashMap::new();
+    for (d, c) in p.documents.iter().zip(checked) {
+        let loc = format!("document \"{}\"", d.id);
+        if docs.insert(d.id.as_str(), d).is_some() {
+            err(out, &loc, K::DuplicateDocumentId(d.id.clone()));
+        }
+        if d.text.len() > MAX_DOCUMENT_BYTES {
+            err(
+                out,
+                &loc,
+                K::OverLimit {
+                    what: "the text length in bytes",
+                    found: d.text.len(),
+                    limit: MAX_DOCUMENT_BYTES,
+                    fix: "split the article into several documents",
+                },
+            );
+            continue;
+        }
+        let Some((actual, map)) = c else { continue };
+        if actual != d.text_sha256 {
+            warn(
+                out,
+                &loc,
+                K::HashMismatch {
+                    stored: d.text_sha256.clone(),
+                    actual,
+                },
+            );
+        }
+        // The last document of an id, like `docs` (a duplicate id is an error anyway).
+        maps.insert(d.id.as_str(), map);
+    }
+    Docs { docs, maps }
+}
+
+/// Entities: duplicate ids, unknown labels. Returns them by id.
+fn entities<'p>(
+    p: &'p Project,
+    label_ids: &HashSet<&str>,
+    out: &mut Vec<Problem>,
+) -> HashMap<&'p str, &'p Entity> {
+    let mut entities = HashMap::new();
+    for e in &p.entities {
+        let loc = format!("entity \"{}\"", e.id);
+        if entities.insert(e.id.as_str(), e).is_some() {
+            err(out, &loc, K::DuplicateEntityId(e.id.clone()));
+        }
+        if !label_ids.contains(e.label.as_str()) {
+            err(out, &loc, K::EntityUnknownLabel(e.label.clone()));
+        }
+    }
+    entities
+}
+
+/// The spans of one set: ids, labels, bounds, stored text, attributes, entity links.
+/// Returns each span's label by id, for the relations.
+fn spans<'p>(
+    p: &'p Project,
+    set: &'p AnnotationSet,
+    set_loc: &str,
+    doc: Option<(&Document, &SparseOffsets)>,
+    entities: &HashMap<&str, &Entity>,
+    ids: &mut HashSet<&'p str>,
+    out: &mut Vec<Problem>,
+) -> HashMap<&'p str, &'p str> {
+    let mut span_labels: HashMap<&str, &str> = HashMap::new();
+    for s in &set.spans {
+        let loc = format!("{set_loc}, span \"{}\"", s.id);
+        if !ids.insert(s.id.as_str()) {
+            err(out, &loc, K::DuplicateId(s.id.clone()));
+        }
+        span_labels.insert(s.id.as_str(), s.label.as_str());
+        let label = p.schema.label(&s.label);
+        if label.is_none() {
+            err(out, &loc, K::UnknownLabel(s.label.clone()));
+        }
+        if s.start >= s.end {
+            err(
+                out,
+                &loc,
+                K::EmptyOrInverted {
+                    start: s.start,
+                    end: s.end,
+                },
+            );
+        } else if let Some((d, m)) = doc {
+            if s.end > m.len_chars() {
                 err(
-                    &mut out,
+                    out,
                     &loc,
-                    K::EmptyOrInverted {
-                        start: s.start,
+                    K::PastEnd {
                         end: s.end,
+                        len: m.len_chars(),
                     },
                 );
-            } else if let (Some(d), Some(m)) = (doc, map) {
-                if s.end > m.len_chars() {
-                    err(
-                        &mut out,
+            } else {
+                let actual = m.slice(&d.text, s.start, s.end).unwrap_or_default();
+                if actual != s.text {
+                    warn(
+                        out,
                         &loc,
-                        K::PastEnd {
-                            end: s.end,
-                            len: m.len_chars(),
+                        K::SpanTextMismatch {
+                            stored: s.text.clone(),
+                            actual: actual.to_string(),
                         },
                     );
-                } else {
-                    let actual = m.slice(&d.text, s.start, s.end).unwrap_or_default();
-                    if actual != s.text {
-                        warn(
-                            &mut out,
-                            &loc,
-                            K::SpanTextMismatch {
-                                stored: s.text.clone(),
-                                actual: actual.to_string(),
-                            },
-                        );
-                    }
-                }
-            }
-            if let Some(label) = label {
-                for (name, value) in &s.attributes {
-                    match label.attributes.iter().find(|a| &a.name == name) {
-                        None => warn(
-                            &mut out,
-                            &loc,
-                            K::UnknownAttribute {
-                                label: label.id.clone(),
-                                name: name.clone(),
-                            },
-                        ),
-                        Some(a) if !a.allows(value) => warn(
-                            &mut out,
-                            &loc,
-                            K::AttributeValueNotAllowed {
-                                label: label.id.clone(),
-                                name: name.clone(),
-                                value: value.clone(),
-                                allowed: a.values.join(", "),
-                            },
-                        ),
-                        Some(_) => {}
-                    }
-                }
-            }
-            if let Some(eid) = &s.entity {
-                match entities.get(eid.as_str()) {
-                    None => err(&mut out, &loc, K::MissingEntity(eid.clone())),
-                    Some(e) if e.label != s.label => warn(
-                        &mut out,
-                        &loc,
-                        K::EntityLabelMismatch {
-                            entity: eid.clone(),
-                            span_label: s.label.clone(),
-                            entity_label: e.label.clone(),
-                        },
-                    ),
-                    Some(_) => {}
                 }
             }
         }
-        for r in &set.relations {
-            let loc = format!("{set_loc}, relation \"{}\"", r.id);
-            if !ids.insert(r.id.as_str()) {
-                err(&mut out, &loc, K::DuplicateId(r.id.clone()));
+        if let Some(label) = label {
+            attributes(label, s, &loc, out);
+        }
+        if let Some(eid) = &s.entity {
+            match entities.get(eid.as_str()) {
+                None => err(out, &loc, K::MissingEntity(eid.clone())),
+                Some(e) if e.label != s.label => warn(
+                    out,
+                    &loc,
+                    K::EntityLabelMismatch {
+                        entity: eid.clone(),
+                        span_label: s.label.clone(),
+                        entity_label: e.label.clone(),
+                    },
+                ),
+                Some(_) => {}
             }
-            let from = span_labels.get(r.from.as_str());
-            let to = span_labels.get(r.to.as_str());
-            if from.is_none() {
-                err(&mut out, &loc, K::DanglingRelation(r.from.clone()));
-            }
-            if to.is_none() {
-                err(&mut out, &loc, K::DanglingRelation(r.to.clone()));
-            }
-            if r.from == r.to {
-                err(&mut out, &loc, K::SelfRelation(r.from.clone()));
-            }
-            match p.schema.relation_type(&r.kind) {
-                None => err(&mut out, &loc, K::UnknownRelationType(r.kind.clone())),
-                Some(t) => {
-                    if let (Some(f), Some(tl)) = (from, to)
-                        && !t.allows(f, tl)
-                    {
-                        warn(
-                            &mut out,
-                            &loc,
-                            K::RelationNotAllowed {
-                                kind: r.kind.clone(),
-                                from: f.to_string(),
-                                to: tl.to_string(),
-                            },
-                        );
-                    }
+        }
+    }
+    span_labels
+}
+
+/// A span's attributes against its label's definitions.
+fn attributes(label: &LabelDef, s: &Span, loc: &str, out: &mut Vec<Problem>) {
+    for (name, value) in &s.attributes {
+        match label.attributes.iter().find(|a| &a.name == name) {
+            None => warn(
+                out,
+                loc,
+                K::UnknownAttribute {
+                    label: label.id.clone(),
+                    name: name.clone(),
+                },
+            ),
+            Some(a) if !a.allows(value) => warn(
+                out,
+                loc,
+                K::AttributeValueNotAllowed {
+                    label: label.id.clone(),
+                    name: name.clone(),
+                    value: value.clone(),
+                    allowed: a.values.join(", "),
+                },
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The relations of one set: ids, endpoints, types and what the schema allows.
+fn relations<'p>(
+    p: &Project,
+    set: &'p AnnotationSet,
+    set_loc: &str,
+    span_labels: &HashMap<&str, &str>,
+    ids: &mut HashSet<&'p str>,
+    out: &mut Vec<Problem>,
+) {
+    for r in &set.relations {
+        let loc = format!("{set_loc}, relation \"{}\"", r.id);
+        if !ids.insert(r.id.as_str()) {
+            err(out, &loc, K::DuplicateId(r.id.clone()));
+        }
+        let from = span_labels.get(r.from.as_str());
+        let to = span_labels.get(r.to.as_str());
+        if from.is_none() {
+            err(out, &loc, K::DanglingRelation(r.from.clone()));
+        }
+        if to.is_none() {
+            err(out, &loc, K::DanglingRelation(r.to.clone()));
+        }
+        if r.from == r.to {
+            err(out, &loc, K::SelfRelation(r.from.clone()));
+        }
+        match p.schema.relation_type(&r.kind) {
+            None => err(out, &loc, K::UnknownRelationType(r.kind.clone())),
+            Some(t) => {
+                if let (Some(f), Some(tl)) = (from, to)
+                    && !t.allows(f, tl)
+                {
+                    warn(
+                        out,
+                        &loc,
+                        K::RelationNotAllowed {
+                            kind: r.kind.clone(),
+                            from: f.to_string(),
+                            to: tl.to_string(),
+                        },
+                    );
                 }
             }
         }
     }
-    // Team data: the assignment plan and recorded merge conflicts.
+}
+
+/// Team data: the assignment plan, rejected suggestions, recorded merge conflicts.
+fn team(p: &Project, docs: &HashMap<&str, &Document>, out: &mut Vec<Problem>) {
     if let Some(a) = &p.assignment {
         for d in a
             .documents
             .keys()
             .filter(|d| !docs.contains_key(d.as_str()))
         {
-            warn(
-                &mut out,
-                "assignment",
-                K::AssignedUnknownDocument(d.clone()),
-            );
+            warn(out, "assignment", K::AssignedUnknownDocument(d.clone()));
         }
     }
     // Rejected suggestions: harmless when their document is gone, but worth saying.
@@ -282,7 +350,7 @@ pub fn validate(p: &Project) -> Vec<Problem> {
     for r in &p.suggestions.rejected {
         if !docs.contains_key(r.document.as_str()) && told.insert(r.document.as_str()) {
             warn(
-                &mut out,
+                out,
                 "suggestions, rejected",
                 K::RejectedUnknownDocument(r.document.clone()),
             );
@@ -292,10 +360,9 @@ pub fn validate(p: &Project) -> Vec<Problem> {
     for c in &p.conflicts {
         if !conflict_ids.insert(c.id.as_str()) {
             let loc = format!("conflict \"{}\"", c.id);
-            err(&mut out, &loc, K::DuplicateConflictId(c.id.clone()));
+            err(out, &loc, K::DuplicateConflictId(c.id.clone()));
         }
     }
-    out
 }
 
 /// `f` of every item, in order, the items split between the machine's cores.

@@ -63,9 +63,10 @@ pub fn accept_suggestions(
     Ok(Command::new(name, ops))
 }
 
-/// Records that `s` was rejected: it is not offered again at that place, and its
-/// string scores lower elsewhere (see [`crate::suggest`]).
-pub fn reject_suggestion(p: &Project, s: &Suggestion) -> Result<Command, String> {
+/// Records that `annotator` rejected `s`: it is not offered to them again at that
+/// place, and its string scores lower for them elsewhere (see [`crate::suggest`]). The
+/// other annotators still get it.
+pub fn reject_suggestion(p: &Project, s: &Suggestion, annotator: &str) -> Result<Command, String> {
     if p.document(&s.document).is_none() {
         return Err(format!("no document \"{}\" in the project", s.document));
     }
@@ -75,8 +76,17 @@ pub fn reject_suggestion(p: &Project, s: &Suggestion) -> Result<Command, String>
         end: s.end,
         label: s.label.clone(),
         text: s.text.clone(),
+        annotator: Some(annotator.to_string()),
     };
-    if p.suggestions.rejected.iter().any(|x| x.key() == r.key()) {
+    let same_place = |x: &Rejected| {
+        (x.document.as_str(), x.start, x.end, x.label.as_str())
+            == (r.document.as_str(), r.start, r.end, r.label.as_str())
+    };
+    if p.suggestions
+        .rejected
+        .iter()
+        .any(|x| same_place(x) && x.applies_to(annotator))
+    {
         return Err("this suggestion is already rejected".into());
     }
     Ok(Command::single(

@@ -17,8 +17,14 @@
 //! - **gazetteer** ([`SuggestionSource::Gazetteer`]): lines `text<TAB>label` of a file
 //!   ([`gazetteer`]); base score 1.
 //!
-//! **Rejections** lower the score of a string everywhere: with `r` rejections of that
-//! folded string with that label anywhere in the project,
+//! **Rejections** are the annotator's own: a rejection records who made it and applies
+//! to that annotator's suggestions only (one annotator's rejections never hide
+//! suggestions from the others). A rejection without an annotator (made before format
+//! version 3, when rejections were project-wide) applies to everyone, as it did.
+//!
+//! Rejections lower the score of a string everywhere: with `r` rejections of that
+//! folded string with that label anywhere in the project (the annotator's own and
+//! those for everyone),
 //! `score = base / (1 + r)`; a candidate under [`SuggestOptions::min_score`] (0.25 by
 //! default) is not offered, so an entity name rejected three times is still offered
 //! (0.25), a fourth rejection silences it. A rejected place (document, start, end,
@@ -292,7 +298,12 @@ fn build_table(
         );
     }
     let mut rejections: HashMap<(String, &str), usize> = HashMap::new();
-    for r in &project.suggestions.rejected {
+    for r in project
+        .suggestions
+        .rejected
+        .iter()
+        .filter(|r| r.applies_to(annotator))
+    {
         *rejections
             .entry((fold_key(&r.text, search), r.label.as_str()))
             .or_default() += 1;
@@ -397,7 +408,8 @@ impl Suggester {
 
     /// Suggestions for `doc`, given the annotator's set on it (tagged places are not
     /// offered again) and the project's rejected suggestions (any document's: those of
-    /// `doc` are used). In text order.
+    /// `doc` that apply to this suggester's annotator are used, see
+    /// [`Rejected::applies_to`]). In text order.
     pub fn suggest_document(
         &self,
         doc: &Document,
@@ -422,7 +434,7 @@ impl Suggester {
     ) -> Vec<Suggestion> {
         let here: FastSet<(usize, usize, &str)> = rejected
             .iter()
-            .filter(|r| r.document == doc.id)
+            .filter(|r| r.document == doc.id && r.applies_to(&self.annotator))
             .map(|r| (r.start, r.end, r.label.as_str()))
             .collect();
         self.suggest_with(doc, folded, set, &here)
@@ -525,7 +537,12 @@ impl Suggester {
             .map(|s| (s.document.as_str(), s))
             .collect();
         let mut rejected: HashMap<&str, FastSet<(usize, usize, &str)>> = HashMap::new();
-        for r in &project.suggestions.rejected {
+        for r in project
+            .suggestions
+            .rejected
+            .iter()
+            .filter(|r| r.applies_to(&self.annotator))
+        {
             rejected.entry(r.document.as_str()).or_default().insert((
                 r.start,
                 r.end,

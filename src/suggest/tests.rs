@@ -259,7 +259,7 @@ fn rejections_silence_a_place_and_lower_a_string() {
     let all = s.suggest_all(&p);
     assert_eq!(all.len(), 3);
     assert!(all.iter().all(|x| x.score == 1.0));
-    let cmd = reject_suggestion(&p, &all[1]).unwrap();
+    let cmd = reject_suggestion(&p, &all[1], "a").unwrap();
     crate::model::history::apply(&mut p, &cmd).unwrap();
     let s = Suggester::new(&p, "a", SuggestOptions::default());
     let after = s.suggest_all(&p);
@@ -271,10 +271,13 @@ fn rejections_silence_a_place_and_lower_a_string() {
     assert_eq!(one, after);
     // Four rejections of the string: below the default minimum (0.25).
     for x in [&all[0], &all[2]] {
-        let cmd = reject_suggestion(&p, x).unwrap();
+        let cmd = reject_suggestion(&p, x, "a").unwrap();
         crate::model::history::apply(&mut p, &cmd).unwrap();
     }
-    assert!(reject_suggestion(&p, &all[0]).is_err(), "already rejected");
+    assert!(
+        reject_suggestion(&p, &all[0], "a").is_err(),
+        "already rejected"
+    );
     p.documents.push(Document::new("d2", "t", "في درنة"));
     let s = Suggester::new(&p, "a", SuggestOptions::default());
     assert_eq!(s.suggest_all(&p)[0].score, 0.25);
@@ -284,9 +287,62 @@ fn rejections_silence_a_place_and_lower_a_string() {
         end: 4,
         label: "location".into(),
         text: "درنة".into(),
+        annotator: None,
     });
     let s = Suggester::new(&p, "a", SuggestOptions::default());
     assert!(s.suggest_all(&p).is_empty());
+}
+
+/// Issue #25, item 18: a rejection is the rejecting annotator's; the others still get
+/// the suggestion. A rejection without an annotator (a file from before version 3)
+/// keeps applying to everyone.
+#[test]
+fn rejections_belong_to_the_annotator_who_made_them() {
+    let text = "درنة ثم درنة";
+    let mut p = project(text, vec![entity("e", "location", "درنة", &[])]);
+    let all = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
+    assert_eq!(all.len(), 2);
+    let cmd = reject_suggestion(&p, &all[0], "a").unwrap();
+    crate::model::history::apply(&mut p, &cmd).unwrap();
+    assert_eq!(p.suggestions.rejected[0].annotator.as_deref(), Some("a"));
+    assert_eq!(p.format_version(), 3, "who rejected is new in version 3");
+    let for_a = Suggester::new(&p, "a", SuggestOptions::default());
+    let for_b = Suggester::new(&p, "b", SuggestOptions::default());
+    assert_eq!(for_a.suggest_all(&p).len(), 1);
+    let b_all = for_b.suggest_all(&p);
+    assert_eq!(b_all, all, "b's suggestions are untouched by a's rejection");
+    let doc = &p.documents[0];
+    assert_eq!(
+        for_b.suggest_document(doc, None, &p.suggestions.rejected),
+        all
+    );
+    assert_eq!(
+        for_a
+            .suggest_document(doc, None, &p.suggestions.rejected)
+            .len(),
+        1
+    );
+    // b may reject the same place too; a may not twice.
+    assert!(reject_suggestion(&p, &all[0], "a").is_err());
+    let cmd = reject_suggestion(&p, &all[0], "b").unwrap();
+    crate::model::history::apply(&mut p, &cmd).unwrap();
+    assert_eq!(p.suggestions.rejected.len(), 2);
+    // An old rejection for everyone: nobody gets that place.
+    let mut old = project(text, vec![entity("e", "location", "درنة", &[])]);
+    old.suggestions.rejected.push(Rejected {
+        document: all[1].document.clone(),
+        start: all[1].start,
+        end: all[1].end,
+        label: all[1].label.clone(),
+        text: all[1].text.clone(),
+        annotator: None,
+    });
+    assert_eq!(old.format_version(), 2);
+    for who in ["a", "b"] {
+        let got = Suggester::new(&old, who, SuggestOptions::default()).suggest_all(&old);
+        assert_eq!(got.len(), 1, "{who}");
+        assert!(reject_suggestion(&old, &all[1], who).is_err(), "{who}");
+    }
 }
 
 #[test]
@@ -302,7 +358,7 @@ fn a_rejected_long_name_lets_the_shorter_one_show() {
     let s = Suggester::new(&p, "a", SuggestOptions::default());
     let all = s.suggest_all(&p);
     assert_eq!(all.len(), 1);
-    let cmd = reject_suggestion(&p, &all[0]).unwrap();
+    let cmd = reject_suggestion(&p, &all[0], "a").unwrap();
     crate::model::history::apply(&mut p, &cmd).unwrap();
     let got = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
     assert_eq!(got.len(), 1);

@@ -35,17 +35,22 @@
 //! and `K` = all annotators the question does not arise).
 //!
 //! [`write_assignment`] writes `DIR/<annotator>.json` for each annotator (the name made
-//! safe by [`crate::formats::names::sanitize`]), atomically, and refuses to replace
-//! existing files unless told to ([`AssignOptions::force`]).
+//! safe by [`crate::formats::names::sanitize`]), atomically. It refuses to replace
+//! existing files unless told to ([`AssignOptions::force`]), and even then never
+//! replaces a file that holds sets (someone's work) or that it cannot read; a new batch
+//! of documents is added to existing files with [`AssignOptions::add`] ([`add_batch`]).
+//! A replaced file is kept as `.bak`, or as the first free `<file>.N.bak` when a `.bak`
+//! is already there: a backup is never overwritten by another.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
 use crate::formats::names::{safe_join, sanitize};
 use crate::model::{Assignment, Project};
-use crate::store::{self, StoreError};
+use crate::store::{self, StoreError, atomic};
 
 /// How to split a corpus.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,8 +64,12 @@ pub struct AssignOptions {
     pub overlap: Option<f64>,
     /// Seed of the generator: the same inputs and seed give the same plan.
     pub seed: u64,
-    /// [`write_assignment`] only: replace existing files in the output folder.
+    /// [`write_assignment`] only: replace existing files in the output folder that
+    /// hold no sets (a file holding someone's work is never replaced).
     pub force: bool,
+    /// [`write_assignment`] only: add the corpus documents that the existing files'
+    /// plan does not have yet to those files, keeping their sets ([`add_batch`]).
+    pub add: bool,
 }
 
 /// Why a corpus could not be split or written.
@@ -92,13 +101,64 @@ pub enum AssignError {
     #[error("{}: {reason}", path.display())]
     Output { path: PathBuf, reason: String },
     #[error(
-        "not written: {} already exist{} ({}); nothing was changed. Use --force to replace {}, or choose another folder",
+        "not written: {} already exist{} ({}); nothing was changed. Use --add to add the corpus's new documents to the existing files (their work is kept), --force to replace files that hold no sets yet, or choose another folder",
         if paths.len() == 1 { "a file" } else { "files" },
         if paths.len() == 1 { "s" } else { "" },
-        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
-        if paths.len() == 1 { "it" } else { "them" }
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
     )]
     Exists { paths: Vec<PathBuf> },
+    #[error(
+        "not written, even with --force: {} already hold{} annotations ({}); nothing was changed. To give the annotators a new batch of documents, import it into the corpus and use --add (it adds only the new documents and keeps every set); to start over, move {} away first",
+        if files.len() == 1 { "a file" } else { "files" },
+        if files.len() == 1 { "s" } else { "" },
+        files.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("; "),
+        if files.len() == 1 { "it" } else { "them" }
+    )]
+    HoldsWork { files: Vec<HeldWork> },
+    #[error(
+        "{}: cannot be read as a project, so it is not replaced (it may hold someone's work): {reason}. Move it away or repair it first",
+        path.display()
+    )]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{}: --add cannot extend this assignment: {what}", dir.display())]
+    AddMismatch { dir: PathBuf, what: String },
+    #[error(
+        "--add found no assignment to extend: none of {} exists or holds a plan. Run assign without --add to make the files",
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    NothingToExtend { paths: Vec<PathBuf> },
+}
+
+/// An existing file that holds annotations, for [`AssignError::HoldsWork`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldWork {
+    pub path: PathBuf,
+    pub sets: usize,
+    pub spans: usize,
+}
+
+impl HeldWork {
+    fn of(path: &Path, p: &Project) -> Self {
+        HeldWork {
+            path: path.to_path_buf(),
+            sets: p.sets.len(),
+            spans: p.sets.iter().map(|s| s.spans.len()).sum(),
+        }
+    }
+}
+
+impl fmt::Display for HeldWork {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} holds {} span{} in {} set{}",
+            self.path.display(),
+            self.spans,
+            if self.spans == 1 { "" } else { "s" },
+            self.sets,
+            if self.sets == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and the same on every platform.
@@ -353,352 +413,375 @@ pub fn project_for(corpus: &Project, plan: &Assignment, annotator: &str) -> Proj
     p
 }
 
-/// Loads the corpus at `corpus_path`, splits it and writes `out_dir/<annotator>.json`
-/// for each annotator (atomically, through [`store::save`]). Refuses, before writing
-/// anything, when one of those files exists (unless [`AssignOptions::force`]) or would
-/// be the corpus itself. Returns the files written, in annotator order.
-pub fn write_assignment(
+/// One annotator's file as [`write_assignment`] left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileWritten {
+    pub annotator: String,
+    pub path: PathBuf,
+    /// Documents written into the file: all of them for a new or replaced file, the
+    /// new batch's with [`AssignOptions::add`].
+    pub documents: usize,
+    /// Whether the file was there before (replaced, or extended with `add`).
+    pub existed: bool,
+    /// Where the file's previous content was kept (a `.bak` that existed before is
+    /// never overwritten: the next free `<file>.N.bak` is used).
+    pub backup: Option<PathBuf>,
+}
+
+/// What [`write_assignment`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssignReport {
+    /// The folder.
+    pub out_dir: PathBuf,
+    /// Every annotator's file, in annotator order, written or not.
+    pub files: Vec<FileWritten>,
+    /// With [`AssignOptions::add`]: the corpus documents that no file's plan had yet.
+    pub new_documents: Option<usize>,
+    /// The seed of the split.
+    pub seed: u64,
+}
+
+impl AssignReport {
+    /// The annotators' files, in annotator order.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|f| f.path.clone()).collect()
+    }
+}
+
+impl fmt::Display for AssignReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let written = match self.new_documents {
+            Some(_) => self
+                .files
+                .iter()
+                .filter(|w| !w.existed || w.documents > 0)
+                .count(),
+            None => self.files.len(),
+        };
+        match self.new_documents {
+            Some(n) => writeln!(
+                f,
+                "{}: {n} new document{} added; {written} annotator file{} written (seed {})",
+                self.out_dir.display(),
+                if n == 1 { "" } else { "s" },
+                if written == 1 { "" } else { "s" },
+                self.seed
+            )?,
+            None => writeln!(
+                f,
+                "{}: wrote {written} annotator file{} (seed {})",
+                self.out_dir.display(),
+                if written == 1 { "" } else { "s" },
+                self.seed
+            )?,
+        }
+        for w in &self.files {
+            let what = match (self.new_documents.is_some(), w.existed) {
+                (true, true) if w.documents == 0 => "unchanged".to_string(),
+                (true, true) => format!("+{} document(s), its sets kept", w.documents),
+                (_, false) => format!("created, {} document(s)", w.documents),
+                (false, true) => format!("replaced (it held no sets), {} document(s)", w.documents),
+            };
+            let bak = w
+                .backup
+                .as_ref()
+                .map(|b| format!("; previous version kept as {}", b.display()))
+                .unwrap_or_default();
+            writeln!(f, "  {}: {what}{bak}", w.path.display())?;
+        }
+        Ok(())
+    }
+}
+
+/// The annotators' files in `out_dir`, in annotator order (refusing the corpus itself
+/// and a `--out` that is a file).
+fn target_paths(
     corpus_path: &Path,
-    opts: &AssignOptions,
+    names: &[String],
     out_dir: &Path,
 ) -> Result<Vec<PathBuf>, AssignError> {
-    let corpus = store::load(corpus_path)?.project;
-    let projects = assign(&corpus, opts)?;
-    let mut paths = Vec::with_capacity(projects.len());
-    for (name, _) in &projects {
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(AssignError::Output {
+            path: out_dir.to_path_buf(),
+            reason: "this is a file, not a folder: --out names the folder the annotators' files go into (created if needed), e.g. --out team/".into(),
+        });
+    }
+    let corpus_real = std::fs::canonicalize(corpus_path).ok();
+    let mut paths = Vec::with_capacity(names.len());
+    for name in names {
         let path = safe_join(out_dir, &[&file_name(name)]).map_err(|e| AssignError::Output {
             path: out_dir.to_path_buf(),
             reason: e.to_string(),
         })?;
-        paths.push(path);
-    }
-    let corpus_real = std::fs::canonicalize(corpus_path).ok();
-    for p in &paths {
-        if corpus_real.is_some() && std::fs::canonicalize(p).ok() == corpus_real {
+        if corpus_real.is_some() && std::fs::canonicalize(&path).ok() == corpus_real {
             return Err(AssignError::Output {
-                path: p.clone(),
+                path,
                 reason: "this is the corpus itself; write the annotators' files to another folder"
                     .into(),
             });
         }
-    }
-    let existing: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
-    if !existing.is_empty() && !opts.force {
-        return Err(AssignError::Exists { paths: existing });
-    }
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        AssignError::Store(StoreError::Io {
-            path: out_dir.to_path_buf(),
-            source: e,
-        })
-    })?;
-    for ((_, project), path) in projects.iter().zip(&paths) {
-        store::save(project, path)?;
+        paths.push(path);
     }
     Ok(paths)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{AnnotationSet, Document, LabelSchema, Span};
-
-    fn corpus(n: usize) -> Project {
-        let mut p = Project::new("corpus", LabelSchema::news_default());
-        for i in 0..n {
-            p.documents.push(Document::new(
-                format!("d{i:02}"),
-                format!("t{i}"),
-                format!("نص رقم {i}"),
-            ));
-        }
-        p
-    }
-
-    fn opts(names: &[&str], k: usize, overlap: Option<f64>, seed: u64) -> AssignOptions {
-        AssignOptions {
-            annotators: names.iter().map(|s| s.to_string()).collect(),
-            per_document: k,
-            overlap,
-            seed,
-            force: false,
-        }
-    }
-
-    fn loads(plan: &Assignment) -> Vec<usize> {
-        plan.annotators
-            .iter()
-            .map(|a| plan.documents_of(a).count())
-            .collect()
-    }
-
-    fn pair_counts(plan: &Assignment) -> Vec<usize> {
-        let names = &plan.annotators;
-        let mut out = Vec::new();
-        for i in 0..names.len() {
-            for j in i + 1..names.len() {
-                out.push(
-                    plan.documents
-                        .values()
-                        .filter(|w| w.contains(&names[i]) && w.contains(&names[j]))
-                        .count(),
-                );
-            }
-        }
-        out
-    }
-
-    fn spread(v: &[usize]) -> usize {
-        v.iter().max().unwrap_or(&0) - v.iter().min().unwrap_or(&0)
-    }
-
-    #[test]
-    fn splitmix64_matches_the_reference() {
-        // The first outputs of SplitMix64 for seed 1234567 (as in the reference C code).
-        let mut r = SplitMix64::new(1234567);
-        assert_eq!(r.next_u64(), 6457827717110365317);
-        assert_eq!(r.next_u64(), 3203168211198807973);
-        assert_eq!(r.next_u64(), 9817491932198370423);
-    }
-
-    #[test]
-    fn every_document_goes_to_k_annotators_and_loads_are_balanced() {
-        for a in 1..=7 {
-            for k in 1..=a {
-                for n in [1, 2, 5, 13, 20] {
-                    for seed in 0..3 {
-                        let names: Vec<String> = (0..a).map(|i| format!("ann{i}")).collect();
-                        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
-                        let plan = plan(&corpus(n), &opts(&refs, k, None, seed)).unwrap();
-                        assert_eq!(plan.documents.len(), n);
-                        for who in plan.documents.values() {
-                            assert_eq!(who.len(), k);
-                            let mut d = who.clone();
-                            d.dedup();
-                            assert_eq!(d.len(), k, "distinct annotators");
-                        }
-                        let l = loads(&plan);
-                        assert!(spread(&l) <= 1, "a={a} k={k} n={n}: {l:?}");
-                        assert_eq!(l.iter().sum::<usize>(), n * k);
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn overlap_shares_a_rounded_fraction() {
-        let names = ["a", "b", "c", "d"];
-        for (n, f, shared) in [
-            (10, 0.2, 2),
-            (10, 0.25, 3),
-            (7, 0.5, 4),
-            (9, 0.0, 0),
-            (9, 1.0, 9),
-        ] {
-            let plan = plan(&corpus(n), &opts(&names, 3, Some(f), 42)).unwrap();
-            let sizes: Vec<usize> = plan.documents.values().map(|w| w.len()).collect();
-            assert_eq!(sizes.iter().filter(|&&s| s == 3).count(), shared, "{n} {f}");
-            assert_eq!(sizes.iter().filter(|&&s| s == 1).count(), n - shared);
-            assert!(spread(&loads(&plan)) <= 1);
-            assert_eq!(plan.overlap, f);
-            assert_eq!(plan.per_document, 3);
-        }
-    }
-
-    #[test]
-    fn the_pair_sequence_holds_every_pair_once_and_stays_balanced() {
-        for a in 2..=12usize {
-            let seq = pair_sequence(a);
-            assert_eq!(seq.len(), a * (a - 1) / 2);
-            let mut seen = std::collections::HashSet::new();
-            let mut deg = vec![0usize; a];
-            for &(x, y) in &seq {
-                assert!(x != y && x < a && y < a);
-                assert!(seen.insert((x.min(y), x.max(y))), "a={a}: ({x},{y}) twice");
-                deg[x] += 1;
-                deg[y] += 1;
-                assert!(spread(&deg) <= 1, "a={a}: {deg:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn pairs_spread_evenly_with_two_per_document() {
-        for a in 2..=8usize {
-            let rounds = a * (a - 1) / 2;
-            for n in 1..=3 * rounds {
-                for seed in [0, 7] {
-                    let names: Vec<String> = (0..a).map(|i| format!("ann{i}")).collect();
-                    let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
-                    let plan = plan(&corpus(n), &opts(&refs, 2, None, seed)).unwrap();
-                    let p = pair_counts(&plan);
-                    assert!(spread(&p) <= 1, "a={a} n={n} seed={seed}: {p:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn reproducible_with_the_seed() {
-        let c = corpus(30);
-        let names = ["amina", "badr", "salwa", "omar"];
-        let p1 = plan(&c, &opts(&names, 2, Some(0.5), 99)).unwrap();
-        let p2 = plan(&c, &opts(&names, 2, Some(0.5), 99)).unwrap();
-        assert_eq!(p1, p2);
-        let differ = (100..110)
-            .filter(|s| {
-                plan(&c, &opts(&names, 2, Some(0.5), *s)).unwrap().documents != p1.documents
-            })
-            .count();
-        assert!(differ >= 9, "other seeds give other plans ({differ} of 10)");
-        // Pinned: the generator and the algorithm must not change silently.
-        let small = plan(&corpus(4), &opts(&["a", "b", "c"], 2, None, 1)).unwrap();
-        let got: Vec<String> = small.documents.values().map(|w| w.join("+")).collect();
-        assert_eq!(got, PINNED);
-    }
-
-    const PINNED: [&str; 4] = ["b+c", "a+c", "a+c", "a+b"];
-
-    #[test]
-    fn projects_hold_own_documents_sets_registry_and_plan() {
-        let mut c = corpus(6);
-        c.entities.push(crate::model::Entity {
-            id: "e1".into(),
-            label: "actor".into(),
-            name: "حفتر".into(),
-            aliases: vec![],
-        });
-        let mut s = AnnotationSet::new("b", "d00");
-        s.spans.push(Span::new("s1", 0, 2, "actor", "نص"));
-        c.sets.push(s);
-        c.sets.push(AnnotationSet::new("zed", "d00"));
-        let out = assign(&c, &opts(&["a", "b", "c"], 2, None, 5)).unwrap();
-        assert_eq!(
-            out.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
-            ["a", "b", "c"]
-        );
-        let plan = super::plan(&c, &opts(&["a", "b", "c"], 2, None, 5)).unwrap();
-        for (name, p) in &out {
-            let own = p.assignment.as_ref().unwrap();
-            assert_eq!(
-                (&own.annotators, own.per_document, own.seed),
-                (&plan.annotators, plan.per_document, plan.seed)
-            );
-            for (d, who) in &own.documents {
-                assert_eq!(&plan.documents[d], who);
-            }
-            assert_eq!(own.documents.len(), plan.documents_of(name).count());
-            assert_eq!(p.entities, c.entities);
-            assert_eq!(p.schema, c.schema);
-            let ids: Vec<&str> = p.documents.iter().map(|d| d.id.as_str()).collect();
-            assert_eq!(ids, plan.documents_of(name).collect::<Vec<_>>());
-            assert!(p.sets.iter().all(|s| s.annotator == *name));
-            assert_eq!(p.format_version(), 2);
-            assert!(store::validate(p).is_empty(), "{:?}", store::validate(p));
-        }
-        let b = &out[1].1;
-        assert_eq!(
-            b.sets.len(),
-            usize::from(plan.documents["d00"].contains(&"b".to_string()))
-        );
-    }
-
-    #[test]
-    fn names_are_checked_and_sanitised() {
-        let c = corpus(3);
-        assert!(matches!(
-            assign(&c, &opts(&[], 1, None, 0)),
-            Err(AssignError::NoAnnotators)
-        ));
-        assert!(matches!(
-            assign(&c, &opts(&["a", "  "], 1, None, 0)),
-            Err(AssignError::EmptyName { position: 2 })
-        ));
-        match assign(&c, &opts(&["a/b", "a_b"], 1, None, 0)) {
-            Err(AssignError::SameFileName { a, b, file }) => {
-                assert_eq!(
-                    (a.as_str(), b.as_str(), file.as_str()),
-                    ("a/b", "a_b", "a_b.json")
-                )
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            assign(&c, &opts(&["Ali", "ali"], 1, None, 0)),
-            Err(AssignError::SameFileName { .. })
-        ));
-        assert!(matches!(
-            assign(&c, &opts(&["a", "b"], 3, None, 0)),
-            Err(AssignError::PerDocument {
-                per_document: 3,
-                annotators: 2
-            })
-        ));
-        assert!(matches!(
-            assign(&c, &opts(&["a"], 0, None, 0)),
-            Err(AssignError::PerDocument { .. })
-        ));
-        for f in [-0.1, 1.5, f64::NAN] {
-            assert!(matches!(
-                assign(&c, &opts(&["a"], 1, Some(f), 0)),
-                Err(AssignError::Overlap(_))
-            ));
-        }
-        assert!(matches!(
-            assign(&corpus(0), &opts(&["a"], 1, None, 0)),
-            Err(AssignError::NoDocuments)
-        ));
-        // Names stay as given (trimmed) inside the projects; only files are sanitised.
-        let out = assign(&c, &opts(&[" a/b ", ".."], 1, None, 0)).unwrap();
-        assert_eq!(out[0].0, "a/b");
-        assert_eq!(file_name(&out[0].0), "a_b.json");
-        assert_eq!(file_name(&out[1].0), "__.json");
-        assert_eq!(
-            out[1].1.assignment.as_ref().unwrap().annotators,
-            ["a/b", ".."]
-        );
-    }
-
-    #[test]
-    fn write_refuses_to_overwrite_without_force() {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus_path = dir.path().join("corpus.json");
-        store::save(&corpus(4), &corpus_path).unwrap();
-        let out = dir.path().join("out");
-        let mut o = opts(&["a/b", "..", "c"], 2, None, 3);
-        let written = write_assignment(&corpus_path, &o, &out).unwrap();
-        let names: Vec<String> = written
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["a_b.json", "__.json", "c.json"]);
-        for p in &written {
-            let back = store::load(p).unwrap().project;
-            assert!(back.assignment.is_some());
-        }
-        let before = std::fs::read(&written[2]).unwrap();
-        o.seed = 4;
-        match write_assignment(&corpus_path, &o, &out) {
-            Err(e @ AssignError::Exists { .. }) => {
-                let msg = e.to_string();
-                assert!(msg.contains("--force") && msg.contains("c.json"), "{msg}");
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(
-            std::fs::read(&written[2]).unwrap(),
-            before,
-            "nothing written"
-        );
-        o.force = true;
-        write_assignment(&corpus_path, &o, &out).unwrap();
-        // The corpus itself is never overwritten.
-        let o = opts(&["corpus"], 1, None, 0);
-        let o = AssignOptions { force: true, ..o };
-        assert!(matches!(
-            write_assignment(&corpus_path, &o, dir.path()),
-            Err(AssignError::Output { .. })
-        ));
-    }
+/// An existing annotator file, loaded; one that cannot be read is an error (it may
+/// hold work: it is never replaced unread).
+fn load_existing(path: &Path) -> Result<Project, AssignError> {
+    store::load(path)
+        .map(|l| l.project)
+        .map_err(|e| AssignError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })
 }
+
+/// Writes `project` to `path` atomically; an existing file's content is kept first as
+/// the first free `.bak` ([`atomic::keep_numbered_backup`]), never over an older one.
+fn write_keeping(project: &Project, path: &Path) -> Result<Option<PathBuf>, AssignError> {
+    let bytes = store::to_bytes(project)?;
+    let backup = if path.exists() {
+        Some(atomic::keep_numbered_backup(path)?)
+    } else {
+        None
+    };
+    atomic::replace_atomic(path, &bytes)?;
+    Ok(backup)
+}
+
+/// Loads the corpus at `corpus_path`, splits it and writes `out_dir/<annotator>.json`
+/// for each annotator (atomically). Nothing is written when any check fails:
+///
+/// - an existing file is not replaced without [`AssignOptions::force`], and never when
+///   it holds sets (someone's work: [`AssignError::HoldsWork`] names it and its span
+///   count) or cannot be read; a replaced file is kept as `.bak` (or the first free
+///   `<file>.N.bak`: an earlier `.bak` is never overwritten);
+/// - with [`AssignOptions::add`], see [`add_batch`]: only the corpus's new documents
+///   are assigned and added to the existing files, whose sets stay;
+/// - the corpus itself, and an `out_dir` that is a file, are refused.
+pub fn write_assignment(
+    corpus_path: &Path,
+    opts: &AssignOptions,
+    out_dir: &Path,
+) -> Result<AssignReport, AssignError> {
+    let corpus = store::load(corpus_path)?.project;
+    if opts.add {
+        return add_batch(corpus_path, &corpus, opts, out_dir);
+    }
+    let projects = assign(&corpus, opts)?;
+    let names: Vec<String> = projects.iter().map(|(n, _)| n.clone()).collect();
+    let paths = target_paths(corpus_path, &names, out_dir)?;
+    let existing: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+    if !existing.is_empty() && !opts.force {
+        return Err(AssignError::Exists { paths: existing });
+    }
+    let mut work = Vec::new();
+    for path in &existing {
+        let p = load_existing(path)?;
+        if !p.sets.is_empty() {
+            work.push(HeldWork::of(path, &p));
+        }
+    }
+    if !work.is_empty() {
+        return Err(AssignError::HoldsWork { files: work });
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| StoreError::io(out_dir, e))?;
+    let mut report = AssignReport {
+        out_dir: out_dir.to_path_buf(),
+        seed: opts.seed,
+        ..Default::default()
+    };
+    for ((name, project), path) in projects.iter().zip(&paths) {
+        let existed = path.exists();
+        let backup = write_keeping(project, path)?;
+        report.files.push(FileWritten {
+            annotator: name.clone(),
+            path: path.clone(),
+            documents: project.documents.len(),
+            existed,
+            backup,
+        });
+    }
+    Ok(report)
+}
+
+/// `--add`: the plan of the files already in `out_dir` stays as it is; the corpus
+/// documents it does not name (a new batch, by document id) are split among the same
+/// annotators with the same `K` and overlap (balanced within the batch, seeded with
+/// [`AssignOptions::seed`]) and added to their files, with the annotator's own sets on
+/// them from the corpus if any. Each file keeps its documents and sets and gets the new
+/// part of the plan; a file with nothing new is not rewritten; an annotator of the plan
+/// whose file is missing gets a new one with all their documents. Refused when no file
+/// exists yet, when a file cannot be read, or when the annotators, `K` or overlap
+/// differ from the files' plan (naming both).
+pub fn add_batch(
+    corpus_path: &Path,
+    corpus: &Project,
+    opts: &AssignOptions,
+    out_dir: &Path,
+) -> Result<AssignReport, AssignError> {
+    let names = checked_names(opts)?;
+    let paths = target_paths(corpus_path, &names, out_dir)?;
+    let mut files: Vec<Option<Project>> = Vec::with_capacity(paths.len());
+    for path in &paths {
+        files.push(if path.exists() {
+            Some(load_existing(path)?)
+        } else {
+            None
+        });
+    }
+    let mut plan = existing_plan(&paths, &files)?;
+    let mismatch = |what: String| AssignError::AddMismatch {
+        dir: out_dir.to_path_buf(),
+        what,
+    };
+    if plan.annotators != names {
+        return Err(mismatch(format!(
+            "its files were assigned to {}, and --add names {}; give the same annotators in the same order",
+            plan.annotators.join(","),
+            names.join(",")
+        )));
+    }
+    if plan.per_document != opts.per_document {
+        return Err(mismatch(format!(
+            "its plan has {} annotators per document, and --per-document is {}",
+            plan.per_document, opts.per_document
+        )));
+    }
+    if opts.overlap.is_some_and(|f| f != plan.overlap) {
+        return Err(mismatch(format!(
+            "its plan has overlap {}, and --overlap is {}",
+            plan.overlap,
+            opts.overlap.unwrap_or(1.0)
+        )));
+    }
+    let mut batch = Project::new(corpus.name.clone(), corpus.schema.clone());
+    batch.documents = corpus
+        .documents
+        .iter()
+        .filter(|d| !plan.documents.contains_key(&d.id))
+        .cloned()
+        .collect();
+    let mut report = AssignReport {
+        out_dir: out_dir.to_path_buf(),
+        new_documents: Some(batch.documents.len()),
+        seed: opts.seed,
+        ..Default::default()
+    };
+    let new_plan = if batch.documents.is_empty() {
+        None
+    } else {
+        let batch_opts = AssignOptions {
+            overlap: Some(plan.overlap),
+            ..opts.clone()
+        };
+        let new_plan = self::plan(&batch, &batch_opts)?;
+        plan.documents.extend(new_plan.documents.clone());
+        Some(new_plan)
+    };
+    for ((name, path), existing) in names.iter().zip(&paths).zip(files) {
+        let (project, documents) = match existing {
+            None => {
+                let p = project_for(corpus, &plan, name);
+                let n = p.documents.len();
+                (Some(p), n)
+            }
+            Some(p) => match &new_plan {
+                Some(new_plan) => extend_file(p, corpus, new_plan, name),
+                None => (None, 0),
+            },
+        };
+        let existed = path.exists();
+        let backup = match &project {
+            Some(p) => write_keeping(p, path)?,
+            None => None,
+        };
+        report.files.push(FileWritten {
+            annotator: name.clone(),
+            path: path.clone(),
+            documents,
+            existed,
+            backup,
+        });
+    }
+    Ok(report)
+}
+
+/// The plan of the existing files, put together (each file lists its own documents).
+fn existing_plan(paths: &[PathBuf], files: &[Option<Project>]) -> Result<Assignment, AssignError> {
+    let mut plan: Option<(usize, Assignment)> = None;
+    for (i, p) in files.iter().enumerate() {
+        let Some(a) = p.as_ref().and_then(|p| p.assignment.as_ref()) else {
+            continue;
+        };
+        match &mut plan {
+            None => plan = Some((i, a.clone())),
+            Some((_, kept)) if super::collect::plans_compatible(kept, a) => {
+                for (d, who) in &a.documents {
+                    kept.documents
+                        .entry(d.clone())
+                        .or_insert_with(|| who.clone());
+                }
+            }
+            Some((k, _)) => {
+                return Err(AssignError::AddMismatch {
+                    dir: paths[i].parent().unwrap_or(Path::new(".")).to_path_buf(),
+                    what: format!(
+                        "{} and {} hold different assignment plans; --add extends one plan",
+                        paths[*k].display(),
+                        paths[i].display()
+                    ),
+                });
+            }
+        }
+    }
+    plan.map(|(_, a)| a)
+        .ok_or_else(|| AssignError::NothingToExtend {
+            paths: paths.to_vec(),
+        })
+}
+
+/// `file` (an annotator's project) with `annotator`'s documents of `new_plan` added
+/// (and their own sets on them from the corpus), its plan extended; `None` when it
+/// gets nothing new. Returns the number of documents added.
+fn extend_file(
+    mut file: Project,
+    corpus: &Project,
+    new_plan: &Assignment,
+    annotator: &str,
+) -> (Option<Project>, usize) {
+    let part = project_for(corpus, new_plan, annotator);
+    let added: Vec<_> = part
+        .documents
+        .into_iter()
+        .filter(|d| file.document(&d.id).is_none())
+        .collect();
+    if added.is_empty() {
+        return (None, 0);
+    }
+    for e in &corpus.entities {
+        if file.entity(&e.id).is_none() {
+            file.entities.push(e.clone());
+        }
+    }
+    file.sets.extend(
+        part.sets
+            .into_iter()
+            .filter(|s| added.iter().any(|d| d.id == s.document)),
+    );
+    if let Some(a) = &mut file.assignment {
+        for d in &added {
+            if let Some(who) = new_plan.documents.get(&d.id) {
+                a.documents.insert(d.id.clone(), who.clone());
+            }
+        }
+    }
+    let n = added.len();
+    file.documents.extend(added);
+    file.canonicalize();
+    (Some(file), n)
+}
+
+#[cfg(test)]
+#[path = "assign_tests.rs"]
+mod tests;

@@ -11,8 +11,13 @@
 //!   entity links to the output's entities). A set of the same annotator on the same
 //!   document that is already in the output is skipped when equal; when it differs, the
 //!   collection fails naming both files ([`CollectError::SetConflict`]) — unless
-//!   `prefer_newer`, then the set of the file modified last wins, and the report says
-//!   which won over which.
+//!   `prefer_newer`, which decides by content, never by file times (a copy, a
+//!   checkout or an unzip resets them): the version that holds everything the other
+//!   holds (its spans, relations and done mark) wins, the other being an earlier state
+//!   of it; the report says which won over which and why, and when an earlier
+//!   collect's output wins over an input that is also a warning. When neither holds
+//!   the other, both were changed and the collection fails naming both
+//!   ([`CollectError::Diverged`]).
 //! - **Entities**: an entity with the same name and label as one in the output is that
 //!   entity (its mentions are linked to the output's id); otherwise it is added, under
 //!   its own id unless that id is taken by a different entity, then as `id~2`… (span
@@ -29,16 +34,30 @@
 //! output with the same inputs again ([`collect_into`] loads an existing output first),
 //! changes nothing, byte for byte.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
-use serde::Serialize;
 use thiserror::Error;
 
-use crate::model::{Assignment, LabelSchema, Project, text_sha256};
+use crate::model::{AnnotationSet, Assignment, LabelSchema, Project, text_sha256};
 use crate::store::{self, Severity, StoreError};
+
+/// One annotator's set on one document changed differently in two files.
+#[derive(Debug, Error)]
+#[error(
+    "«{annotator}»'s set on document «{document}» ({title}) was changed differently in {} ({only_first} not in the other) and in {} ({only_second} not in the other): neither holds the other, so nothing tells which is newer (file times do not: a copy or a checkout resets them). Compare them (hashiya agree {} {} --annotators {annotator},{annotator}), make one file hold the right version, then collect again",
+    first.display(), second.display(), first.display(), second.display()
+)]
+pub struct Diverged {
+    pub annotator: String,
+    pub document: String,
+    pub title: String,
+    pub first: PathBuf,
+    pub second: PathBuf,
+    /// What only the first holds, in words.
+    pub only_first: String,
+    pub only_second: String,
+}
 
 /// Why nothing was collected.
 #[derive(Debug, Error)]
@@ -57,7 +76,7 @@ pub enum CollectError {
         difference: String,
     },
     #[error(
-        "«{annotator}»'s set on document «{document}» ({title}) differs between {} and {}; keep one of the two files' versions, or collect with --prefer newer to keep the one modified last",
+        "«{annotator}»'s set on document «{document}» ({title}) differs between {} and {}; keep one of the two files' versions, or collect with --prefer newer, which keeps the version that holds everything the other holds (the other is an earlier state of it)",
         first.display(), second.display()
     )]
     SetConflict {
@@ -68,196 +87,22 @@ pub enum CollectError {
         first: PathBuf,
         second: PathBuf,
     },
+    /// Both versions of a set were changed (neither holds the other).
+    #[error("{0}")]
+    Diverged(Box<Diverged>),
     #[error(
-        "«{annotator}»'s set on document «{document}» differs between {} and {}, and both files have the same modification time, so neither is newer; keep one of the two versions",
-        first.display(), second.display()
+        "{}: this is «{annotator}»'s own file (as hashiya assign names it), so it is not collected into: the others' documents and sets would end up in «{annotator}»'s file. Collect into a new file (e.g. --into all.json), and give {} as an input",
+        path.display(), path.display()
     )]
-    SameTime {
-        annotator: String,
-        document: String,
-        first: PathBuf,
-        second: PathBuf,
-    },
-    #[error("{}: cannot read the file's modification time to choose the newer set: {reason}", path.display())]
-    NoTime { path: PathBuf, reason: String },
+    IntoOwnFile { path: PathBuf, annotator: String },
     #[error("the collected project would be invalid (a bug; please report it):\n{0}")]
     Invalid(String),
 }
 
-/// An id that was changed (or matched to another).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IdChange {
-    pub from: String,
-    pub to: String,
-}
-
-/// What one input contributed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct FileCollected {
-    pub file: PathBuf,
-    /// Its documents whose text was already in the output.
-    pub documents_matched: usize,
-    /// Its documents added to the output (their ids in the output).
-    pub documents_added: Vec<String>,
-    /// Added documents whose id was taken by another text.
-    pub documents_renamed: Vec<IdChange>,
-    /// Annotator → sets taken from this file.
-    pub sets: BTreeMap<String, usize>,
-    /// Sets equal to one already in the output.
-    pub sets_same: usize,
-    /// Its entities added to the output (their ids in the output).
-    pub entities_added: Vec<String>,
-    /// Its entities that are an output entity of the same name and label under another
-    /// id (this file's id → the output's).
-    pub entities_merged: Vec<IdChange>,
-    /// Added entities whose id was taken by another entity.
-    pub entities_renamed: Vec<IdChange>,
-    /// Recorded merge conflicts added.
-    pub conflicts_added: usize,
-}
-
-/// With `prefer_newer`: a set that differed between two files, and which one was kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Replaced {
-    pub annotator: String,
-    pub document: String,
-    /// The newer file, whose set is in the output.
-    pub kept: PathBuf,
-    /// The older file, whose set was dropped.
-    pub dropped: PathBuf,
-}
-
-/// What came from where.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CollectReport {
-    /// The output file ([`collect_into`] only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<PathBuf>,
-    /// Whether the output file was written ([`collect_into`]: false when it already
-    /// held exactly the result).
-    pub written: bool,
-    /// One entry per input, in order; the first is the base.
-    pub files: Vec<FileCollected>,
-    pub replaced: Vec<Replaced>,
-    pub warnings: Vec<String>,
-    /// Totals in the output.
-    pub documents: usize,
-    pub sets: usize,
-    pub entities: usize,
-}
-
-impl fmt::Display for CollectReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let out = self
-            .output
-            .as_ref()
-            .map(|p| format!(" into {}", p.display()))
-            .unwrap_or_default();
-        writeln!(
-            f,
-            "collected {} file{}{out}: {} document{}, {} set{}, {} entit{}{}",
-            self.files.len(),
-            plural(self.files.len()),
-            self.documents,
-            plural(self.documents),
-            self.sets,
-            plural(self.sets),
-            self.entities,
-            if self.entities == 1 { "y" } else { "ies" },
-            match (&self.output, self.written) {
-                (Some(_), false) => " (unchanged, not written)",
-                _ => "",
-            }
-        )?;
-        for (i, c) in self.files.iter().enumerate() {
-            let mut parts = Vec::new();
-            if i > 0 {
-                parts.push(format!("{} document(s) already there", c.documents_matched));
-            }
-            if !c.documents_added.is_empty() {
-                parts.push(format!(
-                    "{} document(s) added ({})",
-                    c.documents_added.len(),
-                    abbreviate(&c.documents_added)
-                ));
-            }
-            if !c.documents_renamed.is_empty() {
-                parts.push(format!(
-                    "document id(s) renamed: {}",
-                    changes(&c.documents_renamed)
-                ));
-            }
-            if c.sets.is_empty() {
-                parts.push("no new sets".into());
-            } else {
-                let per: Vec<String> = c.sets.iter().map(|(a, n)| format!("{a} {n}")).collect();
-                parts.push(format!("sets: {}", per.join(", ")));
-            }
-            if c.sets_same > 0 {
-                parts.push(format!("{} set(s) already there", c.sets_same));
-            }
-            if !c.entities_added.is_empty() {
-                parts.push(format!("{} entit(ies) added", c.entities_added.len()));
-            }
-            if !c.entities_merged.is_empty() {
-                parts.push(format!(
-                    "entities merged by name and label: {}",
-                    changes(&c.entities_merged)
-                ));
-            }
-            if !c.entities_renamed.is_empty() {
-                parts.push(format!(
-                    "entity id(s) renamed: {}",
-                    changes(&c.entities_renamed)
-                ));
-            }
-            if c.conflicts_added > 0 {
-                parts.push(format!("{} recorded conflict(s)", c.conflicts_added));
-            }
-            let base = if i == 0 { " (base)" } else { "" };
-            writeln!(f, "  {}{base}: {}", c.file.display(), parts.join("; "))?;
-        }
-        for r in &self.replaced {
-            writeln!(
-                f,
-                "  newer set kept: «{}» on «{}» from {} (over {})",
-                r.annotator,
-                r.document,
-                r.kept.display(),
-                r.dropped.display()
-            )?;
-        }
-        for w in &self.warnings {
-            writeln!(f, "  warning: {w}")?;
-        }
-        Ok(())
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn abbreviate(ids: &[String]) -> String {
-    const SHOWN: usize = 8;
-    let mut s = ids
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if ids.len() > SHOWN {
-        s.push_str(&format!(", … {} more", ids.len() - SHOWN));
-    }
-    s
-}
-
-fn changes(c: &[IdChange]) -> String {
-    c.iter()
-        .map(|c| format!("{} → {}", c.from, c.to))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+#[path = "collect_report.rs"]
+mod report;
+use report::plural;
+pub use report::{CollectReport, FileCollected, IdChange, Replaced};
 
 /// `id`, or `id~2`, `id~3`… : the first that `taken` refuses.
 fn fresh_id(id: &str, taken: impl Fn(&str) -> bool) -> String {
@@ -370,65 +215,119 @@ pub fn plans_compatible(a: &Assignment, b: &Assignment) -> bool {
             .all(|(d, who)| b.documents.get(d).is_none_or(|w| w == who))
 }
 
-fn mtime(path: &Path) -> Result<SystemTime, CollectError> {
-    std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .map_err(|e| CollectError::NoTime {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })
+/// Whether set `a` holds everything `b` holds: each of `b`'s spans and relations
+/// (equal in every field) and `b`'s done mark. Who changed a set last (`modified_by`)
+/// and `copied_from` are not content.
+fn holds(a: &AnnotationSet, b: &AnnotationSet) -> bool {
+    b.spans.iter().all(|s| a.spans.contains(s))
+        && b.relations.iter().all(|r| a.relations.contains(r))
+        && (!b.done || a.done)
 }
 
-/// Brings `files` (path, project) together into one project; see the module doc.
-/// Paths are used in messages, and with `prefer_newer` for their modification times.
-pub fn collect(
-    files: &[(PathBuf, Project)],
+/// What `a` has that `b` lacks, in words ("2 spans, the done mark"), for reports.
+fn more(a: &AnnotationSet, b: &AnnotationSet) -> String {
+    let spans = a.spans.iter().filter(|s| !b.spans.contains(s)).count();
+    let relations = a
+        .relations
+        .iter()
+        .filter(|r| !b.relations.contains(r))
+        .count();
+    let mut parts = Vec::new();
+    if spans > 0 {
+        parts.push(format!("{spans} span{}", plural(spans)));
+    }
+    if relations > 0 {
+        parts.push(format!("{relations} relation{}", plural(relations)));
+    }
+    if a.done && !b.done {
+        parts.push("the done mark".into());
+    }
+    if parts.is_empty() {
+        "nothing".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The state of a collection while the files are added one by one.
+struct Collector<'a> {
+    files: &'a [(PathBuf, Project)],
     prefer_newer: bool,
-) -> Result<(Project, CollectReport), CollectError> {
-    let Some((first_path, first)) = files.first() else {
-        return Err(CollectError::NoInputs);
-    };
-    let mut out = first.clone();
-    out.canonicalize();
-    let mut report = CollectReport::default();
+    /// Whether the first file is the output of an earlier collect (its sets must
+    /// never win over an input's without a word).
+    base_is_output: bool,
+    out: Project,
+    report: CollectReport,
+    /// Text hash → output document id (the first with that text).
+    by_hash: HashMap<String, String>,
+    /// (label, name) → output entity id (the first in id order).
+    by_name: HashMap<(String, String), String>,
+    /// (annotator, output document) → the file its set came from.
+    source: HashMap<(String, String), usize>,
+    /// The file whose plan is kept.
+    plan_from: Option<usize>,
+}
 
-    // Text hash → output document id (the first with that text).
-    let mut by_hash: HashMap<String, String> = HashMap::new();
-    for d in &out.documents {
-        by_hash
-            .entry(text_sha256(&d.text))
-            .or_insert_with(|| d.id.clone());
-    }
-    // (label, name) → output entity id (the first in id order).
-    let mut by_name: HashMap<(String, String), String> = HashMap::new();
-    for e in &out.entities {
-        by_name
-            .entry((e.label.clone(), e.name.clone()))
-            .or_insert_with(|| e.id.clone());
-    }
-    // (annotator, output document) → the file its set came from.
-    let mut source: HashMap<(String, String), usize> = HashMap::new();
-    let mut base = FileCollected {
-        file: first_path.clone(),
-        documents_added: out.documents.iter().map(|d| d.id.clone()).collect(),
-        entities_added: out.entities.iter().map(|e| e.id.clone()).collect(),
-        conflicts_added: out.conflicts.len(),
-        ..Default::default()
-    };
-    for s in &out.sets {
-        *base.sets.entry(s.annotator.clone()).or_default() += 1;
-        source.insert((s.annotator.clone(), s.document.clone()), 0);
-    }
-    report.files.push(base);
-    let mut plan_from = out.assignment.as_ref().map(|_| 0usize);
-
-    for (i, (path, p)) in files.iter().enumerate().skip(1) {
-        let mut c = FileCollected {
-            file: path.clone(),
+impl<'a> Collector<'a> {
+    /// Starts from the first file, taken whole.
+    fn new(
+        files: &'a [(PathBuf, Project)],
+        prefer_newer: bool,
+        base_is_output: bool,
+    ) -> Result<Self, CollectError> {
+        let Some((first_path, first)) = files.first() else {
+            return Err(CollectError::NoInputs);
+        };
+        let mut out = first.clone();
+        out.canonicalize();
+        let mut by_hash = HashMap::new();
+        for d in &out.documents {
+            by_hash
+                .entry(text_sha256(&d.text))
+                .or_insert_with(|| d.id.clone());
+        }
+        let mut by_name = HashMap::new();
+        for e in &out.entities {
+            by_name
+                .entry((e.label.clone(), e.name.clone()))
+                .or_insert_with(|| e.id.clone());
+        }
+        let mut source = HashMap::new();
+        let mut base = FileCollected {
+            file: first_path.clone(),
+            documents_added: out.documents.iter().map(|d| d.id.clone()).collect(),
+            entities_added: out.entities.iter().map(|e| e.id.clone()).collect(),
+            conflicts_added: out.conflicts.len(),
             ..Default::default()
         };
+        for s in &out.sets {
+            *base.sets.entry(s.annotator.clone()).or_default() += 1;
+            source.insert((s.annotator.clone(), s.document.clone()), 0);
+        }
+        let plan_from = out.assignment.as_ref().map(|_| 0usize);
+        Ok(Collector {
+            files,
+            prefer_newer,
+            base_is_output,
+            out,
+            report: CollectReport {
+                files: vec![base],
+                ..Default::default()
+            },
+            by_hash,
+            by_name,
+            source,
+            plan_from,
+        })
+    }
+
+    /// Adds file `i` (> 0): its documents, entities, sets, plan and conflicts.
+    fn add(&mut self, i: usize) -> Result<(), CollectError> {
+        let files = self.files;
+        let (path, p) = &files[i];
+        let first_path = &files[0].0;
         if let Some(diff) = schema_difference(
-            &out.schema,
+            &self.out.schema,
             &p.schema,
             &first_path.display().to_string(),
             &path.display().to_string(),
@@ -439,16 +338,31 @@ pub fn collect(
                 difference: diff,
             });
         }
+        let mut c = FileCollected {
+            file: path.clone(),
+            ..Default::default()
+        };
+        let doc_map = self.documents(p, &mut c);
+        let ent_map = self.entities(p, &mut c);
+        self.sets(i, &doc_map, &ent_map, &mut c)?;
+        self.plan(i, &doc_map);
+        self.conflicts(p, &doc_map, &mut c);
+        self.report.files.push(c);
+        Ok(())
+    }
 
-        // Documents.
-        let mut doc_map: HashMap<&str, String> = HashMap::new();
+    /// Documents matched by text; new texts added (renamed when the id is taken).
+    /// Returns the file's document id → the output's.
+    fn documents(&mut self, p: &'a Project, c: &mut FileCollected) -> HashMap<&'a str, String> {
+        let mut doc_map = HashMap::new();
         for d in &p.documents {
             let h = text_sha256(&d.text);
-            if let Some(id) = by_hash.get(&h) {
-                doc_map.insert(&d.id, id.clone());
+            if let Some(id) = self.by_hash.get(&h) {
+                doc_map.insert(d.id.as_str(), id.clone());
                 c.documents_matched += 1;
                 continue;
             }
+            let out = &self.out;
             let id = renamed_if_taken(
                 &d.id,
                 |x| out.documents.iter().any(|o| o.id == x),
@@ -456,25 +370,30 @@ pub fn collect(
             );
             let mut doc = d.clone();
             doc.id = id.clone();
-            out.documents.push(doc);
-            by_hash.insert(h, id.clone());
-            doc_map.insert(&d.id, id.clone());
+            self.out.documents.push(doc);
+            self.by_hash.insert(h, id.clone());
+            doc_map.insert(d.id.as_str(), id.clone());
             c.documents_added.push(id);
         }
+        doc_map
+    }
 
-        // Entities.
-        let mut ent_map: HashMap<&str, String> = HashMap::new();
+    /// Entities merged by name and label, or added (renamed when the id is taken).
+    /// Returns the file's entity id → the output's.
+    fn entities(&mut self, p: &'a Project, c: &mut FileCollected) -> HashMap<&'a str, String> {
+        let mut ent_map = HashMap::new();
         for e in &p.entities {
-            if let Some(id) = by_name.get(&(e.label.clone(), e.name.clone())) {
+            if let Some(id) = self.by_name.get(&(e.label.clone(), e.name.clone())) {
                 if *id != e.id {
                     c.entities_merged.push(IdChange {
                         from: e.id.clone(),
                         to: id.clone(),
                     });
                 }
-                ent_map.insert(&e.id, id.clone());
+                ent_map.insert(e.id.as_str(), id.clone());
                 continue;
             }
+            let out = &self.out;
             let id = renamed_if_taken(
                 &e.id,
                 |x| out.entities.iter().any(|o| o.id == x),
@@ -482,16 +401,29 @@ pub fn collect(
             );
             let mut ent = e.clone();
             ent.id = id.clone();
-            out.entities.push(ent);
-            by_name.insert((e.label.clone(), e.name.clone()), id.clone());
-            ent_map.insert(&e.id, id.clone());
+            self.out.entities.push(ent);
+            self.by_name
+                .insert((e.label.clone(), e.name.clone()), id.clone());
+            ent_map.insert(e.id.as_str(), id.clone());
             c.entities_added.push(id);
         }
+        ent_map
+    }
 
-        // Sets.
+    /// Sets re-keyed to the output's documents and entities; equal ones skipped, new
+    /// ones added, differing ones decided by [`Collector::decide`].
+    fn sets(
+        &mut self,
+        i: usize,
+        doc_map: &HashMap<&str, String>,
+        ent_map: &HashMap<&str, String>,
+        c: &mut FileCollected,
+    ) -> Result<(), CollectError> {
+        let files = self.files;
+        let (path, p) = &files[i];
         for s in &p.sets {
             let Some(doc) = doc_map.get(s.document.as_str()) else {
-                report.warnings.push(format!(
+                self.report.warnings.push(format!(
                     "{}: «{}»'s set is on document «{}», which the file does not hold; skipped",
                     path.display(),
                     s.annotator,
@@ -510,85 +442,143 @@ pub fn collect(
             }
             set.sort();
             let key = (set.annotator.clone(), set.document.clone());
-            let Some(at) = out.set_index(&set.annotator, &set.document) else {
-                *c.sets.entry(set.annotator.clone()).or_default() += 1;
-                out.sets.push(set);
-                source.insert(key, i);
-                continue;
-            };
-            if out.sets[at] == set {
-                c.sets_same += 1;
-                continue;
+            match self.out.set_index(&set.annotator, &set.document) {
+                None => {
+                    *c.sets.entry(set.annotator.clone()).or_default() += 1;
+                    self.out.sets.push(set);
+                    self.source.insert(key, i);
+                }
+                Some(at) if self.out.sets[at] == set => c.sets_same += 1,
+                Some(at) => {
+                    if self.decide(i, at, &set)? {
+                        *c.sets.entry(set.annotator.clone()).or_default() += 1;
+                        self.out.sets[at] = set;
+                        self.source.insert(key, i);
+                    }
+                }
             }
-            let from = source.get(&key).copied().unwrap_or(0);
-            let old_path = &files[from].0;
-            let title = out
-                .document(&set.document)
-                .map(|d| d.title.clone())
-                .unwrap_or_default();
-            if !prefer_newer {
-                return Err(CollectError::SetConflict {
-                    annotator: set.annotator.clone(),
-                    document: set.document.clone(),
+        }
+        Ok(())
+    }
+
+    /// Two versions of one annotator's set on one document: the output's (from an
+    /// earlier file) and `new` from file `i`. Without `prefer_newer` an error; with it,
+    /// decided by content: the version that holds everything the other holds wins (the
+    /// other is an earlier state of it), and every decision is reported — loudly when
+    /// an earlier collect's output wins over an input. When neither holds the other,
+    /// both were changed and nothing can tell which is newer: an error naming both.
+    /// Returns whether `new` replaces the output's.
+    fn decide(&mut self, i: usize, at: usize, new: &AnnotationSet) -> Result<bool, CollectError> {
+        let files = self.files;
+        let old = &self.out.sets[at];
+        let key = (new.annotator.clone(), new.document.clone());
+        let from = self.source.get(&key).copied().unwrap_or(0);
+        let old_path = &files[from].0;
+        let path = &files[i].0;
+        let title = self
+            .out
+            .document(&new.document)
+            .map(|d| d.title.clone())
+            .unwrap_or_default();
+        if !self.prefer_newer {
+            return Err(CollectError::SetConflict {
+                annotator: new.annotator.clone(),
+                document: new.document.clone(),
+                title,
+                first: old_path.clone(),
+                second: path.clone(),
+            });
+        }
+        let (new_holds, old_holds) = (holds(new, old), holds(old, new));
+        let (take_new, reason) = match (new_holds, old_holds) {
+            (true, false) => (
+                true,
+                format!("it holds the other's and {} more", more(new, old)),
+            ),
+            (false, true) => (
+                false,
+                format!("it holds the other's and {} more", more(old, new)),
+            ),
+            // Same annotations; only who changed it last (or copied_from) differs.
+            (true, true) => (
+                false,
+                "the same annotations (only who changed it last differs); the first kept"
+                    .to_string(),
+            ),
+            (false, false) => {
+                return Err(CollectError::Diverged(Box::new(Diverged {
+                    annotator: new.annotator.clone(),
+                    document: new.document.clone(),
                     title,
                     first: old_path.clone(),
                     second: path.clone(),
-                });
+                    only_first: more(old, new),
+                    only_second: more(new, old),
+                })));
             }
-            let (t_old, t_new) = (mtime(old_path)?, mtime(path)?);
-            if t_new == t_old {
-                return Err(CollectError::SameTime {
-                    annotator: set.annotator.clone(),
-                    document: set.document.clone(),
-                    first: old_path.clone(),
-                    second: path.clone(),
-                });
+        };
+        let (kept, dropped) = if take_new {
+            (path, old_path)
+        } else {
+            (old_path, path)
+        };
+        let output_won = !take_new && from == 0 && self.base_is_output;
+        if output_won {
+            self.report.warnings.push(format!(
+                "kept the collected file's version of «{}»'s set on «{}» over {}'s ({reason}); if «{}» deleted annotations in {} since the last collect, collect into a new file to take them as they are now",
+                new.annotator,
+                new.document,
+                path.display(),
+                new.annotator,
+                path.display()
+            ));
+        }
+        self.report.replaced.push(Replaced {
+            annotator: new.annotator.clone(),
+            document: new.document.clone(),
+            kept: kept.clone(),
+            dropped: dropped.clone(),
+            reason,
+            output_won,
+        });
+        Ok(take_new)
+    }
+
+    /// The plan: the first file's, completed with the parts of the same plan.
+    fn plan(&mut self, i: usize, doc_map: &HashMap<&str, String>) {
+        let files = self.files;
+        let (path, p) = &files[i];
+        let Some(plan) = &p.assignment else { return };
+        let mut plan = plan.clone();
+        plan.documents = plan
+            .documents
+            .into_iter()
+            .map(|(d, who)| (doc_map.get(d.as_str()).cloned().unwrap_or(d), who))
+            .collect();
+        match &mut self.out.assignment {
+            None => {
+                self.out.assignment = Some(plan);
+                self.plan_from = Some(i);
             }
-            let newer = t_new > t_old;
-            report.replaced.push(Replaced {
-                annotator: set.annotator.clone(),
-                document: set.document.clone(),
-                kept: if newer { path } else { old_path }.clone(),
-                dropped: if newer { old_path } else { path }.clone(),
-            });
-            if newer {
-                *c.sets.entry(set.annotator.clone()).or_default() += 1;
-                out.sets[at] = set;
-                source.insert(key, i);
+            Some(kept) if plans_compatible(kept, &plan) => {
+                for (d, who) in plan.documents {
+                    kept.documents.entry(d).or_insert(who);
+                }
+            }
+            Some(_) => {
+                let k = &self.files[self.plan_from.unwrap_or(0)].0;
+                self.report.warnings.push(format!(
+                    "the assignment plan in {} differs from the one in {}; kept the one in {}",
+                    path.display(),
+                    k.display(),
+                    k.display()
+                ))
             }
         }
+    }
 
-        // The plan.
-        if let Some(plan) = &p.assignment {
-            let mut plan = plan.clone();
-            plan.documents = plan
-                .documents
-                .into_iter()
-                .map(|(d, who)| (doc_map.get(d.as_str()).cloned().unwrap_or(d), who))
-                .collect();
-            match &mut out.assignment {
-                None => {
-                    out.assignment = Some(plan);
-                    plan_from = Some(i);
-                }
-                Some(kept) if plans_compatible(kept, &plan) => {
-                    for (d, who) in plan.documents {
-                        kept.documents.entry(d).or_insert(who);
-                    }
-                }
-                Some(_) => {
-                    let k = &files[plan_from.unwrap_or(0)].0;
-                    report.warnings.push(format!(
-                        "the assignment plan in {} differs from the one in {}; kept the one in {}",
-                        path.display(),
-                        k.display(),
-                        k.display()
-                    ))
-                }
-            }
-        }
-
-        // Recorded merge conflicts.
+    /// Recorded merge conflicts, re-keyed, once.
+    fn conflicts(&mut self, p: &Project, doc_map: &HashMap<&str, String>, c: &mut FileCollected) {
         for conflict in &p.conflicts {
             let mut conflict = conflict.clone();
             if let Some(d) = &conflict.document
@@ -596,33 +586,80 @@ pub fn collect(
             {
                 conflict.document = Some(to.clone());
             }
-            if out.conflicts.contains(&conflict) {
+            if self.out.conflicts.contains(&conflict) {
                 continue;
             }
+            let out = &self.out;
             conflict.id = fresh_id(&conflict.id, |x| out.conflicts.iter().any(|o| o.id == x));
-            out.conflicts.push(conflict);
+            self.out.conflicts.push(conflict);
             c.conflicts_added += 1;
         }
-        report.files.push(c);
     }
 
-    out.canonicalize();
-    let errors: Vec<String> = store::validate(&out)
-        .into_iter()
-        .filter(|p| p.severity == Severity::Error)
-        .map(|p| p.to_string())
-        .collect();
-    if !errors.is_empty() {
-        return Err(CollectError::Invalid(errors.join("\n")));
+    /// The result, checked.
+    fn finish(mut self) -> Result<(Project, CollectReport), CollectError> {
+        self.out.canonicalize();
+        let errors: Vec<String> = store::validate(&self.out)
+            .into_iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| p.to_string())
+            .collect();
+        if !errors.is_empty() {
+            return Err(CollectError::Invalid(errors.join("\n")));
+        }
+        self.report.documents = self.out.documents.len();
+        self.report.sets = self.out.sets.len();
+        self.report.entities = self.out.entities.len();
+        Ok((self.out, self.report))
     }
-    report.documents = out.documents.len();
-    report.sets = out.sets.len();
-    report.entities = out.entities.len();
-    Ok((out, report))
+}
+
+/// Brings `files` (path, project) together into one project; see the module doc.
+/// Paths are used in messages.
+pub fn collect(
+    files: &[(PathBuf, Project)],
+    prefer_newer: bool,
+) -> Result<(Project, CollectReport), CollectError> {
+    collect_files(files, prefer_newer, false)
+}
+
+/// [`collect`], saying whether the first file is the output of an earlier collect
+/// (then a decision of `prefer_newer` in its favour over an input is a warning).
+fn collect_files(
+    files: &[(PathBuf, Project)],
+    prefer_newer: bool,
+    base_is_output: bool,
+) -> Result<(Project, CollectReport), CollectError> {
+    let mut collector = Collector::new(files, prefer_newer, base_is_output)?;
+    for i in 1..files.len() {
+        collector.add(i)?;
+    }
+    collector.finish()
+}
+
+/// The annotator whose own file `path` is, if it is one: named `<annotator>.json` as
+/// `hashiya assign` names it, for an annotator of its plan or of its sets, and holding
+/// no other annotator's sets (a collected project holds several annotators' sets).
+fn own_file_of(path: &Path, p: &Project) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let mut candidates: Vec<&str> = p.annotators();
+    candidates.extend(
+        p.assignment
+            .iter()
+            .flat_map(|a| a.annotators.iter().map(String::as_str)),
+    );
+    let who = candidates
+        .into_iter()
+        .find(|a| super::assign::file_name(a) == name)?;
+    p.sets
+        .iter()
+        .all(|s| s.annotator == who)
+        .then(|| who.to_string())
 }
 
 /// Collects `inputs` into the project file `out`: if `out` exists it is loaded first
-/// (the base, so its ids win); an input that is `out` itself is skipped. Writes `out`
+/// (the base, so its ids win); an input that is `out` itself is skipped. An `out` that
+/// is one annotator's own file ([`CollectError::IntoOwnFile`]) is refused. Writes `out`
 /// atomically ([`store::save`]), and only when the result differs from what it holds.
 pub fn collect_into(
     out: &Path,
@@ -640,8 +677,15 @@ pub fn collect_into(
         files.push((path.to_path_buf(), loaded.project));
         Ok(())
     };
-    if out.exists() {
+    let base_is_output = out.exists();
+    if base_is_output {
         load(out, &mut files)?;
+        if let Some(annotator) = own_file_of(out, &files[0].1) {
+            return Err(CollectError::IntoOwnFile {
+                path: out.to_path_buf(),
+                annotator,
+            });
+        }
     }
     for input in inputs {
         if out_real.is_some() && std::fs::canonicalize(input).ok() == out_real {
@@ -649,7 +693,7 @@ pub fn collect_into(
         }
         load(input, &mut files)?;
     }
-    let (project, mut report) = collect(&files, prefer_newer)?;
+    let (project, mut report) = collect_files(&files, prefer_newer, base_is_output)?;
     report.warnings.splice(0..0, warnings);
     report.output = Some(out.to_path_buf());
     let bytes = store::to_bytes(&project)?;

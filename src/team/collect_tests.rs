@@ -174,3 +174,45 @@ fn plans_kept_if_equal_else_first_with_a_warning() {
 fn no_inputs() {
     assert!(matches!(collect(&[], false), Err(CollectError::NoInputs)));
 }
+
+/// Issue #25, item 3: with `prefer_newer`, the version that holds the other wins in
+/// either order; versions differing only in who changed them last keep the first;
+/// versions both changed are an error naming both files.
+#[test]
+fn prefer_newer_decides_by_content() {
+    let mut a = project(&[("d1", "درنة وسرت")]);
+    a.sets
+        .push(set("amina", "d1", &[(0, 4, "location", "درنة", None)]));
+    let mut b = a.clone();
+    b.sets[0]
+        .spans
+        .push(Span::new("s2", 5, 9, "location", "وسرت"));
+    for (fs, kept) in [
+        (files(vec![a.clone(), b.clone()]), "f1.json"),
+        (files(vec![b.clone(), a.clone()]), "f0.json"),
+    ] {
+        let (out, r) = collect(&fs, true).unwrap();
+        assert_eq!(out.sets[0].spans.len(), 2);
+        assert_eq!(r.replaced[0].kept, PathBuf::from(kept));
+        assert!(r.replaced[0].reason.contains("1 span more"), "{r}");
+        assert!(!r.replaced[0].output_won);
+    }
+    let mut c = a.clone();
+    c.sets[0].modified_by = Some("lead".into());
+    let (out, r) = collect(&files(vec![a.clone(), c]), true).unwrap();
+    assert_eq!(out.sets[0].modified_by, None);
+    assert!(r.replaced[0].reason.contains("the same annotations"), "{r}");
+    let mut d = a.clone();
+    d.sets[0].done = true;
+    match collect(&files(vec![b, d]), true) {
+        Err(CollectError::Diverged(x)) => {
+            let msg = x.to_string();
+            assert!(
+                msg.contains("f0.json (1 span not in the other)")
+                    && msg.contains("f1.json (the done mark not in the other)"),
+                "{msg}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -38,6 +38,10 @@
 //!     "documents": 1,
 //!     "pairs": [ { "a": "alice", "b": "bob", "documents": 1 } ]
 //!   },
+//!   "conflicts": [
+//!     { "file": "all.json", "id": "c1", "kind": "span", "annotator": "alice",
+//!       "document": "d1", "item": "s3" }
+//!   ],
 //!   "warnings": []
 //! }
 //! ```
@@ -52,6 +56,10 @@
 //!   The three lists follow the order of `annotators`.
 //! - `overlap.pairs`: every pair of annotators (in `annotators` order, `a` before `b`),
 //!   even with 0 documents.
+//! - `conflicts`: the merge conflicts recorded in the files and not resolved yet (the
+//!   file holds ours' version of each until someone chooses), in file order then id
+//!   order; `annotator` and `document` are `null` when the conflict has none (an
+//!   entity, the schema, the name). Added in version 1 (a new field, not a change).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -116,6 +124,19 @@ pub struct Overlap {
     pub pairs: Vec<PairOverlap>,
 }
 
+/// A merge conflict recorded in a file and not resolved yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictStatus {
+    pub file: String,
+    pub id: String,
+    /// `span`, `relation`, `entity`, `schema`, `document` or `name`.
+    pub kind: String,
+    pub annotator: Option<String>,
+    pub document: Option<String>,
+    /// The id of the item both sides changed (empty for the schema and the name).
+    pub item: String,
+}
+
 /// Everything `hashiya status` prints; see the module doc for the JSON.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusReport {
@@ -126,6 +147,7 @@ pub struct StatusReport {
     pub annotators: Vec<AnnotatorStatus>,
     pub documents: Vec<DocumentStatus>,
     pub overlap: Overlap,
+    pub conflicts: Vec<ConflictStatus>,
     pub warnings: Vec<String>,
 }
 
@@ -150,12 +172,11 @@ struct SetState {
     spans: usize,
 }
 
-/// Progress over `files` (path, project); see the module doc.
-pub fn status(files: &[(PathBuf, Project)]) -> StatusReport {
-    let mut warnings = Vec::new();
+/// The documents of all files, one per text (in the order first met), and per file
+/// its document ids → index in that list.
+fn documents(files: &[(PathBuf, Project)]) -> (Vec<DocumentStatus>, Vec<HashMap<&str, usize>>) {
     let mut docs: Vec<DocumentStatus> = Vec::new();
     let mut by_hash: HashMap<String, usize> = HashMap::new();
-    // Per file: document id → index in `docs`.
     let mut doc_of: Vec<HashMap<&str, usize>> = Vec::with_capacity(files.len());
     for (_, p) in files {
         let mut m = HashMap::new();
@@ -176,10 +197,20 @@ pub fn status(files: &[(PathBuf, Project)]) -> StatusReport {
         }
         doc_of.push(m);
     }
+    (docs, doc_of)
+}
 
-    // The plan: the first file's that has one, and the parts of it in other files.
-    let mut plan: Option<(usize, &Assignment)> = None;
-    let mut parts: Vec<(usize, &Assignment)> = Vec::new();
+/// A plan and the file it is in.
+type FilePlan<'a> = (usize, &'a Assignment);
+
+/// The plan (the first file's that has one) and the parts of it in every file (a
+/// different plan is a warning).
+fn plan_parts<'a>(
+    files: &'a [(PathBuf, Project)],
+    warnings: &mut Vec<String>,
+) -> (Option<FilePlan<'a>>, Vec<FilePlan<'a>>) {
+    let mut plan: Option<FilePlan> = None;
+    let mut parts: Vec<FilePlan> = Vec::new();
     for (i, (path, p)) in files.iter().enumerate() {
         let Some(a) = &p.assignment else { continue };
         match plan {
@@ -196,6 +227,14 @@ pub fn status(files: &[(PathBuf, Project)]) -> StatusReport {
             )),
         }
     }
+    (plan, parts)
+}
+
+/// Progress over `files` (path, project); see the module doc.
+pub fn status(files: &[(PathBuf, Project)]) -> StatusReport {
+    let mut warnings = Vec::new();
+    let (mut docs, doc_of) = documents(files);
+    let (plan, parts) = plan_parts(files, &mut warnings);
 
     // Annotators: the plan's, then the others as met.
     let mut names: Vec<String> = plan.map(|(_, a)| a.annotators.clone()).unwrap_or_default();
@@ -325,8 +364,29 @@ pub fn status(files: &[(PathBuf, Project)]) -> StatusReport {
         annotators,
         documents: docs,
         overlap,
+        conflicts: conflicts(files),
         warnings,
     }
+}
+
+/// The unresolved merge conflicts of every file, in file order.
+fn conflicts(files: &[(PathBuf, Project)]) -> Vec<ConflictStatus> {
+    files
+        .iter()
+        .flat_map(|(path, p)| {
+            p.conflicts.iter().map(move |c| ConflictStatus {
+                file: path.display().to_string(),
+                id: c.id.clone(),
+                kind: serde_json::to_value(c.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                annotator: c.annotator.clone(),
+                document: c.document.clone(),
+                item: c.item.clone(),
+            })
+        })
+        .collect()
 }
 
 fn list(names: &[String]) -> String {
@@ -432,6 +492,40 @@ impl fmt::Display for StatusReport {
             ]);
         }
         write!(f, "{}", table(&rows))?;
+        if !self.conflicts.is_empty() {
+            writeln!(
+                f,
+                "unresolved merge conflicts: {} (each file holds ours' version until resolved in the GUI's Conflicts list)",
+                self.conflicts.len()
+            )?;
+            let mut rows = vec![vec![
+                "file".to_string(),
+                "conflict".into(),
+                "kind".into(),
+                "set".into(),
+                "item".into(),
+            ]];
+            for c in &self.conflicts {
+                let set = match (&c.annotator, &c.document) {
+                    (Some(a), Some(d)) => format!("{a}/{d}"),
+                    (None, Some(d)) => d.clone(),
+                    (Some(a), None) => a.clone(),
+                    (None, None) => "-".into(),
+                };
+                rows.push(vec![
+                    c.file.clone(),
+                    c.id.clone(),
+                    c.kind.clone(),
+                    set,
+                    if c.item.is_empty() {
+                        "-".into()
+                    } else {
+                        c.item.clone()
+                    },
+                ]);
+            }
+            write!(f, "{}", table(&rows))?;
+        }
         for w in &self.warnings {
             writeln!(f, "warning: {w}")?;
         }
@@ -539,6 +633,45 @@ mod tests {
             text.contains("z (not in plan)") && text.contains("a + b: 1"),
             "{text}"
         );
+    }
+
+    /// Issue #25, item 16: recorded merge conflicts are listed, with their file.
+    #[test]
+    fn unresolved_conflicts_are_listed() {
+        let mut p = Project::new("p", LabelSchema::news_default());
+        doc(&mut p, "d1", "xxxx");
+        set(&mut p, "a", "d1", 1, false);
+        let r = status(&[("p.json".into(), p.clone())]);
+        assert!(r.conflicts.is_empty());
+        assert!(!r.to_string().contains("conflict"), "{r}");
+        p.conflicts.push(crate::model::Conflict {
+            id: "c1".into(),
+            kind: crate::model::ConflictKind::Span,
+            annotator: Some("a".into()),
+            document: Some("d1".into()),
+            item: "s0".into(),
+            base: None,
+            ours: None,
+            theirs: None,
+            sources: Default::default(),
+        });
+        let r = status(&[("p.json".into(), p)]);
+        assert_eq!(r.conflicts.len(), 1);
+        let c = &r.conflicts[0];
+        assert_eq!(
+            (
+                c.file.as_str(),
+                c.id.as_str(),
+                c.kind.as_str(),
+                c.item.as_str()
+            ),
+            ("p.json", "c1", "span", "s0")
+        );
+        let text = r.to_string();
+        assert!(text.contains("unresolved merge conflicts: 1"), "{text}");
+        assert!(text.contains("a/d1"), "{text}");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["conflicts"][0]["document"], "d1");
     }
 
     #[test]

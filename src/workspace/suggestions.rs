@@ -167,9 +167,10 @@ impl Workspace {
         self.apply(Ok(Command::new(name, ops))).is_some()
     }
 
-    /// Rejects a suggestion: not offered again at that place (saved in the project).
+    /// Rejects a suggestion for the current annotator: not offered to them again at
+    /// that place (saved in the project, with their name).
     pub fn reject_suggestion(&mut self, s: &Suggestion) -> bool {
-        let cmd = suggest::reject_suggestion(&self.project, s);
+        let cmd = suggest::reject_suggestion(&self.project, s, self.annotator());
         self.apply(cmd).is_some()
     }
 

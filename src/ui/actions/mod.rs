@@ -1,11 +1,12 @@
 //! How the app carries out an [`Action`], one file per group of what it touches:
 //! [`edit`] (the project, through the workspace), [`files`] (opening, saving,
-//! recovery, quitting), [`review`] (a review against a colleague) and [`view`] (what is
-//! shown). Also what each shortcut asks for ([`HashiyaApp::key_action`]).
+//! recovery, quitting), [`review`] (a review against a colleague), [`suggest`]
+//! (suggestions) and [`view`] (what is shown). Also what each shortcut asks for ([`HashiyaApp::key_action`]).
 
 mod edit;
 mod files;
 mod review;
+mod suggest;
 mod view;
 
 use super::action::{Action, PathPurpose, WindowKind};
@@ -20,6 +21,7 @@ pub enum Group {
     Edit,
     Files,
     Review,
+    Suggest,
     View,
 }
 
@@ -50,12 +52,12 @@ pub fn group(action: &Action) -> Group {
         Action::StartOwnSets { .. } => Group::Edit,
         Action::EditOthers { .. } => Group::Edit,
         Action::SwitchAnnotator { .. } => Group::Edit,
-        Action::SuggestionStep { .. } => Group::Edit,
-        Action::AcceptSuggestion { .. } => Group::Edit,
-        Action::AcceptSuggestions { .. } => Group::Edit,
-        Action::RejectSuggestion { .. } => Group::Edit,
-        Action::SetSuggestions { .. } => Group::Edit,
-        Action::FindSuggestions { .. } => Group::Edit,
+        Action::SuggestionStep { .. } => Group::Suggest,
+        Action::AcceptSuggestion { .. } => Group::Suggest,
+        Action::AcceptSuggestions { .. } => Group::Suggest,
+        Action::RejectSuggestion { .. } => Group::Suggest,
+        Action::SetSuggestions { .. } => Group::Suggest,
+        Action::FindSuggestions { .. } => Group::Suggest,
         Action::ResolveConflict { .. } => Group::Edit,
         Action::PickPath { .. } => Group::Files,
         Action::UsePath { .. } => Group::Files,
@@ -106,6 +108,7 @@ impl HashiyaApp {
             Group::Edit => self.apply_edit(action),
             Group::Files => self.apply_files(action),
             Group::Review => self.apply_review(action),
+            Group::Suggest => self.apply_suggest(action),
             Group::View => self.apply_view(action),
         };
         if let Err(a) = result {
@@ -190,5 +193,6 @@ mod tests {
         assert_eq!(group(&Action::Save), Group::Files);
         assert_eq!(group(&Action::Decide(Decision::Reject)), Group::Review);
         assert_eq!(group(&Action::ZoomIn), Group::View);
+        assert_eq!(group(&Action::RejectSuggestion), Group::Suggest);
     }
 }
