@@ -465,7 +465,7 @@ fn an_empty_base_merges_conservatively() {
     let actor = lone_actor(ws.project());
     let before = ws.project().set(A, DOC).unwrap().spans.len();
     let cmd = edit::relabel(ws.project(), &SetKey::new(A, DOC), &actor, "location");
-    assert!(ws.apply(cmd).is_some(), "{}", ws.status);
+    assert!(ws.apply(cmd).is_some(), "{}", ws.status());
     std::fs::write(path("theirs"), store::to_bytes(ws.project()).unwrap()).unwrap();
     std::fs::copy(&sample, path("ours")).unwrap();
     std::fs::write(path("base"), "").unwrap();
