@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::builder::{Builder, Incoming, IncomingSpan, Origin};
 use super::clean::{Cleaned, utf16_to_clean_cp};
@@ -317,6 +317,40 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
         (None, None) => {}
     }
 
+    let relations = relations(obj, &meta, &span_of, &origin)?;
+
+    let id = meta
+        .document_id
+        .clone()
+        .or_else(|| {
+            obj.get("id")
+                .and_then(id_string)
+                .map(|i| format!("doccano-{i}"))
+        })
+        .unwrap_or_else(|| format!("{stem}-{}", origin.line.unwrap_or(0)));
+    Ok(Incoming {
+        origin,
+        id,
+        title: meta.title,
+        source: meta.source,
+        text: cleaned.text,
+        meta: doc_meta,
+        id_generated: false,
+        annotated: meta.annotator.is_some() || !spans.is_empty(),
+        annotator: meta.annotator,
+        spans,
+        relations,
+    })
+}
+
+/// The line's `relations`, between its entities (by their span ids); a relation's id
+/// is the one Hashiya exported, else `r<doccano id>`.
+fn relations(
+    obj: &Map<String, Value>,
+    meta: &Meta,
+    span_of: &BTreeMap<String, String>,
+    origin: &Origin,
+) -> Result<Vec<Relation>, ImportIssue> {
     let mut relations = Vec::new();
     if let Some(rels) = obj.get("relations") {
         let Some(rels) = rels.as_array() else {
@@ -356,27 +390,5 @@ fn incoming(value: &Value, origin: Origin, stem: &str) -> Result<Incoming, Impor
             });
         }
     }
-
-    let id = meta
-        .document_id
-        .clone()
-        .or_else(|| {
-            obj.get("id")
-                .and_then(id_string)
-                .map(|i| format!("doccano-{i}"))
-        })
-        .unwrap_or_else(|| format!("{stem}-{}", origin.line.unwrap_or(0)));
-    Ok(Incoming {
-        origin,
-        id,
-        title: meta.title,
-        source: meta.source,
-        text: cleaned.text,
-        meta: doc_meta,
-        id_generated: false,
-        annotated: meta.annotator.is_some() || !spans.is_empty(),
-        annotator: meta.annotator,
-        spans,
-        relations,
-    })
+    Ok(relations)
 }

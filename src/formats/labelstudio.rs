@@ -303,23 +303,7 @@ fn annotation(
 ) -> Result<(), String> {
     let ann = ann.as_object().ok_or("is not an object")?;
     inc.annotated = true;
-    inc.annotator = ann
-        .get("hashiya_annotator")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| match ann.get("completed_by") {
-            Some(Value::Object(u)) => u
-                .get("email")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .or_else(|| {
-                    u.get("id")
-                        .and_then(id_string)
-                        .map(|i| format!("labelstudio-user-{i}"))
-                }),
-            Some(v) => id_string(v).map(|i| format!("labelstudio-user-{i}")),
-            None => None,
-        });
+    inc.annotator = annotator_of(ann);
     let results = match ann.get("result") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(r)) => r.iter().collect(),
@@ -328,62 +312,7 @@ fn annotation(
     // Regions first (a per-region result may come before its region), then the rest.
     let mut order: HashMap<String, usize> = HashMap::new();
     for (k, r) in results.iter().enumerate() {
-        let what = format!("result {}", k + 1);
-        let r = r.as_object().ok_or(format!("{what} is not an object"))?;
-        if r.get("type").and_then(Value::as_str) != Some("labels") {
-            continue;
-        }
-        let id = r
-            .get("id")
-            .and_then(id_string)
-            .ok_or(format!("{what}: a region without \"id\""))?;
-        let value = r
-            .get("value")
-            .and_then(Value::as_object)
-            .ok_or(format!("{what}: no \"value\""))?;
-        let labels: Vec<&str> = value
-            .get("labels")
-            .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let label = match labels.as_slice() {
-            [one] => one.to_string(),
-            [] => return Err(format!("{what}: region \"{id}\" has no label")),
-            many => {
-                return Err(format!(
-                    "{what}: region \"{id}\" has {} labels ({}); a Hashiya span has one",
-                    many.len(),
-                    many.join(", ")
-                ));
-            }
-        };
-        let (start, end) = bounds(value, map, cleaned).map_err(|e| format!("{what}: {e}"))?;
-        let note = r
-            .get("meta")
-            .and_then(|m| m.get("text"))
-            .and_then(Value::as_array)
-            .map(|t| {
-                t.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .filter(|n| !n.is_empty());
-        if order.insert(id.clone(), inc.spans.len()).is_some() {
-            return Err(format!("{what}: region id \"{id}\" is used twice"));
-        }
-        inc.spans.push(IncomingSpan {
-            id,
-            start,
-            end,
-            label,
-            text: value
-                .get("text")
-                .and_then(Value::as_str)
-                .map(clean_fragment),
-            note,
-            ..Default::default()
-        });
+        region(inc, &mut order, k, r, map, cleaned)?;
     }
     let mut used: HashSet<String> = order.keys().cloned().collect();
     let mut next_relation = 1;
@@ -394,82 +323,196 @@ fn annotation(
         match kind {
             "labels" => {}
             "relation" => {
-                let end = |key: &str| {
-                    r.get(key)
-                        .and_then(id_string)
-                        .filter(|id| order.contains_key(id))
-                        .ok_or(format!(
-                            "{what}: relation \"{key}\" is not a region of this annotation"
-                        ))
-                };
-                let (from, to) = (end("from_id")?, end("to_id")?);
-                let labels: Vec<&str> = r
-                    .get("labels")
-                    .and_then(Value::as_array)
-                    .map(|l| l.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let [label] = labels.as_slice() else {
-                    return Err(format!(
-                        "{what}: a relation needs exactly one label (its type), it has {}",
-                        labels.len()
-                    ));
-                };
-                let mut id = format!("r{next_relation}");
-                while used.contains(&id) {
-                    next_relation += 1;
-                    id = format!("r{next_relation}");
-                }
-                used.insert(id.clone());
-                next_relation += 1;
-                inc.relations.push(Relation {
-                    id,
-                    kind: label.to_string(),
-                    from,
-                    to,
-                });
+                let rel = relation(r, &what, &order, &mut used, &mut next_relation)?;
+                inc.relations.push(rel);
             }
-            "choices" | "textarea" => {
-                let id = r.get("id").and_then(id_string);
-                let Some(&at) = id.as_ref().and_then(|id| order.get(id)) else {
-                    return Err(format!(
-                        "{what}: a {kind} result that belongs to no region (document-level classification is not imported)"
-                    ));
-                };
-                let name = r
-                    .get("from_name")
-                    .and_then(Value::as_str)
-                    .ok_or(format!("{what}: no \"from_name\""))?;
-                let key = if kind == "choices" { "choices" } else { "text" };
-                let values: Vec<&str> = r
-                    .get("value")
-                    .and_then(|v| v.get(key))
-                    .and_then(Value::as_array)
-                    .map(|l| l.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let value = match (kind, values.as_slice()) {
-                    (_, [one]) => one.to_string(),
-                    ("textarea", many) if !many.is_empty() => many.join("\n"),
-                    (_, other) => {
-                        return Err(format!(
-                            "{what}: \"{name}\" needs one value, it has {}",
-                            other.len()
-                        ));
-                    }
-                };
-                let span = &mut inc.spans[at];
-                match name {
-                    "entity_id" => span.entity_id = Some(value),
-                    "entity_name" => span.entity_name = Some(value),
-                    _ => {
-                        span.attributes.insert(name.to_string(), value);
-                    }
-                }
-            }
+            "choices" | "textarea" => region_value(inc, r, kind, &what, &order)?,
             other => {
                 return Err(format!(
                     "{what}: a \"{other}\" result; Hashiya imports labels regions, per-region choices and textareas, and relations"
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Who made an annotation: Hashiya's own field, else Label Studio's user (e-mail, or
+/// `labelstudio-user-<id>`).
+fn annotator_of(ann: &Map<String, Value>) -> Option<String> {
+    ann
+    .get("hashiya_annotator")
+    .and_then(Value::as_str)
+    .map(str::to_string)
+    .or_else(|| match ann.get("completed_by") {
+        Some(Value::Object(u)) => u
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| {
+                u.get("id")
+                    .and_then(id_string)
+                    .map(|i| format!("labelstudio-user-{i}"))
+            }),
+        Some(v) => id_string(v).map(|i| format!("labelstudio-user-{i}")),
+        None => None,
+    })
+}
+
+/// A `labels` result (a region) becomes a span; other results are left for later.
+fn region(
+    inc: &mut Incoming,
+    order: &mut HashMap<String, usize>,
+    k: usize,
+    r: &Value,
+    map: &OffsetMap,
+    cleaned: &Cleaned,
+) -> Result<(), String> {
+    let what = format!("result {}", k + 1);
+    let r = r.as_object().ok_or(format!("{what} is not an object"))?;
+    if r.get("type").and_then(Value::as_str) != Some("labels") {
+        return Ok(());
+    }
+    let id = r
+        .get("id")
+        .and_then(id_string)
+        .ok_or(format!("{what}: a region without \"id\""))?;
+    let value = r
+        .get("value")
+        .and_then(Value::as_object)
+        .ok_or(format!("{what}: no \"value\""))?;
+    let labels: Vec<&str> = value
+        .get("labels")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let label = match labels.as_slice() {
+        [one] => one.to_string(),
+        [] => return Err(format!("{what}: region \"{id}\" has no label")),
+        many => {
+            return Err(format!(
+                "{what}: region \"{id}\" has {} labels ({}); a Hashiya span has one",
+                many.len(),
+                many.join(", ")
+            ));
+        }
+    };
+    let (start, end) = bounds(value, map, cleaned).map_err(|e| format!("{what}: {e}"))?;
+    let note = r
+        .get("meta")
+        .and_then(|m| m.get("text"))
+        .and_then(Value::as_array)
+        .map(|t| {
+            t.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .filter(|n| !n.is_empty());
+    if order.insert(id.clone(), inc.spans.len()).is_some() {
+        return Err(format!("{what}: region id \"{id}\" is used twice"));
+    }
+    inc.spans.push(IncomingSpan {
+        id,
+        start,
+        end,
+        label,
+        text: value
+            .get("text")
+            .and_then(Value::as_str)
+            .map(clean_fragment),
+        note,
+        ..Default::default()
+    });
+    Ok(())
+}
+
+/// A `relation` result between two regions of this annotation; its type is its one
+/// label. Ids `r1`, `r2`… not used by a region.
+fn relation(
+    r: &Map<String, Value>,
+    what: &str,
+    order: &HashMap<String, usize>,
+    used: &mut HashSet<String>,
+    next_relation: &mut usize,
+) -> Result<Relation, String> {
+    let end = |key: &str| {
+        r.get(key)
+            .and_then(id_string)
+            .filter(|id| order.contains_key(id))
+            .ok_or(format!(
+                "{what}: relation \"{key}\" is not a region of this annotation"
+            ))
+    };
+    let (from, to) = (end("from_id")?, end("to_id")?);
+    let labels: Vec<&str> = r
+        .get("labels")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let [label] = labels.as_slice() else {
+        return Err(format!(
+            "{what}: a relation needs exactly one label (its type), it has {}",
+            labels.len()
+        ));
+    };
+    let mut id = format!("r{}", *next_relation);
+    while used.contains(&id) {
+        *next_relation += 1;
+        id = format!("r{}", *next_relation);
+    }
+    used.insert(id.clone());
+    *next_relation += 1;
+    Ok(Relation {
+        id,
+        kind: label.to_string(),
+        from,
+        to,
+    })
+}
+
+/// A per-region `choices` or `textarea` result: an attribute of its region's span (or
+/// its entity's id or name).
+fn region_value(
+    inc: &mut Incoming,
+    r: &Map<String, Value>,
+    kind: &str,
+    what: &str,
+    order: &HashMap<String, usize>,
+) -> Result<(), String> {
+    let id = r.get("id").and_then(id_string);
+    let Some(&at) = id.as_ref().and_then(|id| order.get(id)) else {
+        return Err(format!(
+            "{what}: a {kind} result that belongs to no region (document-level classification is not imported)"
+        ));
+    };
+    let name = r
+        .get("from_name")
+        .and_then(Value::as_str)
+        .ok_or(format!("{what}: no \"from_name\""))?;
+    let key = if kind == "choices" { "choices" } else { "text" };
+    let values: Vec<&str> = r
+        .get("value")
+        .and_then(|v| v.get(key))
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let value = match (kind, values.as_slice()) {
+        (_, [one]) => one.to_string(),
+        ("textarea", many) if !many.is_empty() => many.join("\n"),
+        (_, other) => {
+            return Err(format!(
+                "{what}: \"{name}\" needs one value, it has {}",
+                other.len()
+            ));
+        }
+    };
+    let span = &mut inc.spans[at];
+    match name {
+        "entity_id" => span.entity_id = Some(value),
+        "entity_name" => span.entity_name = Some(value),
+        _ => {
+            span.attributes.insert(name.to_string(), value);
         }
     }
     Ok(())

@@ -181,14 +181,12 @@ pub struct GoldOutcome {
     pub pending: Vec<ItemKey>,
 }
 
-/// Builds the gold set of `document` from A's and B's sets (both over its text).
-pub fn build_gold(
-    document: &Document,
-    a: &AnnotationSet,
-    b: &AnnotationSet,
-    adjudication: &Adjudication,
-) -> Result<GoldOutcome, ReviewError> {
-    let items = items(a, b)?;
+/// The adjudication's decisions by item: each item decided at most once, and only
+/// items of this pair of sets.
+fn checked_decisions<'d>(
+    items: &[Item],
+    adjudication: &'d Adjudication,
+) -> Result<HashMap<&'d ItemKey, &'d Decision>, ReviewError> {
     let mut decisions: HashMap<&ItemKey, &Decision> = HashMap::new();
     for d in &adjudication.decisions {
         if decisions.insert(&d.item, &d.decision).is_some() {
@@ -207,7 +205,65 @@ pub fn build_gold(
             item: d.item.clone(),
         });
     }
+    Ok(decisions)
+}
 
+/// Gives the gold spans fresh ids in text order and carries over the relations of
+/// both sides whose ends both made it into the gold set (by the source span id → gold
+/// position maps), once each, never a span to itself.
+fn renumber(
+    spans: &mut [Span],
+    sides: [(&AnnotationSet, &HashMap<String, usize>); 2],
+) -> Vec<Relation> {
+    // Fresh ids in text order; remember the old position → new id.
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (p, q) = (&spans[x], &spans[y]);
+        (p.start, p.end, &p.label, x).cmp(&(q.start, q.end, &q.label, y))
+    });
+    let mut new_id = vec![String::new(); spans.len()];
+    for (n, &k) in order.iter().enumerate() {
+        new_id[k] = format!("s{}", n + 1);
+    }
+    let mut relations: Vec<Relation> = Vec::new();
+    let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for (set, map) in sides {
+        for r in &set.relations {
+            let (Some(&f), Some(&t)) = (map.get(&r.from), map.get(&r.to)) else {
+                continue;
+            };
+            if f == t {
+                continue; // both ends became one span: no self-relation
+            }
+            let key = (r.kind.clone(), new_id[f].clone(), new_id[t].clone());
+            if seen.insert(key.clone()) {
+                relations.push(Relation {
+                    id: String::new(),
+                    kind: key.0,
+                    from: key.1,
+                    to: key.2,
+                });
+            }
+        }
+    }
+    for (n, r) in relations.iter_mut().enumerate() {
+        r.id = format!("r{}", n + 1);
+    }
+    for (k, s) in spans.iter_mut().enumerate() {
+        s.id = std::mem::take(&mut new_id[k]);
+    }
+    relations
+}
+
+/// Builds the gold set of `document` from A's and B's sets (both over its text).
+pub fn build_gold(
+    document: &Document,
+    a: &AnnotationSet,
+    b: &AnnotationSet,
+    adjudication: &Adjudication,
+) -> Result<GoldOutcome, ReviewError> {
+    let items = items(a, b)?;
+    let decisions = checked_decisions(&items, adjudication)?;
     let len = document.len_chars();
     let mut spans: Vec<Span> = Vec::new();
     // Source span id → index in `spans`, per side.
@@ -295,43 +351,7 @@ pub fn build_gold(
         }
     }
 
-    // Fresh ids in text order; remember the old position → new id.
-    let mut order: Vec<usize> = (0..spans.len()).collect();
-    order.sort_by(|&x, &y| {
-        let (p, q) = (&spans[x], &spans[y]);
-        (p.start, p.end, &p.label, x).cmp(&(q.start, q.end, &q.label, y))
-    });
-    let mut new_id = vec![String::new(); spans.len()];
-    for (n, &k) in order.iter().enumerate() {
-        new_id[k] = format!("s{}", n + 1);
-    }
-    let mut relations: Vec<Relation> = Vec::new();
-    let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for (set, map) in [(a, &from_a), (b, &from_b)] {
-        for r in &set.relations {
-            let (Some(&f), Some(&t)) = (map.get(&r.from), map.get(&r.to)) else {
-                continue;
-            };
-            if f == t {
-                continue; // both ends became one span: no self-relation
-            }
-            let key = (r.kind.clone(), new_id[f].clone(), new_id[t].clone());
-            if seen.insert(key.clone()) {
-                relations.push(Relation {
-                    id: String::new(),
-                    kind: key.0,
-                    from: key.1,
-                    to: key.2,
-                });
-            }
-        }
-    }
-    for (n, r) in relations.iter_mut().enumerate() {
-        r.id = format!("r{}", n + 1);
-    }
-    for (k, s) in spans.iter_mut().enumerate() {
-        s.id = std::mem::take(&mut new_id[k]);
-    }
+    let relations = renumber(&mut spans, [(a, &from_a), (b, &from_b)]);
     let mut gold = AnnotationSet::new(adjudication.annotator.clone(), a.document.clone());
     gold.spans = spans;
     gold.relations = relations;
