@@ -479,6 +479,38 @@ fn an_empty_base_merges_conservatively() {
     assert_eq!(ids, [format!("span/{A}/{DOC}/{actor}")]);
 }
 
+/// Theirs' document with ours' id but another text is kept beside ours', and the merge
+/// says so.
+#[test]
+fn the_driver_reports_documents_matched_by_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/derna-sirte.json");
+    let ours = store::load(&sample).unwrap().project;
+    let mut theirs = Project::new(&ours.name, ours.schema.clone());
+    theirs
+        .documents
+        .push(hashiya::model::Document::new(DOC, "other", "نص آخر تماما."));
+    std::fs::copy(&sample, path("ours")).unwrap();
+    std::fs::write(path("theirs"), store::to_bytes(&theirs).unwrap()).unwrap();
+    std::fs::write(path("base"), "").unwrap();
+    let status = merge_files(&path("base"), &path("ours"), &path("theirs")).unwrap();
+    let MergeStatus::Project { documents, .. } = &status else {
+        panic!("{status:?}")
+    };
+    assert_eq!(
+        documents,
+        &[format!(
+            "theirs' document «{DOC}» has another text than ours' «{DOC}»: both kept, theirs' as «{DOC}~2» (its sets follow it)"
+        )]
+    );
+    let merged = store::load(&path("ours")).unwrap().project;
+    assert_eq!(
+        merged.document(&format!("{DOC}~2")).unwrap().text,
+        "نص آخر تماما."
+    );
+}
+
 /// A JSON file over the project size limit that is not a project goes to git's text
 /// merge (the limit is for projects only).
 #[test]

@@ -543,7 +543,7 @@ pub fn run_driver_named(base: &Path, ours: &Path, theirs: &Path, names: &MergeNa
             eprintln!("hashiya merge: {file}: could not merge: {e}");
             match write_failure_markers(ours, theirs, names) {
                 Ok(()) => eprintln!(
-                    "hashiya merge: {file} now holds both sides between conflict markers (<<<<<<< {} … ======= … >>>>>>> {}) and git lists it as unmerged; it does not open until the merge is redone. Either `git merge --abort`, repair the broken side on its branch (`hashiya validate FILE` names the place) and merge again; or keep one side whole: `git checkout --ours -- {file}` (or --theirs), then `git add {file}`.",
+                    "hashiya merge: {file} now holds both sides between conflict markers (<<<<<<< {} … ======= … >>>>>>> {}) and git lists it as unmerged; it does not open until the merge is redone. Either `git merge --abort`, repair the broken side on its branch (`hashiya validate` of the file there names the place) and merge again; or keep one side whole: `git checkout --ours -- {file}` (or --theirs), then `git add {file}`.",
                     names.marker(Side::Ours),
                     names.marker(Side::Theirs)
                 ),

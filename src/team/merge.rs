@@ -543,11 +543,11 @@ impl Merger {
         // A relation of theirs whose two ends became one span (both ends found equal to
         // one span of ours; without a base, where spans are not renamed) is recorded,
         // not kept.
-        let (loops, kept): (Vec<&Relation>, Vec<&Relation>) =
-            their_relations.iter().partition(|r| r.from == r.to);
-        let their_relations: Cow<[Relation]> = if loops.is_empty() {
+        let their_relations: Cow<[Relation]> = if their_relations.iter().all(|r| r.from != r.to) {
             their_relations
         } else {
+            let (loops, kept): (Vec<&Relation>, Vec<&Relation>) =
+                their_relations.iter().partition(|r| r.from == r.to);
             for r in loops {
                 let find = |s: &AnnotationSet| s.relations.iter().find(|x| x.id == r.id).cloned();
                 let (b, o, t) = (find(bs), find(os), find(ts));
