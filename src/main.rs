@@ -114,16 +114,11 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             encoding,
             skip_bad_rows,
         } => {
-            let meta = if all_meta {
-                formats::MetaColumns::All
-            } else {
-                meta_columns.map_or(formats::MetaColumns::None, formats::MetaColumns::List)
-            };
             let table = text_column.map(|text_column| formats::TableOptions {
                 text_column,
                 id_column,
                 title_column,
-                meta,
+                meta: meta_columns_of(meta_columns, all_meta),
                 sheet,
                 delimiter: None,
             });
@@ -229,6 +224,15 @@ fn status(files: &[PathBuf], json: bool, out: &mut dyn Write) -> Outcome {
         write(out, s)
     } else {
         write(out, report.to_string())
+    }
+}
+
+/// `--meta-columns` / `--all-meta` of a table import.
+fn meta_columns_of(list: Option<Vec<String>>, all: bool) -> formats::MetaColumns {
+    if all {
+        formats::MetaColumns::All
+    } else {
+        list.map_or(formats::MetaColumns::None, formats::MetaColumns::List)
     }
 }
 

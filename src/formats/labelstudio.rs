@@ -340,23 +340,22 @@ fn annotation(
 /// Who made an annotation: Hashiya's own field, else Label Studio's user (e-mail, or
 /// `labelstudio-user-<id>`).
 fn annotator_of(ann: &Map<String, Value>) -> Option<String> {
-    ann
-    .get("hashiya_annotator")
-    .and_then(Value::as_str)
-    .map(str::to_string)
-    .or_else(|| match ann.get("completed_by") {
-        Some(Value::Object(u)) => u
-            .get("email")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or_else(|| {
-                u.get("id")
-                    .and_then(id_string)
-                    .map(|i| format!("labelstudio-user-{i}"))
-            }),
-        Some(v) => id_string(v).map(|i| format!("labelstudio-user-{i}")),
-        None => None,
-    })
+    ann.get("hashiya_annotator")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| match ann.get("completed_by") {
+            Some(Value::Object(u)) => u
+                .get("email")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| {
+                    u.get("id")
+                        .and_then(id_string)
+                        .map(|i| format!("labelstudio-user-{i}"))
+                }),
+            Some(v) => id_string(v).map(|i| format!("labelstudio-user-{i}")),
+            None => None,
+        })
 }
 
 /// A `labels` result (a region) becomes a span; other results are left for later.

@@ -591,6 +591,15 @@ impl Merger {
     /// Puts back what a side deleted but the merged project still needs (see the module
     /// doc), recording each as a conflict.
     fn keep_alive(&mut self, p: &mut Project, s: &Sides) {
+        self.keep_related_spans(p, s);
+        self.keep_linked_entities(p, s);
+        self.keep_annotated_documents(p, s);
+        self.keep_used_schema(p, s);
+    }
+
+    /// Spans that kept relations point at (or, when no side has one, those relations
+    /// dropped).
+    fn keep_related_spans(&mut self, p: &mut Project, s: &Sides) {
         let versions = |proj: &Project, k: &SetKey| proj.set(&k.annotator, &k.document).cloned();
         // Spans that kept relations point at.
         for set in &mut p.sets {
@@ -662,7 +671,10 @@ impl Merger {
                 }
             }
         }
-        // Entities that kept spans link to.
+    }
+
+    /// Entities that kept spans link to (or the links dropped).
+    fn keep_linked_entities(&mut self, p: &mut Project, s: &Sides) {
         let present: HashSet<String> = p.entities.iter().map(|e| e.id.clone()).collect();
         let mut missing: Vec<String> = p
             .sets
@@ -688,7 +700,10 @@ impl Merger {
                 }
             }
         }
-        // Documents that kept sets annotate.
+    }
+
+    /// Documents that kept sets annotate.
+    fn keep_annotated_documents(&mut self, p: &mut Project, s: &Sides) {
         let mut missing: Vec<String> = p
             .sets
             .iter()
@@ -708,7 +723,10 @@ impl Merger {
                 self.record(ConflictKind::Document, None, &id, b, o, t);
             }
         }
-        // Relation types and labels still in use.
+    }
+
+    /// Relation types and labels still in use.
+    fn keep_used_schema(&mut self, p: &mut Project, s: &Sides) {
         let sides = [&s.ours.schema, &s.theirs.schema, &s.base.schema];
         let mut restored = false;
         let kinds: Vec<String> = p
