@@ -55,7 +55,10 @@ impl Workspace {
         });
         let applied = self.apply(cmd).is_some();
         if applied {
-            self.status = format!("{added} span(s) with at least {k} of {n} votes added to {gold}");
+            self.status = format!(
+                "{} with at least {k} of {n} votes added to {gold}",
+                crate::model::words::count(added, "span", "spans")
+            );
         }
         applied
     }
