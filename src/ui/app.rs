@@ -204,8 +204,8 @@ impl HashiyaApp {
                 }
                 if !self.ws.warnings.is_empty() {
                     self.ws.status = format!(
-                        "{} warning(s) while loading: see the Warnings window",
-                        self.ws.warnings.len()
+                        "{} while loading: see the Warnings window",
+                        crate::model::words::count(self.ws.warnings.len(), "warning", "warnings")
                     );
                 }
             }
@@ -387,9 +387,13 @@ impl HashiyaApp {
         egui::Panel::left("documents")
             .default_size(200.0)
             .show(ui, |ui| out.extend(self.documents.ui(ui, ws, text)));
-        egui::Panel::right("annotations")
-            .default_size(300.0)
-            .show(ui, |ui| {
+        // Its width is the user's (dragged, remembered), never its content's: the
+        // article beside it would be laid out again and the reading position lost.
+        let width = self.config.right_panel_width.unwrap_or(300.0);
+        let right = super::widgets::fixed_width_panel(
+            egui::Panel::right("annotations").default_size(width),
+            ui,
+            |ui| {
                 // Wrapped: a row of tabs wider than the panel would widen it on the
                 // next frame and make the article lay itself out again.
                 ui.horizontal_wrapped(|ui| {
@@ -416,7 +420,12 @@ impl HashiyaApp {
                     RightTab::Suggestions => self.suggestions_tab.ui(ui, ws, text),
                     RightTab::Search => self.corpus.ui(ui, ws, text),
                 });
-            });
+            },
+        );
+        let dragged_to = right.response.rect.width();
+        if (dragged_to - width).abs() > 0.5 && !ui.input(|i| i.pointer.any_down()) {
+            out.push(Action::RememberPanelWidth(dragged_to));
+        }
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));
         let ghosts = (self.ghosts.list.as_slice(), self.suggestion);
         egui::CentralPanel::default().show(ui, |ui| {

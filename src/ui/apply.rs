@@ -78,8 +78,8 @@ impl HashiyaApp {
         }
         if !self.ws.warnings.is_empty() {
             self.ws.status = format!(
-                "{} warning(s) while loading: see the Warnings window",
-                self.ws.warnings.len()
+                "{} while loading: see the Warnings window",
+                crate::model::words::count(self.ws.warnings.len(), "warning", "warnings")
             );
         }
     }
@@ -228,6 +228,10 @@ impl HashiyaApp {
             Action::SetDark(dark) => {
                 self.set_theme(&self.ctx.clone(), dark);
                 self.config.dark = dark;
+                self.save_config();
+            }
+            Action::RememberPanelWidth(w) => {
+                self.config.right_panel_width = Some(w);
                 self.save_config();
             }
             Action::SetTagOptions(o) => self.tag_options = o,
@@ -469,7 +473,11 @@ impl HashiyaApp {
                     } else {
                         vec![cur]
                     };
-                    self.ws.accept_suggestions(&chosen);
+                    if self.ws.accept_suggestions(&chosen) {
+                        let now = self.ws.current_suggestions();
+                        let (current, msg) = super::suggestions::after_accept(&chosen, now);
+                        (self.suggestion, self.ws.status) = (current, msg);
+                    }
                 } else {
                     self.ws.status = "Walk to a suggestion first (N / P)".into();
                 }

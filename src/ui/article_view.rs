@@ -22,7 +22,7 @@ pub use super::text_renderer::TextRenderer;
 pub struct Highlight {
     pub range: Range<usize>,
     pub color: Color32,
-    /// Underline lane (0 = closest to the text).
+    /// Underline lane (0 = closest to the text; outlined highlights have none).
     pub lane: u8,
     /// Short label drawn in a chip at the span's logical start.
     pub chip: String,
@@ -518,7 +518,7 @@ impl ArticleView {
                         pos2(sr.max.x, sr.max.y - line_h * 0.18),
                     );
                     if h.outline {
-                        // A colleague's span: dashed outline, lanes below the own ones.
+                        // A colleague's span or a suggestion: a dashed outline.
                         let r = band.expand(1.5);
                         let stroke = Stroke::new(if h.emphasised { 2.5 } else { 1.2 }, h.color);
                         for seg in [
@@ -545,16 +545,12 @@ impl ArticleView {
                             egui::StrokeKind::Outside,
                         );
                     }
-                    let y = band.max.y + 1.0 + h.lane as f32 * lane_gap;
-                    let seg = [pos2(sr.min.x + 1.0, y), pos2(sr.max.x - 1.0, y)];
-                    if h.outline {
-                        painter.extend(Shape::dashed_line(
-                            &seg,
-                            Stroke::new(2.0, h.color),
-                            5.0,
-                            3.0,
-                        ));
-                    } else {
+                    // Own spans: an underline in their lane. An outlined one (a
+                    // colleague's, a suggestion) has its dashed box instead: a lane line
+                    // would run into its chip below the text and stick out beside it.
+                    if !h.outline {
+                        let y = band.max.y + 1.0 + h.lane as f32 * lane_gap;
+                        let seg = [pos2(sr.min.x + 1.0, y), pos2(sr.max.x - 1.0, y)];
                         painter.line_segment(seg, Stroke::new(2.0, h.color));
                     }
                     if first {
