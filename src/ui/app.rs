@@ -387,13 +387,9 @@ impl HashiyaApp {
         egui::Panel::left("documents")
             .default_size(200.0)
             .show(ui, |ui| out.extend(self.documents.ui(ui, ws, text)));
-        // Its width is the user's (dragged, remembered), never its content's: the
-        // article beside it would be laid out again and the reading position lost.
         let width = self.config.right_panel_width.unwrap_or(300.0);
-        let right = super::widgets::fixed_width_panel(
-            egui::Panel::right("annotations").default_size(width),
-            ui,
-            |ui| {
+        let resized =
+            super::widgets::user_sized_panel(egui::Panel::right("annotations"), width, ui, |ui| {
                 // Wrapped: a row of tabs wider than the panel would widen it on the
                 // next frame and make the article lay itself out again.
                 ui.horizontal_wrapped(|ui| {
@@ -420,12 +416,8 @@ impl HashiyaApp {
                     RightTab::Suggestions => self.suggestions_tab.ui(ui, ws, text),
                     RightTab::Search => self.corpus.ui(ui, ws, text),
                 });
-            },
-        );
-        let dragged_to = right.response.rect.width();
-        if (dragged_to - width).abs() > 0.5 && !ui.input(|i| i.pointer.any_down()) {
-            out.push(Action::RememberPanelWidth(dragged_to));
-        }
+            });
+        out.extend(resized.map(Action::RememberPanelWidth));
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));
         let ghosts = (self.ghosts.list.as_slice(), self.suggestion);
         egui::CentralPanel::default().show(ui, |ui| {

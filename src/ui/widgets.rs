@@ -54,14 +54,21 @@ pub fn fixed_width<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -
     r
 }
 
-/// Shows a side panel whose content is laid out by [`fixed_width`]: its width is the
-/// one the user dragged it to, never its content's.
-pub fn fixed_width_panel<R>(
+/// Shows a side panel `width` wide (the user's, remembered in the settings) whose
+/// content is laid out by [`fixed_width`]: its width changes only when the user drags
+/// its edge, never with its content, so the article beside it keeps its lines and the
+/// reading position. Returns the new width once such a drag is over (to remember).
+pub fn user_sized_panel(
     panel: egui::Panel,
+    width: f32,
     ui: &mut egui::Ui,
-    add: impl FnOnce(&mut egui::Ui) -> R,
-) -> egui::InnerResponse<R> {
-    panel.show(ui, |ui| fixed_width(ui, add))
+    add: impl FnOnce(&mut egui::Ui),
+) -> Option<f32> {
+    let r = panel
+        .default_size(width)
+        .show(ui, |ui| fixed_width(ui, add));
+    let now = r.response.rect.width();
+    ((now - width).abs() > 0.5 && !ui.input(|i| i.pointer.any_down())).then_some(now)
 }
 
 /// A clickable list row (highlighted when selected) holding arbitrary content.
