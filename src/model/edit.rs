@@ -22,6 +22,7 @@ use super::project::{AnnotationSet, Document, Project, Relation, Span, text_sha2
 use super::schema::AttributeDef;
 pub use super::schema_edit::{change_schema, label_usage};
 pub use super::tag_all::{tag_all, tag_all_documents};
+use super::words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TagOptions {
@@ -314,8 +315,10 @@ pub fn relate(
         .ok_or_else(|| format!("no relation type \"{kind}\""))?;
     if !rt.allows(&f.label, &t.label) {
         return Err(format!(
-            "\"{}\" does not go from a {} to a {}",
-            rt.name, f.label, t.label
+            "\"{}\" does not go from {} to {}",
+            rt.name,
+            words::a(&f.label),
+            words::a(&t.label)
         ));
     }
     if set
@@ -439,9 +442,17 @@ pub fn relabel(p: &Project, key: &SetKey, span_id: &str, label: &str) -> Result<
                 .is_some_and(|t| !t.allows(label_of(&r.from), label_of(&r.to)))
     };
     if let Some(r) = set.relations.iter().find(breaks) {
+        // Name the end the span is at: the relation's source (from) or target (to).
+        let end = if r.from == span_id {
+            "start at"
+        } else {
+            "end at"
+        };
+        let kind = p.schema.relation_type(&r.kind).map_or(&r.kind, |t| &t.name);
         return Err(format!(
-            "relation {} ({}) does not allow a {label} at its end: delete the relation first",
-            r.id, r.kind
+            "relation {} (\"{kind}\") cannot {end} {}: delete the relation first, then relabel",
+            r.id,
+            words::a(label)
         ));
     }
     let mut after = before.clone();

@@ -382,6 +382,11 @@ fn relabel_keeps_allowed_attributes_and_checks_relations() {
     // "actor" → "location": s1 is said_by's target, which must be an actor.
     let err = relabel(&p, &key, "s1", "location").unwrap_err();
     assert!(err.contains("delete the relation first"), "{err}");
+    assert!(err.contains("cannot end at a location"), "{err}");
+    // Its source relabelled: the message names the start, with the right article.
+    let from = p.set("a", "d").unwrap().relations[0].from.clone();
+    let err = relabel(&p, &key, &from, "actor").unwrap_err();
+    assert!(err.contains("cannot start at an actor"), "{err}");
     let c = delete_span(&p, &key, "s2").unwrap();
     apply(&mut p, &c).unwrap();
     let c = relabel(&p, &key, "s1", "location").unwrap();

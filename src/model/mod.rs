@@ -20,6 +20,7 @@ pub mod schema;
 pub mod schema_edit;
 pub mod tag_all;
 pub mod team;
+pub mod words;
 
 pub use attributes::Attributes;
 pub use index::{IndexUpdate, SpanDelta, SpanIndex};

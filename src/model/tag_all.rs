@@ -13,6 +13,7 @@ use std::ops::Range;
 use super::history::{Command, Op, SetKey};
 use super::offsets::OffsetMap;
 use super::project::{AnnotationSet, Project, Span};
+use super::words;
 
 /// Spans being added to one set by one command — "tag all matches" here, accepting
 /// suggestions in [`crate::suggest`]: the document's text and offset table, the set as
@@ -158,9 +159,12 @@ pub fn tag_all_documents(
     if spans == 0 {
         return Err("every match is already tagged with this label".into());
     }
-    let s = if docs == 1 { "" } else { "s" };
     Ok(Command::new(
-        format!("Tag {spans} matches as {label} in {docs} document{s}"),
+        format!(
+            "Tag {} as {label} in {}",
+            words::count(spans, "match", "matches"),
+            words::count(docs, "document", "documents")
+        ),
         ops,
     ))
 }

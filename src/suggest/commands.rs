@@ -58,7 +58,10 @@ pub fn accept_suggestions(
     let ops = adding.into_ops();
     let name = match suggestions {
         [one] => format!("Accept suggestion {}", one.label),
-        _ => format!("Accept {added} suggestions"),
+        _ => format!(
+            "Accept {}",
+            crate::model::words::count(added, "suggestion", "suggestions")
+        ),
     };
     Ok(Command::new(name, ops))
 }

@@ -71,6 +71,8 @@ pub enum Action {
     ZoomOut,
     ZoomReset,
     SetDark(bool),
+    /// The user resized the right panel to this width: remembered in the settings.
+    RememberPanelWidth(f32),
     SetTagOptions(TagOptions),
     OpenSearch,
     CloseSearch,

@@ -12,6 +12,7 @@ use super::article_view::TextRenderer;
 use super::span_details::SpanDetails;
 use super::text_field::BidiTextField;
 use super::widgets::{fixed_row, label_color};
+use crate::model::words::count;
 use crate::text::normalize::{SearchOptions, fold};
 use crate::workspace::Workspace;
 
@@ -64,8 +65,9 @@ impl AnnotationsPanel {
         };
         let n_spans = set.spans.len();
         ui.label(format!(
-            "{n_spans} spans, {} relations",
-            set.relations.len()
+            "{}, {}",
+            count(n_spans, "span", "spans"),
+            count(set.relations.len(), "relation", "relations")
         ));
         let mut action = None;
         if let Some(span) = ws.selected() {
@@ -84,7 +86,8 @@ impl AnnotationsPanel {
         self.text_filter.show(ui, text, "filter by text");
         let shown = self.filtered(ws);
         if shown.len() != n_spans {
-            ui.label(RichText::new(format!("{} of {n_spans} spans shown", shown.len())).weak());
+            let of = format!("{} of {}", shown.len(), count(n_spans, "span", "spans"));
+            ui.label(RichText::new(format!("{of} shown")).weak());
         }
         let row_h = 44.0;
         egui::ScrollArea::vertical().id_salt("span-list").show_rows(

@@ -53,7 +53,7 @@ impl Canvas<'_> {
                     pos2(sr.max.x, sr.max.y - line_h * 0.18),
                 );
                 if h.outline {
-                    // A colleague's span: dashed outline, lanes below the own ones.
+                    // A colleague's span or a suggestion: a dashed outline.
                     let r = band.expand(1.5);
                     let stroke = Stroke::new(if h.emphasised { 2.5 } else { 1.2 }, h.color);
                     for seg in [
@@ -76,16 +76,12 @@ impl Canvas<'_> {
                         egui::StrokeKind::Outside,
                     );
                 }
-                let y = band.max.y + 1.0 + h.lane as f32 * lane_gap;
-                let seg = [pos2(sr.min.x + 1.0, y), pos2(sr.max.x - 1.0, y)];
-                if h.outline {
-                    painter.extend(Shape::dashed_line(
-                        &seg,
-                        Stroke::new(2.0, h.color),
-                        5.0,
-                        3.0,
-                    ));
-                } else {
+                // Own spans: an underline in their lane. An outlined one (a colleague's,
+                // a suggestion) has its dashed box instead: a lane line would run into its
+                // chip below the text and stick out beside it.
+                if !h.outline {
+                    let y = band.max.y + 1.0 + h.lane as f32 * lane_gap;
+                    let seg = [pos2(sr.min.x + 1.0, y), pos2(sr.max.x - 1.0, y)];
                     painter.line_segment(seg, Stroke::new(2.0, h.color));
                 }
                 if first {

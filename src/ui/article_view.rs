@@ -24,7 +24,7 @@ pub use super::text_renderer::TextRenderer;
 pub struct Highlight {
     pub range: Range<usize>,
     pub color: Color32,
-    /// Underline lane (0 = closest to the text).
+    /// Underline lane (0 = closest to the text; outlined highlights have none).
     pub lane: u8,
     /// Short label drawn in a chip at the span's logical start.
     pub chip: String,

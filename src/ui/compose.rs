@@ -104,9 +104,9 @@ impl HashiyaApp {
             candidates: &candidates,
         };
         let curation_tab = curating || CurationPanel::applies(ws, &self.curation.gold);
-        egui::Panel::right("annotations")
-            .default_size(300.0)
-            .show(ui, |ui| {
+        let width = self.config.right_panel_width.unwrap_or(300.0);
+        let resized =
+            super::widgets::user_sized_panel(egui::Panel::right("annotations"), width, ui, |ui| {
                 let tabs: [(RightTab, &mut dyn Panel, bool); 6] = [
                     (RightTab::Annotations, &mut self.annotations, true),
                     (RightTab::Entities, &mut self.entities, true),
@@ -129,6 +129,7 @@ impl HashiyaApp {
                     out.extend(panel.show(ui, &mut cx));
                 }
             });
+        out.extend(resized.map(Action::RememberPanelWidth));
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));
         let ghosts = (self.ghosts.list.as_slice(), self.suggestion);
         egui::CentralPanel::default().show(ui, |ui| {

@@ -19,6 +19,7 @@ use super::article_view::TextRenderer;
 use super::search::options_menu;
 use super::text_field::BidiTextField;
 use super::widgets::fixed_row;
+use crate::model::words::count;
 use crate::text::normalize::SearchOptions;
 use crate::workspace::Workspace;
 use crate::workspace::corpus_search::CorpusSearch;
@@ -199,11 +200,15 @@ impl CorpusSearchPanel {
         };
         let (searched, total) = s.progress();
         if !s.is_done() {
-            return format!("{searched} of {total} documents");
+            return format!("{searched} of {}", count(total, "document", "documents"));
         }
         match s.results().len() {
             0 => "no matches".into(),
-            docs => format!("{} matches in {docs} of {total} documents", s.matches()),
+            docs => format!(
+                "{} in {docs} of {}",
+                count(s.matches(), "match", "matches"),
+                count(total, "document", "documents")
+            ),
         }
     }
 
@@ -222,7 +227,7 @@ impl CorpusSearchPanel {
                     let (selected, label) = match row {
                         Row::Document(k) => (false, {
                             let h = &results[k];
-                            format!("{}: {} matches", h.title, h.ranges.len())
+                            format!("{}: {}", h.title, count(h.ranges.len(), "match", "matches"))
                         }),
                         Row::Hit(k, i) => (
                             self.current == Some((k, i)),
@@ -238,7 +243,7 @@ impl CorpusSearchPanel {
                         Row::Document(k) => {
                             let h = &results[k];
                             ui.label(
-                                RichText::new(format!("{} matches", h.ranges.len()))
+                                RichText::new(count(h.ranges.len(), "match", "matches"))
                                     .small()
                                     .weak(),
                             );

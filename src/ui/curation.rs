@@ -11,6 +11,7 @@ use egui::RichText;
 use super::action::Action;
 use super::article_view::TextRenderer;
 use super::widgets::{label_color, row};
+use crate::model::words::count;
 use crate::review::curate::Candidate;
 use crate::workspace::Workspace;
 
@@ -78,18 +79,22 @@ impl CurationPanel {
         let sets = ws.curation_sets(&self.gold);
         let n = sets.len();
         let names: Vec<&str> = sets.iter().map(|s| s.annotator.as_str()).collect();
-        ui.label(format!("{n} annotators: {}", names.join(", ")));
+        ui.label(format!(
+            "{}: {}",
+            count(n, "annotator", "annotators"),
+            names.join(", ")
+        ));
         ui.horizontal(|ui| {
             if ui.button("Agreement (all documents)").clicked() {
                 let figures = match ws.agreement_of_all(&self.gold) {
                     Ok(o) => {
                         let f = |v: Option<f64>| v.map_or("—".into(), |x| format!("{x:.3}"));
                         format!(
-                            "Fleiss' κ {} · Krippendorff's α {} ({} annotators, {} tokens)",
+                            "Fleiss' κ {} · Krippendorff's α {} ({}, {})",
                             f(o.fleiss_kappa),
                             f(o.krippendorff_alpha),
-                            o.annotators,
-                            o.tokens
+                            count(o.annotators, "annotator", "annotators"),
+                            count(o.tokens, "token", "tokens")
                         )
                     }
                     Err(e) => e,

@@ -11,8 +11,9 @@ use super::article_view::TextRenderer;
 use super::file_browser::{FileBrowser, Picked};
 use super::keymap;
 use super::text_field::BidiTextField;
-use crate::formats::{ExportFormat, ImportFormat};
+use crate::formats::ExportFormat;
 use crate::model::Project;
+use crate::model::words;
 use crate::store::{self, ChangeKind, ExternalChange};
 use crate::workspace::export::ExportJob;
 
@@ -107,11 +108,11 @@ pub fn recovery_prompt(
     egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
         ui.heading("Unsaved work found");
         ui.label(format!(
-            "Hashiya was closed without saving. A recovery file newer than the project holds {} spans in {} sets (the file on disk: {} spans in {} sets).",
-            count(recovered),
-            recovered.sets.len(),
-            count(on_disk),
-            on_disk.sets.len()
+            "Hashiya was closed without saving. A recovery file newer than the project holds {} in {} (the file on disk: {} in {}).",
+            words::count(count(recovered), "span", "spans"),
+            words::count(recovered.sets.len(), "set", "sets"),
+            words::count(count(on_disk), "span", "spans"),
+            words::count(on_disk.sets.len(), "set", "sets")
         ));
         ui.horizontal(|ui| {
             if ui.button("Restore the unsaved work").clicked() {
@@ -125,20 +126,30 @@ pub fn recovery_prompt(
     action
 }
 
-/// The F1 overlay: every shortcut, generated from the keymap.
+/// The F1 overlay: every shortcut, generated from the keymap (tagging and the mouse
+/// first). It fits the window: centred, at most the window's height, its rows
+/// scrolling.
 pub fn help_window(ctx: &egui::Context) -> Option<Action> {
     let mut open = true;
+    let screen = ctx.content_rect();
     egui::Window::new("Keyboard shortcuts")
         .open(&mut open)
         .collapsible(false)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(screen.center())
+        .max_height((screen.height() - 120.0).max(200.0))
         .show(ctx, |ui| {
-            egui::Grid::new("keys").striped(true).show(ui, |ui| {
-                for (keys, what) in keymap::help_rows(ctx) {
-                    ui.label(RichText::new(keys).monospace());
-                    ui.label(what);
-                    ui.end_row();
-                }
-            });
+            egui::ScrollArea::vertical()
+                .id_salt("help-rows")
+                .show(ui, |ui| {
+                    egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                        for (keys, what) in keymap::help_rows(ctx) {
+                            ui.label(RichText::new(keys).monospace());
+                            ui.label(what);
+                            ui.end_row();
+                        }
+                    });
+                });
         });
     (!open).then_some(Action::CloseWindow(WindowKind::Help))
 }
@@ -195,19 +206,30 @@ impl PathPrompt {
             }
         };
         let mut outcome = None;
+        // A folder is an answer too (every import but a table's; a brat export): a
+        // click on a folder enters it and puts it in the field.
+        let folder = match self.purpose {
+            PathPurpose::Import(f) => !f.is_table(),
+            PathPurpose::Export(f) => f == ExportFormat::Brat,
+            _ => false,
+        };
         egui::Window::new(title)
             .collapsible(false)
             .default_width(560.0)
             .show(ctx, |ui| {
+                let shown = self.browser.dir().to_path_buf();
                 match self.browser.ui(ui, text) {
                     Some(Picked::File(p)) => self.text = p.display().to_string(),
                     Some(Picked::Open(p)) => {
                         outcome = Some(Some(Action::UsePath(self.purpose, vec![p])));
                     }
+                    None if folder && self.browser.dir() != shown => {
+                        self.text = self.browser.dir().display().to_string();
+                    }
                     None => {}
                 }
                 ui.separator();
-                ui.label("Path of the project file:");
+                ui.label(field_label(self.purpose));
                 let r = ui.text_edit_singleline(&mut self.text);
                 ui.horizontal(|ui| {
                     let go = ui.button("OK").clicked()
@@ -217,12 +239,6 @@ impl PathPrompt {
                         let p = vec![PathBuf::from(path)];
                         outcome = Some(Some(Action::UsePath(self.purpose, p)));
                     }
-                    // A folder (brat import or export): the one shown.
-                    let folder = matches!(
-                        self.purpose,
-                        PathPurpose::Import(ImportFormat::Brat)
-                            | PathPurpose::Export(ExportFormat::Brat)
-                    );
                     if folder && ui.button("Use this folder").clicked() {
                         let p = vec![self.browser.dir().to_path_buf()];
                         outcome = Some(Some(Action::UsePath(self.purpose, p)));
@@ -233,6 +249,19 @@ impl PathPrompt {
                 });
             });
         outcome
+    }
+}
+
+/// What the path prompt's field holds, by purpose.
+fn field_label(purpose: PathPurpose) -> &'static str {
+    match purpose {
+        PathPurpose::Open => "Path of the project file:",
+        PathPurpose::SaveAs => "Path of the new project file:",
+        PathPurpose::Compare => "Path of the colleague's project file:",
+        PathPurpose::Import(f) if f.is_table() => "Path of the table to import:",
+        PathPurpose::Import(_) => "Path of the file or folder to import:",
+        PathPurpose::Export(ExportFormat::Brat) => "Path of the folder to export to:",
+        PathPurpose::Export(_) => "Path of the file to export to:",
     }
 }
 
@@ -347,8 +376,16 @@ impl RelationChooser {
         let mut outcome = digit
             .and_then(|d| choose(usize::from(d).checked_sub(1)?))
             .map(Some);
+        // Next to the pointer, which is on the target span (the click after R, the end
+        // of a Ctrl+drag), not at the window's corner far from both spans: a window of
+        // its own per pair of spans, so that place is where it opens each time.
+        let at = ctx
+            .pointer_latest_pos()
+            .unwrap_or_else(|| ctx.content_rect().center());
         egui::Window::new("Relation type")
+            .id(egui::Id::unique(("relation-chooser", &self.from, &self.to)))
             .collapsible(false)
+            .default_pos(at + egui::vec2(16.0, 16.0))
             .show(ctx, |ui| {
                 ui.label("Several relation types fit these two spans:");
                 for (i, (_, name)) in self.kinds.iter().enumerate() {

@@ -1,7 +1,8 @@
 //! The documents panel (left): every document with its span count and "done" mark for
 //! the current annotator, filtered by text or metadata (`outlet=الجزيرة`, a date range)
 //! and sorted by any column, virtualised so a 10,000-document corpus lays out only the
-//! visible rows; and the "done" checkbox of the current document.
+//! visible rows; the current document's title, id, source (outlet, date, url) and
+//! metadata ("About this document", folding away); and its "done" checkbox.
 //!
 //! Each document's searchable text (title, source, metadata; normalised as search
 //! normalises) is built once per change of the documents (tagging is not one); a keystroke in the filter then only
@@ -16,6 +17,7 @@ use super::article_view::TextRenderer;
 use super::text_field::BidiTextField;
 use super::widgets::fixed_row;
 use crate::model::Document;
+use crate::model::words::count;
 use crate::text::normalize::{SearchOptions, fold};
 use crate::workspace::Workspace;
 
@@ -28,6 +30,45 @@ fn field<'d>(d: &'d Document, key: &str) -> Option<&'d str> {
         "date" => d.source.date.as_deref(),
         k => d.meta.get(k).map(String::as_str),
     }
+}
+
+/// What the "About this document" section lists: (field, value) for the id, outlet,
+/// date, url and every metadata key, in that order, leaving out what is not set.
+pub fn details(d: &Document) -> Vec<(String, String)> {
+    let source = [
+        ("outlet", &d.source.outlet),
+        ("date", &d.source.date),
+        ("url", &d.source.url),
+    ];
+    std::iter::once(("id".to_string(), d.id.clone()))
+        .chain(
+            source
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_string(), v.clone()?))),
+        )
+        .chain(d.meta.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .collect()
+}
+
+/// The current document's title and [`details`], under a header that folds them
+/// away. Values are drawn with the text engine (Arabic outlets and authors).
+fn details_section(ui: &mut egui::Ui, d: &Document, text: &mut TextRenderer) {
+    egui::CollapsingHeader::new("About this document")
+        .id_salt("document-details")
+        .default_open(true)
+        .show(ui, |ui| {
+            let tc = ui.visuals().text_color();
+            let weak = ui.visuals().weak_text_color();
+            text.label_line(ui, &d.title, 14.0, tc);
+            for (k, v) in details(d) {
+                ui.label(RichText::new(format!("{k}:")).small().color(weak));
+                if v.starts_with("http://") || v.starts_with("https://") {
+                    ui.hyperlink_to(RichText::new(&v).small(), &v);
+                } else {
+                    text.label_line(ui, &v, 14.0, tc);
+                }
+            }
+        });
 }
 
 /// What the shown order was computed for.
@@ -192,14 +233,22 @@ impl DocumentsPanel {
                     }
                 });
         }
+        if let Some(d) = ws.current_document() {
+            details_section(ui, d, text);
+            ui.separator();
+        }
         let shown = self.shown(ws);
-        let count = if shown.len() == docs.len() {
-            format!("{} documents", docs.len())
+        let summary = if shown.len() == docs.len() {
+            count(docs.len(), "document", "documents")
         } else {
-            format!("{} of {} documents", shown.len(), docs.len())
+            format!(
+                "{} of {}",
+                shown.len(),
+                count(docs.len(), "document", "documents")
+            )
         };
         if docs.len() > 1 {
-            ui.label(RichText::new(count).weak());
+            ui.label(RichText::new(summary).weak());
         }
         let row_h = 42.0;
         let panel_h = (ui.available_height() - 40.0).max(row_h);
@@ -224,7 +273,10 @@ impl DocumentsPanel {
                         _ => String::new(),
                     };
                     let r = fixed_row(ui, row_h, i == ws.doc_index(), |ui| {
-                        ui.label(RichText::new(format!("{done}{n} spans{extra}")).small());
+                        ui.label(
+                            RichText::new(format!("{done}{}{extra}", count(n, "span", "spans")))
+                                .small(),
+                        );
                         text.label_line(ui, &d.title, 15.0, text_color);
                     });
                     if r.clicked() {

@@ -6,8 +6,9 @@ use egui::RichText;
 
 use super::action::Action;
 use super::article_view::TextRenderer;
-use super::widgets::{label_color, row};
+use super::widgets::{label_color, read_only_why, row};
 use crate::model::edit;
+use crate::model::words::count;
 use crate::workspace::Workspace;
 
 #[derive(Default)]
@@ -22,7 +23,10 @@ impl EntitiesPanel {
     ) -> Option<Action> {
         let p = ws.project();
         let counts = edit::entity_mentions(p);
-        ui.label(format!("{} entities in the project", p.entities.len()));
+        ui.label(format!(
+            "{} in the project",
+            count(p.entities.len(), "entity", "entities")
+        ));
         let mut action = None;
         let tc = ui.visuals().text_color();
         let weak = ui.visuals().weak_text_color();
@@ -53,12 +57,21 @@ impl EntitiesPanel {
                     }
                     r.context_menu(|ui| {
                         ui.label("Merge into:");
+                        // Merging relinks mentions in the shown sets: not while they
+                        // are read-only.
+                        let why = read_only_why(ws);
+                        if why.is_some() {
+                            ui.disable();
+                        }
                         for o in p
                             .entities
                             .iter()
                             .filter(|o| o.id != e.id && o.label == e.label)
                         {
-                            if ui.button(format!("{} ({})", o.id, o.name)).clicked() {
+                            let b = ui.button(format!("{} ({})", o.id, o.name));
+                            if b.on_disabled_hover_text(why.as_deref().unwrap_or_default())
+                                .clicked()
+                            {
                                 action = Some(Action::MergeEntities {
                                     keep: o.id.clone(),
                                     gone: e.id.clone(),

@@ -183,7 +183,7 @@ impl KeyCommand {
     }
 }
 
-/// Mouse gestures, listed in the F1 overlay after the keys.
+/// Mouse gestures, listed in the F1 overlay after the digit keys.
 pub const GESTURES: &[(&str, &str)] = &[
     (
         "Drag / Shift+click",
@@ -265,27 +265,22 @@ fn format_shortcut(ctx: &egui::Context, s: &KeyboardShortcut) -> String {
     }
 }
 
-/// The rows of the F1 overlay: (keys, what they do), one per command in keymap order
-/// (the nine digits as one row), then the gestures.
+/// The rows of the F1 overlay: (keys, what they do). What a newcomer needs first
+/// comes first: the digit keys that tag (one row for the nine), then the mouse
+/// gestures, then every other command once, in keymap order.
 pub fn help_rows(ctx: &egui::Context) -> Vec<(String, String)> {
-    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut rows: Vec<(String, String)> =
+        vec![("1 – 9".to_string(), C::Digit(0).describe().to_string())];
+    rows.extend(GESTURES.iter().map(|(k, d)| (k.to_string(), d.to_string())));
     let mut seen: Vec<KeyCommand> = Vec::new();
     for b in BINDINGS {
-        let command = match b.command {
-            C::Digit(_) => C::Digit(0),
-            c => c,
-        };
-        if seen.contains(&command) {
+        let command = b.command;
+        if matches!(command, C::Digit(_)) || seen.contains(&command) {
             continue;
         }
         seen.push(command);
-        let keys = match command {
-            C::Digit(_) => "1 – 9".to_string(),
-            c => shortcut_text(ctx, c),
-        };
-        rows.push((keys, command.describe().to_string()));
+        rows.push((shortcut_text(ctx, command), command.describe().to_string()));
     }
-    rows.extend(GESTURES.iter().map(|(k, d)| (k.to_string(), d.to_string())));
     rows
 }
 
@@ -329,6 +324,8 @@ mod tests {
     fn help_lists_every_command_once() {
         let ctx = egui::Context::default();
         let rows = help_rows(&ctx);
+        assert_eq!(rows[0].0, "1 – 9", "tagging comes first");
+        assert_eq!(rows[1].0, GESTURES[0].0, "then the mouse");
         let redo = rows.iter().filter(|(_, d)| d == "Redo").count();
         assert_eq!(redo, 1);
         let redo_keys = &rows.iter().find(|(_, d)| d == "Redo").unwrap().0;

@@ -1,6 +1,8 @@
 //! The menu bar (File, Edit, Review, View, Help) and the toolbar under it (whose set is
 //! being edited, one button per label). Menu items show their shortcut from the keymap.
 
+use std::path::PathBuf;
+
 use egui::{Button, Color32, RichText};
 
 use super::action::{Action, PathPurpose, WindowKind};
@@ -8,6 +10,7 @@ use super::keymap::{KeyCommand, shortcut_text};
 use super::widgets::label_color;
 use crate::formats::{ExportFormat, ImportFormat};
 use crate::model::edit::TagOptions;
+use crate::model::words::count;
 use crate::workspace::Workspace;
 use crate::workspace::config::Config;
 
@@ -86,11 +89,7 @@ impl MenuBar {
         if !config.recent.is_empty() {
             ui.separator();
             ui.label("Recent projects");
-            for p in &config.recent {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+            for (p, name) in config.recent.iter().zip(recent_names(&config.recent)) {
                 if ui
                     .button(name)
                     .on_hover_text(p.display().to_string())
@@ -228,7 +227,10 @@ impl Toolbar {
         let n = ws.project().conflicts.len();
         if n > 0 {
             ui.horizontal(|ui| {
-                let text = format!("{n} merge conflict(s) to resolve");
+                let text = format!(
+                    "{} to resolve",
+                    count(n, "merge conflict", "merge conflicts")
+                );
                 ui.label(
                     RichText::new(text)
                         .color(Color32::from_rgb(210, 50, 50))
@@ -241,6 +243,50 @@ impl Toolbar {
         }
         action
     }
+}
+
+/// How the File menu names the recent projects: the file name, followed by its folder
+/// ("p.json — work/derna") when another entry has the same file name. The folder is
+/// the parent's last component, or as many last components as it takes to tell the
+/// clashing entries apart (the whole path when that is what it takes).
+pub fn recent_names(paths: &[PathBuf]) -> Vec<String> {
+    let file = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    // The last `k` components of a path's folder.
+    let folder = |p: &PathBuf, k: usize| {
+        let parts: Vec<_> = p
+            .parent()
+            .into_iter()
+            .flat_map(|d| d.components())
+            .collect();
+        let from = parts.len().saturating_sub(k);
+        parts[from..]
+            .iter()
+            .collect::<PathBuf>()
+            .display()
+            .to_string()
+    };
+    paths
+        .iter()
+        .map(|p| {
+            let name = file(p);
+            let clashing: Vec<&PathBuf> = paths
+                .iter()
+                .filter(|q| *q != p && file(q) == name)
+                .collect();
+            if clashing.is_empty() {
+                return name;
+            }
+            let depth = p.parent().map_or(0, |d| d.components().count());
+            let k = (1..=depth.max(1))
+                .find(|&k| clashing.iter().all(|q| folder(q, k) != folder(p, k)))
+                .unwrap_or(depth.max(1));
+            format!("{name} — {}", folder(p, k))
+        })
+        .collect()
 }
 
 /// What the toolbar says about the shown labels, and in which colour.
@@ -300,4 +346,32 @@ fn others_row(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
         }
     });
     action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_names_show_the_folder_only_when_file_names_clash() {
+        let paths: Vec<PathBuf> = [
+            "/home/sara/derna/p.json",
+            "/home/sara/sirte/p.json",
+            "/home/sara/other.json",
+            "/a/x/q.json",
+            "/b/x/q.json",
+        ]
+        .map(PathBuf::from)
+        .to_vec();
+        assert_eq!(
+            recent_names(&paths),
+            [
+                "p.json — derna",
+                "p.json — sirte",
+                "other.json",
+                "q.json — a/x",
+                "q.json — b/x"
+            ]
+        );
+    }
 }

@@ -7,6 +7,7 @@
 
 use egui::RichText;
 
+use crate::model::words::count;
 use crate::team::status::{StatusReport, status};
 use crate::workspace::Workspace;
 
@@ -64,8 +65,8 @@ impl ProgressWindow {
                     });
                 ui.separator();
                 ui.label(format!(
-                    "Done by two annotators or more (available for agreement): {} document(s)",
-                    report.overlap.documents
+                    "Done by two annotators or more (available for agreement): {}",
+                    count(report.overlap.documents, "document", "documents")
                 ));
                 for pair in report.overlap.pairs.iter().filter(|p| p.documents > 0) {
                     ui.label(format!("  {} + {}: {}", pair.a, pair.b, pair.documents));

@@ -8,6 +8,7 @@ use super::action::{Action, WindowKind};
 use super::article_view::TextRenderer;
 use crate::model::Span;
 use crate::model::edit::{SpanEnd, nudge_span};
+use crate::model::words::count;
 use crate::review::Decision;
 use crate::review::adjudicate::Item;
 use crate::workspace::Workspace;
@@ -92,8 +93,8 @@ impl ReviewNavigator {
             .filter(|it| adj.decisions.iter().any(|d| d.item == it.key))
             .count();
         ui.label(format!(
-            "{} disagreements in this document, {decided} decided",
-            items.len()
+            "{} in this document, {decided} decided",
+            count(items.len(), "disagreement", "disagreements")
         ));
         let Some(item) = items.get(r.current.min(items.len().saturating_sub(1))) else {
             ui.label("The two sets agree on this document.");

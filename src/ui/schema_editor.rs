@@ -9,6 +9,7 @@ use egui::{Color32, RichText};
 
 use crate::model::edit;
 use crate::model::schema::parse_color;
+use crate::model::words::count;
 use crate::model::{AttributeDef, LabelDef, LabelSchema, Project, RelationType};
 
 #[derive(Default)]
@@ -168,7 +169,7 @@ impl SchemaEditor {
                             });
                             let n = row.original.as_ref().and_then(|o| usage.get(o)).copied().unwrap_or(0);
                             ui.horizontal(|ui| {
-                                ui.label(RichText::new(format!("{n} spans")).weak());
+                                ui.label(RichText::new(count(n, "span", "spans")).weak());
                                 if ui.button("Remove label").clicked() {
                                     remove = Some(i);
                                 }

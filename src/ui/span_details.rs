@@ -7,7 +7,7 @@ use egui::RichText;
 use super::action::Action;
 use super::article_view::TextRenderer;
 use super::text_field::BidiTextField;
-use super::widgets::{label_color, row};
+use super::widgets::{label_color, read_only_why, row};
 use crate::model::Span;
 use crate::text::normalize::{SearchOptions, fold};
 use crate::workspace::Workspace;
@@ -54,19 +54,28 @@ impl SpanDetails {
         );
         let tc = ui.visuals().text_color();
         text.label(ui, &span.text, 18.0, tc, egui::Sense::hover());
+        // Someone else's labels, read-only: the controls that would edit the span are
+        // shown disabled, their hover text says why.
+        let why = read_only_why(ws);
+        let editable = why.is_none();
+        let why = why.unwrap_or_default();
         if let Some(label) = p.schema.label(&span.label) {
             for a in label.attributes.iter().filter(|a| !a.is_free_text()) {
                 let cur = span.attributes.get(&a.name).cloned().unwrap_or_default();
                 let mut chosen = cur.clone();
-                egui::ComboBox::from_label(&a.name)
-                    .selected_text(if cur.is_empty() { "—" } else { &cur })
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut chosen, String::new(), "—");
-                        for v in &a.values {
-                            ui.selectable_value(&mut chosen, v.clone(), v);
-                        }
-                    });
-                if chosen != cur {
+                ui.add_enabled_ui(editable, |ui| {
+                    egui::ComboBox::from_label(&a.name)
+                        .selected_text(if cur.is_empty() { "—" } else { &cur })
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut chosen, String::new(), "—");
+                            for v in &a.values {
+                                ui.selectable_value(&mut chosen, v.clone(), v);
+                            }
+                        })
+                        .response
+                        .on_disabled_hover_text(&why);
+                });
+                if chosen != cur && editable {
                     action = Some(Action::SetAttribute {
                         span: span.id.clone(),
                         name: a.name.clone(),
@@ -91,9 +100,15 @@ impl SpanDetails {
                 text.label(ui, other, 15.0, tc, egui::Sense::hover());
             }
         }
-        action = self.entity_section(ui, ws, span, text).or(action);
-        action = self.note_section(ui, span, text).or(action);
-        if ui.button("Delete span (Del)").clicked() {
+        let entity = ui.add_enabled_ui(editable, |ui| self.entity_section(ui, ws, span, text));
+        action = entity.inner.or(action);
+        let note = ui.add_enabled_ui(editable, |ui| self.note_section(ui, span, text));
+        action = note.inner.or(action);
+        if ui
+            .add_enabled(editable, egui::Button::new("Delete span (Del)"))
+            .on_disabled_hover_text(&why)
+            .clicked()
+        {
             action = Some(Action::DeleteSelected);
         }
         action
@@ -108,11 +123,13 @@ impl SpanDetails {
     ) -> Option<Action> {
         let mut action = None;
         let tc = ui.visuals().text_color();
+        let why = read_only_why(ws).unwrap_or_default();
         ui.separator();
         if let Some(e) = span.entity.as_ref().and_then(|e| ws.project().entity(e)) {
             ui.horizontal(|ui| {
                 ui.label(format!("Entity {}:", e.id));
-                if ui.small_button("Unlink").clicked() {
+                let unlink = ui.add(egui::Button::new("Unlink").small());
+                if unlink.on_disabled_hover_text(&why).clicked() {
                     action = Some(Action::LinkEntity {
                         span: span.id.clone(),
                         entity: None,
@@ -124,7 +141,8 @@ impl SpanDetails {
         }
         ui.horizontal(|ui| {
             ui.label("Entity: none");
-            if ui.small_button("New entity from this mention").clicked() {
+            let new = ui.add(egui::Button::new("New entity from this mention").small());
+            if new.on_disabled_hover_text(&why).clicked() {
                 action = Some(Action::CreateEntity(span.id.clone()));
             }
         });

@@ -74,8 +74,8 @@ impl HashiyaApp {
         }
         if !self.ws.warnings.is_empty() {
             self.ws.set_status(format!(
-                "{} warning(s) while loading: see the Warnings window",
-                self.ws.warnings.len()
+                "{} while loading: see the Warnings window",
+                crate::model::words::count(self.ws.warnings.len(), "warning", "warnings")
             ));
         }
     }

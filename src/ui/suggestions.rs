@@ -11,8 +11,47 @@ use egui::RichText;
 use super::action::Action;
 use super::article_view::TextRenderer;
 use super::widgets::label_color;
+use crate::model::words::count;
 use crate::suggest::Suggestion;
 use crate::workspace::Workspace;
+
+/// After A (accept): which suggestion is current now, and what the status bar says —
+/// what was accepted, then the one that took its place (the next in the document, or
+/// the first when it was the last), or that none is left. `accepted`: the suggestions
+/// just accepted (several for Shift+A); `now`: the document's suggestions after it.
+pub fn after_accept(accepted: &[Suggestion], now: &[Suggestion]) -> (Option<usize>, String) {
+    let Some(first) = accepted.first() else {
+        return (None, String::new());
+    };
+    let what = if accepted.len() == 1 {
+        format!("Accepted «{}» as {}", first.text, first.label)
+    } else {
+        format!(
+            "Accepted {} «{}» as {}",
+            count(accepted.len(), "suggestion", "suggestions"),
+            first.text,
+            first.label
+        )
+    };
+    if now.is_empty() {
+        return (
+            None,
+            format!("{what}. No suggestions left in this document"),
+        );
+    }
+    let i = now.iter().position(|s| s.start >= first.start).unwrap_or(0);
+    let s = &now[i];
+    (
+        Some(i),
+        format!(
+            "{what}. Now current: suggestion {} of {}, «{}» as {} (A accepts it, N / P walk)",
+            i + 1,
+            now.len(),
+            s.text,
+            s.label
+        ),
+    )
+}
 
 /// Suggestions grouped by (text, label).
 type Groups = BTreeMap<(String, String), Vec<Suggestion>>;
@@ -65,7 +104,7 @@ impl SuggestionsPanel {
                     .weak(),
             );
         }
-        ui.label(format!("{} strings", groups.len()));
+        ui.label(count(groups.len(), "string", "strings"));
         let tc = ui.visuals().text_color();
         egui::ScrollArea::vertical()
             .id_salt("suggestion-groups")
@@ -81,9 +120,13 @@ impl SuggestionsPanel {
                             action = Some(Action::AcceptSuggestions(list.clone()));
                         }
                         ui.label(
-                            RichText::new(format!("{label}: {} in {docs} documents", list.len()))
-                                .color(label_color(ws.project(), label))
-                                .small(),
+                            RichText::new(format!(
+                                "{label}: {} in {}",
+                                list.len(),
+                                count(docs, "document", "documents")
+                            ))
+                            .color(label_color(ws.project(), label))
+                            .small(),
                         );
                     });
                     text.label_line(ui, t, 15.0, tc);

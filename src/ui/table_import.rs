@@ -2,6 +2,10 @@
 //! first rows, the sheet, which column holds the text, the ids and the titles, which
 //! columns become metadata, the consent to convert a file that is not UTF-8 (the
 //! encoding is named, never guessed silently), and "import the good rows".
+//!
+//! The id and title columns start as the ones whose header names them
+//! ([`ID_HEADERS`], [`TITLE_HEADERS`]: `id`, `ID`, `doc_id`, `title`, `headline`…,
+//! case-insensitive); the text column as the one named `text` (or the longest cells).
 
 use std::path::PathBuf;
 
@@ -12,6 +16,7 @@ use crate::formats::table::{
     MetaColumns, PreviewOptions, TableOptions, TablePreview, preview_table,
 };
 use crate::formats::{ImportFormat, ImportOptions};
+use crate::model::words::count;
 
 pub struct TableImportDialog {
     pub path: PathBuf,
@@ -49,6 +54,50 @@ fn guess_text_column(p: &TablePreview) -> Option<String> {
         .map(|i| p.headers[i].clone())
 }
 
+/// Header names (compared lower-case, trimmed, with `-` and spaces read as `_`) that
+/// preselect the id column: `id`, `ID`, `doc_id`, `Document ID`, `article-id`…
+const ID_HEADERS: &[&str] = &[
+    "id",
+    "doc_id",
+    "docid",
+    "document_id",
+    "article_id",
+    "identifier",
+    "المعرف",
+    "معرف",
+];
+
+/// Header names that preselect the title column: `title`, `Headline`, `heading`…
+const TITLE_HEADERS: &[&str] = &["title", "headline", "heading", "العنوان", "عنوان"];
+
+/// The first header that is one of `names` (see [`ID_HEADERS`] for how they compare).
+fn named_column(p: &TablePreview, names: &[&str]) -> Option<String> {
+    let norm = |h: &str| h.trim().to_lowercase().replace(['-', ' '], "_");
+    p.headers
+        .iter()
+        .find(|h| names.contains(&norm(h).as_str()))
+        .cloned()
+}
+
+/// A cell as the preview shows it: on one line, and when longer than `max`
+/// characters, cut at the last space before that (mid-word only for a single long
+/// word) and ended with "…".
+pub fn preview_cell(cell: &str, max: usize) -> String {
+    let one_line: String = cell
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let head: String = one_line.chars().take(max).collect();
+    let cut = match head.rfind(' ') {
+        Some(i) if head[..i].chars().count() >= max / 2 => &head[..i],
+        _ => head.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
 impl TableImportDialog {
     pub fn new(path: PathBuf, format: ImportFormat) -> Self {
         let mut d = TableImportDialog {
@@ -82,6 +131,16 @@ impl TableImportDialog {
                 .is_none_or(|t| !p.headers.contains(t))
             {
                 self.text_column = guess_text_column(p);
+            }
+            // The id and title columns: the ones their header names, unless chosen.
+            for (chosen, names) in [
+                (&mut self.id_column, ID_HEADERS),
+                (&mut self.title_column, TITLE_HEADERS),
+            ] {
+                if chosen.as_ref().is_none_or(|c| !p.headers.contains(c)) {
+                    *chosen =
+                        named_column(p, names).filter(|c| Some(c) != self.text_column.as_ref());
+                }
             }
             self.meta = p
                 .headers
@@ -159,8 +218,8 @@ impl TableImportDialog {
                     }
                 }
                 ui.label(format!(
-                    "{} rows · {} ({}){}",
-                    p.total_rows,
+                    "{} · {} ({}){}",
+                    count(p.total_rows, "row", "rows"),
                     p.encoding.name(),
                     p.encoding_found_by,
                     p.delimiter.map_or(String::new(), |d| format!(
@@ -205,8 +264,7 @@ impl TableImportDialog {
                             ui.end_row();
                             for r in &p.rows {
                                 for c in r {
-                                    let short: String = c.chars().take(60).collect();
-                                    ui.label(short);
+                                    ui.label(preview_cell(c, 60)).on_hover_text(c);
                                 }
                                 ui.end_row();
                             }
@@ -254,4 +312,18 @@ fn column_combo(
                 ui.selectable_value(chosen, Some(h.clone()), h);
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_cells_are_cut_between_words_with_an_ellipsis() {
+        assert_eq!(preview_cell("short", 60), "short");
+        assert_eq!(preview_cell("one two\nthree", 60), "one two three");
+        assert_eq!(preview_cell("alpha beta gamma delta", 13), "alpha beta…");
+        assert_eq!(preview_cell("abcdefghijklmnop", 5), "abcde…");
+        assert_eq!(preview_cell("قال المتحدث باسم الجيش", 14), "قال المتحدث…");
+    }
 }

@@ -33,6 +33,44 @@ pub fn fixed_row(
     resp
 }
 
+/// Shows `add` as wide as `ui`'s available width, in a child whose content cannot
+/// widen `ui`: a row wider than that is clipped, text wraps at that width. A side
+/// panel's width then stays what the user dragged it to whatever its tab shows, so
+/// the article beside it is not laid out again (and the reading position kept).
+pub fn fixed_width<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    let rect = ui.available_rect_before_wrap();
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+    );
+    child.shrink_clip_rect(rect);
+    let r = add(&mut child);
+    let height = child.min_rect().height().min(rect.height());
+    ui.advance_cursor_after_rect(egui::Rect::from_min_size(
+        rect.min,
+        egui::vec2(rect.width(), height),
+    ));
+    r
+}
+
+/// Shows a side panel `width` wide (the user's, remembered in the settings) whose
+/// content is laid out by [`fixed_width`]: its width changes only when the user drags
+/// its edge, never with its content, so the article beside it keeps its lines and the
+/// reading position. Returns the new width once such a drag is over (to remember).
+pub fn user_sized_panel(
+    panel: egui::Panel,
+    width: f32,
+    ui: &mut egui::Ui,
+    add: impl FnOnce(&mut egui::Ui),
+) -> Option<f32> {
+    let r = panel
+        .default_size(width)
+        .show(ui, |ui| fixed_width(ui, add));
+    let now = r.response.rect.width();
+    ((now - width).abs() > 0.5 && !ui.input(|i| i.pointer.any_down())).then_some(now)
+}
+
 /// A clickable list row (highlighted when selected) holding arbitrary content.
 pub fn row(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
     let fill = if selected {
@@ -62,6 +100,21 @@ pub fn row(ui: &mut egui::Ui, selected: bool, add: impl FnOnce(&mut egui::Ui)) -
         );
     }
     r
+}
+
+/// Why the shown labels cannot be edited now (someone else's, shown read-only; a
+/// project still being opened), for the hover text of the controls that would edit
+/// them, which are shown disabled; `None` when they can be edited.
+pub fn read_only_why(ws: &crate::workspace::Workspace) -> Option<String> {
+    if ws.is_loading() {
+        return Some("Read-only while the project is still being opened".into());
+    }
+    ws.read_only().then(|| {
+        let who = ws.annotator();
+        format!(
+            "Read-only: these are {who}'s labels. Start your own set, or choose \"Edit {who}'s labels\" in the toolbar"
+        )
+    })
 }
 
 /// The colour of a label from the schema (grey for unknown labels).
@@ -96,10 +149,10 @@ pub fn status_bar(ui: &mut egui::Ui, status: &str, selection: Option<std::ops::R
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(sel) = selection {
                 ui.label(format!(
-                    "selection {}–{} ({} chars)",
+                    "selection {}–{} ({})",
                     sel.start,
                     sel.end,
-                    sel.len()
+                    crate::model::words::count(sel.len(), "char", "chars")
                 ));
             }
         });

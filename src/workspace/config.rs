@@ -15,6 +15,8 @@ pub struct Config {
     pub recent: Vec<PathBuf>,
     /// Dark theme.
     pub dark: bool,
+    /// The right panel's width as the user last dragged it (points).
+    pub right_panel_width: Option<f32>,
 }
 
 /// The platform's config file path, if a home or config folder is known.

@@ -58,7 +58,8 @@ impl Workspace {
         let applied = self.apply(cmd).is_some();
         if applied {
             self.set_status(format!(
-                "{added} span(s) with at least {k} of {n} votes added to {gold}"
+                "{} with at least {k} of {n} votes added to {gold}",
+                crate::model::words::count(added, "span", "spans")
             ));
         }
         applied

@@ -39,8 +39,8 @@ impl ExportJob {
             });
             let msg = match r {
                 Ok(rep) => format!(
-                    "Exported {} file(s) ({}) to {}",
-                    rep.files.len(),
+                    "Exported {} ({}) to {}",
+                    crate::model::words::count(rep.files.len(), "file", "files"),
                     format.name(),
                     out.display()
                 ),

@@ -523,15 +523,19 @@ impl Workspace {
                 let r = &imported.report;
                 let left_out = r.duplicates.len() + r.near_duplicates.len() + r.skipped.len();
                 let summary = format!(
-                    "Imported {} document(s), {} span(s){}",
-                    r.documents_added,
-                    r.spans_added,
+                    "Imported {}, {}{}",
+                    crate::model::words::count(r.documents_added, "document", "documents"),
+                    crate::model::words::count(r.spans_added, "span", "spans"),
                     if left_out > 0 {
                         format!(
-                            "; left out {} already there, {} near-duplicates, {} bad rows{}",
+                            "; left out {} already there, {}, {}{}",
                             r.duplicates.len(),
-                            r.near_duplicates.len(),
-                            r.skipped.len(),
+                            crate::model::words::count(
+                                r.near_duplicates.len(),
+                                "near-duplicate",
+                                "near-duplicates"
+                            ),
+                            crate::model::words::count(r.skipped.len(), "bad row", "bad rows"),
                             r.skipped
                                 .first()
                                 .map_or(String::new(), |s| format!(" (first: {s})"))

@@ -38,7 +38,7 @@ fn take_theirs_resolves_a_relabel_conflict_and_undo_brings_it_back() {
     let merged = merge(&base, &ours, &theirs, ("ours.json", "theirs.json")).project;
     assert_eq!(merged.conflicts.len(), 1);
     let mut h = harness_with(Workspace::new(merged, None, vec![]));
-    h.get_by_label("1 merge conflict(s) to resolve");
+    h.get_by_label("1 merge conflict to resolve");
     h.get_by_label("Resolve…").click();
     h.run_steps(3);
     h.get_by_label("Take theirs").click();
@@ -55,7 +55,7 @@ fn take_theirs_resolves_a_relabel_conflict_and_undo_brings_it_back() {
         (s, ws.project().conflicts.len())
     };
     assert_eq!(label_now(&h), (theirs_label.to_string(), 0));
-    assert!(h.query_by_label("1 merge conflict(s) to resolve").is_none());
+    assert!(h.query_by_label("1 merge conflict to resolve").is_none());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert_eq!(

@@ -16,6 +16,7 @@ mod entities;
 mod files;
 mod gestures;
 mod keymap;
+mod newcomer;
 mod opening;
 mod own_set;
 mod progressive;

@@ -155,5 +155,5 @@ fn progress_window_counts_the_annotators_work() {
         h.query_all_by_label(&spans).count() >= 1,
         "the span count {spans} is in the table"
     );
-    h.get_by_label("Done by two annotators or more (available for agreement): 0 document(s)");
+    h.get_by_label("Done by two annotators or more (available for agreement): 0 documents");
 }

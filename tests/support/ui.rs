@@ -340,7 +340,12 @@ pub fn menu(h: &mut H, path: &[&str], item: &str) {
 /// Answers the in-app path prompt (shown when no file dialog service answers): types
 /// `path` into its field and clicks OK.
 pub fn answer_path_prompt(h: &mut H, path: &Path) {
-    h.get_by_label("Path of the project file:");
+    // Its field's label names what the path is for ("Path of the project file:",
+    // "Path of the table to import:"…).
+    h.get_by(|n| {
+        n.role() == Role::Label
+            && (n.label().or(n.value())).is_some_and(|l| l.starts_with("Path of the"))
+    });
     let input = h.get_by(|n| n.role() == Role::TextInput && n.data().placeholder() == Some(""));
     input.click();
     h.run_steps(2);

@@ -84,6 +84,7 @@ pub fn group(action: &Action) -> Group {
         Action::ZoomReset => Group::View,
         Action::SetDark { .. } => Group::View,
         Action::SetTagOptions { .. } => Group::View,
+        Action::RememberPanelWidth { .. } => Group::View,
         Action::OpenSearch { .. } => Group::View,
         Action::CloseSearch { .. } => Group::View,
         Action::OpenCorpusSearch { .. } => Group::View,

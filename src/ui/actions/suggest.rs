@@ -53,7 +53,12 @@ impl HashiyaApp {
                     } else {
                         vec![cur]
                     };
-                    self.ws.accept_suggestions(&chosen);
+                    if self.ws.accept_suggestions(&chosen) {
+                        let now = self.ws.current_suggestions();
+                        let (current, msg) = super::super::suggestions::after_accept(&chosen, now);
+                        self.suggestion = current;
+                        self.ws.set_status(msg);
+                    }
                 } else {
                     self.ws
                         .set_status("Walk to a suggestion first (N / P)".into());

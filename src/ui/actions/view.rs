@@ -26,6 +26,10 @@ impl HashiyaApp {
                 self.config.dark = dark;
                 self.save_config();
             }
+            Action::RememberPanelWidth(w) => {
+                self.config.right_panel_width = Some(w);
+                self.save_config();
+            }
             Action::SetTagOptions(o) => self.tag_options = o,
             Action::OpenSearch => self.search.open(),
             Action::CloseSearch => {
