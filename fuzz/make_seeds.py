@@ -56,3 +56,12 @@ imp("brat", 3, TEXT + "\0T1\tactor 4 14\tخليفة حفتر\nT2\tlocation 27 31
 imp("brat-broken-lines", 3, TEXT.encode("utf-8") + b"\0" + open(os.path.join(FIX, "bad", "broken-lines.ann"), "rb").read())
 imp("brat-fragments", 3, TEXT + "\0T1\tclaim 0 3;4 9\tقال خليفة\n")
 imp("labelstudio", 4, '[{"id": 1, "data": {"text": "%s"}, "annotations": [{"completed_by": 7, "result": [{"id": "a", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": 4, "end": 14, "labels": ["actor"]}}, {"id": "b", "type": "labels", "value": {"start": 27, "end": 31, "labels": ["location"]}}, {"type": "relation", "from_id": "b", "to_id": "a", "labels": ["said_by"]}]}]}]' % TEXT)
+
+# The corpus readers (issue #25): 5 csv, 6 tsv, 7 xlsx, 8 ods, 9 html; tables are read
+# with the text in column 1. Byte 0 + 10 also sets skip_bad_rows.
+imp("csv-quotes", 5, 'text,id\n"%s ""اقتباس""",1\n"مفتوح,2\nنص,3\n"نعم" قال,4\n' % TEXT)
+imp("csv-skip-bad", 15, 'text;id\n%s;1\n"مفتوح;2\n;3\n' % TEXT)
+imp("tsv-literal", 6, 'text\tid\n"نعم" قال %s\t1\n"مفتوح\t2\n' % TEXT)
+imp("xlsx", 7, open(os.path.join(FIX, "corpus", "articles.xlsx"), "rb").read())
+imp("ods", 8, open(os.path.join(FIX, "corpus", "articles.ods"), "rb").read())
+imp("html", 9, '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>عنوان</title></head><body><article><h1>عنوان</h1><p>%s</p><p>%s</p><p>%s</p></article></body></html>' % (TEXT * 4, TEXT * 3, TEXT * 5))

@@ -172,9 +172,12 @@ pub fn check_layout(engine: &mut crate::text::TextEngine, input: &LayoutInput) {
 /// any bytes, either refuses with a reported issue or returns a project that saves to a
 /// file that loads without errors — never a panic, never an invalid project.
 ///
-/// Byte 0 picks the format (`ImportFormat::ALL[b % 5]`); the rest is the file. For brat,
-/// the rest is split at the first NUL byte into the `.txt` and the `.ann` file. The files
-/// are written into `dir` (a fresh or reused scratch folder).
+/// Byte 0 picks the format (`ImportFormat::ALL[b % 10]`: text, JSONL, doccano, brat,
+/// Label Studio, CSV, TSV, XLSX, ODS, HTML) and, for the corpus formats, with `b / 10`
+/// odd, `skip_bad_rows`; the rest is the file. For brat, the rest is split at the first
+/// NUL byte into the `.txt` and the `.ann` file. Tables are imported with the text in
+/// column 1 and every other column as metadata. The files are written into `dir` (a
+/// fresh or reused scratch folder).
 pub fn check_import(dir: &Path, bytes: &[u8]) {
     use crate::formats::{ImportFormat, ImportOptions, import};
     use crate::model::{LabelSchema, Project};
@@ -198,7 +201,12 @@ pub fn check_import(dir: &Path, bytes: &[u8]) {
             let ext = match other {
                 ImportFormat::Text => "txt",
                 ImportFormat::LabelStudio => "json",
-                _ => "jsonl",
+                ImportFormat::Jsonl | ImportFormat::Doccano | ImportFormat::Brat => "jsonl",
+                ImportFormat::Csv => "csv",
+                ImportFormat::Tsv => "tsv",
+                ImportFormat::Xlsx => "xlsx",
+                ImportFormat::Ods => "ods",
+                ImportFormat::Html => "html",
             };
             let path = dir.join(format!("input.{ext}"));
             std::fs::write(&path, rest).expect("scratch folder is writable");
@@ -207,13 +215,15 @@ pub fn check_import(dir: &Path, bytes: &[u8]) {
     };
     let base = Project::new("fuzz", LabelSchema::news_default());
     let mut progress = |_: usize, _: usize| {};
-    if let Ok(imported) = import(
-        &base,
-        format,
-        &[input],
-        &ImportOptions::default(),
-        &mut progress,
-    ) {
+    let options = ImportOptions {
+        table: Some(crate::formats::TableOptions {
+            meta: crate::formats::MetaColumns::All,
+            ..crate::formats::TableOptions::text("1")
+        }),
+        skip_bad_rows: (selector / 10) % 2 == 1,
+        ..ImportOptions::default()
+    };
+    if let Ok(imported) = import(&base, format, &[input], &options, &mut progress) {
         let out = store::to_bytes(&imported.project).expect("an imported project serialises");
         if let Err(e) = store::parse(Path::new("imported.json"), &out) {
             panic!(

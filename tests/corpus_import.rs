@@ -807,3 +807,395 @@ fn metadata_travels_through_every_export() {
     .unwrap();
     assert_eq!(r.files, [out]);
 }
+
+/// Issue #25, item 12: a document's `meta` may hold keys named like the fixed columns
+/// of `metadata.csv` (`document`, `title`, a `source` field); CSV readers keep one
+/// column of a name, so each such key is written `meta:KEY`, every name once.
+#[test]
+fn metadata_csv_names_every_column_once() {
+    let mut p = Project::new("m", LabelSchema::news_default());
+    let mut d = hashiya::model::Document::new("d1", "العنوان", "قال المتحدث إن القوات دخلت");
+    d.source.url = Some("https://x.ly/1".into());
+    for (k, v) in [
+        ("title", "عنوان الموقع"),
+        ("document", "رقم 7"),
+        ("url", "https://x.ly/amp/1"),
+        ("meta:title", "مكرر"),
+        ("section", "ليبيا"),
+    ] {
+        d.meta.insert(k.into(), v.into());
+    }
+    p.documents.push(d);
+    annotate_first_words(&mut p);
+    let dir = tempfile::tempdir().unwrap();
+    let conll = dir.path().join("t.conll");
+    let opts = ExportOptions::default();
+    formats::export(&p, ExportFormat::Conll, &conll, &opts, &mut |_, _| {}).unwrap();
+    let brat = dir.path().join("brat");
+    formats::export(&p, ExportFormat::Brat, &brat, &opts, &mut |_, _| {}).unwrap();
+    for f in [dir.path().join("t.metadata.csv"), brat.join("metadata.csv")] {
+        let bytes = std::fs::read(&f).unwrap();
+        let mut r = csv::Reader::from_reader(bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap());
+        let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let row = r.records().next().unwrap().unwrap();
+        let cell = |name: &str| {
+            let i = headers.iter().position(|h| h == name);
+            i.map(|i| row[i].to_string())
+                .unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
+        };
+        let mut unique = headers.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), headers.len(), "{headers:?}");
+        assert_eq!(cell("document"), "d1");
+        assert_eq!(cell("title"), "العنوان");
+        assert_eq!(cell("url"), "https://x.ly/1");
+        assert_eq!(cell("meta:title"), "مكرر");
+        assert_eq!(cell("meta:meta:title"), "عنوان الموقع");
+        assert_eq!(cell("meta:document"), "رقم 7");
+        assert_eq!(cell("meta:url"), "https://x.ly/amp/1");
+        assert_eq!(cell("section"), "ليبيا");
+    }
+}
+
+#[path = "support/xlsx.rs"]
+mod xlsx;
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, bytes).unwrap();
+    f
+}
+
+fn with_skip(table: TableOptions, skip: bool) -> ImportOptions {
+    ImportOptions {
+        table: Some(table),
+        skip_bad_rows: skip,
+        ..Default::default()
+    }
+}
+
+fn id_text() -> TableOptions {
+    TableOptions {
+        id_column: Some("id".into()),
+        ..TableOptions::text("text")
+    }
+}
+
+/// Issue #25, item 4: a quote left open glued every following row into one cell ("added
+/// 2 documents" for 5 rows). It is a bad row with its line; reading goes on with the next
+/// line; the report counts the rows read.
+#[test]
+fn csv_open_quote_is_one_bad_row_not_glued_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "q.csv",
+        "id,text\n1,نص أول\n2,\"نص مفتوح\n3,نص ثالث\n4,\"اقتباس\" قال الوزير\n5,نص خامس\n",
+    );
+    let e = import_into(
+        &empty(),
+        ImportFormat::Csv,
+        std::slice::from_ref(&f),
+        with_skip(id_text(), false),
+    )
+    .unwrap_err();
+    let list = issues(e);
+    let at: Vec<(Option<usize>, Option<usize>)> = list.iter().map(|i| (i.line, i.row)).collect();
+    assert_eq!(at, [(Some(3), Some(3)), (Some(5), Some(5))], "{list:?}");
+    assert!(
+        list[0].reason.contains("line 3") && list[0].reason.contains("line 5"),
+        "{}",
+        list[0]
+    );
+    assert!(list[1].reason.contains("«قال الوزير"), "{}", list[1]);
+
+    let ok = import_into(
+        &empty(),
+        ImportFormat::Csv,
+        &[f],
+        with_skip(id_text(), true),
+    )
+    .unwrap();
+    let ids: Vec<&str> = ok.project.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["1", "3", "5"]);
+    assert_eq!(ok.project.document("3").unwrap().text, "نص ثالث");
+    assert_eq!(ok.report.rows_read, 5);
+    assert_eq!(ok.report.skipped.len(), 2);
+}
+
+/// Issue #25, item 5: TSV lost the quotes of `"…" قال` and an open quote swallowed the
+/// rows after it. A tab-separated file with such quotes is read literally; Excel's
+/// quoted "Unicode text" still reads (`windows_1256_and_utf16_are_detected_refused_and_converted`).
+#[test]
+fn tsv_with_stray_quotes_is_read_literally() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "t.tsv",
+        "id\ttext\n1\t\"نعم\" قال الوزير\n2\t\"مفتوح بلا إغلاق\n3\tنص \"ثالث\"\n",
+    );
+    let ok = import_into(
+        &empty(),
+        ImportFormat::Tsv,
+        &[f],
+        with_skip(id_text(), false),
+    )
+    .unwrap();
+    let texts: Vec<(&str, &str)> = ok
+        .project
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("1", "\"نعم\" قال الوزير"),
+            ("2", "\"مفتوح بلا إغلاق"),
+            ("3", "نص \"ثالث\"")
+        ]
+    );
+}
+
+/// Issue #25, item 19: a table with a header and no rows made an empty project; NUL
+/// characters went into the text.
+#[test]
+fn header_only_tables_and_nul_characters_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "h.csv", "id,text\r\n");
+    let e = import_into(
+        &empty(),
+        ImportFormat::Csv,
+        &[f],
+        with_skip(id_text(), true),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("h.csv: the table has a header (\"id\", \"text\") but no rows"),
+        "{e}"
+    );
+    let sheet = xlsx::xlsx(&[vec![xlsx::V::Str("id"), xlsx::V::Str("text")]]);
+    let f = write(dir.path(), "h.xlsx", sheet);
+    let e = import_into(
+        &empty(),
+        ImportFormat::Xlsx,
+        &[f],
+        with_skip(id_text(), true),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("but no rows"), "{e}");
+
+    let f = write(dir.path(), "n.csv", "id,text\n1,نص\0مخفي\n2,نص سليم\n");
+    let e = import_into(
+        &empty(),
+        ImportFormat::Csv,
+        std::slice::from_ref(&f),
+        with_skip(id_text(), false),
+    )
+    .unwrap_err();
+    let list = issues(e);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(
+        (list[0].row, list[0].column.as_deref()),
+        (Some(2), Some("text"))
+    );
+    assert!(
+        list[0]
+            .reason
+            .contains("NUL character (U+0000) at character 3"),
+        "{}",
+        list[0]
+    );
+    let ok = import_into(
+        &empty(),
+        ImportFormat::Csv,
+        &[f],
+        with_skip(id_text(), true),
+    )
+    .unwrap();
+    assert_eq!(ok.project.documents.len(), 1);
+    // Other importers too: a text file.
+    let f = write(dir.path(), "n.txt", "سطر\nنص\0مخفي");
+    let e = import_into(&empty(), ImportFormat::Text, &[f], ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("NUL character (U+0000) at code point 6 (line 2 of the text)"),
+        "{e}"
+    );
+}
+
+/// Issue #25, item 11: integers above 2^53 were rounded (…567890 → …567000), so ids
+/// collided. They are read as the sheet writes them; a rounded one is a bad cell.
+/// Item 19: negative date serials gave 1899-12-31; a spreadsheet's errors carried the
+/// CSV hint about unquoted delimiters.
+#[test]
+fn xlsx_big_integers_dates_and_hints() {
+    use xlsx::V::{Date, Num, Str};
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = xlsx::xlsx(&[
+        vec![Str("id"), Str("text"), Str("date")],
+        vec![Num("12345678901234567890"), Str("نص أول"), Date("45352")],
+        vec![Num("12345678901234567891"), Str("نص ثان"), Date("0.5")],
+        vec![Num("1.2345678901234567E+19"), Str("نص ثالث")],
+        vec![Num("7"), Str("نص رابع"), Date("-5")],
+        vec![Num("8"), Str("نص خامس"), Str(""), Str("زائد")],
+    ]);
+    let f = write(dir.path(), "ids.xlsx", sheet);
+    let table = TableOptions {
+        meta: MetaColumns::All,
+        ..id_text()
+    };
+    let e = import_into(
+        &empty(),
+        ImportFormat::Xlsx,
+        std::slice::from_ref(&f),
+        with_skip(table.clone(), false),
+    )
+    .unwrap_err();
+    let list = issues(e);
+    let at: Vec<(Option<usize>, Option<&str>)> =
+        list.iter().map(|i| (i.row, i.column.as_deref())).collect();
+    assert_eq!(
+        at,
+        [
+            (Some(4), Some("id")),
+            (Some(5), Some("date")),
+            (Some(6), None)
+        ],
+        "{list:?}"
+    );
+    assert!(
+        list[0].reason.contains("format the column as Text"),
+        "{}",
+        list[0]
+    );
+    assert!(list[1].reason.contains("serial number -5"), "{}", list[1]);
+    assert!(
+        list[2].reason.contains("give that column a header"),
+        "{}",
+        list[2]
+    );
+    assert!(!list[2].reason.contains("delimiter"), "{}", list[2]);
+
+    let ok = import_into(&empty(), ImportFormat::Xlsx, &[f], with_skip(table, true)).unwrap();
+    let got: Vec<(&str, Option<&str>)> = ok
+        .project
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.source.date.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("12345678901234567890", Some("2024-03-01")),
+            ("12345678901234567891", Some("12:00:00"))
+        ]
+    );
+}
+
+/// A sheet with a cell in the last column of the last row (XFD1048576) is read as the
+/// few cells it has: calamine's range would be 17 billion cells.
+#[test]
+fn xlsx_far_away_cell_costs_one_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = xlsx::SHEET_START.to_string();
+    sheet.push_str(&xlsx::row_xml(
+        1,
+        &[xlsx::V::Str("id"), xlsx::V::Str("text")],
+    ));
+    sheet.push_str(&xlsx::row_xml(2, &[xlsx::V::Num("1"), xlsx::V::Str("نص")]));
+    sheet.push_str(
+        "<row r=\"1048576\"><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>x</t></is></c></row>",
+    );
+    sheet.push_str(xlsx::SHEET_END);
+    let f = write(
+        dir.path(),
+        "far.xlsx",
+        xlsx::xlsx_streamed(|w| w.write_all(sheet.as_bytes())),
+    );
+    let ok = import_into(
+        &empty(),
+        ImportFormat::Xlsx,
+        &[f],
+        with_skip(id_text(), true),
+    )
+    .unwrap();
+    assert_eq!(ok.project.documents.len(), 1);
+    assert_eq!(ok.report.skipped.len(), 1);
+    assert!(
+        ok.report.skipped[0]
+            .reason
+            .contains("a value in column 16384"),
+        "{}",
+        ok.report.skipped[0]
+    );
+}
+
+/// Issue #25, item 10: a page written in Windows-1256 that declares a Latin charset
+/// was imported as mojibake. It is refused, naming both; converted with consent.
+#[test]
+fn arabic_pages_declaring_a_latin_charset_need_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = std::fs::read(page("almarsad-power.html")).unwrap();
+    let needle = b"<meta charset=\"windows-1256\">";
+    let at = raw.windows(needle.len()).position(|w| w == needle).unwrap();
+    for (declared, name) in [
+        (&b"<meta charset=\"iso-8859-1\">"[..], "windows-1252"),
+        (
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">",
+            "windows-1252",
+        ),
+    ] {
+        let mut page = raw[..at].to_vec();
+        page.extend_from_slice(declared);
+        page.extend_from_slice(&raw[at + needle.len()..]);
+        let f = write(dir.path(), "p.html", page);
+        let e = import_into(
+            &empty(),
+            ImportFormat::Html,
+            std::slice::from_ref(&f),
+            ImportOptions::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains(&format!("declares the encoding {name}"))
+                && e.contains("--encoding windows-1256")
+                && e.contains("in windows-1256 it reads «")
+                && e.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c)),
+            "{e}"
+        );
+        let ok = import_into(
+            &empty(),
+            ImportFormat::Html,
+            &[f],
+            ImportOptions {
+                encoding: Some(WINDOWS_1256),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            ok.project.documents[0]
+                .text
+                .starts_with("تعيش مدن الجنوب الليبي")
+        );
+    }
+    // A page really in windows-1252 (French, accents) is read as it declares.
+    let french = format!(
+        "<html lang=\"fr\"><head><meta charset=\"iso-8859-1\"><title>Été</title></head><body><article>{}</article></body></html>",
+        "<p>Le général a déclaré que les forces étaient entrées dans la ville à l'aube, après des semaines de siège et de négociations.</p>".repeat(6)
+    );
+    let (french, _, _) = encoding_rs::WINDOWS_1252.encode(&french);
+    let f = write(dir.path(), "fr.html", french);
+    let ok = import_into(&empty(), ImportFormat::Html, &[f], ImportOptions::default()).unwrap();
+    assert!(
+        ok.project.documents[0]
+            .text
+            .contains("Le général a déclaré")
+    );
+}

@@ -103,10 +103,15 @@ impl fmt::Display for ImportSummary<'_> {
         let r = self.report;
         writeln!(
             f,
-            "{}: {} — read {}; added {} ({} already there got new sets), {}, {}, {}, {}",
+            "{}: {} — read {}{}; added {} ({} already there got new sets), {}, {}, {}, {}",
             self.into.display(),
             if self.existed { "extended" } else { "created" },
             Count(r.files_read, "file"),
+            if r.rows_read > 0 {
+                format!(" ({})", Count(r.rows_read, "row"))
+            } else {
+                String::new()
+            },
             Count(r.documents_added, "document"),
             r.documents_reused,
             Count(r.sets_added, "set"),
@@ -131,20 +136,40 @@ impl fmt::Display for ImportSummary<'_> {
         for w in &r.warnings {
             writeln!(f, "  warning: {w}")?;
         }
-        for d in &r.duplicates {
-            writeln!(f, "  already in the project, not added: {d}")?;
-        }
-        for d in &r.near_duplicates {
-            writeln!(
-                f,
-                "  near-duplicate (same text but for spaces), not added: {d}"
-            )?;
-        }
-        for s in &r.skipped {
-            writeln!(f, "  skipped: {s}")?;
-        }
+        list(
+            f,
+            "already in the project, not added",
+            "rows or pages already in the project",
+            &r.duplicates,
+        )?;
+        list(
+            f,
+            "near-duplicate (same text but for spaces), not added",
+            "near-duplicates",
+            &r.near_duplicates,
+        )?;
+        list(f, "skipped", "skipped rows", &r.skipped)?;
         Ok(())
     }
+}
+
+/// How many lines of one kind an import report lists before it summarises the rest.
+pub const LISTED: usize = 10;
+
+/// Up to [`LISTED`] items, one per line after `what: `, then `… and N more {rest}`.
+fn list(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    rest: &str,
+    items: &[impl fmt::Display],
+) -> fmt::Result {
+    for item in items.iter().take(LISTED) {
+        writeln!(f, "  {what}: {item}")?;
+    }
+    if items.len() > LISTED {
+        writeln!(f, "  … and {} more {rest}", items.len() - LISTED)?;
+    }
+    Ok(())
 }
 
 /// A number and an English noun in the singular, pluralised as the number needs:
@@ -237,5 +262,47 @@ mod tests {
             s,
             "out: wrote 2 files (brat): 1 document, 1 set, 2 spans, 0 relations\n  note: a note\n"
         );
+    }
+
+    /// Issue #25, item 15: a re-import of a big table listed every duplicate row, one
+    /// line each; the list stops after a few lines and says how many more. Item 4: the
+    /// line says how many rows were read.
+    #[test]
+    fn the_import_line_counts_rows_and_summarises_long_lists() {
+        use crate::formats::{Duplicate, ImportIssue};
+        let dup = |n: usize| Duplicate {
+            file: "a.csv".into(),
+            line: Some(n),
+            row: Some(n),
+            id: format!("a-{n}"),
+            existing: format!("d{n}"),
+        };
+        let report = ImportReport {
+            files_read: 1,
+            rows_read: 40,
+            documents_added: 2,
+            duplicates: (2..40).map(dup).collect(),
+            skipped: vec![ImportIssue::new("a.csv", Some(41), "bad")],
+            ..ImportReport::default()
+        };
+        let s = ImportSummary {
+            into: Path::new("p.json"),
+            existed: true,
+            report: &report,
+        }
+        .to_string();
+        assert!(
+            s.starts_with("p.json: extended — read 1 file (40 rows); added 2 documents"),
+            "{s}"
+        );
+        assert_eq!(
+            s.matches("already in the project, not added").count(),
+            LISTED
+        );
+        assert!(
+            s.contains("  … and 28 more rows or pages already in the project\n"),
+            "{s}"
+        );
+        assert!(s.ends_with("  skipped: a.csv:41: bad\n"), "{s}");
     }
 }

@@ -14,8 +14,9 @@
 //!
 //! - **Document metadata**: when an exported document has `source` fields or `meta`,
 //!   the folder also gets `metadata.csv` (a row per document: `document`, `title`, the
-//!   `source` fields present, then the `meta` keys present, sorted; UTF-8 with a byte
-//!   order mark unless `--no-bom`), since `.txt`/`.ann` have no place for it. Import
+//!   `source` fields present, then the `meta` keys present, sorted, a key that names
+//!   an earlier column written `meta:KEY`; UTF-8 with a byte order mark unless
+//!   `--no-bom`), since `.txt`/`.ann` have no place for it. Import
 //!   does not read it back.
 //! - **Offsets are code points** (brat slices Python `str`s), end-exclusive.
 //! - A span that crosses a line break is written as brat's discontinuous fragments,

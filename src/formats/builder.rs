@@ -35,6 +35,9 @@ use crate::store::{self, Problem, Severity};
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
     pub files_read: usize,
+    /// Data rows read from corpus tables (header and blank rows excluded; bad rows
+    /// included), so that a report shows how many rows became how many documents.
+    pub rows_read: usize,
     pub documents_added: usize,
     /// Documents already in the project (same id, same text) that got new sets.
     pub documents_reused: usize,
@@ -191,6 +194,10 @@ pub struct Builder {
     new_entities: HashSet<String>,
     /// Corpus documents: text index for duplicates, built on first use.
     texts: Option<TextIndex>,
+    /// Position of each document of the project by id, and the (annotator, document)
+    /// of each set, so that adding N documents takes time in N, not N squared.
+    doc_at: HashMap<String, usize>,
+    set_keys: HashSet<(String, String)>,
     /// `skip_bad_rows`: a corpus document that cannot be added is listed in
     /// `report.skipped` instead of failing the import.
     skip_bad: bool,
@@ -236,6 +243,17 @@ impl Builder {
             new_entities: HashSet::new(),
             texts: None,
             skip_bad: false,
+            doc_at: base
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id.clone(), i))
+                .collect(),
+            set_keys: base
+                .sets
+                .iter()
+                .map(|s| (s.annotator.clone(), s.document.clone()))
+                .collect(),
         }
     }
 
@@ -294,21 +312,21 @@ impl Builder {
             return;
         }
         if let Some(ids) = index.near.get(&near_key) {
-            let project = &self.project;
+            let (project, doc_at) = (&self.project, &self.doc_at);
             if let Some(existing) = ids.iter().find(|id| {
-                project
-                    .document(id)
-                    .is_some_and(|d| normalise_whitespace(&d.text) == normalised)
+                doc_at.get(id.as_str()).is_some_and(|&i| {
+                    normalise_whitespace(&project.documents[i].text) == normalised
+                })
             }) {
                 let d = dup(existing);
                 self.report.near_duplicates.push(d);
                 return;
             }
         }
-        if inc.id_generated && self.project.document(&inc.id).is_some() {
+        if inc.id_generated && self.doc_at.contains_key(&inc.id) {
             let base = inc.id.clone();
             let mut n = 2;
-            while self.project.document(&format!("{base}-{n}")).is_some() {
+            while self.doc_at.contains_key(&format!("{base}-{n}")) {
                 n += 1;
             }
             inc.id = format!("{base}-{n}");
@@ -337,13 +355,32 @@ impl Builder {
         self.report.files_read += 1;
     }
 
+    /// Counts `n` table rows read (see [`ImportReport::rows_read`]).
+    pub fn rows_read(&mut self, n: usize) {
+        self.report.rows_read += n;
+    }
+
     /// Adds one document and its annotations, or records why it cannot be added.
     pub fn add(&mut self, inc: Incoming) {
         let before = self.issues.len();
+        let Some((reuse, annotator)) = self.check_document(&inc) else {
+            return;
+        };
+        let spans = self.check_annotations(&inc);
+        if self.issues.len() > before {
+            return;
+        }
+        self.apply(inc, reuse, annotator, spans);
+    }
+
+    /// Checks the document itself (id, size, characters, a document or set of that
+    /// id already there): whether it reuses a document, and the annotator of its set;
+    /// `None` if an issue was recorded.
+    fn check_document(&mut self, inc: &Incoming) -> Option<(bool, String)> {
         let o = inc.origin.clone();
         if inc.id.trim().is_empty() {
             self.issue(o.issue("the document has an empty id"));
-            return;
+            return None;
         }
         if inc.text.len() > store::limits::MAX_DOCUMENT_BYTES {
             self.issue(o.issue(format!(
@@ -352,10 +389,24 @@ impl Builder {
                 inc.text.len(),
                 store::limits::MAX_DOCUMENT_BYTES
             )));
-            return;
+            return None;
+        }
+        if let Some(at) = inc.text.find('\0') {
+            let before = &inc.text[..at];
+            self.issue(o.issue(format!(
+                "document \"{}\": the text holds a NUL character (U+0000) at code point {} (line {} of the text): the input is probably not text, or not in the encoding it is read in; remove the character",
+                inc.id,
+                before.chars().count(),
+                before.matches('\n').count() + 1
+            )));
+            return None;
         }
         // The document: new, or an existing one with the same text.
-        let reuse = match self.project.document(&inc.id) {
+        let existing = self
+            .doc_at
+            .get(&inc.id)
+            .map(|&i| &self.project.documents[i]);
+        let reuse = match existing {
             Some(d) if d.text == inc.text => true,
             Some(d) => {
                 let (a, b) = first_difference(&d.text, &inc.text);
@@ -363,17 +414,16 @@ impl Builder {
                     "document id \"{}\" is already in the project with a different text (they differ from code point {a}: «{b}»); rename one of them",
                     inc.id
                 )));
-                return;
+                return None;
             }
             None => false,
         };
-        let map = OffsetMap::new(&inc.text);
         let annotator = self
             .forced_annotator
             .clone()
             .or_else(|| inc.annotator.clone())
             .unwrap_or_else(|| self.fallback_annotator.clone());
-        if inc.annotated && self.project.set(&annotator, &inc.id).is_some() {
+        if inc.annotated && self.set_keys.contains(&(annotator.clone(), inc.id.clone())) {
             self.issue(o.issue(format!(
                 "the project already has a set of annotator \"{annotator}\" on document \"{}\"{}",
                 inc.id,
@@ -383,10 +433,17 @@ impl Builder {
                     "; import it under another name with --annotator NAME, or remove that set first"
                 }
             )));
-            return;
+            return None;
         }
 
-        // Spans.
+        Some((reuse, annotator))
+    }
+
+    /// Checks the spans and relations of `inc` (recording issues); the spans as they
+    /// will be stored, with their entity names and origins.
+    fn check_annotations(&mut self, inc: &Incoming) -> Vec<(Span, Option<String>, Origin)> {
+        let o = inc.origin.clone();
+        let map = OffsetMap::new(&inc.text);
         let mut ids = HashSet::new();
         let mut spans = Vec::with_capacity(inc.spans.len());
         for s in &inc.spans {
@@ -465,11 +522,17 @@ impl Builder {
                 self.issue(o.issue(format!("relation \"{}\": no type", r.id)));
             }
         }
-        if self.issues.len() > before {
-            return;
-        }
+        spans
+    }
 
-        // Everything checks out: apply.
+    /// Adds the checked document (unless it is reused) and its set.
+    fn apply(
+        &mut self,
+        inc: Incoming,
+        reuse: bool,
+        annotator: String,
+        spans: Vec<(Span, Option<String>, Origin)>,
+    ) {
         if !reuse {
             let mut doc = Document::new(
                 &inc.id,
@@ -482,6 +545,8 @@ impl Builder {
             );
             doc.source = inc.source.clone();
             doc.meta = inc.meta.clone();
+            self.doc_at
+                .insert(doc.id.clone(), self.project.documents.len());
             self.project.documents.push(doc);
             self.new_docs.insert(inc.id.clone());
             self.report.documents_added += 1;
@@ -522,6 +587,8 @@ impl Builder {
         self.report.sets_added += 1;
         self.report.spans_added += set.spans.len();
         self.report.relations_added += set.relations.len();
+        self.set_keys
+            .insert((set.annotator.clone(), set.document.clone()));
         self.project.sets.push(set);
     }
 

@@ -35,7 +35,7 @@
 //!   `source` fields or `meta`, a side file `<name>.metadata.csv` is written next to
 //!   `<name>.conll` (documents in export order; columns `document`, `title`, the
 //!   `source` fields present — `outlet`, `url`, `date` — then the `meta` keys present,
-//!   sorted; UTF-8, with a byte order mark unless `--no-bom`).
+//!   sorted, a key that names an earlier column written `meta:KEY`; UTF-8, with a byte order mark unless `--no-bom`).
 //! - IOB has no place for an annotator, so a CoNLL export needs exactly one: with
 //!   several, choose one with `--set`.
 // The examples show the formats' tab separators as they are.

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use super::units::{ExportUnit, Output, entity_index, metadata_columns, source_field};
+use super::units::{ExportUnit, Output, entity_index, meta_column, metadata_columns, source_field};
 use super::{FormatError, Progress};
 use crate::model::Project;
 
@@ -89,11 +89,7 @@ pub(crate) fn export(
         .map(str::to_string)
         .chain(meta_keys.iter().cloned())
     {
-        let name = if header.contains(&name) {
-            format!("meta:{name}")
-        } else {
-            name
-        };
+        let name = meta_column(&header, &name);
         header.push(name);
     }
     w.write_record(&header).map_err(csv_error)?;

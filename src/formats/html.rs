@@ -18,7 +18,19 @@
 //! read as UTF-8 whatever it declares (browsers re-encode pages they save but may leave
 //! the old declaration). A page that declares nothing and is not UTF-8 is treated like
 //! any corpus file: detected, and converted only with consent (see
-//! [`super::encoding`]). A sequence invalid in the declared encoding is refused.
+//! [`super::encoding`]). A sequence invalid in the declared encoding is refused. Older
+//! Arabic sites often declare a Latin encoding (`iso-8859-1`, `windows-1252`) for pages
+//! written in Windows-1256: when most letters of a page that declares a single-byte
+//! non-Arabic encoding are not ASCII (no Latin-script language is written so) and the
+//! bytes read as Arabic (`chardetng`, or `lang="ar"`/`dir="rtl"`), the page is refused,
+//! showing its start read both ways, and converted only with consent (the encoding to
+//! convert from, which may also be the declared one).
+//!
+//! **Nesting.** The HTML parser and Readability take time that grows with the square
+//! of the nesting depth (16,000 nested `<div>` took 25 s). A page whose tags nest
+//! deeper than [`MAX_NESTING`], or whose elements' depths add up to more than
+//! [`MAX_NESTING_WORK`] (counted by a scan of the bytes, [`nesting_depth`]), is refused
+//! before it is parsed.
 //!
 //! **Metadata**, each from the first place that has it:
 //!
@@ -70,6 +82,28 @@ pub(crate) fn import(
 /// A page's article, as the builder takes it.
 pub fn read_page(path: &Path, consent: Option<&'static Encoding>) -> Result<Incoming, ImportIssue> {
     let bytes = read_file(path, MAX_PROJECT_BYTES)?;
+    let nesting = nesting_depth(&bytes);
+    if nesting.max > MAX_NESTING {
+        return Err(ImportIssue::new(
+            path,
+            None,
+            format!(
+                "elements are nested {} deep; Hashiya reads pages nested at most {MAX_NESTING} deep (a news page is nested a few dozen deep; deeper pages take minutes to read). Save the article again from the browser, or as plain text",
+                nesting.max
+            ),
+        ));
+    }
+    if nesting.work > MAX_NESTING_WORK {
+        return Err(ImportIssue::new(
+            path,
+            None,
+            format!(
+                "the page has {} elements nested {} deep on average; Hashiya reads pages whose elements times their depth stay under {MAX_NESTING_WORK} (a news page stays far below; this one would take minutes to read). Save the article again from the browser, or as plain text",
+                nesting.elements,
+                nesting.work / nesting.elements.max(1)
+            ),
+        ));
+    }
     let html = decode_page(path, &bytes, consent)?;
     let page = Page::extract(&html).map_err(|e| ImportIssue::new(path, None, e))?;
     let id = path
@@ -95,12 +129,297 @@ fn decode_page(
     }
     match declared_html_charset(bytes) {
         Some(declared) if declared != UTF_8 => {
+            if let Some(actual) = misdeclared_arabic(bytes, declared) {
+                let Some(chosen) = consent else {
+                    return Err(misdeclared_refusal(path, bytes, declared, actual));
+                };
+                return Ok(encoding::decode(path, bytes, Some(chosen))?.text);
+            }
             Ok(encoding::decode(path, bytes, Some(declared))?.text)
         }
         // Declared UTF-8 (but is not), or nothing declared: detected, and converted
         // only with consent.
         _ => Ok(encoding::decode(path, bytes, consent)?.text),
     }
+}
+
+/// Pages nested deeper than this are refused before they are parsed (see
+/// [`nesting_depth`]).
+pub const MAX_NESTING: usize = 256;
+
+/// The most element-depth a page may have: the sum, over its elements, of how deep
+/// each is (what parsing costs): a 1 MB news page has well under a million.
+pub const MAX_NESTING_WORK: usize = 4_000_000;
+
+/// What [`nesting_depth`] finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Nesting {
+    /// The deepest nesting.
+    pub max: usize,
+    /// Elements counted.
+    pub elements: usize,
+    /// The sum of their depths.
+    pub work: usize,
+}
+
+/// Void elements, and elements whose end tag may be left out that the parser never
+/// nests in one another (`<p>`, `<li>`, `<td>`…; `<a>`): a scan of the tags alone
+/// cannot know where they end, so they are not counted. (`<optgroup>` and the ruby
+/// elements do nest, so they count.)
+const NOT_COUNTED: [&[u8]; 33] = [
+    b"a",
+    b"area",
+    b"base",
+    b"br",
+    b"caption",
+    b"col",
+    b"colgroup",
+    b"dd",
+    b"dt",
+    b"embed",
+    b"frame",
+    b"head",
+    b"body",
+    b"hr",
+    b"html",
+    b"img",
+    b"input",
+    b"isindex",
+    b"keygen",
+    b"li",
+    b"link",
+    b"meta",
+    b"option",
+    b"p",
+    b"param",
+    b"source",
+    b"tbody",
+    b"td",
+    b"tfoot",
+    b"th",
+    b"thead",
+    b"tr",
+    b"wbr",
+];
+
+/// The deepest nesting of elements in `html`, from a scan of its tags (comments,
+/// `<!…>`, `<?…>` and the content of `script`, `style`, `textarea`, `title` outside
+/// `<svg>`/`<math>` skipped; `/>` closes; the elements of [`NOT_COUNTED`] are not
+/// counted), in one pass: how deep the page's tree is, give or take (never less than
+/// the parser builds, but for tags the parser drops), before building it. The HTML
+/// parser (each start tag looks down the stack of open elements) and Readability take
+/// time that grows with the square of the depth.
+pub fn nesting_depth(html: &[u8]) -> Nesting {
+    let mut n = Nesting::default();
+    let mut depth = 0usize;
+    // Open `<svg>`/`<math>` elements: inside them `<script>` and `<style>` are markup.
+    let mut foreign = 0usize;
+    let mut i = 0;
+    let find = |from: usize, needle: &[u8]| {
+        html[from.min(html.len())..]
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map(|p| from + p)
+    };
+    while let Some(lt) = html[i..].iter().position(|&b| b == b'<').map(|p| i + p) {
+        let rest = &html[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = comment_end(html, lt + 4);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + usize::from(closing);
+        let name_len = html[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b':')
+            .count();
+        if name_len == 0 || !html[name_start].is_ascii_alphabetic() {
+            // `<!DOCTYPE`, `<?xml`, or a `<` in the text.
+            i = if matches!(rest.first(), Some(b'!' | b'?')) {
+                find(lt, b">").map_or(html.len(), |e| e + 1)
+            } else {
+                lt + 1
+            };
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end = tag_end(html, name_start + name_len);
+        i = end;
+        let counted = !NOT_COUNTED.contains(&name.as_slice());
+        let is_foreign = matches!(name.as_slice(), b"svg" | b"math");
+        let self_closing = end >= 2 && html[end - 2] == b'/';
+        if closing {
+            if counted {
+                depth = depth.saturating_sub(1);
+            }
+            if is_foreign {
+                foreign = foreign.saturating_sub(1);
+            }
+            continue;
+        }
+        if is_foreign && !self_closing {
+            foreign += 1;
+        }
+        if foreign == 0
+            && matches!(
+                name.as_slice(),
+                b"script" | b"style" | b"textarea" | b"title"
+            )
+        {
+            let mut close = b"</".to_vec();
+            close.extend_from_slice(&name);
+            // Past the end tag: the element was not counted, nor is its end.
+            i = find(end, &close).map_or(html.len(), |c| tag_end(html, c + close.len()));
+            continue;
+        }
+        if counted && !self_closing {
+            depth += 1;
+            n.max = n.max.max(depth);
+            n.elements += 1;
+            n.work = n.work.saturating_add(depth);
+        }
+    }
+    n
+}
+
+/// Just after the end of the comment whose text starts at `from` (after `<!--`): `-->`
+/// or `--!>`, or `>` right away (`<!-->`, `<!--->`), as the HTML parser ends them.
+fn comment_end(html: &[u8], from: usize) -> usize {
+    let from = from.min(html.len());
+    for early in [&b">"[..], b"->"] {
+        if html[from..].starts_with(early) {
+            return from + early.len();
+        }
+    }
+    let mut k = from;
+    while let Some(p) = html[k..].windows(2).position(|w| w == b"--") {
+        let at = k + p + 2;
+        if html[at..].starts_with(b">") {
+            return at + 1;
+        }
+        if html[at..].starts_with(b"!>") {
+            return at + 2;
+        }
+        k = k + p + 1;
+    }
+    html.len()
+}
+
+/// Just after the `>` that ends the tag whose attributes start at `from` (quoted
+/// attribute values may hold `>`), or the end of `html`.
+fn tag_end(html: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (k, &b) in html[from..].iter().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return from + k + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// The Arabic encoding a page that declares `declared` is really in, if it is one of
+/// the older Arabic pages saved in Windows-1256 that declare a Latin charset
+/// (`iso-8859-1`, `windows-1252`): most letters of its text (outside tags) are not
+/// ASCII — no Latin-script language is written so — and `chardetng`, or the page's
+/// `lang="ar"`/`dir="rtl"`, says Arabic.
+fn misdeclared_arabic(bytes: &[u8], declared: &'static Encoding) -> Option<&'static Encoding> {
+    use encoding_rs::{ISO_8859_6, WINDOWS_1256};
+    if !declared.is_single_byte() || declared == WINDOWS_1256 || declared == ISO_8859_6 {
+        return None;
+    }
+    let text = text_bytes(bytes);
+    let ascii = text.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let high = text.iter().filter(|&&b| b >= 0xC0).count();
+    if high < 20 || high < ascii {
+        return None;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let sample = &text[..text.len().min(512 * 1024)];
+    detector.feed(sample, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).to_ascii_lowercase();
+    let hinted = [
+        "lang=\"ar",
+        "lang='ar",
+        "lang=ar",
+        "dir=\"rtl",
+        "dir='rtl",
+        "dir=rtl",
+    ]
+    .iter()
+    .any(|h| head.contains(h));
+    if guess == WINDOWS_1256 || guess == ISO_8859_6 {
+        Some(guess)
+    } else if hinted {
+        Some(WINDOWS_1256)
+    } else {
+        None
+    }
+}
+
+/// The bytes of `html` outside tags, comments, scripts and styles (roughly: for
+/// statistics).
+fn text_bytes(html: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < html.len() {
+        if html[i] != b'<' {
+            out.push(html[i]);
+            i += 1;
+            continue;
+        }
+        let rest = &html[i..];
+        let skip_to = |close: &[u8]| {
+            rest.windows(close.len())
+                .position(|w| w.eq_ignore_ascii_case(close))
+                .map_or(html.len(), |p| i + p + close.len())
+        };
+        i = if rest.starts_with(b"<!--") {
+            skip_to(b"-->")
+        } else if rest.len() > 7 && rest[..7].eq_ignore_ascii_case(b"<script") {
+            skip_to(b"</script>")
+        } else if rest.len() > 6 && rest[..6].eq_ignore_ascii_case(b"<style") {
+            skip_to(b"</style>")
+        } else {
+            tag_end(html, i + 1)
+        };
+        out.push(b' ');
+    }
+    out
+}
+
+/// The refusal of a page whose text is in `actual` but that declares `declared`.
+fn misdeclared_refusal(
+    path: &Path,
+    bytes: &[u8],
+    declared: &'static Encoding,
+    actual: &'static Encoding,
+) -> ImportIssue {
+    let text = text_bytes(bytes);
+    let at = text.iter().position(|&b| b >= 0x80).unwrap_or(0);
+    let sample = &text[at..text.len().min(at + 40)];
+    let show = |e: &'static Encoding| -> String {
+        let s = e.decode_without_bom_handling(sample).0;
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let name = |e: &'static Encoding| e.name().to_ascii_lowercase();
+    ImportIssue::new(
+        path,
+        None,
+        format!(
+            "the page declares the encoding {} but its text is not in it: read so, it starts «{}», while in {} it reads «{}» (older Arabic sites often declare a Latin encoding). Nothing is converted without your consent: re-run with --encoding {}, or if the page really is in {}, with --encoding {}",
+            name(declared),
+            show(declared),
+            name(actual),
+            show(actual),
+            name(actual),
+            name(declared),
+            name(declared),
+        ),
+    )
 }
 
 /// What is kept of a page.

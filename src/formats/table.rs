@@ -7,11 +7,19 @@
 //! and converted only with the user's consent (see [`super::encoding`]). Its delimiter
 //! is `,`, `;` or tab, whichever the header line has most of outside quotes (TSV: tab;
 //! [`TableOptions::delimiter`] overrides). Quoted cells may hold delimiters, quotes
-//! (`""`) and line breaks; CRLF and lone CR become LF. Spreadsheets are read with
-//! `calamine`, one sheet ([`TableOptions::sheet`], else the first): numbers are
-//! written as a spreadsheet shows them without formatting (`42`, `3.5`), dates as ISO
-//! 8601 (`2024-03-01`, or `2024-03-01T09:30:00` with a time), booleans as
-//! `true`/`false`; a cell holding an error (`#DIV/0!`) is a bad cell.
+//! (`""`) and line breaks; CRLF and lone CR become LF. A quote that opens a cell but
+//! does not close it (text after the closing quote, or no closing quote at all) makes
+//! that record a bad row, with its line; the next line is read as the next record.
+//! Tab-separated text is read with quotes only if all of them are well formed, and
+//! otherwise literally (see `delimited` for the exact rules). Spreadsheets are read
+//! with `calamine`, one sheet ([`TableOptions::sheet`], else the first), within limits
+//! on what their zip archive unpacks to ([`MAX_PART_BYTES`], [`MAX_RATIO`]): numbers
+//! are written as a spreadsheet shows them without formatting (`42`, `3.5`; integers
+//! above 2^53 exactly as an `.xlsx` writes them, or refused), dates as ISO 8601
+//! (`2024-03-01`, or `2024-03-01T09:30:00` with a time; a date before the epoch is
+//! refused), booleans as `true`/`false`; a cell holding an error (`#DIV/0!`) is a bad
+//! cell (see `sheet` for the details). A cell holding a NUL character is a bad cell.
+//! A table without data rows is refused.
 //!
 //! **Rows to documents.** [`TableOptions`] names the text column (required) and
 //! optionally the id column, the title column and the metadata columns. A row's
@@ -33,10 +41,11 @@
 //! Every other chosen column goes to `meta` under its header, trimmed. Empty cells add
 //! nothing; values are trimmed.
 //!
-//! **Bad rows.** A row with an empty text (or id) cell, more cells than the header, or
-//! an error cell in a chosen column is reported with file, row and column, and nothing
-//! is imported — unless `skip_bad_rows`, which imports the other rows and lists the
-//! bad ones in the report. A text already in the project is not imported again (see
+//! **Bad rows.** A row with a bad quote, an empty text (or id) cell, more cells than
+//! the header, or an error cell in a chosen column is reported with file, line, row and
+//! column, and nothing is imported — unless `skip_bad_rows`, which imports the other
+//! rows and lists the bad ones in the report. The report counts the rows read
+//! ([`super::ImportReport::rows_read`]). A text already in the project is not imported again (see
 //! [`super::builder::Builder::add_corpus`]).
 
 use std::collections::BTreeMap;
@@ -52,8 +61,11 @@ use super::{FormatError, ImportFormat, ImportIssue, Progress};
 use crate::model::Source;
 use crate::store::limits::MAX_PROJECT_BYTES;
 
+mod delimited;
 mod read;
+mod sheet;
 use read::read_table;
+pub use sheet::{MAX_PART_BYTES, MAX_RATIO, RATIO_FLOOR};
 
 /// Which columns of a corpus table hold what.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,23 +175,30 @@ pub fn preview_table(path: &Path, options: &PreviewOptions) -> Result<TablePrevi
         Consent::Preview,
     )
     .map_err(import_error)?;
+    let rows = table
+        .rows
+        .iter()
+        .take(options.max_rows)
+        .map(|r| match &r.error {
+            Some(e) => vec![e.clone()],
+            None => {
+                let mut cells = vec![String::new(); r.width.min(MAX_PREVIEW_COLUMNS)];
+                for (i, c) in &r.cells {
+                    if let Some(slot) = cells.get_mut(*i) {
+                        *slot = c.clone().unwrap_or_else(|e| e);
+                    }
+                }
+                cells
+            }
+        })
+        .collect();
     Ok(TablePreview {
         format,
         sheets: info.sheets,
         sheet: info.sheet,
-        headers: table.headers,
-        rows: table
-            .rows
-            .iter()
-            .take(options.max_rows)
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.clone().unwrap_or_else(|e| e))
-                    .collect()
-            })
-            .collect(),
         total_rows: table.rows.len(),
+        headers: table.headers,
+        rows,
         encoding: info.encoding.encoding,
         encoding_found_by: info.encoding.how,
         needs_conversion: !info.encoding.is_utf8(),
@@ -215,13 +234,34 @@ struct Row {
     row: usize,
     /// CSV: the line the record starts on.
     line: Option<usize>,
-    cells: Vec<Cell>,
+    /// (column, cell) by column, 0-based; a column not listed is empty. (Sheets are
+    /// sparse: a far-away cell costs one entry.)
+    cells: Vec<(usize, Cell)>,
+    /// How many cells the row has (CSV: all of them; sheets: up to the last one that
+    /// is not empty).
+    width: usize,
+    /// Why the row cannot be read at all (CSV: a bad quote).
+    error: Option<String>,
+}
+
+impl Row {
+    fn cell(&self, column: usize) -> Option<&Cell> {
+        self.cells
+            .binary_search_by_key(&column, |(c, _)| *c)
+            .ok()
+            .map(|i| &self.cells[i].1)
+    }
 }
 
 struct Table {
     headers: Vec<String>,
     rows: Vec<Row>,
+    /// From a spreadsheet (else CSV/TSV text): messages give the hints that fit.
+    spreadsheet: bool,
 }
+
+/// A preview row is at most this wide (a sheet may have a cell in column 16384).
+const MAX_PREVIEW_COLUMNS: usize = 1024;
 
 struct TableInfo {
     sheets: Vec<String>,
@@ -252,13 +292,28 @@ fn import_one(
         options.delimiter,
         Consent::Import(consent),
     )?;
+    if table.rows.is_empty() {
+        return Err(ImportIssue::new(
+            path,
+            None,
+            if table.headers.is_empty() {
+                "the table is empty: no header and no rows".to_string()
+            } else {
+                format!(
+                    "the table has a header ({}) but no rows: nothing to import",
+                    quoted_list(&table.headers)
+                )
+            },
+        ));
+    }
+    b.rows_read(table.rows.len());
     let columns = Columns::resolve(path, &table.headers, options)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "row".to_string());
     for row in &table.rows {
-        match columns.incoming(path, &stem, &table.headers, row) {
+        match columns.incoming(path, &stem, &table, row) {
             Ok(inc) => b.add_corpus(inc),
             Err(issue) => b.bad_row(issue),
         }
@@ -394,9 +449,10 @@ impl Columns {
         &self,
         path: &Path,
         stem: &str,
-        headers: &[String],
+        table: &Table,
         row: &Row,
     ) -> Result<Incoming, ImportIssue> {
+        let headers = &table.headers;
         let header = |i: usize| -> String {
             match headers.get(i) {
                 Some(h) if !h.is_empty() => h.clone(),
@@ -407,18 +463,29 @@ impl Columns {
             ImportIssue::new(path, row.line, reason)
                 .at_cell(Some(row.row), col.map(header).as_deref())
         };
-        if row.cells.len() > headers.len() {
+        if let Some(e) = &row.error {
+            return Err(at(None, e.clone()));
+        }
+        if row.width > headers.len() {
             return Err(at(
                 None,
-                format!(
-                    "the row has {} cells but the header has {}; a cell probably holds an unquoted delimiter (quote it: \"…\")",
-                    row.cells.len(),
-                    headers.len()
-                ),
+                if table.spreadsheet {
+                    format!(
+                        "the row has a value in column {} but the header names {} columns; give that column a header, or clear the cell",
+                        row.width,
+                        headers.len()
+                    )
+                } else {
+                    format!(
+                        "the row has {} cells but the header has {}; a cell probably holds an unquoted delimiter (quote it: \"…\")",
+                        row.width,
+                        headers.len()
+                    )
+                },
             ));
         }
         let cell = |i: usize| -> Result<&str, ImportIssue> {
-            match row.cells.get(i) {
+            match row.cell(i) {
                 None => Ok(""),
                 Some(Ok(t)) => Ok(t.as_str()),
                 Some(Err(e)) => Err(at(Some(i), e.clone())),
@@ -510,7 +577,8 @@ fn column_index(headers: &[String], name: &str, what: &str) -> Result<usize, Str
 
 #[cfg(test)]
 mod tests {
-    use super::read::{cell_text, read_csv, sniff_delimiter};
+    use super::read::{read_csv, sniff_delimiter};
+    use super::sheet::cell_text;
     use super::*;
 
     #[test]
@@ -527,10 +595,14 @@ mod tests {
         let t = read_csv(
             "id,text\r\n1,\"سطر\r\nثان, مع \"\"اقتباس\"\"\"\r\n\r\n,,\r\n2,ب\r\n",
             b',',
-        );
+        )
+        .unwrap();
         assert_eq!(t.headers, ["id", "text"]);
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].cells[1].as_deref(), Ok("سطر\nثان, مع \"اقتباس\""));
+        assert_eq!(
+            t.rows[0].cells[1].1.as_deref(),
+            Ok("سطر\nثان, مع \"اقتباس\"")
+        );
         assert_eq!(t.rows[0].row, 2);
         assert_eq!(t.rows[0].line, Some(2));
         // The blank line is not a record; the empty one is row 3 and skipped.

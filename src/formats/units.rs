@@ -177,9 +177,14 @@ pub(crate) fn metadata_csv(
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let mut header: Vec<&str> = vec!["document", "title"];
-    header.extend(source.iter().copied());
-    header.extend(keys.iter().map(String::as_str));
+    let mut header: Vec<String> = ["document", "title"]
+        .into_iter()
+        .chain(source.iter().copied())
+        .map(str::to_string)
+        .collect();
+    for key in &keys {
+        header.push(meta_column(&header, key));
+    }
     w.write_record(&header).map_err(err)?;
     let mut seen = std::collections::HashSet::new();
     for u in units {
@@ -203,6 +208,18 @@ pub(crate) fn metadata_csv(
     }
     bytes.extend_from_slice(&body);
     Ok(Some(bytes))
+}
+
+/// The column name of `meta` key `key` after the columns `header`: the key, or
+/// `meta:KEY` when an earlier column has that name (a document's `meta` may hold a
+/// `title` or a `document`; `meta:meta:KEY` if that is taken too), so that every
+/// column name is unique. The span CSV export names its columns the same way.
+pub(crate) fn meta_column(header: &[String], key: &str) -> String {
+    let mut name = key.to_string();
+    while header.contains(&name) {
+        name = format!("meta:{name}");
+    }
+    name
 }
 
 /// What an export wrote.

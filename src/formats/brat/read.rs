@@ -126,6 +126,22 @@ struct TextBound {
     text: String,
 }
 
+/// What the lines of an `.ann` file say, before it is checked against the text.
+#[derive(Default)]
+struct Ann {
+    textbounds: BTreeMap<String, TextBound>,
+    /// T ids in file order.
+    order: Vec<String>,
+    relations: Vec<(usize, Relation)>,
+    /// (line, target, name, value)
+    attributes: Vec<(usize, String, String, String)>,
+    /// (line, target, entity, name)
+    links: Vec<(usize, String, String, String)>,
+    /// (line, target, note)
+    notes: Vec<(usize, String, String)>,
+    ids: std::collections::HashSet<String>,
+}
+
 fn read_pair(pair: &Pair) -> Result<Incoming, Vec<ImportIssue>> {
     let one = |i: ImportIssue| vec![i];
     let bytes = read_file(&pair.txt, MAX_DOCUMENT_BYTES as u64 + 1024).map_err(one)?;
@@ -159,85 +175,52 @@ fn read_pair(pair: &Pair) -> Result<Incoming, Vec<ImportIssue>> {
     let path = pair.ann.as_path();
 
     let mut issues = Vec::new();
-    let mut textbounds: BTreeMap<String, TextBound> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    let mut relations: Vec<(usize, Relation)> = Vec::new();
-    let mut attributes: Vec<(usize, String, String, String)> = Vec::new();
-    let mut links: Vec<(usize, String, String, String)> = Vec::new();
-    let mut notes: Vec<(usize, String, String)> = Vec::new();
-    let mut ids = std::collections::HashSet::new();
-
+    let mut parsed = Ann::default();
     for (i, line) in ann.split('\n').enumerate() {
-        let ln = i + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
-        let mut bad = |reason: String| issues.push(ImportIssue::new(path, Some(ln), reason));
+        if let Err(reason) = parsed.line(i + 1, line) {
+            issues.push(ImportIssue::new(path, Some(i + 1), reason));
+        }
+    }
+    let mut spans = parsed.spans(&pair.txt, path, &raw_chars, &cleaned, &mut issues);
+    parsed.attach(&mut spans, path, &mut issues);
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    inc.annotated = !spans.is_empty();
+    inc.spans = parsed
+        .order
+        .iter()
+        .filter_map(|id| spans.remove(id))
+        .collect();
+    inc.relations = parsed.relations.into_iter().map(|(_, r)| r).collect();
+    Ok(inc)
+}
+
+impl Ann {
+    /// Reads line `ln` (not blank) into `self`, or says why it cannot be read.
+    fn line(&mut self, ln: usize, line: &str) -> Result<(), String> {
         let fields: Vec<&str> = line.splitn(3, '\t').collect();
         let id = fields[0];
         let data = fields.get(1).copied().unwrap_or("");
         let tail = fields.get(2).copied();
         let kind = id.chars().next().unwrap_or(' ');
-        if kind != '*' && !ids.insert(id.to_string()) {
-            bad(format!("the id {id} is used twice"));
-            continue;
+        if kind != '*' && !self.ids.insert(id.to_string()) {
+            return Err(format!("the id {id} is used twice"));
         }
         let words: Vec<&str> = data.split(' ').filter(|w| !w.is_empty()).collect();
         match kind {
-            'T' => {
-                let Some(text) = tail else {
-                    bad(format!(
-                        "{id}: a T line needs three tab-separated fields: id, \"type start end\", text"
-                    ));
-                    continue;
-                };
-                let Some((label, rest)) = data.split_once(' ') else {
-                    bad(format!("{id}: expected \"type start end\" after the id, found \"{data}\""));
-                    continue;
-                };
-                let mut frags = Vec::new();
-                let mut ok = true;
-                for f in rest.split(';') {
-                    let nums: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
-                    match nums.as_slice() {
-                        [a, b] => match (a.parse::<usize>(), b.parse::<usize>()) {
-                            (Ok(a), Ok(b)) => frags.push((a, b)),
-                            _ => ok = false,
-                        },
-                        _ => ok = false,
-                    }
-                }
-                if !ok || frags.is_empty() {
-                    bad(format!(
-                        "{id}: offsets \"{rest}\" are not \"start end\" pairs of whole numbers separated by ';'"
-                    ));
-                    continue;
-                }
-                let label = match decode_name(label) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        bad(format!("{id}: {e}"));
-                        continue;
-                    }
-                };
-                order.push(id.to_string());
-                textbounds.insert(
-                    id.to_string(),
-                    TextBound {
-                        line: ln,
-                        label,
-                        frags,
-                        text: text.to_string(),
-                    },
-                );
-            }
+            'T' => self.textbound(ln, id, data, tail)?,
             'R' => {
                 let args: Vec<Option<(&str, &str)>> =
                     words.iter().skip(1).map(|w| w.split_once(':')).collect();
                 match (words.first(), args.as_slice()) {
-                    (Some(kind), [Some((_, from)), Some((_, to))]) => match decode_name(kind) {
-                        Ok(kind) => relations.push((
+                    (Some(kind), [Some((_, from)), Some((_, to))]) => {
+                        let kind = decode_name(kind).map_err(|e| format!("{id}: {e}"))?;
+                        self.relations.push((
                             ln,
                             Relation {
                                 id: id.to_string(),
@@ -245,12 +228,13 @@ fn read_pair(pair: &Pair) -> Result<Incoming, Vec<ImportIssue>> {
                                 from: from.to_string(),
                                 to: to.to_string(),
                             },
-                        )),
-                        Err(e) => bad(format!("{id}: {e}")),
-                    },
-                    _ => bad(format!(
-                        "{id}: a relation needs \"type Arg1:T1 Arg2:T2\", found \"{data}\""
-                    )),
+                        ));
+                    }
+                    _ => {
+                        return Err(format!(
+                            "{id}: a relation needs \"type Arg1:T1 Arg2:T2\", found \"{data}\""
+                        ));
+                    }
                 }
             }
             'A' | 'M' => match words.as_slice() {
@@ -262,11 +246,11 @@ fn read_pair(pair: &Pair) -> Result<Incoming, Vec<ImportIssue>> {
                         .filter(|v| !v.is_empty())
                         .unwrap_or("true");
                     match (decode_name(name), decode_name(value)) {
-                        (Ok(n), Ok(v)) => attributes.push((ln, target.to_string(), n, v)),
-                        (Err(e), _) | (_, Err(e)) => bad(format!("{id}: {e}")),
+                        (Ok(n), Ok(v)) => self.attributes.push((ln, target.to_string(), n, v)),
+                        (Err(e), _) | (_, Err(e)) => return Err(format!("{id}: {e}")),
                     }
                 }
-                _ => bad(format!("{id}: an attribute needs \"name target [value]\", found \"{data}\"")),
+                _ => return Err(format!("{id}: an attribute needs \"name target [value]\", found \"{data}\"")),
             },
             'N' => match (words.as_slice(), tail) {
                 ([_, target, reference], Some(name)) if reference.contains(':') => {
@@ -276,135 +260,202 @@ fn read_pair(pair: &Pair) -> Result<Incoming, Vec<ImportIssue>> {
                     } else {
                         Ok(reference.to_string())
                     };
-                    match entity {
-                        Ok(e) => links.push((ln, target.to_string(), e, unescape_text(name))),
-                        Err(e) => bad(format!("{id}: {e}")),
-                    }
+                    let entity = entity.map_err(|e| format!("{id}: {e}"))?;
+                    self.links
+                        .push((ln, target.to_string(), entity, unescape_text(name)));
                 }
-                _ => bad(format!(
-                    "{id}: a normalisation needs \"Reference T1 DB:ID\" and a tab-separated name"
-                )),
+                _ => {
+                    return Err(format!(
+                        "{id}: a normalisation needs \"Reference T1 DB:ID\" and a tab-separated name"
+                    ));
+                }
             },
             '#' => match (words.as_slice(), tail) {
                 ([_, target], note) => {
-                    notes.push((ln, target.to_string(), unescape_text(note.unwrap_or(""))))
+                    self.notes
+                        .push((ln, target.to_string(), unescape_text(note.unwrap_or(""))))
                 }
-                _ => bad(format!("{id}: a note needs \"AnnotatorNotes T1\" then a tab and the text")),
+                _ => return Err(format!("{id}: a note needs \"AnnotatorNotes T1\" then a tab and the text")),
             },
-            'E' => bad(format!("{id}: events are not supported by Hashiya (only text spans, relations, attributes, normalisations and notes)")),
-            '*' => bad("equivalence (*) lines are not supported by Hashiya; link the spans to one entity instead".to_string()),
-            _ => bad(format!("not a brat annotation line (ids start with T, R, A, M, N, #, E or *): \"{line}\"")),
+            'E' => return Err(format!("{id}: events are not supported by Hashiya (only text spans, relations, attributes, normalisations and notes)")),
+            '*' => return Err("equivalence (*) lines are not supported by Hashiya; link the spans to one entity instead".to_string()),
+            _ => return Err(format!("not a brat annotation line (ids start with T, R, A, M, N, #, E or *): \"{line}\"")),
         }
+        Ok(())
     }
 
-    // Spans, checked against the raw text.
-    let mut spans: BTreeMap<String, IncomingSpan> = BTreeMap::new();
-    for id in &order {
-        let t = &textbounds[id];
-        let mut bad = |reason: String| issues.push(ImportIssue::new(path, Some(t.line), reason));
-        if let Some(&(a, b)) = t.frags.iter().find(|(a, b)| a >= b || *b > raw_chars.len()) {
-            bad(if a >= b {
-                format!("{id}: fragment {a} {b} does not have start before end")
-            } else {
-                format!(
-                    "{id}: offset {b} is past the end of {} ({} code points); brat offsets count Unicode code points",
-                    pair.txt.display(),
-                    raw_chars.len()
-                )
-            });
-            continue;
-        }
-        let stated: Vec<String> = t
-            .frags
-            .iter()
-            .map(|&(a, b)| raw_chars[a..b].iter().collect())
-            .collect();
-        let stated = stated.join(" ");
-        if stated != t.text {
-            bad(format!(
-                "{id}: its text «{}» is not the text of {} at those offsets «{stated}»",
-                t.text,
-                pair.txt.display()
+    /// A `T` line: `id⇥type start end[;start end…]⇥text`.
+    fn textbound(
+        &mut self,
+        ln: usize,
+        id: &str,
+        data: &str,
+        tail: Option<&str>,
+    ) -> Result<(), String> {
+        let Some(text) = tail else {
+            return Err(format!(
+                "{id}: a T line needs three tab-separated fields: id, \"type start end\", text"
             ));
-            continue;
-        }
-        let mut frags = t.frags.clone();
-        frags.sort_unstable();
-        if let Some(w) = frags.windows(2).find(|w| {
-            w[1].0 < w[0].1 || raw_chars[w[0].1..w[1].0].iter().any(|c| !c.is_whitespace())
-        }) {
-            bad(format!(
-                "{id}: fragments {} {} and {} {} have text between them (or overlap); Hashiya spans are contiguous",
-                w[0].0, w[0].1, w[1].0, w[1].1
+        };
+        let Some((label, rest)) = data.split_once(' ') else {
+            return Err(format!(
+                "{id}: expected \"type start end\" after the id, found \"{data}\""
             ));
-            continue;
+        };
+        let mut frags = Vec::new();
+        let mut ok = true;
+        for f in rest.split(';') {
+            let nums: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
+            match nums.as_slice() {
+                [a, b] => match (a.parse::<usize>(), b.parse::<usize>()) {
+                    (Ok(a), Ok(b)) => frags.push((a, b)),
+                    _ => ok = false,
+                },
+                _ => ok = false,
+            }
         }
-        let (start, end) = (frags[0].0, frags[frags.len() - 1].1);
-        spans.insert(
-            id.clone(),
-            IncomingSpan {
-                id: id.clone(),
-                start: cleaned.map(start),
-                end: cleaned.map(end),
-                label: t.label.clone(),
-                line: Some(t.line),
-                ..Default::default()
+        if !ok || frags.is_empty() {
+            return Err(format!(
+                "{id}: offsets \"{rest}\" are not \"start end\" pairs of whole numbers separated by ';'"
+            ));
+        }
+        let label = decode_name(label).map_err(|e| format!("{id}: {e}"))?;
+        self.order.push(id.to_string());
+        self.textbounds.insert(
+            id.to_string(),
+            TextBound {
+                line: ln,
+                label,
+                frags,
+                text: text.to_string(),
             },
         );
+        Ok(())
     }
-    for (ln, target, name, value) in attributes {
-        match spans.get_mut(&target) {
-            Some(s) => {
-                if s.attributes.insert(name.clone(), value).is_some() {
-                    issues.push(ImportIssue::new(
-                        path,
-                        Some(ln),
-                        format!("{target} has attribute {name} twice"),
-                    ));
+
+    /// The text spans, checked against the raw text of `txt` (offsets mapped to the
+    /// cleaned text).
+    fn spans(
+        &self,
+        txt: &Path,
+        path: &Path,
+        raw_chars: &[char],
+        cleaned: &Cleaned,
+        issues: &mut Vec<ImportIssue>,
+    ) -> BTreeMap<String, IncomingSpan> {
+        let mut spans: BTreeMap<String, IncomingSpan> = BTreeMap::new();
+        for id in &self.order {
+            let t = &self.textbounds[id];
+            let mut bad =
+                |reason: String| issues.push(ImportIssue::new(path, Some(t.line), reason));
+            if let Some(&(a, b)) = t.frags.iter().find(|(a, b)| a >= b || *b > raw_chars.len()) {
+                bad(if a >= b {
+                    format!("{id}: fragment {a} {b} does not have start before end")
+                } else {
+                    format!(
+                        "{id}: offset {b} is past the end of {} ({} code points); brat offsets count Unicode code points",
+                        txt.display(),
+                        raw_chars.len()
+                    )
+                });
+                continue;
+            }
+            let stated: Vec<String> = t
+                .frags
+                .iter()
+                .map(|&(a, b)| raw_chars[a..b].iter().collect())
+                .collect();
+            let stated = stated.join(" ");
+            if stated != t.text {
+                bad(format!(
+                    "{id}: its text «{}» is not the text of {} at those offsets «{stated}»",
+                    t.text,
+                    txt.display()
+                ));
+                continue;
+            }
+            let mut frags = t.frags.clone();
+            frags.sort_unstable();
+            if let Some(w) = frags.windows(2).find(|w| {
+                w[1].0 < w[0].1 || raw_chars[w[0].1..w[1].0].iter().any(|c| !c.is_whitespace())
+            }) {
+                bad(format!(
+                    "{id}: fragments {} {} and {} {} have text between them (or overlap); Hashiya spans are contiguous",
+                    w[0].0, w[0].1, w[1].0, w[1].1
+                ));
+                continue;
+            }
+            let (start, end) = (frags[0].0, frags[frags.len() - 1].1);
+            spans.insert(
+                id.clone(),
+                IncomingSpan {
+                    id: id.clone(),
+                    start: cleaned.map(start),
+                    end: cleaned.map(end),
+                    label: t.label.clone(),
+                    line: Some(t.line),
+                    ..Default::default()
+                },
+            );
+        }
+        spans
+    }
+
+    /// Puts the attributes, entity links and notes on their spans, and checks that
+    /// relations join text spans.
+    fn attach(
+        &mut self,
+        spans: &mut BTreeMap<String, IncomingSpan>,
+        path: &Path,
+        issues: &mut Vec<ImportIssue>,
+    ) {
+        for (ln, target, name, value) in std::mem::take(&mut self.attributes) {
+            match spans.get_mut(&target) {
+                Some(s) => {
+                    if s.attributes.insert(name.clone(), value).is_some() {
+                        issues.push(ImportIssue::new(
+                            path,
+                            Some(ln),
+                            format!("{target} has attribute {name} twice"),
+                        ));
+                    }
+                }
+                None => issues.push(unknown_target(path, ln, &target, "an attribute")),
+            }
+        }
+        for (ln, target, entity, name) in std::mem::take(&mut self.links) {
+            match spans.get_mut(&target) {
+                Some(s) if s.entity_id.is_some() => issues.push(ImportIssue::new(
+                    path,
+                    Some(ln),
+                    format!("{target} is linked to two entities; a Hashiya span links to one"),
+                )),
+                Some(s) => {
+                    s.entity_id = Some(entity);
+                    s.entity_name = Some(name);
+                }
+                None => issues.push(unknown_target(path, ln, &target, "a normalisation")),
+            }
+        }
+        for (ln, target, note) in std::mem::take(&mut self.notes) {
+            match spans.get_mut(&target) {
+                Some(s) => {
+                    s.note = Some(match s.note.take() {
+                        Some(old) => format!("{old}\n{note}"),
+                        None => note,
+                    });
+                }
+                None => issues.push(unknown_target(path, ln, &target, "a note")),
+            }
+        }
+        for (ln, r) in &self.relations {
+            for end in [&r.from, &r.to] {
+                if !self.textbounds.contains_key(end) {
+                    issues.push(unknown_target(path, *ln, end, "a relation"));
                 }
             }
-            None => issues.push(unknown_target(path, ln, &target, "an attribute")),
         }
     }
-    for (ln, target, entity, name) in links {
-        match spans.get_mut(&target) {
-            Some(s) if s.entity_id.is_some() => issues.push(ImportIssue::new(
-                path,
-                Some(ln),
-                format!("{target} is linked to two entities; a Hashiya span links to one"),
-            )),
-            Some(s) => {
-                s.entity_id = Some(entity);
-                s.entity_name = Some(name);
-            }
-            None => issues.push(unknown_target(path, ln, &target, "a normalisation")),
-        }
-    }
-    for (ln, target, note) in notes {
-        match spans.get_mut(&target) {
-            Some(s) => {
-                s.note = Some(match s.note.take() {
-                    Some(old) => format!("{old}\n{note}"),
-                    None => note,
-                });
-            }
-            None => issues.push(unknown_target(path, ln, &target, "a note")),
-        }
-    }
-    for (ln, r) in &relations {
-        for end in [&r.from, &r.to] {
-            if !textbounds.contains_key(end) {
-                issues.push(unknown_target(path, *ln, end, "a relation"));
-            }
-        }
-    }
-    if !issues.is_empty() {
-        return Err(issues);
-    }
-    inc.annotated = !spans.is_empty();
-    inc.spans = order.iter().filter_map(|id| spans.remove(id)).collect();
-    inc.relations = relations.into_iter().map(|(_, r)| r).collect();
-    Ok(inc)
 }
 
 fn unknown_target(path: &Path, line: usize, target: &str, what: &str) -> ImportIssue {
