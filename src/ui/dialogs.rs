@@ -132,12 +132,14 @@ pub fn recovery_prompt(
 pub fn help_window(ctx: &egui::Context) -> Option<Action> {
     let mut open = true;
     let screen = ctx.content_rect();
+    let height = (screen.height() - 120.0).max(200.0);
     egui::Window::new("Keyboard shortcuts")
         .open(&mut open)
         .collapsible(false)
         .pivot(egui::Align2::CENTER_CENTER)
         .default_pos(screen.center())
-        .max_height((screen.height() - 120.0).max(200.0))
+        .default_height(height)
+        .max_height(height)
         .show(ctx, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("help-rows")
