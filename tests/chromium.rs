@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use hashiya::text::{ArticleLayout, LayoutParams, TextEngine};
 use unicode_segmentation::UnicodeSegmentation;
 
-mod common;
+use crate::common;
 
 const FONT_SIZE: f32 = 22.0;
 const LINE_PX: f32 = 44.0;
