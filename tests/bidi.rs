@@ -24,7 +24,7 @@ use hashiya::text::{ArticleLayout, LayoutParams, TextEngine};
 use serde_json::Value;
 use unicode_segmentation::UnicodeSegmentation;
 
-mod common;
+use crate::common;
 
 const FIXTURE: &str = "tests/fixtures/bidi/bidi-lines.json";
 

@@ -26,8 +26,9 @@
 //! Where Chromium and UAX #14 disagree on a line break, the engine follows UAX #14 and
 //! the case is listed in [`KNOWN_DIFFERENCES`] with the reason.
 //!
-//! Tool policy: without `chromium` the test fails when `CI=true` (naming the Debian
-//! packages to install) and otherwise prints a loud SKIP to stderr.
+//! Tool policy (`tests/common/tools.rs`, as for the other reference tools): without
+//! `chromium` the test fails on CI (naming the Debian packages to install) and otherwise
+//! prints a loud SKIP to stderr.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -37,6 +38,8 @@ use std::time::{Duration, Instant};
 
 use hashiya::text::{ArticleLayout, LayoutParams, TextEngine};
 use unicode_segmentation::UnicodeSegmentation;
+
+use crate::common;
 
 const FONT_SIZE: f32 = 22.0;
 const LINE_PX: f32 = 44.0;
@@ -274,15 +277,6 @@ run().catch(e => {{ document.getElementById("out").textContent = "BEGIN" + JSON.
     )
 }
 
-fn have_chromium() -> bool {
-    Command::new("chromium")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 /// Runs headless Chromium on the page and returns the JSON its script wrote.
 fn run_chromium(page: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
@@ -484,22 +478,7 @@ fn compare(cases: &[Case], chrome: &serde_json::Value) -> Stats {
 #[test]
 fn word_rectangles_match_chromium() {
     use std::io::Write as _;
-    if !have_chromium() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "chromium is not installed: the Chromium reference test cannot run. \
-                 Install the Debian packages: apt-get install chromium fonts-noto-core"
-            );
-        }
-        // Written to the process's stderr directly: the test harness captures `eprintln!`
-        // of passing tests, and this must be seen.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n==================================================================\n\
-             SKIP: chromium not installed (apt-get install chromium fonts-noto-core)\n\
-             \x20     tests/chromium.rs compared nothing.\n\
-             =================================================================="
-        );
+    if !common::tools::require_tool("chromium", "apt-get install chromium fonts-noto-core") {
         return;
     }
     let mut cases = Vec::new();

@@ -14,7 +14,7 @@ use std::process::Command;
 use hashiya::formats::{self, ExportFormat, ExportOptions};
 use hashiya::store;
 
-mod common;
+use crate::common;
 
 fn export(p: &hashiya::model::Project, f: ExportFormat, out: &Path, annotator: &str, bom: bool) {
     let opts = ExportOptions {

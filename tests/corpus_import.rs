@@ -17,7 +17,7 @@ use hashiya::formats::{
 };
 use hashiya::model::{AnnotationSet, LabelSchema, Project, Source, Span};
 
-mod common;
+use crate::common;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

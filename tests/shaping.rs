@@ -33,7 +33,7 @@ use hashiya::text::{ArticleLayout, LayoutParams, TextEngine};
 use serde_json::Value;
 use unicode_segmentation::UnicodeSegmentation;
 
-mod common;
+use crate::common;
 
 const FIXTURES: [&str; 2] = [
     "tests/fixtures/hb/derna-sirte.json",

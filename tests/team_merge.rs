@@ -5,7 +5,7 @@
 //! git runs the real `hashiya merge` (configured with `hashiya git-setup`'s library
 //! function pointing at the binary under test).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command as Process, Output};

@@ -3,9 +3,10 @@
 
     python3 tools/make_sample.py [SEED]      (run from the repo root)
 
-SEED defaults to ../shared/seed/derna-sirte-aljazeera.txt (relative to the
-repo root).  Writes projects/derna-sirte.json (annotator A) and
-projects/derna-sirte.annotator-b.json (annotator B).  Standard library only.
+SEED (the article's text) defaults to tests/fixtures/derna-sirte.txt, the Al
+Jazeera Net article in the repository.  Writes projects/derna-sirte.json
+(annotator A) and projects/derna-sirte.annotator-b.json (annotator B).
+Standard library only.
 
 No offset is written by hand: every span is given as (label, surface string,
 occurrence index of that exact string in the text, counting from 0); start
@@ -624,7 +625,8 @@ def main():
     root = os.path.dirname(here)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("seed", nargs="?",
-                    default=os.path.join(root, "..", "shared", "seed", "derna-sirte-aljazeera.txt"))
+                    default=os.path.join(root, "tests", "fixtures", "derna-sirte.txt"),
+                    help="the article's text (default: tests/fixtures/derna-sirte.txt)")
     ap.add_argument("--review", action="store_true", help="print every span with its context")
     args = ap.parse_args()
     with open(args.seed, encoding="utf-8", newline="") as f:

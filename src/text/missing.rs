@@ -228,7 +228,7 @@ mod tests {
     /// Font fallback picks, for every grapheme, the first font of the family list whose
     /// cmap has all its code points (what parley's query does; our patched parley answers
     /// from the first font's cached charmap when it covers the grapheme, see
-    /// patches/parley/PATCH.md). Checked against the fonts' own cmaps (ab_glyph) on text
+    /// vendor/PATCHES.md). Checked against the fonts' own cmaps (ab_glyph) on text
     /// that mixes the three fonts, marks, graphemes no font has, and pairs that share a
     /// slot of the patch's coverage cache inside one run (گ then ©, ڵ then →, alef then
     /// `!`): a cache that ignored its tag gives © the Arabic font and fails here.

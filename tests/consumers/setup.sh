@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the Python environment of the real consumers that tests/consumers.rs runs:
-#   HASHIYA_CONSUMERS_PY=/tmp/hashiya-consumers/bin/python cargo test --test consumers
+#   HASHIYA_CONSUMERS_PY=/tmp/hashiya-consumers/bin/python cargo test --test headless consumers::
 # Idempotent: an existing environment that already imports everything is kept.
 set -euo pipefail
 VENV="${HASHIYA_CONSUMERS_VENV:-/tmp/hashiya-consumers}"

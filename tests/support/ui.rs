@@ -1,8 +1,8 @@
-//! Shared harness code for the GUI tests (`tests/ui_*.rs`): the real `HashiyaApp`
+//! Shared harness code for the GUI tests (`tests/gui/`): the real `HashiyaApp`
 //! driven headless with egui_kittest through its widgets only (pointer, keys, typing,
 //! AccessKit nodes); state is read through the app's read-only accessors.
 //!
-//! Included from each test file with `#[path = "support/ui.rs"] mod support;`.
+//! Included once by `tests/gui/main.rs` as `support`; the panels' files use `crate::support`.
 #![allow(dead_code)]
 
 use std::ops::Range;

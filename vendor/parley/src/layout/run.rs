@@ -155,7 +155,7 @@ impl<'a, B: Brush> Run<'a, B> {
 
     /// Returns `true` if the run has right-to-left directionality.
     pub fn is_rtl(&self) -> bool {
-        // PATCH (hashiya, patches/parley/PATCH.md): the level of the run's piece on its
+        // PATCH (hashiya, vendor/PATCHES.md): the level of the run's piece on its
         // line, which differs from the shaped run's for trailing whitespace reset by
         // UAX #9 L1.
         self.line_data

@@ -1773,7 +1773,7 @@ fn commit_line<B: Brush>(
             }
         }
     }
-    // PATCH (hashiya, patches/parley/PATCH.md): UAX #9 rule L1 at the end of the line.
+    // PATCH (hashiya, vendor/PATCHES.md): UAX #9 rule L1 at the end of the line.
     reset_trailing_whitespace(layout, &mut lines.line_items, start_item_idx);
 
     // let end_run_idx = lines.line_items.last().map(|item| item.index).unwrap_or(0);
@@ -1844,7 +1844,7 @@ fn commit_line<B: Brush>(
     };
 }
 
-/// PATCH (hashiya, patches/parley/PATCH.md): UAX #9 rule L1 — a sequence of whitespace
+/// PATCH (hashiya, vendor/PATCHES.md): UAX #9 rule L1 — a sequence of whitespace
 /// at the end of a line takes the paragraph's embedding level.
 ///
 /// `line_items[start_item_idx..]` are the items of the line being committed, in logical

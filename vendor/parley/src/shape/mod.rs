@@ -271,7 +271,7 @@ struct FontSelector<'a, 'b, B: Brush> {
     /// The font to use if [`Self::query`] doesn't return any font.
     last_resort_font: LastResortFont,
 
-    /// PATCH (hashiya, patches/parley/PATCH.md): the first font [`Self::query`] yields that
+    /// PATCH (hashiya, vendor/PATCHES.md): the first font [`Self::query`] yields that
     /// has a charmap, cached with [`Self::query_yields_font`] (reset with it whenever the query
     /// changes). A cluster it covers completely is given that font without running the query.
     first_font: Option<QueryFont>,
@@ -416,7 +416,7 @@ impl<'a, 'b, B: Brush> parley_engine::FontSelector for FontSelector<'a, 'b, B> {
             };
         }
 
-        // PATCH (hashiya, patches/parley/PATCH.md): fast path. The query below visits the
+        // PATCH (hashiya, vendor/PATCHES.md): fast path. The query below visits the
         // fonts in order and stops at the first one that covers the cluster completely, so a
         // cluster the first font (with a charmap) covers completely gets that font: the
         // same answer, without walking the query's families, loading their buckets and
