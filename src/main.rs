@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use hashiya::cli::{
-    AgreeOutput, Cli, CliError, CodePointRange, Command, DebugCommand, ExportSummary, GuiArgs,
+    AgreeOutput, Cli, CliCommand, CliError, CodePointRange, DebugCommand, ExportSummary, GuiArgs,
     ImportSummary, Point, ValidateSummary,
 };
 use hashiya::formats::{self, ExportFormat, ImportFormat};
@@ -57,12 +57,12 @@ fn quiet_on_closed_pipe() {
     }
 }
 
-fn run(command: Command, out: &mut dyn Write) -> Outcome {
+fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
     match command {
-        Command::Validate { files } => validate(&files, out),
-        Command::Fmt { files } => fmt(&files, out),
-        Command::Schema => write(out, store::json_schema()),
-        Command::Agree {
+        CliCommand::Validate { files } => validate(&files, out),
+        CliCommand::Fmt { files } => fmt(&files, out),
+        CliCommand::Schema => write(out, store::json_schema()),
+        CliCommand::Agree {
             files,
             annotators,
             json,
@@ -75,7 +75,7 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             AgreeOutput::from_flags(json, csv, html, dump_tokens),
             out,
         ),
-        Command::Export {
+        CliCommand::Export {
             format,
             project,
             out: path,
@@ -92,7 +92,7 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             };
             export(format, &project, &path, &opts, out)
         }
-        Command::Suggest {
+        CliCommand::Suggest {
             project,
             annotator,
             document,
@@ -100,7 +100,7 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             json: _,
             evaluate,
         } => suggest(&project, annotator, document, gazetteer, evaluate, out),
-        Command::Import {
+        CliCommand::Import {
             format,
             inputs,
             into,
@@ -130,20 +130,20 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
             };
             import(format, &inputs, &into, &opts, out)
         }
-        Command::Layout {
+        CliCommand::Layout {
             text_file,
             width,
             font_size,
             range,
             hit,
         } => layout(&text_file, width, font_size, &range, &hit, out),
-        Command::Completions { shell } => {
+        CliCommand::Completions { shell } => {
             // Rendered first: clap_complete panics on a write error.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "hashiya", &mut script);
             write(out, script)
         }
-        Command::Assign {
+        CliCommand::Assign {
             corpus,
             annotators,
             per_document,
@@ -165,13 +165,13 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
                 .map_err(CliError::msg)?;
             write(out, report.to_string())
         }
-        Command::Collect {
+        CliCommand::Collect {
             into,
             files,
             prefer,
         } => collect(&into, &files, prefer.is_some(), out),
-        Command::Status { files, json } => status(&files, json, out),
-        Command::Merge {
+        CliCommand::Status { files, json } => status(&files, json, out),
+        CliCommand::Merge {
             base,
             ours,
             theirs,
@@ -194,13 +194,13 @@ fn run(command: Command, out: &mut dyn Write) -> Outcome {
                 code => Err(CliError::Status(u8::try_from(code).unwrap_or(2))),
             }
         }
-        Command::GitSetup { dir } => {
+        CliCommand::GitSetup { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             let r = hashiya::team::merge::git_setup(&dir).map_err(CliError::msg)?;
             write(out, r.to_string())
         }
-        Command::Manpage { dir } => manpage(dir.as_deref(), out),
-        Command::Debug { command } => debug(command, out),
+        CliCommand::Manpage { dir } => manpage(dir.as_deref(), out),
+        CliCommand::Debug { command } => debug(command, out),
     }
 }
 

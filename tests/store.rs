@@ -288,13 +288,13 @@ fn interrupted_save_leaves_old_file_and_backup_is_previous_version() {
     let v1 = fs::read(&path).unwrap();
     project.name = "renamed".into();
     let v2 = store::to_bytes(&project).unwrap();
-    atomic::write_atomic(&path, &v2, atomic::Fault::BeforeRename).unwrap_err();
+    atomic::write_atomic_crashing(&path, &v2, atomic::Fault::BeforeRename).unwrap_err();
     assert_eq!(
         fs::read(&path).unwrap(),
         v1,
         "crash before rename must keep the old file"
     );
-    atomic::write_atomic(&path, &v2, atomic::Fault::MidWrite).unwrap_err();
+    atomic::write_atomic_crashing(&path, &v2, atomic::Fault::MidWrite).unwrap_err();
     assert_eq!(fs::read(&path).unwrap(), v1);
     store::save(&project, &path).unwrap();
     assert_eq!(fs::read(&path).unwrap(), v2);

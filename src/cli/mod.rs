@@ -59,7 +59,7 @@ pub struct Cli {
     #[command(flatten)]
     pub gui: GuiArgs,
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<CliCommand>,
 }
 
 impl Cli {
@@ -144,7 +144,7 @@ pub struct GuiArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub enum CliCommand {
     /// Check project files: print their counts and warnings; exit 1 if any is invalid.
     Validate {
         #[arg(required = true)]

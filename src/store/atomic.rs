@@ -174,7 +174,14 @@ pub fn check_folder(dir: &Path) -> Result<(), StoreError> {
 }
 
 /// Replaces `path` with `bytes` atomically, keeping the old content as `<file>.bak`.
-pub fn write_atomic(path: &Path, bytes: &[u8], fault: Fault) -> Result<(), StoreError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_inner(path, bytes, Fault::None, true, || Ok(()))
+}
+
+/// [`write_atomic`] that stops where `fault` says, as a crash would: for the tests of
+/// what survives one (`tests/store.rs`, the unit tests). Not for the program.
+#[doc(hidden)]
+pub fn write_atomic_crashing(path: &Path, bytes: &[u8], fault: Fault) -> Result<(), StoreError> {
     write_inner(path, bytes, fault, true, || Ok(()))
 }
 
@@ -299,10 +306,9 @@ fn sync_files<'a>(
 pub fn write_atomic_if(
     path: &Path,
     bytes: &[u8],
-    fault: Fault,
     precondition: impl FnOnce() -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    write_inner(path, bytes, fault, true, precondition)
+    write_inner(path, bytes, Fault::None, true, precondition)
 }
 
 fn write_inner(

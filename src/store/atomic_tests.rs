@@ -27,12 +27,12 @@ fn unchanged_files_are_not_rewritten() {
 fn replaces_and_keeps_backup() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("p.json");
-    write_atomic(&p, b"one", Fault::None).unwrap();
+    write_atomic(&p, b"one").unwrap();
     assert!(!backup_path(&p).exists());
-    write_atomic(&p, b"two", Fault::None).unwrap();
+    write_atomic(&p, b"two").unwrap();
     assert_eq!(fs::read(&p).unwrap(), b"two");
     assert_eq!(fs::read(backup_path(&p)).unwrap(), b"one");
-    write_atomic(&p, b"three", Fault::None).unwrap();
+    write_atomic(&p, b"three").unwrap();
     assert_eq!(fs::read(backup_path(&p)).unwrap(), b"two");
     // No temporary files left behind.
     let names: Vec<_> = fs::read_dir(dir.path())
@@ -124,9 +124,9 @@ fn replace_all_writes_every_file_and_clears_dead_temps_once() {
 fn crash_before_rename_or_mid_write_keeps_old_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("p.json");
-    write_atomic(&p, b"old content", Fault::None).unwrap();
+    write_atomic(&p, b"old content").unwrap();
     for fault in [Fault::BeforeRename, Fault::MidWrite] {
-        assert!(write_atomic(&p, b"new content that never lands", fault).is_err());
+        assert!(write_atomic_crashing(&p, b"new content that never lands", fault).is_err());
         assert_eq!(fs::read(&p).unwrap(), b"old content");
     }
 }
@@ -135,11 +135,8 @@ fn crash_before_rename_or_mid_write_keeps_old_file() {
 fn failed_precondition_replaces_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("p.json");
-    write_atomic(&p, b"old", Fault::None).unwrap();
-    let e = write_atomic_if(&p, b"new", Fault::None, || {
-        Err(StoreError::Serialize("no".into()))
-    })
-    .unwrap_err();
+    write_atomic(&p, b"old").unwrap();
+    let e = write_atomic_if(&p, b"new", || Err(StoreError::Serialize("no".into()))).unwrap_err();
     assert!(matches!(e, StoreError::Serialize(_)));
     assert_eq!(fs::read(&p).unwrap(), b"old");
     assert!(!backup_path(&p).exists());
@@ -177,7 +174,7 @@ fn links_are_followed_and_special_files_refused() {
     let link2 = sub.join("link2.json");
     std::os::unix::fs::symlink("../real.json", &link).unwrap();
     std::os::unix::fs::symlink("link.json", &link2).unwrap();
-    write_atomic(&link2, b"new", Fault::None).unwrap();
+    write_atomic(&link2, b"new").unwrap();
     assert!(
         fs::symlink_metadata(&link)
             .unwrap()
@@ -218,7 +215,7 @@ fn links_are_followed_and_special_files_refused() {
     // SAFETY: a valid NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
     for e in [
-        write_atomic(&fifo, b"x", Fault::None).unwrap_err(),
+        write_atomic(&fifo, b"x").unwrap_err(),
         replace_atomic_all(&[(fifo.clone(), b"x".to_vec())]).unwrap_err(),
     ] {
         let msg = e.to_string();
@@ -231,9 +228,7 @@ fn links_are_followed_and_special_files_refused() {
     assert!(msg.contains("FIFO"), "{msg}");
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     // A folder where a file is expected, and a file where a folder is.
-    let msg = write_atomic(&sub, b"x", Fault::None)
-        .unwrap_err()
-        .to_string();
+    let msg = write_atomic(&sub, b"x").unwrap_err().to_string();
     assert!(msg.contains("a folder"), "{msg}");
     let msg = replace_atomic(&real.join("x.json"), b"x")
         .unwrap_err()
@@ -275,7 +270,7 @@ fn device_nodes_are_refused() {
         );
         return;
     }
-    let e = write_atomic(&dev, b"x", Fault::None).unwrap_err();
+    let e = write_atomic(&dev, b"x").unwrap_err();
     assert!(e.to_string().contains("a device"), "{e}");
     let e = replace_atomic_all(&[(dev.clone(), b"x".to_vec())]).unwrap_err();
     assert!(e.to_string().contains("a device"), "{e}");

@@ -387,7 +387,7 @@ fn is_canonical(p: &Project) -> bool {
 /// Saves atomically, keeping the previous file as `<file>.bak`.
 pub fn save(project: &Project, path: &Path) -> Result<(), StoreError> {
     let bytes = to_bytes(project)?;
-    atomic::write_atomic(path, &bytes, atomic::Fault::None)
+    atomic::write_atomic(path, &bytes)
 }
 
 /// Saves like [`save`] without looking at what is on disk, and returns the stamp of
@@ -395,7 +395,7 @@ pub fn save(project: &Project, path: &Path) -> Result<(), StoreError> {
 /// [`ExternalChange`] (the other version is then kept as `<file>.bak`).
 pub fn save_stamped(project: &Project, path: &Path) -> Result<FileStamp, StoreError> {
     let bytes = to_bytes(project)?;
-    atomic::write_atomic(path, &bytes, atomic::Fault::None)?;
+    atomic::write_atomic(path, &bytes)?;
     Ok(stamp_written(path, &bytes))
 }
 
@@ -410,7 +410,7 @@ pub fn save_checked(
 ) -> Result<(), StoreError> {
     let bytes = to_bytes(project)?;
     let expected = &*stamp;
-    atomic::write_atomic_if(path, &bytes, atomic::Fault::None, || {
+    atomic::write_atomic_if(path, &bytes, || {
         check_unchanged(path, expected).map_err(StoreError::from)
     })?;
     *stamp = stamp_written(path, &bytes);

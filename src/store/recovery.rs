@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, TryLockError};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::atomic::{Fault, with_suffix, write_atomic};
+use super::atomic::{with_suffix, write_atomic};
 use super::{Loaded, StoreError, load, to_bytes};
 use crate::model::Project;
 
@@ -29,7 +29,7 @@ pub fn recovery_path(project_path: &Path) -> PathBuf {
 pub fn write_recovery(project: &Project, project_path: &Path) -> Result<PathBuf, StoreError> {
     let path = recovery_path(project_path);
     let bytes = to_bytes(project)?;
-    write_atomic(&path, &bytes, Fault::None)?;
+    write_atomic(&path, &bytes)?;
     // The recovery file's own .bak is of no use to anyone.
     let _ = std::fs::remove_file(super::atomic::backup_path(&path));
     Ok(path)
@@ -121,7 +121,7 @@ pub fn write_registered() -> Result<Option<PathBuf>, StoreError> {
         None => {
             let path = orphan_recovery_path();
             let bytes = to_bytes(&u.project)?;
-            write_atomic(&path, &bytes, Fault::None)?;
+            write_atomic(&path, &bytes)?;
             Ok(Some(path))
         }
     }

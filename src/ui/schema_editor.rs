@@ -118,6 +118,55 @@ impl SchemaEditor {
         (LabelSchema { labels, relations }, renames)
     }
 
+    /// The relation types: id, name, and the labels each may go from and to.
+    fn relation_types(&mut self, ui: &mut egui::Ui) {
+        ui.heading("Relation types");
+        let ids: Vec<String> = self
+            .draft
+            .iter()
+            .map(|r| r.original.clone().unwrap_or_else(|| r.def.id.clone()))
+            .collect();
+        for (i, r) in self.relations.iter_mut().enumerate() {
+            ui.push_id(("rel", i), |ui| {
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut r.id).desired_width(90.0));
+                    ui.add(egui::TextEdit::singleline(&mut r.name).desired_width(90.0));
+                    ui.label("from");
+                    for id in &ids {
+                        let mut on = r.from.contains(id);
+                        if ui.checkbox(&mut on, id).changed() {
+                            if on {
+                                r.from.push(id.clone())
+                            } else {
+                                r.from.retain(|x| x != id)
+                            }
+                        }
+                    }
+                    ui.label("to");
+                    for id in &ids {
+                        let mut on = r.to.contains(id);
+                        if ui.checkbox(&mut on, format!("{id} ")).changed() {
+                            if on {
+                                r.to.push(id.clone())
+                            } else {
+                                r.to.retain(|x| x != id)
+                            }
+                        }
+                    }
+                });
+            });
+        }
+        if ui.button("Add relation type").clicked() {
+            let n = self.relations.len() + 1;
+            self.relations.push(RelationType {
+                id: format!("rel{n}"),
+                name: format!("relation {n}"),
+                from: vec![],
+                to: vec![],
+            });
+        }
+    }
+
     /// Shows the window; returns a command to apply when the user pressed Apply.
     pub fn ui(
         &mut self,
@@ -207,34 +256,7 @@ impl SchemaEditor {
                     }
                 }
                 ui.separator();
-                ui.heading("Relation types");
-                let ids: Vec<String> = self.draft.iter().map(|r| r.original.clone().unwrap_or_else(|| r.def.id.clone())).collect();
-                for (i, r) in self.relations.iter_mut().enumerate() {
-                    ui.push_id(("rel", i), |ui| {
-                        ui.horizontal(|ui| {
-                            ui.add(egui::TextEdit::singleline(&mut r.id).desired_width(90.0));
-                            ui.add(egui::TextEdit::singleline(&mut r.name).desired_width(90.0));
-                            ui.label("from");
-                            for id in &ids {
-                                let mut on = r.from.contains(id);
-                                if ui.checkbox(&mut on, id).changed() {
-                                    if on { r.from.push(id.clone()) } else { r.from.retain(|x| x != id) }
-                                }
-                            }
-                            ui.label("to");
-                            for id in &ids {
-                                let mut on = r.to.contains(id);
-                                if ui.checkbox(&mut on, format!("{id} ")).changed() {
-                                    if on { r.to.push(id.clone()) } else { r.to.retain(|x| x != id) }
-                                }
-                            }
-                        });
-                    });
-                }
-                if ui.button("Add relation type").clicked() {
-                    let n = self.relations.len() + 1;
-                    self.relations.push(RelationType { id: format!("rel{n}"), name: format!("relation {n}"), from: vec![], to: vec![] });
-                }
+                self.relation_types(ui);
             });
             if let Some(e) = &self.error {
                 ui.colored_label(Color32::from_rgb(200, 40, 40), e);

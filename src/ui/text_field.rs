@@ -123,103 +123,8 @@ impl BidiTextField {
         self.caret = self.caret.min(self.len());
         self.anchor = self.anchor.min(self.len());
 
-        // Keyboard.
         if response.has_focus() {
-            ui.memory_mut(|m| {
-                m.set_focus_lock_filter(
-                    response.id,
-                    egui::EventFilter {
-                        horizontal_arrows: true,
-                        vertical_arrows: true,
-                        tab: false,
-                        escape: true,
-                    },
-                )
-            });
-            let events = ui.input(|i| i.events.clone());
-            for ev in events {
-                match ev {
-                    Event::Text(t) => {
-                        self.insert(&t);
-                        out.changed = true;
-                    }
-                    Event::Paste(t) => {
-                        self.insert(&t);
-                        out.changed = true;
-                    }
-                    Event::Copy | Event::Cut => {
-                        let r = self.selection();
-                        if !r.is_empty() {
-                            let s = self.text[self.byte(r.start)..self.byte(r.end)].to_string();
-                            ui.ctx().copy_text(s);
-                            if matches!(ev, Event::Cut) {
-                                self.delete_selection();
-                                out.changed = true;
-                            }
-                        }
-                    }
-                    Event::Key {
-                        key,
-                        pressed: true,
-                        modifiers,
-                        ..
-                    } => match key {
-                        Key::Backspace => {
-                            if !self.delete_selection() && self.caret > 0 {
-                                self.anchor = self.caret - 1;
-                                self.delete_selection();
-                            }
-                            out.changed = true;
-                        }
-                        Key::Delete => {
-                            if !self.delete_selection() && self.caret < self.len() {
-                                self.anchor = self.caret + 1;
-                                self.delete_selection();
-                            }
-                            out.changed = true;
-                        }
-                        Key::ArrowLeft | Key::ArrowRight => {
-                            if let Some((_, _, l)) = &self.layout {
-                                self.caret = l
-                                    .move_visual(self.caret, key == Key::ArrowLeft)
-                                    .min(self.len());
-                            }
-                            if !modifiers.shift {
-                                self.anchor = self.caret;
-                            }
-                        }
-                        Key::Home => {
-                            self.caret = 0;
-                            if !modifiers.shift {
-                                self.anchor = 0;
-                            }
-                        }
-                        Key::End => {
-                            self.caret = self.len();
-                            if !modifiers.shift {
-                                self.anchor = self.caret;
-                            }
-                        }
-                        Key::A if modifiers.command => {
-                            self.anchor = 0;
-                            self.caret = self.len();
-                        }
-                        Key::Enter => {
-                            if self.multiline && !modifiers.command {
-                                self.insert("\n");
-                                out.changed = true;
-                            } else if modifiers.shift {
-                                out.submitted_back = true;
-                            } else {
-                                out.submitted = true;
-                            }
-                        }
-                        Key::Escape => out.escaped = true,
-                        _ => {}
-                    },
-                    _ => {}
-                }
-            }
+            self.keyboard(ui, &response, &mut out);
         }
         self.focused = response.has_focus();
 
@@ -251,7 +156,136 @@ impl BidiTextField {
             self.caret = c;
         }
 
-        // Paint.
+        self.paint(ui, renderer, rect, origin, hint);
+        let label = if self.text.is_empty() {
+            hint.to_string()
+        } else {
+            self.text.clone()
+        };
+        response.widget_info(|| egui::WidgetInfo::text_edit(true, String::new(), &label, hint));
+        if out.changed {
+            ui.ctx().request_repaint();
+        }
+        out
+    }
+
+    /// The keys and clipboard events of this frame, while the field has the focus.
+    fn keyboard(&mut self, ui: &egui::Ui, response: &egui::Response, out: &mut FieldResponse) {
+        ui.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                response.id,
+                egui::EventFilter {
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    tab: false,
+                    escape: true,
+                },
+            )
+        });
+        let events = ui.input(|i| i.events.clone());
+        for ev in events {
+            match ev {
+                Event::Text(t) => {
+                    self.insert(&t);
+                    out.changed = true;
+                }
+                Event::Paste(t) => {
+                    self.insert(&t);
+                    out.changed = true;
+                }
+                Event::Copy | Event::Cut => {
+                    let r = self.selection();
+                    if !r.is_empty() {
+                        let s = self.text[self.byte(r.start)..self.byte(r.end)].to_string();
+                        ui.ctx().copy_text(s);
+                        if matches!(ev, Event::Cut) {
+                            self.delete_selection();
+                            out.changed = true;
+                        }
+                    }
+                }
+                Event::Key {
+                    key,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } => self.key(key, modifiers, out),
+                _ => {}
+            }
+        }
+    }
+
+    /// One key press: editing, caret moves in the visual direction (Shift extends),
+    /// Enter (a new line, or submit; Shift+Enter: submit backwards), Escape.
+    fn key(&mut self, key: Key, modifiers: egui::Modifiers, out: &mut FieldResponse) {
+        match key {
+            Key::Backspace => {
+                if !self.delete_selection() && self.caret > 0 {
+                    self.anchor = self.caret - 1;
+                    self.delete_selection();
+                }
+                out.changed = true;
+            }
+            Key::Delete => {
+                if !self.delete_selection() && self.caret < self.len() {
+                    self.anchor = self.caret + 1;
+                    self.delete_selection();
+                }
+                out.changed = true;
+            }
+            Key::ArrowLeft | Key::ArrowRight => {
+                if let Some((_, _, l)) = &self.layout {
+                    self.caret = l
+                        .move_visual(self.caret, key == Key::ArrowLeft)
+                        .min(self.len());
+                }
+                if !modifiers.shift {
+                    self.anchor = self.caret;
+                }
+            }
+            Key::Home => {
+                self.caret = 0;
+                if !modifiers.shift {
+                    self.anchor = 0;
+                }
+            }
+            Key::End => {
+                self.caret = self.len();
+                if !modifiers.shift {
+                    self.anchor = self.caret;
+                }
+            }
+            Key::A if modifiers.command => {
+                self.anchor = 0;
+                self.caret = self.len();
+            }
+            Key::Enter => {
+                if self.multiline && !modifiers.command {
+                    self.insert("\n");
+                    out.changed = true;
+                } else if modifiers.shift {
+                    out.submitted_back = true;
+                } else {
+                    out.submitted = true;
+                }
+            }
+            Key::Escape => out.escaped = true,
+            _ => {}
+        }
+    }
+
+    /// The frame, the selection, the text (or the hint) and the caret.
+    fn paint(
+        &self,
+        ui: &egui::Ui,
+        renderer: &mut TextRenderer,
+        rect: egui::Rect,
+        origin: egui::Pos2,
+        hint: &str,
+    ) {
+        let Some((_, _, layout)) = &self.layout else {
+            return;
+        };
         let visuals = ui.visuals();
         let stroke = if self.focused {
             visuals.selection.stroke
@@ -303,16 +337,6 @@ impl BidiTextField {
                 Stroke::new(1.5, color),
             );
         }
-        let label = if self.text.is_empty() {
-            hint.to_string()
-        } else {
-            self.text.clone()
-        };
-        response.widget_info(|| egui::WidgetInfo::text_edit(true, String::new(), &label, hint));
-        if out.changed {
-            ui.ctx().request_repaint();
-        }
-        out
     }
 
     /// Whether this field holds keyboard focus (checked by the app's shortcut guard).

@@ -44,8 +44,7 @@ impl Config {
         }
         let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
         bytes.push(b'\n');
-        crate::store::atomic::write_atomic(path, &bytes, crate::store::atomic::Fault::None)
-            .map_err(|e| e.to_string())
+        crate::store::atomic::write_atomic(path, &bytes).map_err(|e| e.to_string())
     }
 
     pub fn add_recent(&mut self, p: &Path) {

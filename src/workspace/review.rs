@@ -135,12 +135,8 @@ impl ReviewSession {
         let mut bytes =
             serde_json::to_vec_pretty(&self.saved(applied)).map_err(|e| e.to_string())?;
         bytes.push(b'\n');
-        crate::store::atomic::write_atomic(
-            &sidecar_path(project_path),
-            &bytes,
-            crate::store::atomic::Fault::None,
-        )
-        .map_err(|e| e.to_string())
+        crate::store::atomic::write_atomic(&sidecar_path(project_path), &bytes)
+            .map_err(|e| e.to_string())
     }
 
     pub fn saved(&self, applied: impl Iterator<Item = u64>) -> SavedReview {
@@ -407,12 +403,7 @@ impl Workspace {
         let written = crate::review::render::render(report, fmt)
             .map_err(|e| e.to_string())
             .and_then(|body| {
-                crate::store::atomic::write_atomic(
-                    &out,
-                    body.as_bytes(),
-                    crate::store::atomic::Fault::None,
-                )
-                .map_err(|e| e.to_string())
+                crate::store::atomic::write_atomic(&out, body.as_bytes()).map_err(|e| e.to_string())
             });
         Some(written.map(|()| out))
     }
