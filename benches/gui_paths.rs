@@ -147,7 +147,7 @@ fn bench(c: &mut Criterion) {
     group("tag_gui_1mb", &mut |h, copy, iters| {
         let word = untagged(h.state().workspace(), "الأربعاء", copy);
         let n = h.state().workspace().current_set().unwrap().spans.len();
-        let r = time_gesture(
+        time_gesture(
             h,
             iters,
             |h| act(h, Action::SelectText(word.clone())),
@@ -163,8 +163,7 @@ fn bench(c: &mut Criterion) {
                 );
                 act(h, Action::Undo)
             },
-        );
-        r
+        )
     });
     group("undo_gui_1mb", &mut |h, copy, iters| {
         let word = untagged(h.state().workspace(), "الأربعاء", copy);

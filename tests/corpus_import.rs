@@ -858,8 +858,7 @@ fn metadata_csv_names_every_column_once() {
     }
 }
 
-#[path = "support/xlsx.rs"]
-mod xlsx;
+use crate::xlsx;
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let f = dir.join(name);

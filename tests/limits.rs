@@ -129,8 +129,7 @@ fn json_nested_deeper_than_the_limit_is_refused_without_stack_overflow() {
     );
 }
 
-#[path = "support/xlsx.rs"]
-mod xlsx;
+use crate::xlsx;
 
 #[cfg(unix)]
 mod readers {

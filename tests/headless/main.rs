@@ -8,6 +8,9 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+/// Writing small spreadsheets (used by `corpus_import` and `limits`).
+#[path = "../support/xlsx.rs"]
+mod xlsx;
 
 #[path = "../cli.rs"]
 mod cli;

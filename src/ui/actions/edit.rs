@@ -7,7 +7,7 @@ use crate::model::edit;
 
 impl HashiyaApp {
     /// Carries out an action of this group; gives back any other.
-    pub(in crate::ui) fn apply_edit(&mut self, action: Action) -> Result<(), Action> {
+    pub(in crate::ui) fn apply_edit(&mut self, action: Action) -> Result<(), Box<Action>> {
         let key = self.ws.set_key();
         match action {
             Action::SetDone(done) => {
@@ -136,7 +136,7 @@ impl HashiyaApp {
                 let cmd = crate::team::merge::resolve_conflict(self.ws.project(), &id, choice);
                 self.ws.apply(cmd);
             }
-            other => return Err(other),
+            other => return Err(Box::new(other)),
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 impl HashiyaApp {
     /// Carries out an action of this group; gives back any other.
-    pub(in crate::ui) fn apply_files(&mut self, action: Action) -> Result<(), Action> {
+    pub(in crate::ui) fn apply_files(&mut self, action: Action) -> Result<(), Box<Action>> {
         match action {
             Action::PickPath(purpose) => self.pick_path(purpose),
             Action::UsePath(purpose, paths) => self.use_path(purpose, paths),
@@ -45,7 +45,7 @@ impl HashiyaApp {
                 self.use_name(&name);
                 self.name_prompt = None;
             }
-            other => return Err(other),
+            other => return Err(Box::new(other)),
         }
         Ok(())
     }

@@ -5,7 +5,7 @@ use super::super::app::{HashiyaApp, RightTab};
 
 impl HashiyaApp {
     /// Carries out an action of this group; gives back any other.
-    pub(in crate::ui) fn apply_review(&mut self, action: Action) -> Result<(), Action> {
+    pub(in crate::ui) fn apply_review(&mut self, action: Action) -> Result<(), Box<Action>> {
         let now = self.now;
         match action {
             Action::EndReview => {
@@ -36,7 +36,7 @@ impl HashiyaApp {
                 }
             }
             Action::ExportAgreement(fmt) => self.export_agreement(fmt),
-            other => return Err(other),
+            other => return Err(Box::new(other)),
         }
         Ok(())
     }

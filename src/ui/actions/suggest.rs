@@ -7,7 +7,7 @@ use super::super::app::HashiyaApp;
 
 impl HashiyaApp {
     /// Carries out an action of this group; gives back any other.
-    pub(in crate::ui) fn apply_suggest(&mut self, action: Action) -> Result<(), Action> {
+    pub(in crate::ui) fn apply_suggest(&mut self, action: Action) -> Result<(), Box<Action>> {
         let now = self.now;
         match action {
             Action::SuggestionStep { forward } => {
@@ -87,7 +87,7 @@ impl HashiyaApp {
                 let groups = self.ws.all_suggestions();
                 self.suggestions_tab.set(self.ws.revision(), groups);
             }
-            other => return Err(other),
+            other => return Err(Box::new(other)),
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use super::super::dialogs::{NamePrompt, PasteDialog};
 
 impl HashiyaApp {
     /// Carries out an action of this group; gives back any other.
-    pub(in crate::ui) fn apply_view(&mut self, action: Action) -> Result<(), Action> {
+    pub(in crate::ui) fn apply_view(&mut self, action: Action) -> Result<(), Box<Action>> {
         let now = self.now;
         match action {
             Action::OpenWindow(w) => self.open_window(w),
@@ -93,7 +93,7 @@ impl HashiyaApp {
             Action::Reveal(r) => self.view.reveal(r, now),
             Action::JumpToEntity(eid) => self.jump_to_entity(&eid),
             Action::Status(msg) => self.ws.set_status(msg),
-            other => return Err(other),
+            other => return Err(Box::new(other)),
         }
         Ok(())
     }
