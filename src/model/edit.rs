@@ -551,9 +551,20 @@ pub fn move_boundary(
 /// to the word's start, an end inside a word to the word's end (UAX #29 words, so
 /// clitics stay with their word); between words it stays where it is.
 pub fn snap_to_word(text: &str, cp: usize, end: SpanEnd) -> usize {
-    let map = OffsetMap::new(text);
-    word_ranges(text, &map)
+    // Only the paragraph around `cp` is segmented: word boundaries never cross a line
+    // break (UAX #29, WB3a/WB3b), so this is the whole text's answer without reading
+    // the whole text (70 ms on a 1.8 MB article: `cargo bench --bench gui_paths`).
+    let Some(b) = SparseOffsets::new(text).cp_to_byte(text, cp) else {
+        return cp;
+    };
+    let start = text[..b].rfind('\n').map_or(0, |i| i + 1);
+    let stop = text[b..].find('\n').map_or(text.len(), |i| b + i);
+    let para = &text[start..stop];
+    let base = cp - text[start..b].chars().count();
+    let map = OffsetMap::new(para);
+    word_ranges(para, &map)
         .into_iter()
+        .map(|w| w.start + base..w.end + base)
         .find(|w| w.start < cp && cp < w.end)
         .map_or(cp, |w| match end {
             SpanEnd::Start => w.start,
@@ -711,6 +722,28 @@ pub fn set_done(p: &Project, key: &SetKey, done: bool) -> Result<Command, String
 #[cfg(test)]
 mod snap_tests {
     use super::*;
+
+    /// Snapping reads only the paragraph around the point; it must give what segmenting
+    /// the whole text gives, at every code point of a text of several paragraphs
+    /// (Arabic, digits, Latin, an emoji, empty lines, a last line without a break).
+    #[test]
+    fn snapping_in_the_paragraph_equals_snapping_in_the_whole_text() {
+        let text = "قال حفتر في بنغازي\n\nالعدد 441 كبير 😀 نعم\nword ليبيا\nآخر";
+        let map = OffsetMap::new(text);
+        let words = word_ranges(text, &map);
+        for cp in 0..=text.chars().count() {
+            for end in [SpanEnd::Start, SpanEnd::End] {
+                let whole = words
+                    .iter()
+                    .find(|w| w.start < cp && cp < w.end)
+                    .map_or(cp, |w| match end {
+                        SpanEnd::Start => w.start,
+                        SpanEnd::End => w.end,
+                    });
+                assert_eq!(snap_to_word(text, cp, end), whole, "at {cp} ({end:?})");
+            }
+        }
+    }
 
     #[test]
     fn snapping_moves_an_end_inside_a_word_to_the_word_edge() {
