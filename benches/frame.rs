@@ -13,7 +13,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hashiya::model::edit::{self, TagOptions};
-use hashiya::model::{AnnotationSet, Document, IndexUpdate, Project, Span, SpanDelta, SpanIndex};
+use hashiya::model::{IndexUpdate, Project, Span, SpanDelta, SpanIndex};
 use hashiya::ui::article_view::{ArticleView, Highlight};
 use hashiya::workspace::Workspace;
 
@@ -129,33 +129,14 @@ fn frame_1mb(c: &mut Criterion) {
     assert_eq!(view.layouts.built, built, "scrolling must not re-layout");
 }
 
-/// The sample article 205 times in one document with annotator-a's spans on every copy.
+#[path = "support/sample_copies.rs"]
+mod sample_copies;
+
+/// The sample article 205 times in one document with annotator-a's spans on every copy
+/// (no entity registry).
 fn big_project() -> Project {
-    let base = hashiya::store::parse(
-        std::path::Path::new("sample"),
-        include_bytes!("../projects/derna-sirte.json"),
-    )
-    .expect("sample loads")
-    .project;
-    let doc = &base.documents[0];
-    let set = &base.sets[0];
-    let unit = format!("{}\n", doc.text);
-    let len = unit.chars().count();
-    let mut out = AnnotationSet::new(&set.annotator, "big");
-    for c in 0..205 {
-        for s in &set.spans {
-            let mut x = s.clone();
-            x.id = format!("c{c:03}-{}", s.id);
-            x.start += c * len;
-            x.end += c * len;
-            x.entity = None;
-            out.spans.push(x);
-        }
-    }
-    let mut p = base.clone();
+    let mut p = sample_copies::sample_copies(205);
     p.entities.clear();
-    p.documents = vec![Document::new("big", "big", unit.repeat(205))];
-    p.sets = vec![out];
     p
 }
 

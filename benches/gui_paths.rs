@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
+use hashiya::model::Project;
 use hashiya::model::edit::SpanEnd;
-use hashiya::model::{AnnotationSet, Document, Project};
 use hashiya::ui::action::Action;
 use hashiya::ui::{HashiyaApp, StartOptions, Workspace};
 
@@ -32,28 +32,12 @@ type H = Harness<'static, HashiyaApp>;
 
 const COPIES: usize = 350;
 
+#[path = "support/sample_copies.rs"]
+mod sample_copies;
+
 /// The sample article `COPIES` times in one document, annotator-a's spans on each copy.
 fn big_project() -> Project {
-    let base = hashiya::store::sample::sample().expect("sample loads");
-    let doc = &base.documents[0];
-    let set = &base.sets[0];
-    let unit = format!("{}\n", doc.text);
-    let len = unit.chars().count();
-    let mut out = AnnotationSet::new(&set.annotator, "big");
-    for c in 0..COPIES {
-        for s in &set.spans {
-            let mut x = s.clone();
-            x.id = format!("c{c:03}-{}", s.id);
-            x.start += c * len;
-            x.end += c * len;
-            x.entity = None;
-            out.spans.push(x);
-        }
-    }
-    let mut p = base.clone();
-    p.documents = vec![Document::new("big", "big", unit.repeat(COPIES))];
-    p.sets = vec![out];
-    p
+    sample_copies::sample_copies(COPIES)
 }
 
 /// An untagged occurrence of `word` in copy `copy` (code points).
