@@ -11,22 +11,36 @@
 use std::ops::Range;
 
 use super::history::{Command, Op, SetKey};
-use super::offsets::OffsetMap;
+use super::offsets::ScanOffsets;
 use super::project::{AnnotationSet, Project, Span};
 use super::words;
 
 /// Spans being added to one set by one command — "tag all matches" here, accepting
-/// suggestions in [`crate::suggest`]: the document's text and offset table, the set as
-/// it will be (for fresh ids and the "already tagged" check) and the ops so far.
+/// suggestions in [`crate::suggest`]: the document's text, the set as it is and the
+/// spans added so far (for fresh ids and the "already tagged" check) and the ops.
+///
+/// Nothing is copied or built per span of the set: on a 1.8 MB article with 36,750
+/// spans, accepting one suggestion cloned the set and built a table of every
+/// character (≈ 15 ms). The places and ids of the set are hashed only once a command
+/// adds many spans (tag all), where scanning the set for each would be quadratic.
 pub struct SpanAdditions<'p> {
     key: SetKey,
     text: &'p str,
-    map: OffsetMap,
-    set: AnnotationSet,
-    /// Whether the set exists already (else an `InsertSet` comes first).
-    exists: bool,
+    offsets: ScanOffsets,
+    existing: Option<&'p AnnotationSet>,
+    added: Vec<Span>,
+    /// Places (start, end, label) and ids of the set and the added spans, built on the
+    /// `LOOKUPS_BEFORE_HASHING`th lookup.
+    places: Option<FastSet<(usize, usize, String)>>,
+    ids: Option<FastSet<String>>,
+    lookups: usize,
     ops: Vec<Op>,
 }
+
+type FastSet<T> = foldhash::HashSet<T>;
+
+/// Lookups answered by scanning the set before its places and ids are hashed.
+const LOOKUPS_BEFORE_HASHING: usize = 16;
 
 impl<'p> SpanAdditions<'p> {
     /// Refused when the document `key.document` is not in the project.
@@ -34,15 +48,15 @@ impl<'p> SpanAdditions<'p> {
         let doc = p
             .document(&key.document)
             .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
-        let existing = p.set(&key.annotator, &key.document);
         Ok(SpanAdditions {
             key: key.clone(),
             text: &doc.text,
-            map: OffsetMap::new(&doc.text),
-            set: existing
-                .cloned()
-                .unwrap_or_else(|| AnnotationSet::new(&key.annotator, &key.document)),
-            exists: existing.is_some(),
+            offsets: ScanOffsets::new(&doc.text),
+            existing: p.set(&key.annotator, &key.document),
+            added: Vec::new(),
+            places: None,
+            ids: None,
+            lookups: 0,
             ops: Vec::new(),
         })
     }
@@ -50,27 +64,83 @@ impl<'p> SpanAdditions<'p> {
     /// The text of code points `start..end`; `None` when the range is empty or outside
     /// the document.
     pub fn text_of(&self, start: usize, end: usize) -> Option<&'p str> {
-        self.map
+        self.offsets
             .slice(self.text, start, end)
             .filter(|_| start < end)
     }
 
-    /// Whether the set has (or this command adds) a span of `label` over exactly
-    /// `start..end`.
-    pub fn is_tagged(&self, start: usize, end: usize, label: &str) -> bool {
-        self.set
-            .spans
-            .iter()
-            .any(|s| s.start == start && s.end == end && s.label == label)
+    /// Every span: the set's, then the added ones.
+    fn spans(&self) -> impl Iterator<Item = &Span> {
+        self.existing
+            .into_iter()
+            .flat_map(|s| &s.spans)
+            .chain(&self.added)
     }
 
-    /// A new span with the set's next free id (not added yet: see [`Self::add`]).
-    pub fn new_span(&self, start: usize, end: usize, label: &str, text: &str) -> Span {
-        Span::new(self.set.fresh_id("s"), start, end, label, text)
+    /// Counts a lookup; hashes the places and ids once there have been many.
+    fn count_lookup(&mut self) {
+        self.lookups += 1;
+        if self.lookups == LOOKUPS_BEFORE_HASHING {
+            self.places = Some(
+                self.spans()
+                    .map(|s| (s.start, s.end, s.label.clone()))
+                    .collect(),
+            );
+            let relations = self.existing.into_iter().flat_map(|s| &s.relations);
+            self.ids = Some(
+                self.spans()
+                    .map(|s| s.id.clone())
+                    .chain(relations.map(|r| r.id.clone()))
+                    .collect(),
+            );
+        }
+    }
+
+    /// Whether the set has (or this command adds) a span of `label` over exactly
+    /// `start..end`.
+    pub fn is_tagged(&mut self, start: usize, end: usize, label: &str) -> bool {
+        self.count_lookup();
+        match &self.places {
+            Some(p) => p.contains(&(start, end, label.to_string())),
+            None => self
+                .spans()
+                .any(|s| s.start == start && s.end == end && s.label == label),
+        }
+    }
+
+    /// A new span with the set's next free id (not added yet: see [`Self::add`]): the
+    /// same id [`AnnotationSet::fresh_id`] gives for the set with the added spans.
+    pub fn new_span(&mut self, start: usize, end: usize, label: &str, text: &str) -> Span {
+        self.count_lookup();
+        let relations = self.existing.map_or(0, |s| s.relations.len());
+        let mut n = self.existing.map_or(0, |s| s.spans.len()) + self.added.len() + relations + 1;
+        let id = loop {
+            let id = format!("s{n}");
+            let used = match &self.ids {
+                Some(ids) => ids.contains(&id),
+                None => {
+                    self.spans().any(|s| s.id == id)
+                        || self
+                            .existing
+                            .is_some_and(|s| s.relations.iter().any(|r| r.id == id))
+                }
+            };
+            if !used {
+                break id;
+            }
+            n += 1;
+        };
+        Span::new(id, start, end, label, text)
     }
 
     pub fn add(&mut self, span: Span) {
-        self.set.spans.push(span.clone());
+        if let Some(p) = &mut self.places {
+            p.insert((span.start, span.end, span.label.clone()));
+        }
+        if let Some(ids) = &mut self.ids {
+            ids.insert(span.id.clone());
+        }
+        self.added.push(span.clone());
         self.ops.push(Op::InsertSpan(self.key.clone(), span));
     }
 
@@ -82,7 +152,7 @@ impl<'p> SpanAdditions<'p> {
     /// The ops: an `InsertSet` first when the set is new and a span was added.
     pub fn into_ops(self) -> Vec<Op> {
         let mut ops = self.ops;
-        if !ops.is_empty() && !self.exists {
+        if !ops.is_empty() && self.existing.is_none() {
             ops.insert(
                 0,
                 Op::InsertSet(AnnotationSet::new(&self.key.annotator, &self.key.document)),

@@ -91,6 +91,7 @@ pub mod commands;
 pub mod evaluate;
 pub mod gazetteer;
 pub mod matcher;
+pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -105,7 +106,9 @@ pub use self::matcher::{FoldedText, fold_key};
 pub use crate::model::SuggestionSource;
 use crate::model::{AnnotationSet, Document, Project, Rejected};
 use crate::text::normalize::SearchOptions;
-use matcher::{Matcher, is_word};
+use matcher::Matcher;
+pub use table::SpanChange;
+use table::{Candidate, LearnedCounts, Table, better};
 
 /// One offered annotation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,163 +172,6 @@ impl SuggestOptions {
     }
 }
 
-/// A label a folded name may get.
-#[derive(Debug, Clone, PartialEq)]
-struct Candidate {
-    label: String,
-    source: SuggestionSource,
-    score: f64,
-    entity: Option<String>,
-}
-
-/// Candidates ordered best first: score, then entity, learned, gazetteer.
-fn better(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
-    b.score
-        .total_cmp(&a.score)
-        .then(a.source.cmp(&b.source))
-        .then(a.label.cmp(&b.label))
-}
-
-/// Folded names (sorted) and their candidates, best first.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Table {
-    keys: Vec<String>,
-    candidates: Vec<Vec<Candidate>>,
-}
-
-/// Which entity the linked occurrences of a learned string name.
-#[derive(Debug, Clone, Default)]
-struct Learned {
-    count: usize,
-    entity: Option<String>,
-    conflict: bool,
-}
-
-fn build_table(
-    project: &Project,
-    annotator: &str,
-    o: &SuggestOptions,
-    search: &SearchOptions,
-) -> Table {
-    let mut map: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
-    let mut add = |key: String, c: Candidate| {
-        if !key.chars().any(is_word) {
-            return;
-        }
-        let list = map.entry(key).or_default();
-        match list
-            .iter_mut()
-            .find(|x| x.label == c.label && x.source == c.source)
-        {
-            // The same name twice in one source (two entities with one alias): keep
-            // one candidate, and no link when they disagree.
-            Some(x) => {
-                if x.entity != c.entity {
-                    x.entity = None;
-                }
-                x.score = x.score.max(c.score);
-            }
-            None => list.push(c),
-        }
-    };
-    if o.use_registry {
-        for e in &project.entities {
-            for name in std::iter::once(&e.name).chain(&e.aliases) {
-                add(
-                    fold_key(name, search),
-                    Candidate {
-                        label: e.label.clone(),
-                        source: SuggestionSource::Entity,
-                        score: 1.0,
-                        entity: Some(e.id.clone()),
-                    },
-                );
-            }
-        }
-    }
-    if o.learn {
-        let mut counts: HashMap<String, BTreeMap<&str, Learned>> = HashMap::new();
-        let sets = project
-            .sets
-            .iter()
-            .filter(|s| o.include_other_sets || s.annotator == annotator);
-        // A corpus repeats its names: each distinct span text is folded once
-        // (270k spans of a 10,000-document corpus have a few hundred texts).
-        let mut folded: HashMap<&str, String> = HashMap::new();
-        for span in sets.flat_map(|s| &s.spans) {
-            let key = folded
-                .entry(span.text.as_str())
-                .or_insert_with(|| fold_key(&span.text, search))
-                .clone();
-            let l = counts
-                .entry(key)
-                .or_default()
-                .entry(&span.label)
-                .or_default();
-            l.count += 1;
-            if let Some(e) = &span.entity {
-                match &l.entity {
-                    None => l.entity = Some(e.clone()),
-                    Some(x) if x != e => l.conflict = true,
-                    Some(_) => {}
-                }
-            }
-        }
-        for (key, labels) in counts {
-            let total: usize = labels.values().map(|l| l.count).sum();
-            for (label, l) in labels {
-                add(
-                    key.clone(),
-                    Candidate {
-                        label: label.to_string(),
-                        source: SuggestionSource::Learned,
-                        score: l.count as f64 / total as f64,
-                        entity: l.entity.filter(|_| !l.conflict),
-                    },
-                );
-            }
-        }
-    }
-    for g in &o.gazetteer {
-        add(
-            fold_key(&g.text, search),
-            Candidate {
-                label: g.label.clone(),
-                source: SuggestionSource::Gazetteer,
-                score: 1.0,
-                entity: None,
-            },
-        );
-    }
-    let mut rejections: HashMap<(String, &str), usize> = HashMap::new();
-    for r in project
-        .suggestions
-        .rejected
-        .iter()
-        .filter(|r| r.applies_to(annotator))
-    {
-        *rejections
-            .entry((fold_key(&r.text, search), r.label.as_str()))
-            .or_default() += 1;
-    }
-    let mut table = Table::default();
-    for (key, mut list) in map {
-        for c in &mut list {
-            if let Some(&r) = rejections.get(&(key.clone(), c.label.as_str())) {
-                c.score /= 1.0 + r as f64;
-            }
-        }
-        list.retain(|c| c.score >= o.min_score);
-        if list.is_empty() {
-            continue;
-        }
-        list.sort_by(better);
-        table.keys.push(key);
-        table.candidates.push(list);
-    }
-    table
-}
-
 /// Hash sets of places: foldhash, not SipHash (a local project's offsets and labels).
 type FastSet<T> = foldhash::HashSet<T>;
 
@@ -337,6 +183,27 @@ struct Offer<'a> {
     c: &'a Candidate,
 }
 
+/// A number no automaton of this process had before.
+fn next_generation() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The occurrences of every name in one folded text ([`Suggester::find_places`]).
+#[derive(Debug, Clone)]
+pub struct Places {
+    generation: u64,
+    list: Vec<matcher::Place>,
+}
+
+impl Places {
+    /// The automaton that found them ([`Suggester::generation`]).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
 /// Offers suggestions for one annotator of one project (see the module doc).
 #[derive(Debug, Clone)]
 pub struct Suggester {
@@ -344,36 +211,89 @@ pub struct Suggester {
     options: SuggestOptions,
     search: SearchOptions,
     enabled: bool,
+    /// The registry's and the gazetteer's candidates.
+    fixed: BTreeMap<String, Vec<Candidate>>,
+    /// The spans learned from, counted.
+    learned: LearnedCounts,
     table: Table,
     matcher: Matcher,
+    /// Which automaton this is (unique in the process): places found by it stay valid
+    /// while it is current.
+    generation: u64,
 }
 
 impl Suggester {
     pub fn new(project: &Project, annotator: &str, options: SuggestOptions) -> Self {
         let search = options.search();
-        let table = build_table(project, annotator, &options, &search);
+        let fixed = table::fixed_candidates(project, &options, &search);
+        let learned = LearnedCounts::of(project, annotator, &options, &search);
+        let table = table::combine(
+            &fixed,
+            &learned,
+            project,
+            annotator,
+            options.min_score,
+            &search,
+        );
         let matcher = Matcher::new(&table.keys);
         Suggester {
             annotator: annotator.to_string(),
             options,
             search,
             enabled: project.suggestions.enabled,
+            fixed,
+            learned,
             table,
             matcher,
+            generation: next_generation(),
         }
     }
 
     /// Relearns from `project` after an edit. The automaton is rebuilt only when the
     /// folded names changed; returns whether it was.
     pub fn refresh(&mut self, project: &Project) -> bool {
+        self.fixed = table::fixed_candidates(project, &self.options, &self.search);
+        self.learned = LearnedCounts::of(project, &self.annotator, &self.options, &self.search);
+        self.retable(project)
+    }
+
+    /// Relearns after edits that only changed spans (and relations, rejections, …: see
+    /// [`SpanChange::of`]), from what they changed: `project` is the project after
+    /// them. Gives the same suggester as [`Suggester::refresh`]; returns whether the
+    /// automaton was rebuilt.
+    pub fn follow(&mut self, project: &Project, changes: &[&SpanChange]) -> bool {
+        for c in changes {
+            self.learned
+                .follow(c, &self.annotator, &self.options, &self.search);
+        }
+        self.retable(project)
+    }
+
+    /// The table from the fixed and learned candidates and the project's rejections;
+    /// the automaton again when the names changed.
+    fn retable(&mut self, project: &Project) -> bool {
         self.enabled = project.suggestions.enabled;
-        let table = build_table(project, &self.annotator, &self.options, &self.search);
+        let table = table::combine(
+            &self.fixed,
+            &self.learned,
+            project,
+            &self.annotator,
+            self.options.min_score,
+            &self.search,
+        );
         let rebuilt = table.keys != self.table.keys;
         if rebuilt {
             self.matcher = Matcher::new(&table.keys);
+            self.generation = next_generation();
         }
         self.table = table;
         rebuilt
+    }
+
+    /// Which automaton is current: places found ([`Suggester::find_places`]) with the
+    /// same generation can be used again.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn annotator(&self) -> &str {
@@ -432,27 +352,60 @@ impl Suggester {
         set: Option<&AnnotationSet>,
         rejected: &[Rejected],
     ) -> Vec<Suggestion> {
+        let places = self.find_places(folded);
+        self.suggest_at(doc, folded, &places, set, rejected)
+    }
+
+    /// Every occurrence of a name in `folded`, found by the current automaton: keep
+    /// them with the folded text, they stay valid until the automaton changes (a new
+    /// name is learned, [`Suggester::generation`]), so after most edits only
+    /// [`Suggester::suggest_at`] runs again (matching 1.8 MB took ≈ 4 ms).
+    pub fn find_places(&self, folded: &FoldedText) -> Places {
+        let mut list = self.matcher.find(folded);
+        list.sort_unstable_by_key(|p| (p.start, p.end, p.entry));
+        list.dedup();
+        Places {
+            generation: self.generation,
+            list,
+        }
+    }
+
+    /// Like [`Suggester::suggest_folded`], with the places already found by
+    /// [`Suggester::find_places`] (found again when the automaton changed since).
+    pub fn suggest_at(
+        &self,
+        doc: &Document,
+        folded: &FoldedText,
+        places: &Places,
+        set: Option<&AnnotationSet>,
+        rejected: &[Rejected],
+    ) -> Vec<Suggestion> {
+        if !self.enabled {
+            return Vec::new();
+        }
         let here: FastSet<(usize, usize, &str)> = rejected
             .iter()
             .filter(|r| r.document == doc.id && r.applies_to(&self.annotator))
             .map(|r| (r.start, r.end, r.label.as_str()))
             .collect();
-        self.suggest_with(doc, folded, set, &here)
+        if places.generation != self.generation {
+            let places = self.find_places(folded);
+            return self.suggest_with(doc, folded, &places.list, set, &here);
+        }
+        self.suggest_with(doc, folded, &places.list, set, &here)
     }
 
     fn suggest_with(
         &self,
         doc: &Document,
         folded: &FoldedText,
+        places: &[matcher::Place],
         set: Option<&AnnotationSet>,
         rejected: &FastSet<(usize, usize, &str)>,
     ) -> Vec<Suggestion> {
         if !self.enabled {
             return Vec::new();
         }
-        let mut places = self.matcher.find(folded);
-        places.sort_unstable_by_key(|p| (p.start, p.end, p.entry));
-        places.dedup();
         let hay = folded.as_str();
         // The best candidate at each place, in (start, end) order.
         let mut offered: Vec<Offer> = Vec::with_capacity(places.len());
@@ -552,9 +505,10 @@ impl Suggester {
         let none = FastSet::default();
         let one = |doc: &Document| {
             let folded = self.fold(&doc.text);
+            let places = self.find_places(&folded);
             let set = sets.get(doc.id.as_str()).copied();
             let rej = rejected.get(doc.id.as_str()).unwrap_or(&none);
-            self.suggest_with(doc, &folded, set, rej)
+            self.suggest_with(doc, &folded, &places.list, set, rej)
         };
         let docs = &project.documents;
         let threads = std::thread::available_parallelism()

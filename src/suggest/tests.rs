@@ -1,5 +1,6 @@
 use proptest::prelude::*;
 
+use super::matcher::is_word;
 use super::*;
 use crate::model::{Entity, LabelSchema, Span};
 
@@ -526,5 +527,77 @@ proptest! {
             // And it ends at a word end.
             prop_assert!(!chars.get(s.end).is_some_and(|c| is_word(*c)));
         }
+    }
+}
+
+/// Following edits span by span ([`Suggester::follow`]) gives the suggester that
+/// counting every span again gives: the same table after each of a tag (of a new
+/// string and of a known one), a relabel, an entity link, a bound move, a delete, a
+/// rejection, a new set and the undo of each, on the sample project.
+#[test]
+fn following_edits_equals_learning_again() {
+    use crate::model::edit::{self, SpanEnd, TagOptions};
+    use crate::model::history::{self, SetKey};
+    let mut p = crate::store::sample::sample().expect("the sample");
+    let annotator = "annotator-a";
+    let doc = p.documents[0].clone();
+    let key = SetKey::new(annotator, &doc.id);
+    let mut s = Suggester::new(&p, annotator, SuggestOptions::default());
+    let cp = |word: &str| {
+        let b = doc.text.find(word).expect("word in the sample");
+        let start = doc.text[..b].chars().count();
+        start..start + word.chars().count()
+    };
+    let o = TagOptions::default();
+    let first = p.set(annotator, &doc.id).expect("a set").spans[0]
+        .id
+        .clone();
+    let mut done: Vec<history::Command> = Vec::new();
+    let steps: Vec<Box<dyn Fn(&Project) -> Result<history::Command, String>>> = vec![
+        Box::new(|p| edit::tag(p, &key, cp("الأربعاء"), "actor", o)),
+        Box::new(|p| edit::tag(p, &key, cp("درنة"), "location", o)),
+        Box::new(|p| edit::relabel(p, &key, &first, "location")),
+        Box::new(|p| edit::link_entity(p, &key, &first, Some(&p.entities[0].id.clone()))),
+        Box::new(|p| edit::nudge_bounds(p, &key, &first, SpanEnd::End, true)),
+        Box::new(|p| edit::delete_span(p, &key, &first)),
+        Box::new(|p| {
+            let sg = Suggester::new(p, annotator, SuggestOptions::default())
+                .suggest_all(p)
+                .into_iter()
+                .next()
+                .ok_or("no suggestion to reject")?;
+            reject_suggestion(p, &sg, annotator)
+        }),
+        Box::new(|p| {
+            edit::tag(
+                p,
+                &SetKey::new("someone-else", &doc.id),
+                cp("سرت"),
+                "actor",
+                o,
+            )
+        }),
+    ];
+    let check = |s: &Suggester, p: &Project, what: &str| {
+        let again = Suggester::new(p, annotator, SuggestOptions::default());
+        assert_eq!(s.table, again.table, "after {what}");
+        assert_eq!(s.suggest_all(p), again.suggest_all(p), "after {what}");
+    };
+    for (i, step) in steps.iter().enumerate() {
+        let cmd = match step(&p) {
+            Ok(c) => c,
+            Err(e) => panic!("step {i}: {e}"),
+        };
+        let change = SpanChange::of(&cmd, false).expect("a span change");
+        history::apply(&mut p, &cmd).expect("applies");
+        s.follow(&p, &[&change]);
+        check(&s, &p, &format!("step {i} ({})", cmd.name));
+        done.push(cmd);
+    }
+    while let Some(cmd) = done.pop() {
+        let change = SpanChange::of(&cmd, true).expect("a span change");
+        history::apply(&mut p, &cmd.inverse()).expect("undoes");
+        s.follow(&p, &[&change]);
+        check(&s, &p, &format!("undo of {}", cmd.name));
     }
 }

@@ -401,10 +401,12 @@ impl Workspace {
                 let name = cmd.name.clone();
                 let documents = cmd.touches_documents();
                 let step = self.span_step(&cmd, false);
+                let change = crate::suggest::SpanChange::of(&cmd, false);
                 let created = Created::by(&cmd);
                 match self.history.apply(&mut self.project, cmd) {
                     Ok(()) => {
                         self.last_step = step;
+                        self.suggestions.note_step(self.revision, change);
                         self.revision += 1;
                         self.documents_revision += u64::from(documents);
                         self.set_status(name);
@@ -434,9 +436,14 @@ impl Workspace {
             .history
             .peek_undo()
             .and_then(|c| self.span_step(c, true));
+        let change = self
+            .history
+            .peek_undo()
+            .and_then(|c| crate::suggest::SpanChange::of(c, true));
         match self.history.undo(&mut self.project) {
             Ok(name) => {
                 self.last_step = step;
+                self.suggestions.note_step(self.revision, change);
                 self.revision += 1;
                 self.documents_revision += u64::from(documents);
                 self.set_status(format!("Undid: {name}"));
@@ -455,9 +462,14 @@ impl Workspace {
             .history
             .peek_redo()
             .and_then(|c| self.span_step(c, false));
+        let change = self
+            .history
+            .peek_redo()
+            .and_then(|c| crate::suggest::SpanChange::of(c, false));
         match self.history.redo(&mut self.project) {
             Ok(name) => {
                 self.last_step = step;
+                self.suggestions.note_step(self.revision, change);
                 self.revision += 1;
                 self.documents_revision += u64::from(documents);
                 self.set_status(format!("Redid: {name}"));

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::history::{Command, SetKey};
-use crate::suggest::{self, SuggestOptions, Suggester, Suggestion};
+use crate::suggest::{self, Places, SpanChange, SuggestOptions, Suggester, Suggestion};
 
 use super::Workspace;
 
@@ -18,13 +18,20 @@ pub struct SuggestionState {
     /// The workspace revision the suggester last learned from: switching documents
     /// changes nothing it knows (relearning a 270k-span corpus took 80 ms).
     learned_at: u64,
+    /// What each command since `learned_at` changed in the spans, by the revision it
+    /// started from (`None`: something else, the suggester is built again): the
+    /// suggester follows these instead of counting every span again.
+    steps: Vec<(u64, Option<SpanChange>)>,
     /// (revision, document index, annotator) → the current document's suggestions.
     current: Option<((u64, usize, String), Vec<Suggestion>)>,
-    /// The folded text of documents already matched, by text hash: a document's text
-    /// never changes, so after a tag only the matching runs again (11.6 ms instead of
-    /// 16.5 ms on 1 MB, `cargo bench --bench suggest -- suggest_after_tag`).
-    folded: std::collections::HashMap<String, suggest::FoldedText>,
+    /// Documents already matched, by text hash: their folded text (a document's text
+    /// never changes) and the places the current automaton found in it, so after a tag
+    /// only the choice among places runs again.
+    folded: std::collections::HashMap<String, (suggest::FoldedText, Option<Places>)>,
 }
+
+/// Commands remembered for the suggester to follow; more, and it is built again.
+const STEPS_KEPT: usize = 64;
 
 impl SuggestionState {
     /// The revision moves from `from` to `to` without a change to the project (a
@@ -34,10 +41,42 @@ impl SuggestionState {
             self.learned_at = to;
         }
     }
+
+    /// A command moved the project from revision `from` to `from + 1`, changing
+    /// `change` ([`SpanChange::of`] the command, taken before it was applied).
+    pub(super) fn note_step(&mut self, from: u64, change: Option<SpanChange>) {
+        if self.steps.len() >= STEPS_KEPT {
+            self.steps.clear();
+        }
+        self.steps.push((from, change));
+    }
+
+    /// The changes of `steps` from revision `learned_at` to `now`, if every step
+    /// between is known.
+    fn chain(
+        steps: &[(u64, Option<SpanChange>)],
+        learned_at: u64,
+        now: u64,
+    ) -> Option<Vec<&SpanChange>> {
+        let mut at = learned_at;
+        let mut out = Vec::new();
+        for (from, change) in steps {
+            if *from < at {
+                continue;
+            }
+            if *from != at {
+                return None;
+            }
+            out.push(change.as_ref()?);
+            at += 1;
+        }
+        (at == now).then_some(out)
+    }
 }
 
 impl Workspace {
-    /// The suggester for the shown annotator, refreshed after every change.
+    /// The suggester for the shown annotator, brought up to date after every change:
+    /// by following the edits when they only changed spans, else built again.
     fn suggester(&mut self) -> &Suggester {
         let annotator = self.annotator().to_string();
         let state = &mut self.suggestions;
@@ -58,10 +97,16 @@ impl Workspace {
             }
             state.suggester = Some(Suggester::new(&self.project, &annotator, options));
             state.learned_at = self.revision;
-        } else if let Some(s) = &mut state.suggester
-            && state.learned_at != self.revision
-        {
-            s.refresh(&self.project);
+            state.steps.clear();
+        } else if state.learned_at != self.revision {
+            let steps = std::mem::take(&mut state.steps);
+            let chain = SuggestionState::chain(&steps, state.learned_at, self.revision);
+            if let Some(s) = &mut state.suggester {
+                match chain {
+                    Some(changes) => s.follow(&self.project, &changes),
+                    None => s.refresh(&self.project),
+                };
+            }
             state.learned_at = self.revision;
         }
         match &state.suggester {
@@ -95,18 +140,29 @@ impl Workspace {
                 let Some(suggester) = state.suggester.as_ref() else {
                     unreachable!("built by suggester()")
                 };
-                let folded = match state.folded.remove(&doc.text_sha256) {
+                let (folded, places) = match state.folded.remove(&doc.text_sha256) {
                     Some(f) => f,
-                    None => suggester.fold(&doc.text),
+                    None => (suggester.fold(&doc.text), None),
                 };
-                let list =
-                    suggester.suggest_folded(doc, &folded, set, &self.project.suggestions.rejected);
+                let places = match places {
+                    Some(p) if p.generation() == suggester.generation() => p,
+                    _ => suggester.find_places(&folded),
+                };
+                let list = suggester.suggest_at(
+                    doc,
+                    &folded,
+                    &places,
+                    set,
+                    &self.project.suggestions.rejected,
+                );
                 // A few recent documents only: a corpus must not keep a folded
                 // copy of every text it ever showed.
                 if state.folded.len() >= 8 {
                     state.folded.clear();
                 }
-                state.folded.insert(doc.text_sha256.clone(), folded);
+                state
+                    .folded
+                    .insert(doc.text_sha256.clone(), (folded, Some(places)));
                 list
             } else {
                 Vec::new()
