@@ -104,7 +104,7 @@ pub use self::evaluate::{EvaluationReport, evaluate};
 pub use self::gazetteer::{GazetteerEntry, GazetteerError, load_gazetteer, parse_gazetteer};
 pub use self::matcher::{FoldedText, fold_key};
 pub use crate::model::SuggestionSource;
-use crate::model::{AnnotationSet, Document, Project, Rejected};
+use crate::model::{AnnotationSet, Document, Project, Rejected, Span};
 use crate::text::normalize::SearchOptions;
 use matcher::Matcher;
 pub use table::SpanChange;
@@ -183,6 +183,43 @@ struct Offer<'a> {
     c: &'a Candidate,
 }
 
+/// The places (start, end, label) of a set's spans. A set is kept in (start, end, id)
+/// order, so a place is found by binary search; hashing the 36,750 spans of a 1.8 MB
+/// article after every edit cost ≈ 2 ms. A set out of order (never made by the
+/// workspace) is hashed.
+enum Tagged<'s> {
+    Sorted(&'s [Span]),
+    Hashed(FastSet<(usize, usize, &'s str)>),
+}
+
+impl<'s> Tagged<'s> {
+    fn new(spans: &'s [Span]) -> Self {
+        if spans.is_sorted_by_key(|s| (s.start, s.end)) {
+            Tagged::Sorted(spans)
+        } else {
+            Tagged::Hashed(
+                spans
+                    .iter()
+                    .map(|x| (x.start, x.end, x.label.as_str()))
+                    .collect(),
+            )
+        }
+    }
+
+    fn contains(&self, start: usize, end: usize, label: &str) -> bool {
+        match self {
+            Tagged::Sorted(spans) => {
+                let at = spans.partition_point(|s| (s.start, s.end) < (start, end));
+                spans[at..]
+                    .iter()
+                    .take_while(|s| (s.start, s.end) == (start, end))
+                    .any(|s| s.label == label)
+            }
+            Tagged::Hashed(set) => set.contains(&(start, end, label)),
+        }
+    }
+}
+
 /// A number no automaton of this process had before.
 fn next_generation() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -220,6 +257,9 @@ pub struct Suggester {
     /// Which automaton this is (unique in the process): places found by it stay valid
     /// while it is current.
     generation: u64,
+    /// The automaton before this one and its names: places it found are brought up to
+    /// date by matching only the names added since ([`Suggester::update_places`]).
+    previous: Option<(u64, Vec<String>)>,
 }
 
 impl Suggester {
@@ -246,6 +286,7 @@ impl Suggester {
             table,
             matcher,
             generation: next_generation(),
+            previous: None,
         }
     }
 
@@ -284,6 +325,8 @@ impl Suggester {
         let rebuilt = table.keys != self.table.keys;
         if rebuilt {
             self.matcher = Matcher::new(&table.keys);
+            let old = std::mem::take(&mut self.table.keys);
+            self.previous = Some((self.generation, old));
             self.generation = next_generation();
         }
         self.table = table;
@@ -370,6 +413,51 @@ impl Suggester {
         }
     }
 
+    /// `places` (of `folded`) made current: as they are when found by the current
+    /// automaton; when found by the one before it, their names renumbered, those
+    /// dropped since left out and only the names added since matched (tagging a new
+    /// name on a 1.8 MB article matched every name again: ≈ 4 ms); otherwise found
+    /// again.
+    pub fn update_places(&self, places: Places, folded: &FoldedText) -> Places {
+        if places.generation == self.generation {
+            return places;
+        }
+        let Some((before, old_keys)) = &self.previous else {
+            return self.find_places(folded);
+        };
+        if places.generation != *before {
+            return self.find_places(folded);
+        }
+        let keys = &self.table.keys;
+        let index = |k: &String| keys.binary_search(k).ok().map(|i| i as u32);
+        let mut list: Vec<matcher::Place> = places
+            .list
+            .into_iter()
+            .filter_map(|p| {
+                let entry = index(old_keys.get(p.entry as usize)?)?;
+                Some(matcher::Place { entry, ..p })
+            })
+            .collect();
+        let added: Vec<String> = keys
+            .iter()
+            .filter(|k| old_keys.binary_search(k).is_err())
+            .cloned()
+            .collect();
+        if !added.is_empty() {
+            let small = Matcher::new(&added);
+            list.extend(small.find(folded).into_iter().filter_map(|p| {
+                let entry = index(added.get(p.entry as usize)?)?;
+                Some(matcher::Place { entry, ..p })
+            }));
+        }
+        list.sort_unstable_by_key(|p| (p.start, p.end, p.entry));
+        list.dedup();
+        Places {
+            generation: self.generation,
+            list,
+        }
+    }
+
     /// Like [`Suggester::suggest_folded`], with the places already found by
     /// [`Suggester::find_places`] (found again when the automaton changed since).
     pub fn suggest_at(
@@ -448,18 +536,11 @@ impl Suggester {
             }
             i = j;
         }
-        let tagged: FastSet<(usize, usize, &str)> = set
-            .map(|s| {
-                s.spans
-                    .iter()
-                    .map(|x| (x.start, x.end, x.label.as_str()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let tagged = Tagged::new(set.map_or(&[][..], |s| &s.spans[..]));
         kept.into_iter()
             .filter_map(|Offer { s, e, c }| {
                 let (cs, ce) = (folded.code_point(s), folded.code_point(e));
-                if tagged.contains(&(cs, ce, c.label.as_str())) {
+                if tagged.contains(cs, ce, &c.label) {
                     return None;
                 }
                 Some(Suggestion {

@@ -601,3 +601,47 @@ fn following_edits_equals_learning_again() {
         check(&s, &p, &format!("undo of {}", cmd.name));
     }
 }
+
+/// Places found by the automaton before a new name was learned (or one dropped),
+/// brought up to date by matching only the added names, equal the places the new
+/// automaton finds in the whole text; and so do the suggestions made from them.
+#[test]
+fn places_brought_up_to_date_equal_places_found_again() {
+    use crate::model::edit::{self, TagOptions};
+    use crate::model::history::{self, SetKey};
+    let mut p = crate::store::sample::sample().expect("the sample");
+    let annotator = "annotator-a";
+    let doc = p.documents[0].clone();
+    let key = SetKey::new(annotator, &doc.id);
+    let mut s = Suggester::new(&p, annotator, SuggestOptions::default());
+    let folded = s.fold(&doc.text);
+    let mut places = s.find_places(&folded);
+    let range = |word: &str| {
+        let b = doc.text.find(word).expect("word in the sample");
+        let start = doc.text[..b].chars().count();
+        start..start + word.chars().count()
+    };
+    // A new name (its other occurrences become suggestions), then its undo.
+    let cmd = edit::tag(&p, &key, range("الأربعاء"), "actor", TagOptions::default()).expect("tags");
+    let steps = [(cmd.clone(), false), (cmd, true)];
+    let before = places.list.len();
+    for (cmd, undo) in steps {
+        let change = SpanChange::of(&cmd, undo).expect("a span change");
+        let c = if undo { cmd.inverse() } else { cmd };
+        history::apply(&mut p, &c).expect("applies");
+        assert!(s.follow(&p, &[&change]), "the names changed");
+        let updated = s.update_places(places, &folded);
+        let again = s.find_places(&folded);
+        assert_eq!(updated.generation, s.generation());
+        assert_eq!(updated.list, again.list, "undo: {undo}");
+        // The new name's place is found by the small automaton, and gone after undo.
+        assert_eq!(updated.list.len() > before, !undo);
+        let set = p.set(annotator, &doc.id);
+        let rejected = &p.suggestions.rejected;
+        assert_eq!(
+            s.suggest_at(&doc, &folded, &updated, set, rejected),
+            s.suggest_folded(&doc, &folded, set, rejected)
+        );
+        places = updated;
+    }
+}

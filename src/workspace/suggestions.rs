@@ -145,8 +145,8 @@ impl Workspace {
                     None => (suggester.fold(&doc.text), None),
                 };
                 let places = match places {
-                    Some(p) if p.generation() == suggester.generation() => p,
-                    _ => suggester.find_places(&folded),
+                    Some(p) => suggester.update_places(p, &folded),
+                    None => suggester.find_places(&folded),
                 };
                 let list = suggester.suggest_at(
                     doc,
