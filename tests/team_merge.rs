@@ -915,7 +915,7 @@ mod property {
                 for choice in [Resolution::Ours, Resolution::Theirs] {
                     let r = resolve_conflict(m, &c.id, choice.clone());
                     if choice == Resolution::Ours || r.is_ok() {
-                        let cmd = r.map_err(TestCaseError::fail)?;
+                        let cmd = r.map_err(|e| TestCaseError::fail(e.to_string()))?;
                         let mut q = m.clone();
                         apply(&mut q, &cmd).unwrap();
                         valid(&q)?;

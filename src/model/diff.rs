@@ -7,6 +7,7 @@
 //! documents and sets are replaced in place, so their order is kept. New documents are
 //! appended and new sets are added after the others, as every edit adds them.
 
+use super::error::EditError;
 use super::history::{Command, Op};
 use super::project::{Document, Project};
 
@@ -119,30 +120,27 @@ fn upsert<T: Clone + PartialEq>(
 /// what the import added or changed; nothing is removed. `name` names the undo step
 /// ("Import JSONL"). An import that would change the text of a document already in the
 /// project is refused: a document's text never changes once it is in a project.
-pub fn import_documents(p: &Project, imported: &Project, name: &str) -> Result<Command, String> {
+pub fn import_documents(p: &Project, imported: &Project, name: &str) -> Result<Command, EditError> {
     let rewritten = |d: &&Document| p.document(&d.id).is_some_and(|old| old.text != d.text);
     if let Some(d) = imported.documents.iter().find(rewritten) {
-        return Err(format!(
-            "the import would change the text of document \"{}\" ({}): a document's text never changes; import the new text as another document",
-            d.title, d.id
-        ));
+        return Err(EditError::ImportChangesText {
+            title: d.title.clone(),
+            id: d.id.clone(),
+        });
     }
     let ops = diff(p, imported, Removals::Keep);
     if ops.is_empty() {
-        return Err(
-            "nothing to import: every document and annotation in these files is already in the project"
-                .into(),
-        );
+        return Err(EditError::NothingToImport);
     }
     Ok(Command::new(name, ops))
 }
 
 /// Turns `p` into `other` as one undoable step (restoring a recovery file): the same
 /// ops as [`import_documents`] plus the removal of what `other` lacks.
-pub fn replace_project(p: &Project, other: &Project, name: &str) -> Result<Command, String> {
+pub fn replace_project(p: &Project, other: &Project, name: &str) -> Result<Command, EditError> {
     let ops = diff(p, other, Removals::Remove);
     if ops.is_empty() {
-        return Err("nothing changed: the two projects are the same".into());
+        return Err(EditError::SameProject);
     }
     Ok(Command::new(name, ops))
 }
@@ -244,12 +242,16 @@ mod tests {
         let mut smaller = p.clone();
         smaller.documents.pop();
         smaller.entities.clear();
-        let err = import_documents(&p, &smaller, "Import").unwrap_err();
+        let err = import_documents(&p, &smaller, "Import")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("nothing to import: "), "{err}");
         assert!(import_documents(&p, &p, "Import").is_err());
         let mut rewritten = p.clone();
         rewritten.documents[0].text = "نص آخر".into();
-        let err = import_documents(&p, &rewritten, "Import").unwrap_err();
+        let err = import_documents(&p, &rewritten, "Import")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("change the text of document \"one\""), "{err}");
     }
 
@@ -267,7 +269,7 @@ mod tests {
         assert_eq!(q, other);
         apply(&mut q, &cmd.inverse()).unwrap();
         assert_eq!(q, p);
-        let err = replace_project(&p, &p, "Restore").unwrap_err();
+        let err = replace_project(&p, &p, "Restore").unwrap_err().to_string();
         assert!(err.starts_with("nothing changed"), "{err}");
     }
 }

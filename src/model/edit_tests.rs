@@ -368,9 +368,11 @@ fn span<'p>(p: &'p Project, id: &str) -> &'p Span {
 #[test]
 fn missing_set_and_span_are_named() {
     let (p, key) = tagged();
-    let err = relabel(&p, &key, "s9", "location").unwrap_err();
+    let err = relabel(&p, &key, "s9", "location").unwrap_err().to_string();
     assert!(err.contains("no span \"s9\""), "{err}");
-    let err = set_note(&p, &SetKey::new("b", "d"), "s1", Some("x")).unwrap_err();
+    let err = set_note(&p, &SetKey::new("b", "d"), "s1", Some("x"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("b has no annotations"), "{err}");
 }
 
@@ -380,12 +382,12 @@ fn relabel_keeps_allowed_attributes_and_checks_relations() {
     let c = set_attribute(&p, &key, "s1", "kind", Some("person")).unwrap();
     let mut p = applied(&p, &c);
     // "actor" → "location": s1 is said_by's target, which must be an actor.
-    let err = relabel(&p, &key, "s1", "location").unwrap_err();
+    let err = relabel(&p, &key, "s1", "location").unwrap_err().to_string();
     assert!(err.contains("delete the relation first"), "{err}");
     assert!(err.contains("cannot end at a location"), "{err}");
     // Its source relabelled: the message names the start, with the right article.
     let from = p.set("a", "d").unwrap().relations[0].from.clone();
-    let err = relabel(&p, &key, &from, "actor").unwrap_err();
+    let err = relabel(&p, &key, &from, "actor").unwrap_err().to_string();
     assert!(err.contains("cannot start at an actor"), "{err}");
     let c = delete_span(&p, &key, "s2").unwrap();
     apply(&mut p, &c).unwrap();
@@ -402,11 +404,13 @@ fn relabel_keeps_allowed_attributes_and_checks_relations() {
     assert!(
         relabel(&p, &key, "s1", "nope")
             .unwrap_err()
+            .to_string()
             .contains("no label")
     );
     assert!(
         relabel(&p, &key, "s1", "actor")
             .unwrap_err()
+            .to_string()
             .contains("already")
     );
 }
@@ -424,14 +428,20 @@ fn set_attribute_validates_name_and_value() {
             .attributes
             .is_empty()
     );
-    let err = set_attribute(&p, &key, "s1", "colour", Some("red")).unwrap_err();
+    let err = set_attribute(&p, &key, "s1", "colour", Some("red"))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("no attribute \"colour\" (its attributes: kind)"),
         "{err}"
     );
-    let err = set_attribute(&p, &key, "s1", "kind", Some("planet")).unwrap_err();
+    let err = set_attribute(&p, &key, "s1", "kind", Some("planet"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("choose one of: person"), "{err}");
-    let err = set_attribute(&p, &key, "s1", "kind", None).unwrap_err();
+    let err = set_attribute(&p, &key, "s1", "kind", None)
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "nothing changed");
     // Free text takes any value, trimmed.
     let mut p = p;
@@ -451,7 +461,7 @@ fn set_note_trims_and_clears() {
     assert_eq!(span(&applied(&q, &c), "s1").note, None);
     assert_eq!(
         set_note(&p, &key, "s1", None).unwrap_err(),
-        "nothing changed"
+        EditError::NothingChanged
     );
 }
 
@@ -463,11 +473,17 @@ fn move_boundary_updates_text_and_refuses_bad_offsets() {
     let q = applied(&p, &c);
     assert_eq!(span(&q, "s1").text, "حفتر");
     let len = TEXT.chars().count();
-    let err = move_boundary(&p, &key, "s1", SpanEnd::End, len + 1).unwrap_err();
+    let err = move_boundary(&p, &key, "s1", SpanEnd::End, len + 1)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("past the end"), "{err}");
-    let err = move_boundary(&p, &key, "s1", SpanEnd::Start, s1.end).unwrap_err();
+    let err = move_boundary(&p, &key, "s1", SpanEnd::Start, s1.end)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("start must come before its end"), "{err}");
-    let err = move_boundary(&p, &key, "s1", SpanEnd::End, s1.end).unwrap_err();
+    let err = move_boundary(&p, &key, "s1", SpanEnd::End, s1.end)
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "nothing changed");
 }
 
@@ -491,10 +507,22 @@ fn add_document_derives_a_stable_id_from_the_text() {
     let q = applied(&p, &c);
     let d = q.document(&id).unwrap();
     assert_eq!((d.title.as_str(), d.text.as_str()), ("خبر", "نص جديد"));
-    let err = add_document(&q, "again", "نص جديد").unwrap_err();
+    let err = add_document(&q, "again", "نص جديد")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("already in the project, as \"خبر\""), "{err}");
-    assert!(add_document(&p, "t", " \n ").unwrap_err().contains("empty"));
-    assert!(add_document(&p, " ", "x").unwrap_err().contains("title"));
+    assert!(
+        add_document(&p, "t", " \n ")
+            .unwrap_err()
+            .to_string()
+            .contains("empty")
+    );
+    assert!(
+        add_document(&p, " ", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("title")
+    );
     // Another text that took the short id: one more hex digit.
     let mut r = p.clone();
     r.documents.push(Document::new(id.clone(), "other", "آخر"));
@@ -521,6 +549,7 @@ fn write_gold_set_replaces_or_inserts_and_checks_spans() {
     assert!(
         write_gold_set(&p, bad)
             .unwrap_err()
+            .to_string()
             .contains("span s1 of the gold set")
     );
     let mut bad = gold.clone();
@@ -528,6 +557,7 @@ fn write_gold_set_replaces_or_inserts_and_checks_spans() {
     assert!(
         write_gold_set(&p, bad)
             .unwrap_err()
+            .to_string()
             .contains("but the text at")
     );
     let mut bad = gold;
@@ -535,6 +565,107 @@ fn write_gold_set_replaces_or_inserts_and_checks_spans() {
     assert!(
         write_gold_set(&p, bad)
             .unwrap_err()
+            .to_string()
             .contains("no document \"nope\"")
+    );
+}
+
+/// Refusals are typed (what is wrong, with the names it concerns), and each reads as
+/// the message the status bar showed when they were strings, word for word.
+#[test]
+fn refusals_are_typed_and_read_as_the_status_bar_messages() {
+    let (p, key) = tagged();
+    let r1 = p.set("a", "d").unwrap().relations[0].id.clone();
+    let cases: Vec<(Result<Command, EditError>, EditError, String)> = vec![
+        (
+            relabel(&p, &key, "s9", "location"),
+            EditError::NoSuchSpan {
+                id: "s9".into(),
+                set: SetKey::new("a", "d"),
+            },
+            "no span \"s9\" in a's annotations on \"d\" (it may have been deleted)".into(),
+        ),
+        (
+            set_note(&p, &SetKey::new("b", "d"), "s1", Some("x")),
+            EditError::NoSuchSet(SetKey::new("b", "d")),
+            "b has no annotations on document \"d\"".into(),
+        ),
+        (
+            relabel(&p, &key, "s1", "location"),
+            EditError::RelationEndNotAllowed {
+                relation: r1.clone(),
+                kind: "said by".into(),
+                end: RelationEnd::Target,
+                label: "location".into(),
+            },
+            format!(
+                "relation {r1} (\"said by\") cannot end at a location: delete the relation first, then relabel"
+            ),
+        ),
+        (
+            relate(&p, &key, "said_by", "s1", "s2"),
+            EditError::RelationNotAllowed {
+                kind: "said by".into(),
+                from: "actor".into(),
+                to: "claim".into(),
+            },
+            "\"said by\" does not go from an actor to a claim".into(),
+        ),
+        (
+            set_attribute(&p, &key, "s1", "colour", Some("red")),
+            EditError::NoSuchAttribute {
+                label: "actor".into(),
+                attribute: "colour".into(),
+                known: vec!["kind".into()],
+            },
+            "label actor has no attribute \"colour\" (its attributes: kind)".into(),
+        ),
+        (
+            move_boundary(&p, &key, "s1", SpanEnd::End, TEXT.chars().count() + 1),
+            EditError::PastEnd {
+                offset: TEXT.chars().count() + 1,
+                len: TEXT.chars().count(),
+            },
+            format!(
+                "offset {} is past the end of the text ({} characters)",
+                TEXT.chars().count() + 1,
+                TEXT.chars().count()
+            ),
+        ),
+        (
+            relabel(&p, &key, "s1", "actor"),
+            EditError::AlreadyLabelled("actor".into()),
+            "the span is already labelled actor".into(),
+        ),
+        (
+            set_note(&p, &key, "s1", None),
+            EditError::NothingChanged,
+            "nothing changed".into(),
+        ),
+        (
+            merge_entities(&p, "e1", "e2"),
+            EditError::NoSuchEntity("e1".into()),
+            "no entity \"e1\"".into(),
+        ),
+        (
+            crate::model::tag_all::tag_all(&p, &key, &[0..999; 1], "actor"),
+            EditError::MatchOutOfRange {
+                start: 0,
+                end: 999,
+                document: "d".into(),
+            },
+            "match 0..999 out of range in \"d\"".into(),
+        ),
+    ];
+    for (got, variant, message) in cases {
+        let err = got.expect_err(&message);
+        assert_eq!(err.to_string(), message);
+        assert_eq!(err, variant, "{message}");
+    }
+    let err = add_document(&p, "t", TEXT).unwrap_err();
+    assert_eq!(err, EditError::DuplicateText("t".into()));
+    assert_eq!(
+        err.to_string(),
+        "this text is already in the project, as \"t\""
     );
 }

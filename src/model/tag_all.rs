@@ -10,6 +10,8 @@
 
 use std::ops::Range;
 
+use super::edit::document_of;
+use super::error::EditError;
 use super::history::{Command, Op, SetKey};
 use super::offsets::OffsetMap;
 use super::project::{AnnotationSet, Project, Span};
@@ -30,10 +32,8 @@ pub struct SpanAdditions<'p> {
 
 impl<'p> SpanAdditions<'p> {
     /// Refused when the document `key.document` is not in the project.
-    pub fn new(p: &'p Project, key: &SetKey) -> Result<Self, String> {
-        let doc = p
-            .document(&key.document)
-            .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
+    pub fn new(p: &'p Project, key: &SetKey) -> Result<Self, EditError> {
+        let doc = document_of(p, &key.document)?;
         let existing = p.set(&key.annotator, &key.document);
         Ok(SpanAdditions {
             key: key.clone(),
@@ -100,7 +100,7 @@ fn tag_all_ops(
     key: &SetKey,
     ranges: &[Range<usize>],
     label: &str,
-) -> Result<Vec<Op>, String> {
+) -> Result<Vec<Op>, EditError> {
     let mut adding = SpanAdditions::new(p, key)?;
     for r in ranges {
         if adding.is_tagged(r.start, r.end, label) {
@@ -108,7 +108,11 @@ fn tag_all_ops(
         }
         let text = adding
             .text_of(r.start, r.end)
-            .ok_or_else(|| format!("match {r:?} out of range in \"{}\"", key.document))?;
+            .ok_or_else(|| EditError::MatchOutOfRange {
+                start: r.start,
+                end: r.end,
+                document: key.document.clone(),
+            })?;
         let span = adding.new_span(r.start, r.end, label, text);
         adding.add(span);
     }
@@ -121,10 +125,10 @@ pub fn tag_all(
     key: &SetKey,
     ranges: &[Range<usize>],
     label: &str,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     let ops = tag_all_ops(p, key, ranges, label)?;
     if ops.is_empty() {
-        return Err("every match is already tagged with this label".into());
+        return Err(EditError::AllMatchesTagged);
     }
     Ok(Command::new(format!("Tag all matches as {label}"), ops))
 }
@@ -139,9 +143,9 @@ pub fn tag_all_documents(
     annotator: &str,
     hits: &[(String, Vec<Range<usize>>)],
     label: &str,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     if p.schema.label(label).is_none() {
-        return Err(format!("no label \"{label}\" in the schema"));
+        return Err(EditError::NoSuchLabel(label.into()));
     }
     let mut ops = Vec::new();
     let mut docs = 0;
@@ -157,7 +161,7 @@ pub fn tag_all_documents(
         .filter(|o| matches!(o, Op::InsertSpan(..)))
         .count();
     if spans == 0 {
-        return Err("every match is already tagged with this label".into());
+        return Err(EditError::AllMatchesTagged);
     }
     Ok(Command::new(
         format!(

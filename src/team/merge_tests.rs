@@ -1,5 +1,6 @@
 //! Unit tests of `merge` (kept in their own file).
 use super::*;
+use crate::model::EditError;
 use crate::model::edit::{self, TagOptions};
 use crate::model::history::Command;
 use crate::model::history::{History, apply};
@@ -17,7 +18,7 @@ fn key(a: &str) -> SetKey {
     SetKey::new(a, "d")
 }
 
-fn run(p: &mut Project, c: impl FnOnce(&Project) -> Result<Command, String>) {
+fn run(p: &mut Project, c: impl FnOnce(&Project) -> Result<Command, EditError>) {
     let c = c(p).unwrap();
     apply(p, &c).unwrap();
 }
@@ -223,7 +224,9 @@ fn a_span_relabelled_differently_is_a_conflict_resolvable_either_way() {
     let mut r = p.clone();
     apply(&mut r, &cmd).unwrap();
     assert_eq!(span(&r, "a", "s1").text, "حفتر");
-    let err = resolve_conflict(&p, "nope", Resolution::Ours).unwrap_err();
+    let err = resolve_conflict(&p, "nope", Resolution::Ours)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no conflict \"nope\""), "{err}");
 }
 
@@ -381,7 +384,9 @@ fn a_label_removed_on_one_side_but_used_on_the_other_is_kept() {
     assert!(out.project.schema.label("location").is_some());
     assert_eq!(out.project.conflicts[0].id, "schema");
     // Theirs (without the label) is refused while a span uses it.
-    let err = resolve_conflict(&out.project, "schema", Resolution::Theirs).unwrap_err();
+    let err = resolve_conflict(&out.project, "schema", Resolution::Theirs)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("would leave the project invalid"), "{err}");
 }
 

@@ -184,7 +184,7 @@ impl ReviewNavigator {
                     if ui.small_button(caption).clicked() {
                         match nudge_span(doc_text, e, end, grow) {
                             Ok(moved) => *e = moved,
-                            Err(msg) => action = Some(Action::Status(msg)),
+                            Err(e) => action = Some(Action::Status(e.to_string())),
                         }
                     }
                 }

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use crate::formats::{ImportFormat, ImportOptions};
 use crate::model::edit;
 use crate::model::history::{Command, History, Op, SetKey};
-use crate::model::{AnnotationSet, Project};
+use crate::model::{AnnotationSet, EditError, Project};
 use crate::store::{self, FileStamp, Loaded, Problem, StoreError};
 
 pub use review::ReviewSession;
@@ -307,7 +307,7 @@ impl Workspace {
     }
 
     /// Refuses a command that changes the shown sets while they are read-only.
-    fn check_editable(&self, cmd: &Command) -> Result<(), String> {
+    fn check_editable(&self, cmd: &Command) -> Result<(), EditError> {
         if !self.read_only() {
             return Ok(());
         }
@@ -317,10 +317,7 @@ impl Workspace {
             .filter_map(|op| op.set_key())
             .any(|k| k.annotator == self.annotator);
         if shown {
-            return Err(format!(
-                "These are {}'s labels (read-only): start your own set, or choose \"Edit {}'s labels\" in the toolbar",
-                self.annotator, self.annotator
-            ));
+            return Err(EditError::ReadOnly(self.annotator.clone()));
         }
         Ok(())
     }
@@ -385,9 +382,9 @@ impl Workspace {
     }
 
     /// Applies a command built by [`crate::model::edit`]; returns its history id and
-    /// what it created when it was applied. A refused edit (the builder's message) goes
-    /// to the status bar.
-    pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<Applied> {
+    /// what it created when it was applied. A refused edit (the builder's [`EditError`])
+    /// goes to the status bar.
+    pub fn apply(&mut self, cmd: Result<Command, EditError>) -> Option<Applied> {
         if self.refuse_while_loading().is_err() {
             return None;
         }
@@ -418,8 +415,8 @@ impl Workspace {
                     }
                 }
             }
-            Err(msg) => {
-                self.set_status(msg);
+            Err(e) => {
+                self.set_status(e.to_string());
                 None
             }
         }
@@ -583,7 +580,7 @@ impl Workspace {
                 applied
             }
             Err(e) => {
-                self.set_status(e);
+                self.set_status(e.to_string());
                 false
             }
         }
