@@ -235,7 +235,7 @@ impl HashiyaApp {
         self.now = ctx.input(|i| i.time);
         let keys = KeyState {
             typing: self.typing(&ctx),
-            review: self.ws.review.is_some() && self.right_tab == RightTab::Review,
+            review: self.ws.review().is_some() && self.right_tab == RightTab::Review,
             popup: egui::Popup::is_any_open(&ctx),
         };
         let mut actions: Vec<Action> = Vec::new();

@@ -39,7 +39,7 @@ impl ReviewNavigator {
         items: &[Item],
         text: &mut TextRenderer,
     ) -> Option<Action> {
-        let (Some(r), Some(doc)) = (&ws.review, ws.current_document()) else {
+        let (Some(r), Some(doc)) = (ws.review(), ws.current_document()) else {
             return None;
         };
         let mut action = None;

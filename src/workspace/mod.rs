@@ -56,9 +56,9 @@ pub struct Workspace {
     /// Whose set is being edited.
     annotator: String,
     /// Problems found when the file was loaded (the data is intact).
-    pub warnings: Vec<Problem>,
+    warnings: Vec<Problem>,
     /// The span selected in the article or the lists.
-    pub selected_span: Option<String>,
+    selected_span: Option<String>,
     /// Last message for the status bar ([`Workspace::set_status`]).
     status: String,
     /// Bumped on every change, to invalidate derived data.
@@ -76,7 +76,7 @@ pub struct Workspace {
     /// When unsaved work was last written to the recovery file.
     last_recovery: Instant,
     /// A review against a colleague's project, when one is open.
-    pub review: Option<ReviewSession>,
+    review: Option<ReviewSession>,
     /// The person using the app (their annotator name, from the settings); `None`
     /// when unknown (headless tools, tests): then every set is editable.
     user: Option<String>,
@@ -373,6 +373,21 @@ impl Workspace {
     pub fn current_set(&self) -> Option<&AnnotationSet> {
         let d = self.project.documents.get(self.doc)?;
         self.project.set(&self.annotator, &d.id)
+    }
+
+    /// Problems found when the file was loaded (the data is intact).
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// The id of the span selected in the article or the lists.
+    pub fn selected_span(&self) -> Option<&str> {
+        self.selected_span.as_deref()
+    }
+
+    /// Selects span `id` of the current set (`None`: no span).
+    pub fn select_span(&mut self, id: Option<String>) {
+        self.selected_span = id;
     }
 
     /// The selected span of the current set.

@@ -258,6 +258,21 @@ pub fn category_name(c: PairCategory) -> &'static str {
 /// The review as the workspace runs it: one session at a time, decisions applied through
 /// the history.
 impl Workspace {
+    /// The review against a colleague's project, when one is open.
+    pub fn review(&self) -> Option<&ReviewSession> {
+        self.review.as_ref()
+    }
+
+    /// The open review, to change its settings (the gold set's name).
+    pub fn review_mut(&mut self) -> Option<&mut ReviewSession> {
+        self.review.as_mut()
+    }
+
+    /// Ends the review (the gold set written so far stays in the project).
+    pub fn end_review(&mut self) {
+        self.review = None;
+    }
+
     /// Loads a colleague's project and starts (or resumes, from the decisions saved
     /// beside the open project) the review of the current annotator against them.
     pub fn start_review(&mut self, other_path: PathBuf) -> bool {

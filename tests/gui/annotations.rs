@@ -111,7 +111,7 @@ fn list_row_selects_the_span_then_note_and_delete_button() {
     assert!(span.note.is_none());
     click_row(&mut h, &format!("{} · {}", span.label, span.id));
     assert_eq!(
-        h.state().workspace().selected_span.as_deref(),
+        h.state().workspace().selected_span(),
         Some(span.id.as_str())
     );
     assert!(shown(&h, "Note (Ctrl+Enter saves):"));
