@@ -142,6 +142,7 @@ impl HashiyaApp {
         let Some(pending) = &self.pending_open else {
             return;
         };
+        #[cfg(feature = "test-support")]
         if self.hold_opening {
             return;
         }

@@ -86,7 +86,7 @@ fn big_projects_lay_out_only_visible_rows() {
         cached < 300,
         "{cached} labels laid out: the lists are not virtualised"
     );
-    assert_eq!(h.state().view().layouts.built, 1);
+    assert_eq!(h.state().view().layouts.built(), 1);
     // Filtering the 30,000 spans (label combo box) still works and lists the right count.
     choose(&mut h, "label", "Actor");
     assert!(shown(&h, "10000 of 30000 spans shown"));

@@ -99,10 +99,10 @@ fn zoom_relayouts_but_keeps_the_selection_and_layout_is_cached() {
     let word = find(h.state(), "درنة", 3);
     select_by_drag(&mut h, word.clone());
     h.run_steps(3);
-    let built = h.state().view().layouts.built;
+    let built = h.state().view().layouts.built();
     h.run_steps(5);
     assert_eq!(
-        h.state().view().layouts.built,
+        h.state().view().layouts.built(),
         built,
         "no re-layout while nothing changes"
     );
