@@ -148,7 +148,7 @@ pub fn replace_project(p: &Project, other: &Project, name: &str) -> Result<Comma
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::history::apply;
+    use crate::model::history::apply_command;
     use crate::model::{AnnotationSet, Document, Entity, LabelSchema, Span};
 
     fn two_documents() -> Project {
@@ -182,9 +182,9 @@ mod tests {
         });
         let cmd = replace_project(&p, &q, "Restore").unwrap();
         let mut r = p.clone();
-        apply(&mut r, &cmd).unwrap();
+        apply_command(&mut r, &cmd).unwrap();
         assert_eq!(r, q);
-        apply(&mut r, &cmd.inverse()).unwrap();
+        apply_command(&mut r, &cmd.inverse()).unwrap();
         assert_eq!(r, p);
     }
 
@@ -208,11 +208,11 @@ mod tests {
             [Op::InsertDocument(d), Op::InsertSet(s)] if d.id == "d3" && s.document == "d3"
         ));
         let mut q = p.clone();
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, imported);
-        apply(&mut q, &cmd.inverse()).unwrap();
+        apply_command(&mut q, &cmd.inverse()).unwrap();
         assert_eq!(q, p);
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, imported);
     }
 
@@ -230,9 +230,9 @@ mod tests {
             [Op::ReplaceEntity { .. }, Op::ReplaceSet { .. }]
         ));
         let mut q = p.clone();
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, imported);
-        apply(&mut q, &cmd.inverse()).unwrap();
+        apply_command(&mut q, &cmd.inverse()).unwrap();
         assert_eq!(q, p);
     }
 
@@ -265,9 +265,9 @@ mod tests {
         let cmd = replace_project(&p, &other, "Restore recovery file").unwrap();
         assert_eq!(cmd.ops.len(), 5, "{:#?}", cmd.ops);
         let mut q = p.clone();
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, other);
-        apply(&mut q, &cmd.inverse()).unwrap();
+        apply_command(&mut q, &cmd.inverse()).unwrap();
         assert_eq!(q, p);
         let err = replace_project(&p, &p, "Restore").unwrap_err().to_string();
         assert!(err.starts_with("nothing changed"), "{err}");

@@ -1,6 +1,6 @@
 //! Unit tests of `edit` (kept in their own file).
 use super::*;
-use crate::model::{Document, LabelSchema, history::apply};
+use crate::model::{Document, LabelSchema, history::apply_command};
 
 const TEXT: &str = "قال «خليفة حفتر»، إن قواته في درنة.";
 
@@ -65,7 +65,7 @@ fn tag_creates_set_and_delete_removes_relations() {
         TagOptions::default(),
     )
     .unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let c = tag(
         &p,
         &key,
@@ -74,7 +74,7 @@ fn tag_creates_set_and_delete_removes_relations() {
         TagOptions::default(),
     )
     .unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let set = p.set("a", "d").unwrap();
     let actor = set
         .spans
@@ -95,10 +95,10 @@ fn tag_creates_set_and_delete_removes_relations() {
         "said_by goes claim → actor"
     );
     let c = relate(&p, &key, "said_by", &claim, &actor).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     assert_eq!(p.set("a", "d").unwrap().relations.len(), 1);
     let c = delete_span(&p, &key, &actor).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let set = p.set("a", "d").unwrap();
     assert!(set.relations.is_empty());
     assert_eq!(set.spans.len(), 1);
@@ -110,37 +110,37 @@ fn boundaries_move_by_whole_words() {
     let key = SetKey::new("a", "d");
     {
         let c = tag(&p, &key, range_of("قواته"), "actor", TagOptions::default()).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let id = p.set("a", "d").unwrap().spans[0].id.clone();
     let text_of = |p: &Project| p.set("a", "d").unwrap().spans[0].text.clone();
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, true).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "قواته في");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, true).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "قواته في درنة");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::Start, true).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "إن قواته في درنة");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::Start, false).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, false).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "قواته في");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, false).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert!(
         nudge_bounds(&p, &key, &id, SpanEnd::End, false).is_err(),
@@ -167,10 +167,10 @@ fn entity_ids_carry_the_annotator_so_machines_never_collide() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
         // The same document, the same fresh span id in both sets.
         let c = create_entity_from_span(&p, &key, "s1").unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
         ids.push(p.set(who, "d").unwrap().spans[0].entity.clone().unwrap());
     }
     assert_eq!(ids, ["e-amal-1", "e-badr-1"]);
@@ -204,11 +204,11 @@ fn entities_create_link_merge() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = tag(&p, &key, range_of("قواته"), "actor", TagOptions::default()).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let ids: Vec<String> = p
         .set("a", "d")
@@ -219,18 +219,18 @@ fn entities_create_link_merge() {
         .collect();
     {
         let c = create_entity_from_span(&p, &key, &ids[0]).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = create_entity_from_span(&p, &key, &ids[1]).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(p.entities.len(), 2);
     let (e1, e2) = (p.entities[0].id.clone(), p.entities[1].id.clone());
     let before = p.clone();
     {
         let c = merge_entities(&p, &e1, &e2).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(p.entities.len(), 1);
     assert_eq!(p.entities[0].aliases, ["قواته"]);
@@ -250,12 +250,12 @@ fn entities_create_link_merge() {
     // Undo restores both entities and links exactly.
     let cmd = merge_entities(&before, &e1, &e2).unwrap();
     let mut q = before.clone();
-    apply(&mut q, &cmd).unwrap();
-    apply(&mut q, &cmd.inverse()).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd.inverse()).unwrap();
     assert_eq!(q, before);
     {
         let c = link_entity(&p, &key, &ids[1], None).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(entity_mentions(&p)[&e1], 1);
 }
@@ -274,7 +274,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = tag(
@@ -285,7 +285,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let mut schema = p.schema.clone();
     schema.labels[1].id = "person".into();
@@ -299,7 +299,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
     let renames = BTreeMap::from([("actor".to_string(), "person".to_string())]);
     let before = p.clone();
     let c = change_schema(&p, schema.clone(), &renames, &BTreeMap::new()).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let labels: Vec<_> = p
         .set("a", "d")
         .unwrap()
@@ -313,7 +313,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
         "{:?}",
         crate::store::validate(&p)
     );
-    apply(&mut p, &c.inverse()).unwrap();
+    apply_command(&mut p, &c.inverse()).unwrap();
     assert_eq!(p, before);
     // Removing "location" (in use) needs a relabel target.
     let mut smaller = p.schema.clone();
@@ -324,7 +324,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
     assert!(change_schema(&p, smaller.clone(), &BTreeMap::new(), &BTreeMap::new()).is_err());
     let relabel = BTreeMap::from([("location".to_string(), "actor".to_string())]);
     let c = change_schema(&p, smaller, &BTreeMap::new(), &relabel).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     assert!(
         p.set("a", "d")
             .unwrap()
@@ -343,10 +343,10 @@ fn tagged() -> (Project, SetKey) {
     for (text, label) in [("خليفة حفتر", "actor"), ("إن قواته في درنة", "claim")]
     {
         let c = tag(&p, &key, range_of(text), label, TagOptions::default()).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let c = relate(&p, &key, "said_by", "s2", "s1").unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     (p, key)
 }
 
@@ -354,9 +354,9 @@ fn tagged() -> (Project, SetKey) {
 /// the edited copy.
 fn applied(p: &Project, c: &Command) -> Project {
     let mut q = p.clone();
-    apply(&mut q, c).unwrap();
+    apply_command(&mut q, c).unwrap();
     let mut back = q.clone();
-    apply(&mut back, &c.inverse()).unwrap();
+    apply_command(&mut back, &c.inverse()).unwrap();
     assert_eq!(&back, p);
     q
 }
@@ -390,7 +390,7 @@ fn relabel_keeps_allowed_attributes_and_checks_relations() {
     let err = relabel(&p, &key, &from, "actor").unwrap_err().to_string();
     assert!(err.contains("cannot start at an actor"), "{err}");
     let c = delete_span(&p, &key, "s2").unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let c = relabel(&p, &key, "s1", "location").unwrap();
     assert_eq!(c.name, "Relabel span");
     let q = applied(&p, &c);

@@ -216,12 +216,12 @@ mod tests {
         assert_eq!(cmd.name, "Tag 2 matches as location in 2 documents");
         // Applied and undone as one command.
         let before = p.clone();
-        crate::model::history::apply(&mut p, &cmd).unwrap();
+        crate::model::history::apply_command(&mut p, &cmd).unwrap();
         assert_eq!(p.set("me", "b").unwrap().spans[0].text, "درنة");
-        crate::model::history::apply(&mut p, &cmd.inverse()).unwrap();
+        crate::model::history::apply_command(&mut p, &cmd.inverse()).unwrap();
         assert_eq!(p, before);
         // Everything tagged now: nothing to do.
-        crate::model::history::apply(&mut p, &cmd).unwrap();
+        crate::model::history::apply_command(&mut p, &cmd).unwrap();
         assert!(tag_all_documents(&p, "me", &hits, "location").is_err());
     }
 

@@ -312,7 +312,7 @@ fn check(p: &Project, cmd: &Command) -> Result<(), EditError> {
             .collect()
     };
     let mut q = p.clone();
-    crate::model::history::apply(&mut q, cmd)?;
+    crate::model::history::apply_command(&mut q, cmd)?;
     let before: HashSet<String> = errors(p).into_iter().collect();
     match errors(&q).into_iter().find(|e| !before.contains(e)) {
         Some(problem) => Err(EditError::LeavesProjectInvalid(problem)),

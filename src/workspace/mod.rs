@@ -414,7 +414,7 @@ impl Workspace {
                 let documents = cmd.touches_documents();
                 let step = self.span_step(&cmd, false);
                 let created = Created::by(&cmd);
-                match self.history.apply(&mut self.project, cmd) {
+                match self.history.apply_and_record(&mut self.project, cmd) {
                     Ok(()) => {
                         self.last_step = step;
                         self.revision += 1;
