@@ -113,7 +113,7 @@ fn bench(c: &mut Criterion) {
         std::thread::sleep(Duration::from_millis(5));
         h.run_steps(1);
     }
-    let built = h.state().view().layouts.built;
+    let built = h.state().view().layouts.built();
     let places = [("start", 0), ("middle", COPIES / 2), ("end", COPIES - 1)];
     let mut group = |name: &str, f: &mut dyn FnMut(&mut H, usize, u64) -> (Duration, Duration)| {
         let mut g = c.benchmark_group(name);
@@ -284,7 +284,7 @@ fn bench(c: &mut Criterion) {
         times
     });
     assert_eq!(
-        h.state().view().layouts.built,
+        h.state().view().layouts.built(),
         built,
         "an edit must not lay the article out again"
     );

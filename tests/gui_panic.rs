@@ -37,10 +37,7 @@ fn a_panic_in_the_gui_writes_the_unsaved_edits_to_the_recovery_file() {
     // Tab selects the first span, Delete deletes it.
     h.key_press(Key::Tab);
     h.run_steps(1);
-    assert_eq!(
-        h.state().workspace().selected_span.as_deref(),
-        Some(victim.as_str())
-    );
+    assert_eq!(h.state().workspace().selected_span(), Some(victim.as_str()));
     h.key_press(Key::Delete);
     h.run_steps(2);
     assert!(h.state().workspace().history().is_dirty());

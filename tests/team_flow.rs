@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use hashiya::formats::{self, ImportFormat, ImportOptions};
 use hashiya::model::edit;
 use hashiya::model::history::{Command, SetKey};
-use hashiya::model::{Assignment, Project};
+use hashiya::model::{Assignment, EditError, Project};
 use hashiya::review::{Side, compare_projects};
 use hashiya::store;
 use hashiya::team::assign::{self, AssignOptions, write_assignment};
@@ -384,7 +384,7 @@ fn touch(path: &Path, t: SystemTime) {
 }
 
 /// Opens `path` as alice, applies `f` to document `doc`'s set, saves.
-fn work_on(path: &Path, doc: usize, f: impl Fn(&Workspace, &SetKey) -> Result<Command, String>) {
+fn work_on(path: &Path, doc: usize, f: impl Fn(&Workspace, &SetKey) -> Result<Command, EditError>) {
     let mut ws = Workspace::open(path).unwrap();
     ws.set_annotator("alice");
     ws.switch_document(doc);
@@ -393,7 +393,7 @@ fn work_on(path: &Path, doc: usize, f: impl Fn(&Workspace, &SetKey) -> Result<Co
     ws.save().unwrap();
 }
 
-fn tag_third_word(ws: &Workspace, key: &SetKey) -> Result<Command, String> {
+fn tag_third_word(ws: &Workspace, key: &SetKey) -> Result<Command, EditError> {
     let text = &ws.current_document().unwrap().text;
     let w = words(text, 3)[2].clone();
     edit::tag(ws.project(), key, w, "actor", Default::default())

@@ -593,7 +593,7 @@ fn export_and_agree_warn_of_unresolved_conflicts() {
     let mut q = p.clone();
     for (side, label) in [(&mut p, "location"), (&mut q, "claim")] {
         let cmd = edit::relabel(side, &SetKey::new(A, DOC), &actor, label).unwrap();
-        hashiya::model::history::apply(side, &cmd).unwrap();
+        hashiya::model::history::apply_command(side, &cmd).unwrap();
     }
     std::fs::write(path("ours"), store::to_bytes(&p).unwrap()).unwrap();
     std::fs::write(path("theirs"), store::to_bytes(&q).unwrap()).unwrap();
@@ -679,7 +679,7 @@ fn git_setup_is_idempotent_and_quotes_the_program() {
 
 mod property {
     use super::*;
-    use hashiya::model::history::apply;
+    use hashiya::model::history::apply_command;
     use hashiya::model::{Document, LabelSchema};
     use proptest::prelude::*;
 
@@ -832,7 +832,7 @@ mod property {
                 },
             };
             if let Ok(cmd) = cmd {
-                apply(&mut p, &cmd).unwrap();
+                apply_command(&mut p, &cmd).unwrap();
             }
         }
         p.canonicalize();
@@ -915,12 +915,12 @@ mod property {
                 for choice in [Resolution::Ours, Resolution::Theirs] {
                     let r = resolve_conflict(m, &c.id, choice.clone());
                     if choice == Resolution::Ours || r.is_ok() {
-                        let cmd = r.map_err(TestCaseError::fail)?;
+                        let cmd = r.map_err(|e| TestCaseError::fail(e.to_string()))?;
                         let mut q = m.clone();
-                        apply(&mut q, &cmd).unwrap();
+                        apply_command(&mut q, &cmd).unwrap();
                         valid(&q)?;
                         prop_assert!(q.conflicts.iter().all(|x| x.id != c.id));
-                        apply(&mut q, &cmd.inverse()).unwrap();
+                        apply_command(&mut q, &cmd.inverse()).unwrap();
                         prop_assert_eq!(&q, m);
                     }
                 }

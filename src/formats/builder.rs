@@ -370,7 +370,7 @@ impl Builder {
         if self.issues.len() > before {
             return;
         }
-        self.apply(inc, reuse, annotator, spans);
+        self.add_checked(inc, reuse, annotator, spans);
     }
 
     /// Checks the document itself (id, size, characters, a document or set of that
@@ -526,7 +526,7 @@ impl Builder {
     }
 
     /// Adds the checked document (unless it is reused) and its set.
-    fn apply(
+    fn add_checked(
         &mut self,
         inc: Incoming,
         reuse: bool,

@@ -7,6 +7,7 @@
 //! documents and sets are replaced in place, so their order is kept. New documents are
 //! appended and new sets are added after the others, as every edit adds them.
 
+use super::error::EditError;
 use super::history::{Command, Op};
 use super::project::{Document, Project};
 
@@ -119,30 +120,27 @@ fn upsert<T: Clone + PartialEq>(
 /// what the import added or changed; nothing is removed. `name` names the undo step
 /// ("Import JSONL"). An import that would change the text of a document already in the
 /// project is refused: a document's text never changes once it is in a project.
-pub fn import_documents(p: &Project, imported: &Project, name: &str) -> Result<Command, String> {
+pub fn import_documents(p: &Project, imported: &Project, name: &str) -> Result<Command, EditError> {
     let rewritten = |d: &&Document| p.document(&d.id).is_some_and(|old| old.text != d.text);
     if let Some(d) = imported.documents.iter().find(rewritten) {
-        return Err(format!(
-            "the import would change the text of document \"{}\" ({}): a document's text never changes; import the new text as another document",
-            d.title, d.id
-        ));
+        return Err(EditError::ImportChangesText {
+            title: d.title.clone(),
+            id: d.id.clone(),
+        });
     }
     let ops = diff(p, imported, Removals::Keep);
     if ops.is_empty() {
-        return Err(
-            "nothing to import: every document and annotation in these files is already in the project"
-                .into(),
-        );
+        return Err(EditError::NothingToImport);
     }
     Ok(Command::new(name, ops))
 }
 
 /// Turns `p` into `other` as one undoable step (restoring a recovery file): the same
 /// ops as [`import_documents`] plus the removal of what `other` lacks.
-pub fn replace_project(p: &Project, other: &Project, name: &str) -> Result<Command, String> {
+pub fn replace_project(p: &Project, other: &Project, name: &str) -> Result<Command, EditError> {
     let ops = diff(p, other, Removals::Remove);
     if ops.is_empty() {
-        return Err("nothing changed: the two projects are the same".into());
+        return Err(EditError::SameProject);
     }
     Ok(Command::new(name, ops))
 }
@@ -150,7 +148,7 @@ pub fn replace_project(p: &Project, other: &Project, name: &str) -> Result<Comma
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::history::apply;
+    use crate::model::history::apply_command;
     use crate::model::{AnnotationSet, Document, Entity, LabelSchema, Span};
 
     fn two_documents() -> Project {
@@ -184,9 +182,9 @@ mod tests {
         });
         let cmd = replace_project(&p, &q, "Restore").unwrap();
         let mut r = p.clone();
-        apply(&mut r, &cmd).unwrap();
+        apply_command(&mut r, &cmd).unwrap();
         assert_eq!(r, q);
-        apply(&mut r, &cmd.inverse()).unwrap();
+        apply_command(&mut r, &cmd.inverse()).unwrap();
         assert_eq!(r, p);
     }
 
@@ -210,11 +208,11 @@ mod tests {
             [Op::InsertDocument(d), Op::InsertSet(s)] if d.id == "d3" && s.document == "d3"
         ));
         let mut q = p.clone();
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, imported);
-        apply(&mut q, &cmd.inverse()).unwrap();
+        apply_command(&mut q, &cmd.inverse()).unwrap();
         assert_eq!(q, p);
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, imported);
     }
 
@@ -232,9 +230,9 @@ mod tests {
             [Op::ReplaceEntity { .. }, Op::ReplaceSet { .. }]
         ));
         let mut q = p.clone();
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, imported);
-        apply(&mut q, &cmd.inverse()).unwrap();
+        apply_command(&mut q, &cmd.inverse()).unwrap();
         assert_eq!(q, p);
     }
 
@@ -244,12 +242,16 @@ mod tests {
         let mut smaller = p.clone();
         smaller.documents.pop();
         smaller.entities.clear();
-        let err = import_documents(&p, &smaller, "Import").unwrap_err();
+        let err = import_documents(&p, &smaller, "Import")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("nothing to import: "), "{err}");
         assert!(import_documents(&p, &p, "Import").is_err());
         let mut rewritten = p.clone();
         rewritten.documents[0].text = "نص آخر".into();
-        let err = import_documents(&p, &rewritten, "Import").unwrap_err();
+        let err = import_documents(&p, &rewritten, "Import")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("change the text of document \"one\""), "{err}");
     }
 
@@ -263,11 +265,11 @@ mod tests {
         let cmd = replace_project(&p, &other, "Restore recovery file").unwrap();
         assert_eq!(cmd.ops.len(), 5, "{:#?}", cmd.ops);
         let mut q = p.clone();
-        apply(&mut q, &cmd).unwrap();
+        apply_command(&mut q, &cmd).unwrap();
         assert_eq!(q, other);
-        apply(&mut q, &cmd.inverse()).unwrap();
+        apply_command(&mut q, &cmd.inverse()).unwrap();
         assert_eq!(q, p);
-        let err = replace_project(&p, &p, "Restore").unwrap_err();
+        let err = replace_project(&p, &p, "Restore").unwrap_err().to_string();
         assert!(err.starts_with("nothing changed"), "{err}");
     }
 }

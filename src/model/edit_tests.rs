@@ -1,6 +1,6 @@
 //! Unit tests of `edit` (kept in their own file).
 use super::*;
-use crate::model::{Document, LabelSchema, history::apply};
+use crate::model::{Document, LabelSchema, history::apply_command};
 
 const TEXT: &str = "قال «خليفة حفتر»، إن قواته في درنة.";
 
@@ -65,7 +65,7 @@ fn tag_creates_set_and_delete_removes_relations() {
         TagOptions::default(),
     )
     .unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let c = tag(
         &p,
         &key,
@@ -74,7 +74,7 @@ fn tag_creates_set_and_delete_removes_relations() {
         TagOptions::default(),
     )
     .unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let set = p.set("a", "d").unwrap();
     let actor = set
         .spans
@@ -95,10 +95,10 @@ fn tag_creates_set_and_delete_removes_relations() {
         "said_by goes claim → actor"
     );
     let c = relate(&p, &key, "said_by", &claim, &actor).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     assert_eq!(p.set("a", "d").unwrap().relations.len(), 1);
     let c = delete_span(&p, &key, &actor).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let set = p.set("a", "d").unwrap();
     assert!(set.relations.is_empty());
     assert_eq!(set.spans.len(), 1);
@@ -110,37 +110,37 @@ fn boundaries_move_by_whole_words() {
     let key = SetKey::new("a", "d");
     {
         let c = tag(&p, &key, range_of("قواته"), "actor", TagOptions::default()).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let id = p.set("a", "d").unwrap().spans[0].id.clone();
     let text_of = |p: &Project| p.set("a", "d").unwrap().spans[0].text.clone();
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, true).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "قواته في");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, true).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "قواته في درنة");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::Start, true).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "إن قواته في درنة");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::Start, false).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, false).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(text_of(&p), "قواته في");
     {
         let c = nudge_bounds(&p, &key, &id, SpanEnd::End, false).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert!(
         nudge_bounds(&p, &key, &id, SpanEnd::End, false).is_err(),
@@ -167,10 +167,10 @@ fn entity_ids_carry_the_annotator_so_machines_never_collide() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
         // The same document, the same fresh span id in both sets.
         let c = create_entity_from_span(&p, &key, "s1").unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
         ids.push(p.set(who, "d").unwrap().spans[0].entity.clone().unwrap());
     }
     assert_eq!(ids, ["e-amal-1", "e-badr-1"]);
@@ -204,11 +204,11 @@ fn entities_create_link_merge() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = tag(&p, &key, range_of("قواته"), "actor", TagOptions::default()).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let ids: Vec<String> = p
         .set("a", "d")
@@ -219,18 +219,18 @@ fn entities_create_link_merge() {
         .collect();
     {
         let c = create_entity_from_span(&p, &key, &ids[0]).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = create_entity_from_span(&p, &key, &ids[1]).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(p.entities.len(), 2);
     let (e1, e2) = (p.entities[0].id.clone(), p.entities[1].id.clone());
     let before = p.clone();
     {
         let c = merge_entities(&p, &e1, &e2).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(p.entities.len(), 1);
     assert_eq!(p.entities[0].aliases, ["قواته"]);
@@ -250,12 +250,12 @@ fn entities_create_link_merge() {
     // Undo restores both entities and links exactly.
     let cmd = merge_entities(&before, &e1, &e2).unwrap();
     let mut q = before.clone();
-    apply(&mut q, &cmd).unwrap();
-    apply(&mut q, &cmd.inverse()).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd.inverse()).unwrap();
     assert_eq!(q, before);
     {
         let c = link_entity(&p, &key, &ids[1], None).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     assert_eq!(entity_mentions(&p)[&e1], 1);
 }
@@ -274,7 +274,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     {
         let c = tag(
@@ -285,7 +285,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
             TagOptions::default(),
         )
         .unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let mut schema = p.schema.clone();
     schema.labels[1].id = "person".into();
@@ -299,7 +299,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
     let renames = BTreeMap::from([("actor".to_string(), "person".to_string())]);
     let before = p.clone();
     let c = change_schema(&p, schema.clone(), &renames, &BTreeMap::new()).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let labels: Vec<_> = p
         .set("a", "d")
         .unwrap()
@@ -313,7 +313,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
         "{:?}",
         crate::store::validate(&p)
     );
-    apply(&mut p, &c.inverse()).unwrap();
+    apply_command(&mut p, &c.inverse()).unwrap();
     assert_eq!(p, before);
     // Removing "location" (in use) needs a relabel target.
     let mut smaller = p.schema.clone();
@@ -324,7 +324,7 @@ fn schema_rename_keeps_spans_and_removal_needs_a_target() {
     assert!(change_schema(&p, smaller.clone(), &BTreeMap::new(), &BTreeMap::new()).is_err());
     let relabel = BTreeMap::from([("location".to_string(), "actor".to_string())]);
     let c = change_schema(&p, smaller, &BTreeMap::new(), &relabel).unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     assert!(
         p.set("a", "d")
             .unwrap()
@@ -343,10 +343,10 @@ fn tagged() -> (Project, SetKey) {
     for (text, label) in [("خليفة حفتر", "actor"), ("إن قواته في درنة", "claim")]
     {
         let c = tag(&p, &key, range_of(text), label, TagOptions::default()).unwrap();
-        apply(&mut p, &c).unwrap();
+        apply_command(&mut p, &c).unwrap();
     }
     let c = relate(&p, &key, "said_by", "s2", "s1").unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     (p, key)
 }
 
@@ -354,9 +354,9 @@ fn tagged() -> (Project, SetKey) {
 /// the edited copy.
 fn applied(p: &Project, c: &Command) -> Project {
     let mut q = p.clone();
-    apply(&mut q, c).unwrap();
+    apply_command(&mut q, c).unwrap();
     let mut back = q.clone();
-    apply(&mut back, &c.inverse()).unwrap();
+    apply_command(&mut back, &c.inverse()).unwrap();
     assert_eq!(&back, p);
     q
 }
@@ -368,9 +368,11 @@ fn span<'p>(p: &'p Project, id: &str) -> &'p Span {
 #[test]
 fn missing_set_and_span_are_named() {
     let (p, key) = tagged();
-    let err = relabel(&p, &key, "s9", "location").unwrap_err();
+    let err = relabel(&p, &key, "s9", "location").unwrap_err().to_string();
     assert!(err.contains("no span \"s9\""), "{err}");
-    let err = set_note(&p, &SetKey::new("b", "d"), "s1", Some("x")).unwrap_err();
+    let err = set_note(&p, &SetKey::new("b", "d"), "s1", Some("x"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("b has no annotations"), "{err}");
 }
 
@@ -380,15 +382,15 @@ fn relabel_keeps_allowed_attributes_and_checks_relations() {
     let c = set_attribute(&p, &key, "s1", "kind", Some("person")).unwrap();
     let mut p = applied(&p, &c);
     // "actor" → "location": s1 is said_by's target, which must be an actor.
-    let err = relabel(&p, &key, "s1", "location").unwrap_err();
+    let err = relabel(&p, &key, "s1", "location").unwrap_err().to_string();
     assert!(err.contains("delete the relation first"), "{err}");
     assert!(err.contains("cannot end at a location"), "{err}");
     // Its source relabelled: the message names the start, with the right article.
     let from = p.set("a", "d").unwrap().relations[0].from.clone();
-    let err = relabel(&p, &key, &from, "actor").unwrap_err();
+    let err = relabel(&p, &key, &from, "actor").unwrap_err().to_string();
     assert!(err.contains("cannot start at an actor"), "{err}");
     let c = delete_span(&p, &key, "s2").unwrap();
-    apply(&mut p, &c).unwrap();
+    apply_command(&mut p, &c).unwrap();
     let c = relabel(&p, &key, "s1", "location").unwrap();
     assert_eq!(c.name, "Relabel span");
     let q = applied(&p, &c);
@@ -402,11 +404,13 @@ fn relabel_keeps_allowed_attributes_and_checks_relations() {
     assert!(
         relabel(&p, &key, "s1", "nope")
             .unwrap_err()
+            .to_string()
             .contains("no label")
     );
     assert!(
         relabel(&p, &key, "s1", "actor")
             .unwrap_err()
+            .to_string()
             .contains("already")
     );
 }
@@ -424,14 +428,20 @@ fn set_attribute_validates_name_and_value() {
             .attributes
             .is_empty()
     );
-    let err = set_attribute(&p, &key, "s1", "colour", Some("red")).unwrap_err();
+    let err = set_attribute(&p, &key, "s1", "colour", Some("red"))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("no attribute \"colour\" (its attributes: kind)"),
         "{err}"
     );
-    let err = set_attribute(&p, &key, "s1", "kind", Some("planet")).unwrap_err();
+    let err = set_attribute(&p, &key, "s1", "kind", Some("planet"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("choose one of: person"), "{err}");
-    let err = set_attribute(&p, &key, "s1", "kind", None).unwrap_err();
+    let err = set_attribute(&p, &key, "s1", "kind", None)
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "nothing changed");
     // Free text takes any value, trimmed.
     let mut p = p;
@@ -451,7 +461,7 @@ fn set_note_trims_and_clears() {
     assert_eq!(span(&applied(&q, &c), "s1").note, None);
     assert_eq!(
         set_note(&p, &key, "s1", None).unwrap_err(),
-        "nothing changed"
+        EditError::NothingChanged
     );
 }
 
@@ -463,11 +473,17 @@ fn move_boundary_updates_text_and_refuses_bad_offsets() {
     let q = applied(&p, &c);
     assert_eq!(span(&q, "s1").text, "حفتر");
     let len = TEXT.chars().count();
-    let err = move_boundary(&p, &key, "s1", SpanEnd::End, len + 1).unwrap_err();
+    let err = move_boundary(&p, &key, "s1", SpanEnd::End, len + 1)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("past the end"), "{err}");
-    let err = move_boundary(&p, &key, "s1", SpanEnd::Start, s1.end).unwrap_err();
+    let err = move_boundary(&p, &key, "s1", SpanEnd::Start, s1.end)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("start must come before its end"), "{err}");
-    let err = move_boundary(&p, &key, "s1", SpanEnd::End, s1.end).unwrap_err();
+    let err = move_boundary(&p, &key, "s1", SpanEnd::End, s1.end)
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "nothing changed");
 }
 
@@ -491,10 +507,22 @@ fn add_document_derives_a_stable_id_from_the_text() {
     let q = applied(&p, &c);
     let d = q.document(&id).unwrap();
     assert_eq!((d.title.as_str(), d.text.as_str()), ("خبر", "نص جديد"));
-    let err = add_document(&q, "again", "نص جديد").unwrap_err();
+    let err = add_document(&q, "again", "نص جديد")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("already in the project, as \"خبر\""), "{err}");
-    assert!(add_document(&p, "t", " \n ").unwrap_err().contains("empty"));
-    assert!(add_document(&p, " ", "x").unwrap_err().contains("title"));
+    assert!(
+        add_document(&p, "t", " \n ")
+            .unwrap_err()
+            .to_string()
+            .contains("empty")
+    );
+    assert!(
+        add_document(&p, " ", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("title")
+    );
     // Another text that took the short id: one more hex digit.
     let mut r = p.clone();
     r.documents.push(Document::new(id.clone(), "other", "آخر"));
@@ -521,6 +549,7 @@ fn write_gold_set_replaces_or_inserts_and_checks_spans() {
     assert!(
         write_gold_set(&p, bad)
             .unwrap_err()
+            .to_string()
             .contains("span s1 of the gold set")
     );
     let mut bad = gold.clone();
@@ -528,6 +557,7 @@ fn write_gold_set_replaces_or_inserts_and_checks_spans() {
     assert!(
         write_gold_set(&p, bad)
             .unwrap_err()
+            .to_string()
             .contains("but the text at")
     );
     let mut bad = gold;
@@ -535,6 +565,107 @@ fn write_gold_set_replaces_or_inserts_and_checks_spans() {
     assert!(
         write_gold_set(&p, bad)
             .unwrap_err()
+            .to_string()
             .contains("no document \"nope\"")
+    );
+}
+
+/// Refusals are typed (what is wrong, with the names it concerns), and each reads as
+/// the message the status bar showed when they were strings, word for word.
+#[test]
+fn refusals_are_typed_and_read_as_the_status_bar_messages() {
+    let (p, key) = tagged();
+    let r1 = p.set("a", "d").unwrap().relations[0].id.clone();
+    let cases: Vec<(Result<Command, EditError>, EditError, String)> = vec![
+        (
+            relabel(&p, &key, "s9", "location"),
+            EditError::NoSuchSpan {
+                id: "s9".into(),
+                set: SetKey::new("a", "d"),
+            },
+            "no span \"s9\" in a's annotations on \"d\" (it may have been deleted)".into(),
+        ),
+        (
+            set_note(&p, &SetKey::new("b", "d"), "s1", Some("x")),
+            EditError::NoSuchSet(SetKey::new("b", "d")),
+            "b has no annotations on document \"d\"".into(),
+        ),
+        (
+            relabel(&p, &key, "s1", "location"),
+            EditError::RelationEndNotAllowed {
+                relation: r1.clone(),
+                kind: "said by".into(),
+                end: RelationEnd::Target,
+                label: "location".into(),
+            },
+            format!(
+                "relation {r1} (\"said by\") cannot end at a location: delete the relation first, then relabel"
+            ),
+        ),
+        (
+            relate(&p, &key, "said_by", "s1", "s2"),
+            EditError::RelationNotAllowed {
+                kind: "said by".into(),
+                from: "actor".into(),
+                to: "claim".into(),
+            },
+            "\"said by\" does not go from an actor to a claim".into(),
+        ),
+        (
+            set_attribute(&p, &key, "s1", "colour", Some("red")),
+            EditError::NoSuchAttribute {
+                label: "actor".into(),
+                attribute: "colour".into(),
+                known: vec!["kind".into()],
+            },
+            "label actor has no attribute \"colour\" (its attributes: kind)".into(),
+        ),
+        (
+            move_boundary(&p, &key, "s1", SpanEnd::End, TEXT.chars().count() + 1),
+            EditError::PastEnd {
+                offset: TEXT.chars().count() + 1,
+                len: TEXT.chars().count(),
+            },
+            format!(
+                "offset {} is past the end of the text ({} characters)",
+                TEXT.chars().count() + 1,
+                TEXT.chars().count()
+            ),
+        ),
+        (
+            relabel(&p, &key, "s1", "actor"),
+            EditError::AlreadyLabelled("actor".into()),
+            "the span is already labelled actor".into(),
+        ),
+        (
+            set_note(&p, &key, "s1", None),
+            EditError::NothingChanged,
+            "nothing changed".into(),
+        ),
+        (
+            merge_entities(&p, "e1", "e2"),
+            EditError::NoSuchEntity("e1".into()),
+            "no entity \"e1\"".into(),
+        ),
+        (
+            crate::model::tag_all::tag_all(&p, &key, &[0..999; 1], "actor"),
+            EditError::MatchOutOfRange {
+                start: 0,
+                end: 999,
+                document: "d".into(),
+            },
+            "match 0..999 out of range in \"d\"".into(),
+        ),
+    ];
+    for (got, variant, message) in cases {
+        let err = got.expect_err(&message);
+        assert_eq!(err.to_string(), message);
+        assert_eq!(err, variant, "{message}");
+    }
+    let err = add_document(&p, "t", TEXT).unwrap_err();
+    assert_eq!(err, EditError::DuplicateText("t".into()));
+    assert_eq!(
+        err.to_string(),
+        "this text is already in the project, as \"t\""
     );
 }

@@ -4,6 +4,7 @@
 //! [`super::edit`], where the other builders are.
 
 use super::edit::{span_in, update_span};
+use super::error::EditError;
 use super::history::{Command, Op, SetKey};
 use super::project::Project;
 
@@ -55,7 +56,7 @@ pub fn create_entity_from_span(
     p: &Project,
     key: &SetKey,
     span_id: &str,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     let span = span_in(p, key, span_id)?;
     let entity = super::Entity {
         id: fresh_entity_id(p, &key.annotator),
@@ -84,11 +85,11 @@ pub fn link_entity(
     key: &SetKey,
     span_id: &str,
     entity: Option<&str>,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     if let Some(e) = entity
         && p.entity(e).is_none()
     {
-        return Err(format!("no entity \"{e}\""));
+        return Err(EditError::NoSuchEntity(e.into()));
     }
     update_span(
         p,
@@ -105,16 +106,13 @@ pub fn link_entity(
 
 /// Merges entity `gone` into `keep`: every mention of `gone` (in every set) now points
 /// to `keep`, whose aliases gain `gone`'s name and aliases; `gone` is removed.
-pub fn merge_entities(p: &Project, keep: &str, gone: &str) -> Result<Command, String> {
+pub fn merge_entities(p: &Project, keep: &str, gone: &str) -> Result<Command, EditError> {
     if keep == gone {
-        return Err("choose two different entities".into());
+        return Err(EditError::SameEntity);
     }
-    let k = p
-        .entity(keep)
-        .ok_or_else(|| format!("no entity \"{keep}\""))?;
-    let g = p
-        .entity(gone)
-        .ok_or_else(|| format!("no entity \"{gone}\""))?;
+    let no_entity = |id: &str| EditError::NoSuchEntity(id.into());
+    let k = p.entity(keep).ok_or_else(|| no_entity(keep))?;
+    let g = p.entity(gone).ok_or_else(|| no_entity(gone))?;
     let mut ops = Vec::new();
     for set in &p.sets {
         let key = SetKey::new(&set.annotator, &set.document);

@@ -586,7 +586,7 @@ fn apply_project_op(p: &mut Project, op: &Op) -> Result<(), HistoryError> {
 }
 
 /// Applies all ops of a command, or none: on error the ops already applied are undone.
-pub fn apply(p: &mut Project, cmd: &Command) -> Result<(), HistoryError> {
+pub fn apply_command(p: &mut Project, cmd: &Command) -> Result<(), HistoryError> {
     for (i, op) in cmd.ops.iter().enumerate() {
         if let Err(e) = apply_op(p, op) {
             for done in cmd.ops[..i].iter().rev() {
@@ -650,11 +650,11 @@ impl History {
     }
 
     /// Applies a command and records it; clears the redo stack.
-    pub fn apply(&mut self, p: &mut Project, cmd: Command) -> Result<(), HistoryError> {
+    pub fn apply_and_record(&mut self, p: &mut Project, cmd: Command) -> Result<(), HistoryError> {
         if cmd.ops.is_empty() {
             return Ok(());
         }
-        apply(p, &cmd)?;
+        apply_command(p, &cmd)?;
         let id = self.next_id.max(1);
         self.next_id = id + 1;
         self.undo.push_back((id, cmd));
@@ -669,7 +669,7 @@ impl History {
 
     pub fn undo(&mut self, p: &mut Project) -> Result<String, HistoryError> {
         let (id, cmd) = self.undo.pop_back().ok_or(HistoryError::NothingToUndo)?;
-        if let Err(e) = apply(p, &cmd.inverse()) {
+        if let Err(e) = apply_command(p, &cmd.inverse()) {
             self.undo.push_back((id, cmd));
             return Err(e);
         }
@@ -680,7 +680,7 @@ impl History {
 
     pub fn redo(&mut self, p: &mut Project) -> Result<String, HistoryError> {
         let (id, cmd) = self.redo.pop().ok_or(HistoryError::NothingToRedo)?;
-        if let Err(e) = apply(p, &cmd) {
+        if let Err(e) = apply_command(p, &cmd) {
             self.redo.push((id, cmd));
             return Err(e);
         }

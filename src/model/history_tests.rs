@@ -19,7 +19,7 @@ fn undo_redo_restores_exact_states() {
     let mut h = History::new();
     let s0 = p.clone();
     let actor = Span::new("s1", 4, 8, "actor", "حفتر");
-    h.apply(
+    h.apply_and_record(
         &mut p,
         Command::single("Tag actor", Op::InsertSpan(key(), actor.clone())),
     )
@@ -27,7 +27,7 @@ fn undo_redo_restores_exact_states() {
     let s1 = p.clone();
     let mut after = actor.clone();
     after.attributes.insert("kind".into(), "person".into());
-    h.apply(
+    h.apply_and_record(
         &mut p,
         Command::single(
             "Set kind",
@@ -72,7 +72,7 @@ fn failed_command_rolls_back() {
     );
     let mut h = History::new();
     assert_eq!(
-        h.apply(&mut p, cmd),
+        h.apply_and_record(&mut p, cmd),
         Err(HistoryError::DuplicateId("s1".into()))
     );
     assert_eq!(p, before);
@@ -83,7 +83,7 @@ fn failed_command_rolls_back() {
 fn new_edit_clears_redo() {
     let mut p = project();
     let mut h = History::new();
-    h.apply(
+    h.apply_and_record(
         &mut p,
         Command::single(
             "a",
@@ -93,7 +93,7 @@ fn new_edit_clears_redo() {
     .unwrap();
     h.undo(&mut p).unwrap();
     assert!(h.can_redo());
-    h.apply(
+    h.apply_and_record(
         &mut p,
         Command::single(
             "b",
@@ -108,7 +108,7 @@ fn new_edit_clears_redo() {
 fn inserts_keep_canonical_order() {
     let mut p = project();
     let mut h = History::new();
-    h.apply(
+    h.apply_and_record(
         &mut p,
         Command::single(
             "b",
@@ -116,7 +116,7 @@ fn inserts_keep_canonical_order() {
         ),
     )
     .unwrap();
-    h.apply(
+    h.apply_and_record(
         &mut p,
         Command::single(
             "a",
@@ -141,7 +141,7 @@ fn limit_drops_the_oldest_commands() {
     let mut p = project();
     let mut h = History::with_limit(2);
     for n in 1..=3 {
-        h.apply(&mut p, tag(n)).unwrap();
+        h.apply_and_record(&mut p, tag(n)).unwrap();
     }
     assert_eq!(h.limit(), 2);
     assert_eq!(h.undo(&mut p).unwrap(), "Tag 3");
@@ -161,7 +161,7 @@ fn dirty_when_the_saved_state_was_dropped() {
     let mut h = History::with_limit(2);
     h.mark_saved(); // saved with nothing applied
     for n in 1..=3 {
-        h.apply(&mut p, tag(n)).unwrap();
+        h.apply_and_record(&mut p, tag(n)).unwrap();
     }
     h.undo(&mut p).unwrap();
     h.undo(&mut p).unwrap();
@@ -176,9 +176,9 @@ fn dirty_when_the_saved_state_was_dropped() {
     // Saved after a command that is later dropped: an emptied stack is that state.
     let mut h = History::with_limit(1);
     let mut p = project();
-    h.apply(&mut p, tag(1)).unwrap();
+    h.apply_and_record(&mut p, tag(1)).unwrap();
     h.mark_saved();
-    h.apply(&mut p, tag(2)).unwrap();
+    h.apply_and_record(&mut p, tag(2)).unwrap();
     assert!(h.is_dirty());
     h.undo(&mut p).unwrap();
     assert!(!h.is_dirty());
@@ -214,7 +214,7 @@ fn suggestion_settings_ops_invert() {
             },
         ],
     );
-    apply(&mut p, &cmd).unwrap();
+    apply_command(&mut p, &cmd).unwrap();
     let starts: Vec<usize> = p.suggestions.rejected.iter().map(|x| x.start).collect();
     assert_eq!(starts, [4, 12], "kept in order");
     assert!(!p.suggestions.enabled);
@@ -229,11 +229,11 @@ fn suggestion_settings_ops_invert() {
     );
     let mid = p.clone();
     assert_eq!(
-        apply(&mut p, &again),
+        apply_command(&mut p, &again),
         Err(HistoryError::SuggestionsMismatch)
     );
     assert_eq!(p, mid);
-    apply(&mut p, &cmd.inverse()).unwrap();
+    apply_command(&mut p, &cmd.inverse()).unwrap();
     assert_eq!(p, before);
     assert!(p.suggestions.is_default());
 }
@@ -261,9 +261,9 @@ fn replace_set_and_document_keep_their_place() {
             },
         ],
     );
-    apply(&mut p, &cmd).unwrap();
+    apply_command(&mut p, &cmd).unwrap();
     assert_eq!((&p.sets[0], &p.documents[0]), (&set, &doc));
-    apply(&mut p, &cmd.inverse()).unwrap();
+    apply_command(&mut p, &cmd.inverse()).unwrap();
     assert_eq!(p, before);
     // A replace that changes the set's key is refused.
     let mut other = set.clone();
@@ -301,7 +301,7 @@ fn conflicts_insert_in_id_order_remove_exactly_and_invert() {
             Op::InsertConflict(conflict("name-a")),
         ],
     );
-    apply(&mut p, &cmd).unwrap();
+    apply_command(&mut p, &cmd).unwrap();
     let ids: Vec<_> = p.conflicts.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["name-a", "name-b"]);
     // A second conflict with a taken id is refused, and so is removing one that
@@ -319,10 +319,10 @@ fn conflicts_insert_in_id_order_remove_exactly_and_invert() {
     // Resolving (remove) and its undo (insert back).
     let resolve = Command::single("resolve", Op::RemoveConflict(conflict("name-a")));
     let mut h = History::new();
-    h.apply(&mut p, resolve).unwrap();
+    h.apply_and_record(&mut p, resolve).unwrap();
     assert_eq!(p.conflicts.len(), 1);
     h.undo(&mut p).unwrap();
     assert_eq!(p, recorded);
-    apply(&mut p, &cmd.inverse()).unwrap();
+    apply_command(&mut p, &cmd.inverse()).unwrap();
     assert_eq!(p, before);
 }

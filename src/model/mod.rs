@@ -12,6 +12,7 @@ pub mod attributes;
 pub mod diff;
 pub mod edit;
 pub mod entities;
+pub mod error;
 pub mod history;
 pub mod index;
 pub mod offsets;
@@ -23,6 +24,7 @@ pub mod team;
 pub mod words;
 
 pub use attributes::Attributes;
+pub use error::{EditError, RelationEnd};
 pub use index::{IndexUpdate, SpanDelta, SpanIndex};
 pub use offsets::OffsetMap;
 pub use project::{

@@ -2,6 +2,7 @@
 //! that means for the spans and entities that use them), and the label counts the
 //! schema editor shows. Re-exported from [`super::edit`].
 
+use super::error::EditError;
 use super::history::{Command, Op, SetKey};
 use super::project::Project;
 
@@ -14,29 +15,27 @@ pub fn change_schema(
     new: super::LabelSchema,
     renames: &std::collections::BTreeMap<String, String>,
     relabel: &std::collections::BTreeMap<String, String>,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     let mut ids = std::collections::HashSet::new();
     for l in &new.labels {
         if l.id.trim().is_empty() {
-            return Err("a label needs an id".into());
+            return Err(EditError::LabelWithoutId);
         }
         if !ids.insert(l.id.as_str()) {
-            return Err(format!("two labels have the id \"{}\"", l.id));
+            return Err(EditError::DuplicateLabelId(l.id.clone()));
         }
         if super::schema::parse_color(&l.color).is_none() {
-            return Err(format!("label \"{}\": colour must be #RRGGBB", l.id));
+            return Err(EditError::BadColour(l.id.clone()));
         }
     }
-    let target = |old: &str| -> Result<Option<String>, String> {
+    let target = |old: &str| -> Result<Option<String>, EditError> {
         let mapped = renames.get(old).cloned().unwrap_or_else(|| old.to_string());
         if new.label(&mapped).is_some() {
             return Ok((mapped != old).then_some(mapped));
         }
         match relabel.get(old) {
             Some(t) if new.label(t).is_some() => Ok(Some(t.clone())),
-            _ => Err(format!(
-                "label \"{old}\" is in use and was removed: choose a label to give its spans"
-            )),
+            _ => Err(EditError::RemovedLabelInUse(old.into())),
         }
     };
     let mut ops = Vec::new();
@@ -71,7 +70,7 @@ pub fn change_schema(
         });
     }
     if ops.is_empty() {
-        return Err("nothing changed".into());
+        return Err(EditError::NothingChanged);
     }
     Ok(Command::new("Edit label schema", ops))
 }

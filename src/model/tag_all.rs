@@ -10,6 +10,8 @@
 
 use std::ops::Range;
 
+use super::edit::document_of;
+use super::error::EditError;
 use super::history::{Command, Op, SetKey};
 use super::offsets::ScanOffsets;
 use super::project::{AnnotationSet, Project, Span};
@@ -44,10 +46,8 @@ const LOOKUPS_BEFORE_HASHING: usize = 16;
 
 impl<'p> SpanAdditions<'p> {
     /// Refused when the document `key.document` is not in the project.
-    pub fn new(p: &'p Project, key: &SetKey) -> Result<Self, String> {
-        let doc = p
-            .document(&key.document)
-            .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
+    pub fn new(p: &'p Project, key: &SetKey) -> Result<Self, EditError> {
+        let doc = document_of(p, &key.document)?;
         Ok(SpanAdditions {
             key: key.clone(),
             text: &doc.text,
@@ -170,7 +170,7 @@ fn tag_all_ops(
     key: &SetKey,
     ranges: &[Range<usize>],
     label: &str,
-) -> Result<Vec<Op>, String> {
+) -> Result<Vec<Op>, EditError> {
     let mut adding = SpanAdditions::new(p, key)?;
     for r in ranges {
         if adding.is_tagged(r.start, r.end, label) {
@@ -178,7 +178,11 @@ fn tag_all_ops(
         }
         let text = adding
             .text_of(r.start, r.end)
-            .ok_or_else(|| format!("match {r:?} out of range in \"{}\"", key.document))?;
+            .ok_or_else(|| EditError::MatchOutOfRange {
+                start: r.start,
+                end: r.end,
+                document: key.document.clone(),
+            })?;
         let span = adding.new_span(r.start, r.end, label, text);
         adding.add(span);
     }
@@ -191,10 +195,10 @@ pub fn tag_all(
     key: &SetKey,
     ranges: &[Range<usize>],
     label: &str,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     let ops = tag_all_ops(p, key, ranges, label)?;
     if ops.is_empty() {
-        return Err("every match is already tagged with this label".into());
+        return Err(EditError::AllMatchesTagged);
     }
     Ok(Command::new(format!("Tag all matches as {label}"), ops))
 }
@@ -209,9 +213,9 @@ pub fn tag_all_documents(
     annotator: &str,
     hits: &[(String, Vec<Range<usize>>)],
     label: &str,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     if p.schema.label(label).is_none() {
-        return Err(format!("no label \"{label}\" in the schema"));
+        return Err(EditError::NoSuchLabel(label.into()));
     }
     let mut ops = Vec::new();
     let mut docs = 0;
@@ -227,7 +231,7 @@ pub fn tag_all_documents(
         .filter(|o| matches!(o, Op::InsertSpan(..)))
         .count();
     if spans == 0 {
-        return Err("every match is already tagged with this label".into());
+        return Err(EditError::AllMatchesTagged);
     }
     Ok(Command::new(
         format!(
@@ -282,12 +286,12 @@ mod tests {
         assert_eq!(cmd.name, "Tag 2 matches as location in 2 documents");
         // Applied and undone as one command.
         let before = p.clone();
-        crate::model::history::apply(&mut p, &cmd).unwrap();
+        crate::model::history::apply_command(&mut p, &cmd).unwrap();
         assert_eq!(p.set("me", "b").unwrap().spans[0].text, "درنة");
-        crate::model::history::apply(&mut p, &cmd.inverse()).unwrap();
+        crate::model::history::apply_command(&mut p, &cmd.inverse()).unwrap();
         assert_eq!(p, before);
         // Everything tagged now: nothing to do.
-        crate::model::history::apply(&mut p, &cmd).unwrap();
+        crate::model::history::apply_command(&mut p, &cmd).unwrap();
         assert!(tag_all_documents(&p, "me", &hits, "location").is_err());
     }
 

@@ -179,8 +179,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 /// [`write_atomic`] that stops where `fault` says, as a crash would: for the tests of
-/// what survives one (`tests/store.rs`, the unit tests). Not for the program.
-#[doc(hidden)]
+/// what survives one (`tests/store.rs`, the unit tests; feature `test-support`). Not
+/// for the program.
+#[cfg(any(test, feature = "test-support"))]
 pub fn write_atomic_crashing(path: &Path, bytes: &[u8], fault: Fault) -> Result<(), StoreError> {
     write_inner(path, bytes, fault, true, || Ok(()))
 }

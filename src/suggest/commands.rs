@@ -1,9 +1,9 @@
 //! Command builders for suggestions, in the shape of [`crate::model::edit`]: each
-//! returns a [`Command`] for the history (one undo step) or a message saying why not.
+//! returns a [`Command`] for the history (one undo step) or an [`EditError`] saying why not.
 
 use crate::model::history::{Command, Op, SetKey};
 use crate::model::tag_all::SpanAdditions;
-use crate::model::{Project, Rejected};
+use crate::model::{EditError, Project, Rejected};
 
 use super::Suggestion;
 
@@ -17,26 +17,27 @@ pub fn accept_suggestions(
     p: &Project,
     key: &SetKey,
     suggestions: &[Suggestion],
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     let mut adding = SpanAdditions::new(p, key)?;
     for s in suggestions {
         if s.document != key.document {
-            return Err(format!(
-                "the suggestion «{}» is on document \"{}\", not on \"{}\"",
-                s.text, s.document, key.document
-            ));
+            return Err(EditError::SuggestionElsewhere {
+                text: s.text.clone(),
+                document: s.document.clone(),
+                current: key.document.clone(),
+            });
         }
         if p.schema.label(&s.label).is_none() {
-            return Err(format!("no label \"{}\" in the schema", s.label));
+            return Err(EditError::NoSuchLabel(s.label.clone()));
         }
         let covered = adding
             .text_of(s.start, s.end)
-            .ok_or_else(|| format!("the suggestion «{}» is past the end of the text", s.text))?;
+            .ok_or_else(|| EditError::SuggestionPastEnd(s.text.clone()))?;
         if covered != s.text {
-            return Err(format!(
-                "the suggestion «{}» no longer matches the text («{covered}»): refresh the suggestions",
-                s.text
-            ));
+            return Err(EditError::StaleSuggestion {
+                text: s.text.clone(),
+                found: covered.into(),
+            });
         }
         if adding.is_tagged(s.start, s.end, &s.label) {
             continue;
@@ -53,7 +54,7 @@ pub fn accept_suggestions(
     }
     let added = adding.added();
     if added == 0 {
-        return Err("every suggestion is already tagged".into());
+        return Err(EditError::AllSuggestionsTagged);
     }
     let ops = adding.into_ops();
     let name = match suggestions {
@@ -69,9 +70,13 @@ pub fn accept_suggestions(
 /// Records that `annotator` rejected `s`: it is not offered to them again at that
 /// place, and its string scores lower for them elsewhere (see [`crate::suggest`]). The
 /// other annotators still get it.
-pub fn reject_suggestion(p: &Project, s: &Suggestion, annotator: &str) -> Result<Command, String> {
+pub fn reject_suggestion(
+    p: &Project,
+    s: &Suggestion,
+    annotator: &str,
+) -> Result<Command, EditError> {
     if p.document(&s.document).is_none() {
-        return Err(format!("no document \"{}\" in the project", s.document));
+        return Err(EditError::NoSuchDocument(s.document.clone()));
     }
     let r = Rejected {
         document: s.document.clone(),
@@ -90,7 +95,7 @@ pub fn reject_suggestion(p: &Project, s: &Suggestion, annotator: &str) -> Result
         .iter()
         .any(|x| same_place(x) && x.applies_to(annotator))
     {
-        return Err("this suggestion is already rejected".into());
+        return Err(EditError::AlreadyRejected);
     }
     Ok(Command::single(
         format!("Reject suggestion {}", s.label),
@@ -99,7 +104,7 @@ pub fn reject_suggestion(p: &Project, s: &Suggestion, annotator: &str) -> Result
 }
 
 /// Forgets the rejections of one document, or of every document: one undo step.
-pub fn clear_rejections(p: &Project, document: Option<&str>) -> Result<Command, String> {
+pub fn clear_rejections(p: &Project, document: Option<&str>) -> Result<Command, EditError> {
     let ops: Vec<Op> = p
         .suggestions
         .rejected
@@ -109,18 +114,15 @@ pub fn clear_rejections(p: &Project, document: Option<&str>) -> Result<Command, 
         .map(Op::RemoveRejected)
         .collect();
     if ops.is_empty() {
-        return Err("no rejected suggestions to forget".into());
+        return Err(EditError::NoRejections);
     }
     Ok(Command::new("Forget rejected suggestions", ops))
 }
 
 /// Switches suggestions on or off for the whole project (off: annotate blind).
-pub fn set_suggestions_enabled(p: &Project, enabled: bool) -> Result<Command, String> {
+pub fn set_suggestions_enabled(p: &Project, enabled: bool) -> Result<Command, EditError> {
     if p.suggestions.enabled == enabled {
-        return Err(format!(
-            "suggestions are already {}",
-            if enabled { "on" } else { "off" }
-        ));
+        return Err(EditError::SuggestionsAlready(enabled));
     }
     Ok(Command::single(
         if enabled {
@@ -136,13 +138,13 @@ pub fn set_suggestions_enabled(p: &Project, enabled: bool) -> Result<Command, St
 }
 
 /// Sets (or clears) the project's gazetteer file, a path relative to the project file.
-pub fn set_gazetteer(p: &Project, path: Option<&str>) -> Result<Command, String> {
+pub fn set_gazetteer(p: &Project, path: Option<&str>) -> Result<Command, EditError> {
     let after = path
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(String::from);
     if p.suggestions.gazetteer == after {
-        return Err("nothing changed".into());
+        return Err(EditError::NothingChanged);
     }
     Ok(Command::single(
         "Set gazetteer",

@@ -261,7 +261,7 @@ fn rejections_silence_a_place_and_lower_a_string() {
     assert_eq!(all.len(), 3);
     assert!(all.iter().all(|x| x.score == 1.0));
     let cmd = reject_suggestion(&p, &all[1], "a").unwrap();
-    crate::model::history::apply(&mut p, &cmd).unwrap();
+    crate::model::history::apply_command(&mut p, &cmd).unwrap();
     let s = Suggester::new(&p, "a", SuggestOptions::default());
     let after = s.suggest_all(&p);
     assert_eq!(after.len(), 2);
@@ -273,7 +273,7 @@ fn rejections_silence_a_place_and_lower_a_string() {
     // Four rejections of the string: below the default minimum (0.25).
     for x in [&all[0], &all[2]] {
         let cmd = reject_suggestion(&p, x, "a").unwrap();
-        crate::model::history::apply(&mut p, &cmd).unwrap();
+        crate::model::history::apply_command(&mut p, &cmd).unwrap();
     }
     assert!(
         reject_suggestion(&p, &all[0], "a").is_err(),
@@ -304,7 +304,7 @@ fn rejections_belong_to_the_annotator_who_made_them() {
     let all = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
     assert_eq!(all.len(), 2);
     let cmd = reject_suggestion(&p, &all[0], "a").unwrap();
-    crate::model::history::apply(&mut p, &cmd).unwrap();
+    crate::model::history::apply_command(&mut p, &cmd).unwrap();
     assert_eq!(p.suggestions.rejected[0].annotator.as_deref(), Some("a"));
     assert_eq!(p.format_version(), 3, "who rejected is new in version 3");
     let for_a = Suggester::new(&p, "a", SuggestOptions::default());
@@ -326,7 +326,7 @@ fn rejections_belong_to_the_annotator_who_made_them() {
     // b may reject the same place too; a may not twice.
     assert!(reject_suggestion(&p, &all[0], "a").is_err());
     let cmd = reject_suggestion(&p, &all[0], "b").unwrap();
-    crate::model::history::apply(&mut p, &cmd).unwrap();
+    crate::model::history::apply_command(&mut p, &cmd).unwrap();
     assert_eq!(p.suggestions.rejected.len(), 2);
     // An old rejection for everyone: nobody gets that place.
     let mut old = project(text, vec![entity("e", "location", "درنة", &[])]);
@@ -360,7 +360,7 @@ fn a_rejected_long_name_lets_the_shorter_one_show() {
     let all = s.suggest_all(&p);
     assert_eq!(all.len(), 1);
     let cmd = reject_suggestion(&p, &all[0], "a").unwrap();
-    crate::model::history::apply(&mut p, &cmd).unwrap();
+    crate::model::history::apply_command(&mut p, &cmd).unwrap();
     let got = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].text, "حفتر");
@@ -384,7 +384,7 @@ fn a_rejected_long_name_lets_the_shorter_one_show() {
 fn switched_off_means_nothing() {
     let mut p = project("درنة", vec![entity("e", "location", "درنة", &[])]);
     let cmd = set_suggestions_enabled(&p, false).unwrap();
-    crate::model::history::apply(&mut p, &cmd).unwrap();
+    crate::model::history::apply_command(&mut p, &cmd).unwrap();
     let s = Suggester::new(&p, "a", SuggestOptions::default());
     assert!(!s.is_enabled());
     assert!(s.suggest_all(&p).is_empty());
@@ -450,7 +450,7 @@ fn accept_records_origin_and_entity_in_one_step() {
     let cmd = accept_suggestions(&p, &key, &all).unwrap();
     assert_eq!(cmd.name, "Accept 3 suggestions");
     let before = p.clone();
-    crate::model::history::apply(&mut p, &cmd).unwrap();
+    crate::model::history::apply_command(&mut p, &cmd).unwrap();
     let spans = &p.set("a", "d").unwrap().spans;
     assert_eq!(spans.len(), 3);
     assert!(
@@ -462,7 +462,7 @@ fn accept_records_origin_and_entity_in_one_step() {
     assert_eq!(p.format_version(), 2);
     // Accepting again: nothing left to do.
     assert!(accept_suggestions(&p, &key, &all).is_err());
-    crate::model::history::apply(&mut p, &cmd.inverse()).unwrap();
+    crate::model::history::apply_command(&mut p, &cmd.inverse()).unwrap();
     assert_eq!(p, before);
     // A stale suggestion is refused.
     let mut stale = all[0].clone();
@@ -553,7 +553,7 @@ fn following_edits_equals_learning_again() {
         .id
         .clone();
     let mut done: Vec<history::Command> = Vec::new();
-    let steps: Vec<Box<dyn Fn(&Project) -> Result<history::Command, String>>> = vec![
+    let steps: Vec<Box<dyn Fn(&Project) -> Result<history::Command, crate::model::EditError>>> = vec![
         Box::new(|p| edit::tag(p, &key, cp("الأربعاء"), "actor", o)),
         Box::new(|p| edit::tag(p, &key, cp("درنة"), "location", o)),
         Box::new(|p| edit::relabel(p, &key, &first, "location")),
@@ -565,7 +565,7 @@ fn following_edits_equals_learning_again() {
                 .suggest_all(p)
                 .into_iter()
                 .next()
-                .ok_or("no suggestion to reject")?;
+                .expect("a suggestion to reject");
             reject_suggestion(p, &sg, annotator)
         }),
         Box::new(|p| {
@@ -589,14 +589,14 @@ fn following_edits_equals_learning_again() {
             Err(e) => panic!("step {i}: {e}"),
         };
         let change = SpanChange::of(&cmd, false).expect("a span change");
-        history::apply(&mut p, &cmd).expect("applies");
+        history::apply_command(&mut p, &cmd).expect("applies");
         s.follow(&p, &[&change]);
         check(&s, &p, &format!("step {i} ({})", cmd.name));
         done.push(cmd);
     }
     while let Some(cmd) = done.pop() {
         let change = SpanChange::of(&cmd, true).expect("a span change");
-        history::apply(&mut p, &cmd.inverse()).expect("undoes");
+        history::apply_command(&mut p, &cmd.inverse()).expect("undoes");
         s.follow(&p, &[&change]);
         check(&s, &p, &format!("undo of {}", cmd.name));
     }
@@ -628,7 +628,7 @@ fn places_brought_up_to_date_equal_places_found_again() {
     for (cmd, undo) in steps {
         let change = SpanChange::of(&cmd, undo).expect("a span change");
         let c = if undo { cmd.inverse() } else { cmd };
-        history::apply(&mut p, &c).expect("applies");
+        history::apply_command(&mut p, &c).expect("applies");
         assert!(s.follow(&p, &[&change]), "the names changed");
         let updated = s.update_places(places, &folded);
         let again = s.find_places(&folded);

@@ -1,8 +1,9 @@
 //! Unit tests of `merge` (kept in their own file).
 use super::*;
+use crate::model::EditError;
 use crate::model::edit::{self, TagOptions};
 use crate::model::history::Command;
-use crate::model::history::{History, apply};
+use crate::model::history::{History, apply_command};
 use crate::store::{self, Severity};
 
 const TEXT: &str = "قال «خليفة حفتر»، إن قواته في درنة.";
@@ -17,9 +18,9 @@ fn key(a: &str) -> SetKey {
     SetKey::new(a, "d")
 }
 
-fn run(p: &mut Project, c: impl FnOnce(&Project) -> Result<Command, String>) {
+fn run(p: &mut Project, c: impl FnOnce(&Project) -> Result<Command, EditError>) {
     let c = c(p).unwrap();
-    apply(p, &c).unwrap();
+    apply_command(p, &c).unwrap();
 }
 
 fn tag(p: &mut Project, who: &str, text: &str, label: &str) -> String {
@@ -206,14 +207,14 @@ fn a_span_relabelled_differently_is_a_conflict_resolvable_either_way() {
     let mut h = History::new();
     let cmd = resolve_conflict(&q, &c.id, Resolution::Theirs).unwrap();
     assert_eq!(cmd.name, "Resolve conflict on span s1 of a on d (theirs)");
-    h.apply(&mut q, cmd).unwrap();
+    h.apply_and_record(&mut q, cmd).unwrap();
     assert_eq!(span(&q, "a", "s1").label, "claim");
     assert!(q.conflicts.is_empty());
     h.undo(&mut q).unwrap();
     assert_eq!(q, p);
     // Ours keeps the span and drops the conflict.
     let cmd = resolve_conflict(&q, &c.id, Resolution::Ours).unwrap();
-    h.apply(&mut q, cmd).unwrap();
+    h.apply_and_record(&mut q, cmd).unwrap();
     assert_eq!(span(&q, "a", "s1").label, "location");
     assert!(q.conflicts.is_empty());
     // Edited: the text follows the bounds.
@@ -221,9 +222,11 @@ fn a_span_relabelled_differently_is_a_conflict_resolvable_either_way() {
     edited["start"] = range_of("حفتر").start.into();
     let cmd = resolve_conflict(&p, &c.id, Resolution::Edited(edited)).unwrap();
     let mut r = p.clone();
-    apply(&mut r, &cmd).unwrap();
+    apply_command(&mut r, &cmd).unwrap();
     assert_eq!(span(&r, "a", "s1").text, "حفتر");
-    let err = resolve_conflict(&p, "nope", Resolution::Ours).unwrap_err();
+    let err = resolve_conflict(&p, "nope", Resolution::Ours)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no conflict \"nope\""), "{err}");
 }
 
@@ -240,7 +243,7 @@ fn deleted_on_one_side_and_changed_on_the_other() {
     assert_eq!(c.theirs, None);
     let cmd = resolve_conflict(&out.project, &c.id, Resolution::Theirs).unwrap();
     let mut q = out.project.clone();
-    apply(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
     assert!(q.set("a", "d").unwrap().span("s1").is_none());
     // Ours deleted, theirs changed: nothing is held, theirs is recorded.
     std::mem::swap(&mut o, &mut t);
@@ -249,7 +252,7 @@ fn deleted_on_one_side_and_changed_on_the_other() {
     let c = &out.project.conflicts[0];
     let cmd = resolve_conflict(&out.project, &c.id, Resolution::Theirs).unwrap();
     let mut q = out.project.clone();
-    apply(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
     assert_eq!(span(&q, "a", "s1").label, "location");
     // Deleted on one side, untouched on the other: deleted.
     let out = merged(&b, &b, &o);
@@ -276,7 +279,7 @@ fn a_span_deleted_by_ours_that_theirs_relates_to_is_kept() {
     // Choosing ours removes the span and the relation that points at it.
     let cmd = resolve_conflict(p, "span/a/d/s1", Resolution::Ours).unwrap();
     let mut q = p.clone();
-    apply(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
     let set = q.set("a", "d").unwrap();
     assert!(set.span("s1").is_none());
     assert!(set.relations.iter().all(|r| r.to != "s1"));
@@ -361,7 +364,7 @@ fn schema_merges_label_by_label() {
     );
     let cmd = resolve_conflict(p, "schema", Resolution::Theirs).unwrap();
     let mut q = p.clone();
-    apply(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
     assert_eq!(q.schema.labels[0].color, "#FFFFFF");
     assert!(q.schema.label("event").is_some());
     assert!(q.conflicts.is_empty());
@@ -381,7 +384,9 @@ fn a_label_removed_on_one_side_but_used_on_the_other_is_kept() {
     assert!(out.project.schema.label("location").is_some());
     assert_eq!(out.project.conflicts[0].id, "schema");
     // Theirs (without the label) is refused while a span uses it.
-    let err = resolve_conflict(&out.project, "schema", Resolution::Theirs).unwrap_err();
+    let err = resolve_conflict(&out.project, "schema", Resolution::Theirs)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("would leave the project invalid"), "{err}");
 }
 
@@ -420,10 +425,10 @@ fn set_fields_documents_and_the_name() {
     let p = &out.project;
     let cmd = resolve_conflict(p, "name", Resolution::Theirs).unwrap();
     let mut q = p.clone();
-    apply(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
     assert_eq!(q.name, "theirs");
     let cmd = resolve_conflict(&q, "document/d", Resolution::Theirs).unwrap();
-    apply(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
     assert_eq!(q.documents[0].title, "T");
     assert!(q.conflicts.is_empty());
     assert_eq!(q.format_version(), 2, "metadata");
@@ -504,7 +509,7 @@ fn without_a_base_a_relabel_is_a_conflict_and_nothing_doubles() {
     // Resolving as theirs gives theirs' label.
     let cmd = resolve_conflict(p, "span/a/d/s1", Resolution::Theirs).unwrap();
     let mut q = p.clone();
-    apply(&mut q, &cmd).unwrap();
+    apply_command(&mut q, &cmd).unwrap();
     assert_eq!(
         q.set("a", "d").unwrap().span("s1").unwrap().label,
         "location"

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::model::history::{Command, Op, SetKey};
 use crate::model::{
-    AnnotationSet, Conflict, ConflictKind, Document, Entity, LabelSchema, OffsetMap, Project,
-    Relation, RelationType, Span,
+    AnnotationSet, Conflict, ConflictKind, Document, EditError, Entity, LabelSchema, OffsetMap,
+    Project, Relation, RelationType, Span,
 };
 use crate::store::{self, Severity};
 
@@ -32,14 +32,12 @@ pub fn resolve_conflict(
     p: &Project,
     conflict_id: &str,
     choice: Resolution,
-) -> Result<Command, String> {
+) -> Result<Command, EditError> {
     let c = p
         .conflicts
         .iter()
         .find(|c| c.id == conflict_id)
-        .ok_or_else(|| {
-            format!("no conflict \"{conflict_id}\" in the project (resolved already?)")
-        })?;
+        .ok_or_else(|| EditError::NoSuchConflict(conflict_id.into()))?;
     let (which, chosen) = match &choice {
         Resolution::Ours => ("ours", c.ours.clone()),
         Resolution::Theirs => ("theirs", c.theirs.clone()),
@@ -84,10 +82,7 @@ pub fn resolve_conflict(
             if let (Some(cur), Some(t)) = (current, &target)
                 && cur.text != t.text
             {
-                return Err(
-                    "a document's text never changes: choose a version with the text the project has"
-                        .into(),
-                );
+                return Err(EditError::ChoiceChangesText);
             }
             swap(
                 current,
@@ -100,14 +95,12 @@ pub fn resolve_conflict(
         ConflictKind::Schema => {
             let target = match choice {
                 Resolution::Edited(v) => serde_json::from_value::<LabelSchema>(v)
-                    .map_err(|e| format!("the edited schema is not a label schema: {e}"))?,
+                    .map_err(|e| EditError::NotASchema(e.to_string()))?,
                 side => {
-                    let parse_schema = |v: &Option<Value>| -> Result<LabelSchema, String> {
+                    let parse_schema = |v: &Option<Value>| -> Result<LabelSchema, EditError> {
                         v.clone()
                             .and_then(|v| serde_json::from_value(v).ok())
-                            .ok_or_else(|| {
-                                format!("conflict {}: a recorded schema is damaged", c.id)
-                            })
+                            .ok_or_else(|| EditError::DamagedConflict(c.id.clone()))
                     };
                     let base = parse_schema(&c.base)?;
                     let side = parse_schema(if side == Resolution::Ours {
@@ -139,7 +132,7 @@ pub fn resolve_conflict(
             let target: Option<String> = parse(chosen, "", "name")?;
             let name = target.unwrap_or_default();
             if name.trim().is_empty() {
-                return Err("a project needs a name".into());
+                return Err(EditError::NoName);
             }
             if name == p.name {
                 Vec::new()
@@ -178,10 +171,10 @@ fn describe(c: &Conflict) -> String {
     }
 }
 
-fn set_key(c: &Conflict) -> Result<SetKey, String> {
+fn set_key(c: &Conflict) -> Result<SetKey, EditError> {
     match (&c.annotator, &c.document) {
         (Some(a), Some(d)) => Ok(SetKey::new(a, d)),
-        _ => Err(format!("conflict {} does not say which set it is in", c.id)),
+        _ => Err(EditError::ConflictWithoutSet(c.id.clone())),
     }
 }
 
@@ -189,11 +182,13 @@ fn set_key(c: &Conflict) -> Result<SetKey, String> {
 fn parse<T: DeserializeOwned + Serialize>(
     v: Option<Value>,
     id: &str,
-    what: &str,
-) -> Result<Option<T>, String> {
+    what: &'static str,
+) -> Result<Option<T>, EditError> {
     let Some(v) = v else { return Ok(None) };
-    let item: T =
-        serde_json::from_value(v).map_err(|e| format!("the chosen {what} is not valid: {e}"))?;
+    let item: T = serde_json::from_value(v).map_err(|e| EditError::BadChoice {
+        what,
+        reason: e.to_string(),
+    })?;
     if !id.is_empty()
         && let Some(Value::String(got)) = serde_json::to_value(&item)
             .ok()
@@ -201,9 +196,11 @@ fn parse<T: DeserializeOwned + Serialize>(
             .and_then(|v| v.get("id"))
         && got != id
     {
-        return Err(format!(
-            "the chosen {what} has id \"{got}\"; it must keep the id \"{id}\""
-        ));
+        return Err(EditError::ChoiceChangesId {
+            what,
+            got: got.clone(),
+            id: id.into(),
+        });
     }
     Ok(Some(item))
 }
@@ -237,7 +234,7 @@ fn swap<T: Clone + PartialEq>(
     }
 }
 
-fn resolve_span(p: &Project, c: &Conflict, chosen: Option<Value>) -> Result<Vec<Op>, String> {
+fn resolve_span(p: &Project, c: &Conflict, chosen: Option<Value>) -> Result<Vec<Op>, EditError> {
     let key = set_key(c)?;
     let set = p.set(&key.annotator, &key.document);
     let current = set.and_then(|s| s.span(&c.item));
@@ -246,15 +243,14 @@ fn resolve_span(p: &Project, c: &Conflict, chosen: Option<Value>) -> Result<Vec<
         // The stored text follows the bounds (an edited version may have moved them).
         let doc = p
             .document(&key.document)
-            .ok_or_else(|| format!("no document \"{}\" in the project", key.document))?;
+            .ok_or_else(|| EditError::NoSuchDocument(key.document.clone()))?;
         let map = OffsetMap::new(&doc.text);
         if t.start >= t.end || t.end > map.len_chars() {
-            return Err(format!(
-                "the chosen span covers {}–{}, outside the text (0–{})",
-                t.start,
-                t.end,
-                map.len_chars()
-            ));
+            return Err(EditError::OutOfBounds {
+                start: t.start,
+                end: t.end,
+                len: map.len_chars(),
+            });
         }
         t.text = map
             .slice(&doc.text, t.start, t.end)
@@ -307,7 +303,7 @@ fn apply_side<T: Clone + PartialEq>(
 }
 
 /// Refuses a resolution that would make the project invalid, naming the problem.
-fn check(p: &Project, cmd: &Command) -> Result<(), String> {
+fn check(p: &Project, cmd: &Command) -> Result<(), EditError> {
     let errors = |p: &Project| -> Vec<String> {
         store::validate(p)
             .into_iter()
@@ -316,12 +312,10 @@ fn check(p: &Project, cmd: &Command) -> Result<(), String> {
             .collect()
     };
     let mut q = p.clone();
-    crate::model::history::apply(&mut q, cmd).map_err(|e| e.to_string())?;
+    crate::model::history::apply_command(&mut q, cmd)?;
     let before: HashSet<String> = errors(p).into_iter().collect();
     match errors(&q).into_iter().find(|e| !before.contains(e)) {
-        Some(e) => Err(format!(
-            "this choice would leave the project invalid ({e}); change that first, or edit the version to keep"
-        )),
+        Some(problem) => Err(EditError::LeavesProjectInvalid(problem)),
         None => Ok(()),
     }
 }

@@ -97,7 +97,7 @@ impl AnnotationsPanel {
             |ui, rows| {
                 let tc = ui.visuals().text_color();
                 for s in shown[rows].iter().filter_map(|&i| set.spans.get(i)) {
-                    let selected = ws.selected_span.as_deref() == Some(s.id.as_str());
+                    let selected = ws.selected_span() == Some(s.id.as_str());
                     let r = fixed_row(ui, row_h, selected, |ui| {
                         ui.label(
                             RichText::new(format!("{} · {}", s.label, s.id))

@@ -101,6 +101,7 @@ pub struct HashiyaApp {
     /// The whole project, while its preview is shown (`workspace::opening`).
     pub(super) pending_open: Option<PendingOpen>,
     /// Tests: keep showing the preview although the whole project has arrived.
+    #[cfg(feature = "test-support")]
     pub(super) hold_opening: bool,
 }
 
@@ -146,6 +147,7 @@ impl HashiyaApp {
             window_title: String::new(),
             allow_close: false,
             pending_open: None,
+            #[cfg(feature = "test-support")]
             hold_opening: false,
             suggestion: None,
             ghosts: Ghosts::default(),
@@ -154,49 +156,10 @@ impl HashiyaApp {
         app
     }
 
-    /// Read access for tests and tools: the workspace.
-    pub fn workspace(&self) -> &Workspace {
-        &self.ws
-    }
-
-    /// Read access for tests and tools: the article widget.
-    pub fn view(&self) -> &ArticleView {
-        &self.view
-    }
-
     /// The workspace given to [`HashiyaApp::new`] is the preview of `pending`: the
     /// whole project takes its place when it has been read.
     pub fn finish_opening(&mut self, pending: PendingOpen) {
         self.pending_open = Some(pending);
-    }
-
-    /// Tests: keep the preview although the whole project has arrived (`false` lets it
-    /// in at the next frame).
-    pub fn hold_opening(&mut self, hold: bool) {
-        self.hold_opening = hold;
-    }
-
-    /// Tests: keep showing the first screens of a long document although its whole
-    /// layout is done (`false` lets it in at the next frame).
-    pub fn hold_background_layout(&mut self, hold: bool) {
-        self.view.layouts.hold = hold;
-    }
-
-    /// Read access for tests: the search bar.
-    pub fn search(&self) -> &SearchBar {
-        &self.search
-    }
-
-    /// Read access for tests: how many suggestions the article draws, and for which
-    /// (revision, document index) — `None` while a long document's first frame puts
-    /// them off.
-    pub fn drawn_suggestions(&self) -> (usize, Option<(u64, usize)>) {
-        (self.ghosts.list.len(), self.ghosts.for_)
-    }
-
-    /// Read access for tests: the corpus search panel.
-    pub fn corpus_search(&self) -> &CorpusSearchPanel {
-        &self.corpus
     }
 
     /// The source span of a relation being drawn (R pressed, target not clicked yet).
@@ -235,7 +198,7 @@ impl HashiyaApp {
         self.now = ctx.input(|i| i.time);
         let keys = KeyState {
             typing: self.typing(&ctx),
-            review: self.ws.review.is_some() && self.right_tab == RightTab::Review,
+            review: self.ws.review().is_some() && self.right_tab == RightTab::Review,
             popup: egui::Popup::is_any_open(&ctx),
         };
         let mut actions: Vec<Action> = Vec::new();
@@ -267,5 +230,49 @@ impl HashiyaApp {
 impl eframe::App for HashiyaApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
+    }
+}
+
+/// Hooks for the tests and benches (feature `test-support`, which they enable through
+/// the package's dev-dependency on itself): read access to the app's parts, and holding
+/// back what arrives from background threads. Not in the program.
+#[cfg(feature = "test-support")]
+impl HashiyaApp {
+    /// The workspace.
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+
+    /// The article widget.
+    pub fn view(&self) -> &ArticleView {
+        &self.view
+    }
+
+    /// Keeps the preview although the whole project has arrived (`false` lets it in at
+    /// the next frame).
+    pub fn hold_opening(&mut self, hold: bool) {
+        self.hold_opening = hold;
+    }
+
+    /// Keeps showing the first screens of a long document although its whole layout is
+    /// done (`false` lets it in at the next frame).
+    pub fn hold_background_layout(&mut self, hold: bool) {
+        self.view.layouts.hold(hold);
+    }
+
+    /// The search bar.
+    pub fn search(&self) -> &SearchBar {
+        &self.search
+    }
+
+    /// How many suggestions the article draws, and for which (revision, document
+    /// index) — `None` while a long document's first frame puts them off.
+    pub fn drawn_suggestions(&self) -> (usize, Option<(u64, usize)>) {
+        (self.ghosts.list.len(), self.ghosts.for_)
+    }
+
+    /// The corpus search panel.
+    pub fn corpus_search(&self) -> &CorpusSearchPanel {
+        &self.corpus
     }
 }

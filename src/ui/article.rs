@@ -66,7 +66,7 @@ impl ArticlePanel {
     }
 
     fn their_set(&mut self, ws: &Workspace) -> Option<Arc<(AnnotationSet, SpanIndex)>> {
-        let (Some(r), Some(doc)) = (&ws.review, ws.current_document()) else {
+        let (Some(r), Some(doc)) = (ws.review(), ws.current_document()) else {
             self.theirs = None;
             return None;
         };
@@ -144,9 +144,9 @@ impl ArticlePanel {
         if let Some(cp) = resp.clicked_char {
             action = self.click(ws, &own, cp);
         }
-        if let (Some(drop), Some(span)) = (resp.handle_dropped, &ws.selected_span) {
+        if let (Some(drop), Some(span)) = (resp.handle_dropped, ws.selected_span()) {
             action = Some(Action::MoveBoundary {
-                span: span.clone(),
+                span: span.to_string(),
                 end: drop.end,
                 to: drop.at,
                 snap: !drop.exact,
@@ -242,7 +242,7 @@ fn highlights(ws: &Workspace, idx: &SpanIndex, range: Range<usize>) -> Vec<Highl
     let Some(set) = ws.current_set() else {
         return Vec::new();
     };
-    let selected = ws.selected_span.as_deref();
+    let selected = ws.selected_span();
     idx.overlapping(range)
         .filter_map(|i| {
             let s = set.spans.get(i)?;
@@ -261,7 +261,7 @@ fn highlights(ws: &Workspace, idx: &SpanIndex, range: Range<usize>) -> Vec<Highl
 
 /// Arrows for the relations of the selected span.
 fn relation_arrows(ws: &Workspace) -> Vec<Arrow> {
-    let (Some(set), Some(sel)) = (ws.current_set(), ws.selected_span.as_deref()) else {
+    let (Some(set), Some(sel)) = (ws.current_set(), ws.selected_span()) else {
         return Vec::new();
     };
     let p = ws.project();

@@ -110,7 +110,7 @@ impl HashiyaApp {
                 let tabs: [(RightTab, &mut dyn Panel, bool); 6] = [
                     (RightTab::Annotations, &mut self.annotations, true),
                     (RightTab::Entities, &mut self.entities, true),
-                    (RightTab::Review, &mut self.navigator, ws.review.is_some()),
+                    (RightTab::Review, &mut self.navigator, ws.review().is_some()),
                     (RightTab::Curation, &mut self.curation, curation_tab),
                     (RightTab::Suggestions, &mut self.suggestions_tab, true),
                     (RightTab::Search, &mut self.corpus, true),
@@ -144,7 +144,7 @@ impl HashiyaApp {
         if let Some(cmd) = self.schema_editor.ui(ctx, self.ws.project()) {
             out.push(Action::ChangeSchema(cmd));
         }
-        if let Some(report) = self.ws.review.as_ref().and_then(|r| r.report.as_ref()) {
+        if let Some(report) = self.ws.review().and_then(|r| r.report.as_ref()) {
             let mut open = self.is_open(WindowKind::Dashboard);
             if open {
                 out.extend(self.dashboard.ui(ctx, report, &mut open));

@@ -35,14 +35,41 @@ pub struct LayoutCache {
     background: Option<(LayoutKey, Job, f32)>,
     /// The engine of the last background layout, kept for the next one.
     spare_engine: Option<TextEngine>,
-    /// Tests: leave a finished background layout waiting (to look at the partial one).
-    pub hold: bool,
-    /// Layouts built (first screens count), for tests that check nothing is laid out
-    /// per frame.
-    pub built: usize,
-    /// Whole layouts started in the background, for tests (a resize must not start one
-    /// per frame).
-    pub background_started: usize,
+    /// The hooks of the tests and benches (feature `test-support`).
+    #[cfg(feature = "test-support")]
+    test: TestHooks,
+}
+
+/// What the tests and benches hold and count (feature `test-support`).
+#[cfg(feature = "test-support")]
+#[derive(Default)]
+struct TestHooks {
+    /// Leave a finished background layout waiting (to look at the partial one).
+    hold: bool,
+    /// Layouts built (first screens count): nothing may be laid out per frame.
+    built: usize,
+    /// Whole layouts started in the background: a resize must not start one per frame.
+    background_started: usize,
+}
+
+/// Test hooks (feature `test-support`: the tests and benches, never the program).
+#[cfg(feature = "test-support")]
+impl LayoutCache {
+    /// Leaves a finished background layout waiting (`false` lets it in at the next
+    /// frame).
+    pub fn hold(&mut self, hold: bool) {
+        self.test.hold = hold;
+    }
+
+    /// Layouts built so far (first screens count).
+    pub fn built(&self) -> usize {
+        self.test.built
+    }
+
+    /// Whole layouts started in the background so far.
+    pub fn background_started(&self) -> usize {
+        self.test.background_started
+    }
 }
 
 impl LayoutCache {
@@ -83,7 +110,10 @@ impl LayoutCache {
             self.take_background(engine, ctx, text);
             return;
         }
-        self.built += 1;
+        #[cfg(feature = "test-support")]
+        {
+            self.test.built += 1;
+        }
         self.background = None;
         if text.len() < PROGRESSIVE_MIN_BYTES {
             let layout = ArticleLayout::new(engine, text, params);
@@ -103,7 +133,10 @@ impl LayoutCache {
     fn start_background(&mut self, ctx: &egui::Context, text: &str, params: LayoutParams) -> Job {
         let engine = self.spare_engine.take().unwrap_or_default();
         let ctx = ctx.clone();
-        self.background_started += 1;
+        #[cfg(feature = "test-support")]
+        {
+            self.test.background_started += 1;
+        }
         Job::Running(Background::start(
             engine,
             text.to_string(),
@@ -126,7 +159,8 @@ impl LayoutCache {
                 *j = job;
             }
         }
-        if self.hold {
+        #[cfg(feature = "test-support")]
+        if self.test.hold {
             return;
         }
         let Some((key, Job::Running(job), _)) = &self.background else {

@@ -43,7 +43,7 @@ impl MenuBar {
                 if ui.button("Progress of the team…").clicked() {
                     action = Some(Action::OpenWindow(WindowKind::Progress));
                 }
-                if ws.review.is_some() {
+                if ws.review().is_some() {
                     if ui.button("Agreement dashboard").clicked() {
                         action = Some(Action::OpenWindow(WindowKind::Dashboard));
                     }

@@ -142,6 +142,7 @@ impl HashiyaApp {
         let Some(pending) = &self.pending_open else {
             return;
         };
+        #[cfg(feature = "test-support")]
         if self.hold_opening {
             return;
         }
@@ -158,13 +159,13 @@ impl HashiyaApp {
                     self.ws.set_annotator(&shown);
                 }
                 self.view.set_selection(selection);
-                if tab != RightTab::Review || self.ws.review.is_some() {
+                if tab != RightTab::Review || self.ws.review().is_some() {
                     self.right_tab = tab;
                 }
-                if !self.ws.warnings.is_empty() {
+                if !self.ws.warnings().is_empty() {
                     self.ws.set_status(format!(
                         "{} while loading: see the Warnings window",
-                        crate::model::words::count(self.ws.warnings.len(), "warning", "warnings")
+                        crate::model::words::count(self.ws.warnings().len(), "warning", "warnings")
                     ));
                 }
             }

@@ -39,7 +39,7 @@ impl ReviewNavigator {
         items: &[Item],
         text: &mut TextRenderer,
     ) -> Option<Action> {
-        let (Some(r), Some(doc)) = (&ws.review, ws.current_document()) else {
+        let (Some(r), Some(doc)) = (ws.review(), ws.current_document()) else {
             return None;
         };
         let mut action = None;
@@ -184,7 +184,7 @@ impl ReviewNavigator {
                     if ui.small_button(caption).clicked() {
                         match nudge_span(doc_text, e, end, grow) {
                             Ok(moved) => *e = moved,
-                            Err(msg) => action = Some(Action::Status(msg)),
+                            Err(e) => action = Some(Action::Status(e.to_string())),
                         }
                     }
                 }

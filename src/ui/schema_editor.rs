@@ -291,7 +291,7 @@ impl SchemaEditor {
                     self.open = false;
                     return Some(cmd);
                 }
-                Err(e) => self.error = Some(e),
+                Err(e) => self.error = Some(e.to_string()),
             }
         }
         None

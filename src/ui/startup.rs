@@ -72,10 +72,10 @@ impl HashiyaApp {
             self.search.open = true;
             self.search.field.set_text(&q);
         }
-        if !self.ws.warnings.is_empty() {
+        if !self.ws.warnings().is_empty() {
             self.ws.set_status(format!(
                 "{} while loading: see the Warnings window",
-                crate::model::words::count(self.ws.warnings.len(), "warning", "warnings")
+                crate::model::words::count(self.ws.warnings().len(), "warning", "warnings")
             ));
         }
     }

@@ -14,6 +14,7 @@ mod curation;
 pub mod export;
 pub mod files;
 pub mod opening;
+mod recovery;
 pub mod review;
 mod save;
 mod span_steps;
@@ -29,8 +30,8 @@ use std::time::{Duration, Instant};
 use crate::formats::{ImportFormat, ImportOptions};
 use crate::model::edit;
 use crate::model::history::{Command, History, Op, SetKey};
-use crate::model::{AnnotationSet, Project};
-use crate::store::{self, FileStamp, Loaded, Problem, StoreError};
+use crate::model::{AnnotationSet, EditError, Project};
+use crate::store::{self, FileStamp, Problem, StoreError};
 
 pub use review::ReviewSession;
 pub use save::SaveFailure;
@@ -56,9 +57,9 @@ pub struct Workspace {
     /// Whose set is being edited.
     annotator: String,
     /// Problems found when the file was loaded (the data is intact).
-    pub warnings: Vec<Problem>,
+    warnings: Vec<Problem>,
     /// The span selected in the article or the lists.
-    pub selected_span: Option<String>,
+    selected_span: Option<String>,
     /// Last message for the status bar ([`Workspace::set_status`]).
     status: String,
     /// Bumped on every change, to invalidate derived data.
@@ -76,7 +77,7 @@ pub struct Workspace {
     /// When unsaved work was last written to the recovery file.
     last_recovery: Instant,
     /// A review against a colleague's project, when one is open.
-    pub review: Option<ReviewSession>,
+    review: Option<ReviewSession>,
     /// The person using the app (their annotator name, from the settings); `None`
     /// when unknown (headless tools, tests): then every set is editable.
     user: Option<String>,
@@ -307,7 +308,7 @@ impl Workspace {
     }
 
     /// Refuses a command that changes the shown sets while they are read-only.
-    fn check_editable(&self, cmd: &Command) -> Result<(), String> {
+    fn check_editable(&self, cmd: &Command) -> Result<(), EditError> {
         if !self.read_only() {
             return Ok(());
         }
@@ -317,10 +318,7 @@ impl Workspace {
             .filter_map(|op| op.set_key())
             .any(|k| k.annotator == self.annotator);
         if shown {
-            return Err(format!(
-                "These are {}'s labels (read-only): start your own set, or choose \"Edit {}'s labels\" in the toolbar",
-                self.annotator, self.annotator
-            ));
+            return Err(EditError::ReadOnly(self.annotator.clone()));
         }
         Ok(())
     }
@@ -378,6 +376,21 @@ impl Workspace {
         self.project.set(&self.annotator, &d.id)
     }
 
+    /// Problems found when the file was loaded (the data is intact).
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// The id of the span selected in the article or the lists.
+    pub fn selected_span(&self) -> Option<&str> {
+        self.selected_span.as_deref()
+    }
+
+    /// Selects span `id` of the current set (`None`: no span).
+    pub fn select_span(&mut self, id: Option<String>) {
+        self.selected_span = id;
+    }
+
     /// The selected span of the current set.
     pub fn selected(&self) -> Option<&crate::model::Span> {
         let id = self.selected_span.as_deref()?;
@@ -385,9 +398,9 @@ impl Workspace {
     }
 
     /// Applies a command built by [`crate::model::edit`]; returns its history id and
-    /// what it created when it was applied. A refused edit (the builder's message) goes
-    /// to the status bar.
-    pub fn apply(&mut self, cmd: Result<Command, String>) -> Option<Applied> {
+    /// what it created when it was applied. A refused edit (the builder's [`EditError`])
+    /// goes to the status bar.
+    pub fn apply(&mut self, cmd: Result<Command, EditError>) -> Option<Applied> {
         if self.refuse_while_loading().is_err() {
             return None;
         }
@@ -403,7 +416,7 @@ impl Workspace {
                 let step = self.span_step(&cmd, false);
                 let change = crate::suggest::SpanChange::of(&cmd, false);
                 let created = Created::by(&cmd);
-                match self.history.apply(&mut self.project, cmd) {
+                match self.history.apply_and_record(&mut self.project, cmd) {
                     Ok(()) => {
                         self.last_step = step;
                         self.suggestions.note_step(self.revision, change);
@@ -420,8 +433,8 @@ impl Workspace {
                     }
                 }
             }
-            Err(msg) => {
-                self.set_status(msg);
+            Err(e) => {
+                self.set_status(e.to_string());
                 None
             }
         }
@@ -595,86 +608,10 @@ impl Workspace {
                 applied
             }
             Err(e) => {
-                self.set_status(e);
+                self.set_status(e.to_string());
                 false
             }
         }
-    }
-
-    /// The recovery file left by a session that ended without saving, if newer than
-    /// the project file.
-    pub fn pending_recovery(&self) -> Option<Result<Loaded, StoreError>> {
-        store::recovery::pending_recovery(self.path.as_deref()?)
-    }
-
-    /// Restores unsaved work from a recovery file as one undoable step away from the
-    /// file, so the title shows the unsaved mark and Ctrl+Z goes back.
-    pub fn restore(&mut self, recovered: &Project) {
-        if self.refuse_while_loading().is_err() {
-            return;
-        }
-        let cmd = edit::replace_project(&self.project, recovered, "Restore unsaved work");
-        self.apply(cmd);
-        self.recovery_offered = false;
-    }
-
-    /// Forgets the recovery file.
-    pub fn discard_recovery(&mut self) {
-        self.recovery_offered = false;
-        if let Some(p) = &self.path {
-            store::recovery::discard_recovery(p);
-        }
-    }
-
-    /// Writes the recovery file when there are unsaved changes and the interval has
-    /// passed or the window lost the focus. Returns when to call again (None: nothing
-    /// unsaved).
-    pub fn autosave(&mut self, focus_lost: bool) -> Option<Duration> {
-        if self.loading || self.recovery_offered {
-            return None;
-        }
-        if !self.history.is_dirty() {
-            return None;
-        }
-        if self.last_recovery.elapsed() >= AUTOSAVE_INTERVAL || focus_lost {
-            if let Some(path) = &self.path
-                && let Err(e) = store::recovery::write_recovery(&self.project, path)
-            {
-                self.set_status(format!("Autosave failed: {e}"));
-            }
-            self.last_recovery = Instant::now();
-        }
-        Some(AUTOSAVE_INTERVAL)
-    }
-
-    /// Registers the unsaved state for the panic hook (`store::recovery`) when the
-    /// project changed since the last call; forgets it when nothing is unsaved. Called
-    /// once per frame, so a burst of edits costs one snapshot. A snapshot is a clone of
-    /// the project (51 ms for 100,000 spans, `cargo bench --bench store -- clone_100k`):
-    /// when the last one took over 5 ms, the next waits until a second has passed, and
-    /// the returned delay says when to call again.
-    pub fn register_unsaved(&mut self) -> Option<Duration> {
-        let key = (self.revision, self.history.is_dirty());
-        if self.snapshot.registered == Some(key) {
-            return None;
-        }
-        if !key.1 {
-            store::recovery::clear_unsaved();
-            self.snapshot.registered = Some(key);
-            return None;
-        }
-        const INTERVAL: Duration = Duration::from_secs(1);
-        if let Some((at, took)) = self.snapshot.last
-            && took > Duration::from_millis(5)
-            && at.elapsed() < INTERVAL
-        {
-            return Some(INTERVAL - at.elapsed());
-        }
-        let started = Instant::now();
-        store::recovery::set_unsaved(self.path.as_deref(), &self.project);
-        self.snapshot.last = Some((started, started.elapsed()));
-        self.snapshot.registered = Some(key);
-        None
     }
 
     pub fn title(&self) -> String {

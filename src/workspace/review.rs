@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::edit;
 use crate::model::history::Command;
-use crate::model::{AnnotationSet, Document, Project, Span, text_sha256};
+use crate::model::{AnnotationSet, Document, EditError, Project, Span, text_sha256};
 use crate::review::adjudicate::{Item, items};
 use crate::review::report::{AgreementReport, Side, compare_projects};
-use crate::review::{Adjudication, Decision, ItemKey, PairCategory, build_gold};
+use crate::review::{Adjudication, Decision, ItemKey, PairCategory, ReviewError, build_gold};
 use crate::workspace::Workspace;
 use std::ops::Range;
 
@@ -37,6 +37,19 @@ pub fn sidecar_path(project: &Path) -> PathBuf {
     let mut s = project.as_os_str().to_owned();
     s.push(".adjudication.json");
     PathBuf::from(s)
+}
+
+/// Why a review decision cannot be recorded ([`ReviewSession::decide`]).
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("the colleague's project has no set for this text")]
+    NoColleagueSet,
+    /// The decisions do not fit the two sets.
+    #[error(transparent)]
+    Review(#[from] ReviewError),
+    /// The gold set they make cannot be written.
+    #[error(transparent)]
+    Edit(#[from] EditError),
 }
 
 pub struct ReviewSession {
@@ -203,14 +216,12 @@ impl ReviewSession {
         applied: impl Iterator<Item = u64>,
         item: ItemKey,
         decision: Decision,
-    ) -> Result<(Command, Adjudication), String> {
+    ) -> Result<(Command, Adjudication), DecideError> {
         let mut adj = self.adjudication(applied);
         adj.decide(item, decision);
         let a = self.a_set(project, doc);
-        let b = self
-            .b_set(doc)
-            .ok_or("the colleague's project has no set for this text")?;
-        let outcome = build_gold(doc, &a, &b, &adj).map_err(|e| e.to_string())?;
+        let b = self.b_set(doc).ok_or(DecideError::NoColleagueSet)?;
+        let outcome = build_gold(doc, &a, &b, &adj)?;
         let mut gold = outcome.gold;
         gold.document = doc.id.clone();
         gold.annotator = adj.annotator.clone();
@@ -247,6 +258,21 @@ pub fn category_name(c: PairCategory) -> &'static str {
 /// The review as the workspace runs it: one session at a time, decisions applied through
 /// the history.
 impl Workspace {
+    /// The review against a colleague's project, when one is open.
+    pub fn review(&self) -> Option<&ReviewSession> {
+        self.review.as_ref()
+    }
+
+    /// The open review, to change its settings (the gold set's name).
+    pub fn review_mut(&mut self) -> Option<&mut ReviewSession> {
+        self.review.as_mut()
+    }
+
+    /// Ends the review (the gold set written so far stays in the project).
+    pub fn end_review(&mut self) {
+        self.review = None;
+    }
+
     /// Loads a colleague's project and starts (or resumes, from the decisions saved
     /// beside the open project) the review of the current annotator against them.
     pub fn start_review(&mut self, other_path: PathBuf) -> bool {

@@ -209,7 +209,7 @@ impl Workspace {
             match suggest::accept_suggestions(&self.project, &key, &list) {
                 Ok(cmd) => ops.extend(cmd.ops),
                 Err(e) => {
-                    self.set_status(e);
+                    self.set_status(e.to_string());
                     return false;
                 }
             }

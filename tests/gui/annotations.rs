@@ -86,7 +86,7 @@ fn big_projects_lay_out_only_visible_rows() {
         cached < 300,
         "{cached} labels laid out: the lists are not virtualised"
     );
-    assert_eq!(h.state().view().layouts.built, 1);
+    assert_eq!(h.state().view().layouts.built(), 1);
     // Filtering the 30,000 spans (label combo box) still works and lists the right count.
     choose(&mut h, "label", "Actor");
     assert!(shown(&h, "10000 of 30000 spans shown"));
@@ -111,7 +111,7 @@ fn list_row_selects_the_span_then_note_and_delete_button() {
     assert!(span.note.is_none());
     click_row(&mut h, &format!("{} · {}", span.label, span.id));
     assert_eq!(
-        h.state().workspace().selected_span.as_deref(),
+        h.state().workspace().selected_span(),
         Some(span.id.as_str())
     );
     assert!(shown(&h, "Note (Ctrl+Enter saves):"));

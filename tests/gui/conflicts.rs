@@ -30,7 +30,7 @@ fn take_theirs_resolves_a_relabel_conflict_and_undo_brings_it_back() {
     let relabel = |to: &str| {
         let mut p = base.clone();
         let cmd = edit::relabel(&p, &key, &span.id, to).unwrap();
-        hashiya::model::history::apply(&mut p, &cmd).unwrap();
+        hashiya::model::history::apply_command(&mut p, &cmd).unwrap();
         p
     };
     let ours = relabel(ours_label);

@@ -126,7 +126,7 @@ fn external_change_is_never_overwritten_silently() {
         .clone();
     h.key_press(Key::Tab);
     h.run_steps(1);
-    assert_eq!(h.state().workspace().selected_span, Some(first.clone()));
+    assert_eq!(h.state().workspace().selected_span(), Some(first.as_str()));
     h.key_press(Key::Delete);
     h.run_steps(2);
     assert!(h.state().workspace().history().is_dirty());
@@ -186,7 +186,7 @@ fn external_change_is_never_overwritten_silently() {
     h.run_steps(1);
     h.key_press(Key::Tab);
     h.run_steps(1);
-    assert_eq!(h.state().workspace().selected_span, Some(first.clone()));
+    assert_eq!(h.state().workspace().selected_span(), Some(first.as_str()));
     h.key_press(Key::Delete);
     h.run_steps(2);
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);

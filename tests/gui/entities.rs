@@ -97,7 +97,7 @@ fn clicking_an_entity_jumps_to_its_mentions() {
     entity_row(&h, &prefix).click();
     h.run_steps(2);
     assert_eq!(
-        h.state().workspace().selected_span.as_deref(),
+        h.state().workspace().selected_span(),
         Some(mentions[0].id.as_str()),
         "{}",
         h.state().workspace().status()
@@ -105,7 +105,7 @@ fn clicking_an_entity_jumps_to_its_mentions() {
     entity_row(&h, &prefix).click();
     h.run_steps(2);
     assert_eq!(
-        h.state().workspace().selected_span.as_deref(),
+        h.state().workspace().selected_span(),
         Some(mentions[1].id.as_str())
     );
     assert_eq!(

@@ -94,7 +94,10 @@ fn select_first_span(h: &mut Harness<HashiyaApp>) -> (Span, Range<usize>) {
     h.key_press(Key::Tab);
     h.run_steps(2);
     let ws = h.state().workspace();
-    let id = ws.selected_span.clone().expect("Tab selects a span");
+    let id = ws
+        .selected_span()
+        .map(str::to_string)
+        .expect("Tab selects a span");
     let s = span(h, &id);
     let text = &h.state().workspace().current_document().unwrap().text;
     let w = next_word(text, s.end + 1);

@@ -116,20 +116,20 @@ fn zooming_a_long_document_does_not_start_a_whole_layout_per_step() {
         panic!("the whole layout never arrived");
     };
     wait_complete(&mut h);
-    let started = h.state().view().layouts.background_started;
-    let built = h.state().view().layouts.built;
+    let started = h.state().view().layouts.background_started();
+    let built = h.state().view().layouts.built();
     for _ in 0..6 {
         h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
         h.run_steps(1);
     }
     assert!(
-        h.state().view().layouts.built >= built + 6,
+        h.state().view().layouts.built() >= built + 6,
         "first screens per step"
     );
     assert!(
-        h.state().view().layouts.background_started <= started + 1,
+        h.state().view().layouts.background_started() <= started + 1,
         "{} whole layouts started for 6 steps",
-        h.state().view().layouts.background_started - started
+        h.state().view().layouts.background_started() - started
     );
     std::thread::sleep(std::time::Duration::from_millis(200));
     wait_complete(&mut h);

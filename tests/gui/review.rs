@@ -27,7 +27,7 @@ fn adjudicate_every_disagreement_of_the_sample_pair() {
     let b_bytes = std::fs::read(sample_b_path()).unwrap();
     let (path, opts, mut h) = review_harness(dir.path());
     assert!(
-        h.state().workspace().review.is_some(),
+        h.state().workspace().review().is_some(),
         "{}",
         h.state().workspace().status()
     );
@@ -148,7 +148,7 @@ fn navigator_buttons_step_reject_and_end_the_review() {
     h.get_by_label("Next (J)").click();
     h.run_steps(2);
     assert!(shown(&h, "2 of 8"));
-    assert_eq!(h.state().workspace().review.as_ref().unwrap().current, 1);
+    assert_eq!(h.state().workspace().review().unwrap().current, 1);
     h.get_by_label("Previous (K)").click();
     h.run_steps(2);
     assert!(shown(&h, "1 of 8"));
@@ -164,7 +164,7 @@ fn navigator_buttons_step_reject_and_end_the_review() {
     assert_eq!(h.query_all_by_label("Review").count(), 2, "menu and tab");
     h.get_by_label("End review").click();
     h.run_steps(2);
-    assert!(h.state().workspace().review.is_none());
+    assert!(h.state().workspace().review().is_none());
     assert_eq!(
         h.query_all_by_label("Review").count(),
         1,

@@ -238,14 +238,14 @@ pub fn click_span(h: &mut H, id: &str) {
     for _ in 0..4 {
         let p = screen_rect(h.state(), span.start..span.end).center();
         click(h, p);
-        if h.state().workspace().selected_span.as_deref() == Some(id) {
+        if h.state().workspace().selected_span() == Some(id) {
             return;
         }
         h.run_steps(30); // past the double-click window
     }
     panic!(
         "clicking did not select {id}: {:?}",
-        h.state().workspace().selected_span
+        h.state().workspace().selected_span()
     );
 }
 

@@ -46,13 +46,13 @@ impl HashiyaApp {
                 }
             }
             Action::DeleteSelected => {
-                if let (Some(id), Some(key)) = (self.ws.selected_span.clone(), key) {
+                if let (Some(id), Some(key)) = (self.ws.selected_span().map(str::to_string), key) {
                     self.ws
                         .apply(edit::delete_span(self.ws.project(), &key, &id));
                 }
             }
             Action::Nudge(end, grow) => {
-                if let (Some(id), Some(key)) = (self.ws.selected_span.clone(), key) {
+                if let (Some(id), Some(key)) = (self.ws.selected_span().map(str::to_string), key) {
                     let p = self.ws.project();
                     self.ws.apply(edit::nudge_bounds(p, &key, &id, end, grow));
                 }
@@ -73,9 +73,9 @@ impl HashiyaApp {
                     self.ws.apply(edit::move_boundary(p, &key, &span, end, to));
                 }
             }
-            Action::StartRelation => match &self.ws.selected_span {
+            Action::StartRelation => match self.ws.selected_span().map(str::to_string) {
                 Some(id) => {
-                    self.article.relation_from = Some(id.clone());
+                    self.article.relation_from = Some(id);
                     self.ws.set_status(
                         "Click the target span of the relation (Escape cancels)".into(),
                     );
@@ -149,7 +149,8 @@ impl HashiyaApp {
         };
         let cmd = edit::tag(self.ws.project(), &key, sel, label, self.tag_options);
         if let Some(applied) = self.ws.apply(cmd) {
-            self.ws.selected_span = applied.created.span_in(&key).map(str::to_string);
+            self.ws
+                .select_span(applied.created.span_in(&key).map(str::to_string));
             self.view.set_selection(None);
         }
     }

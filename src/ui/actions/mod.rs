@@ -152,9 +152,9 @@ impl HashiyaApp {
                     .label_for_hotkey(&d.to_string())?
                     .id
                     .clone();
-                match (self.view.selection(), &self.ws.selected_span) {
+                match (self.view.selection(), self.ws.selected_span()) {
                     (None, Some(span)) => Action::Relabel {
-                        span: span.clone(),
+                        span: span.to_string(),
                         label,
                     },
                     _ => Action::Tag(label),
@@ -166,7 +166,7 @@ impl HashiyaApp {
             K::Reject => Action::Decide(Decision::Reject),
             K::EditDecision => {
                 let items = self.ws.review_items();
-                let current = self.ws.review.as_ref()?.current;
+                let current = self.ws.review()?.current;
                 let (a, b) = self.ws.review_spans(items.get(current)?);
                 self.navigator.edit(a.or(b));
                 return None;

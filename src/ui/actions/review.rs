@@ -9,7 +9,7 @@ impl HashiyaApp {
         let now = self.now;
         match action {
             Action::EndReview => {
-                self.ws.review = None;
+                self.ws.end_review();
                 self.windows.remove(&WindowKind::Dashboard);
                 self.right_tab = RightTab::Annotations;
             }
@@ -31,7 +31,7 @@ impl HashiyaApp {
                 }
             }
             Action::SetGoldName(name) => {
-                if let Some(r) = &mut self.ws.review {
+                if let Some(r) = self.ws.review_mut() {
                     r.set_gold_name(&name);
                 }
             }

@@ -69,7 +69,7 @@ impl HashiyaApp {
                     .as_ref()
                     .and_then(|id| self.ws.current_set()?.span(id))
                     .map(|s| s.start..s.end);
-                self.ws.selected_span = id.filter(|_| range.is_some());
+                self.ws.select_span(id.filter(|_| range.is_some()));
                 if let Some(r) = range {
                     self.view.set_selection(None);
                     if reveal {
@@ -79,7 +79,7 @@ impl HashiyaApp {
             }
             Action::SelectNeighbour { forward } => self.select_neighbour(forward),
             Action::SelectText(r) => {
-                self.ws.selected_span = None;
+                self.ws.select_span(None);
                 self.view.set_selection(Some(r.clone()));
                 self.view.reveal(r, now);
             }
@@ -87,7 +87,7 @@ impl HashiyaApp {
                 self.article.relation_from = None;
                 self.relation_choice = None;
                 self.view.set_selection(None);
-                self.ws.selected_span = None;
+                self.ws.select_span(None);
                 self.windows.remove(&WindowKind::Help);
             }
             Action::Reveal(r) => self.view.reveal(r, now),
@@ -122,9 +122,8 @@ impl HashiyaApp {
         }
         let cur = self
             .ws
-            .selected_span
-            .as_ref()
-            .and_then(|id| set.spans.iter().position(|s| &s.id == id));
+            .selected_span()
+            .and_then(|id| set.spans.iter().position(|s| s.id == id));
         let next = match (cur, forward) {
             (None, true) => 0,
             (None, false) => n - 1,
