@@ -99,7 +99,15 @@ fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
             gazetteer,
             json: _,
             evaluate,
-        } => suggest(&project, annotator, document, gazetteer, evaluate, out),
+            relations,
+        } => suggest(
+            &project,
+            annotator,
+            document,
+            gazetteer,
+            (evaluate, relations),
+            out,
+        ),
         CliCommand::Import {
             format,
             inputs,
@@ -444,7 +452,7 @@ fn suggest(
     annotator: Option<String>,
     document: Option<String>,
     gazetteer: Option<PathBuf>,
-    evaluate: bool,
+    (evaluate, relations): (bool, bool),
     out: &mut dyn Write,
 ) -> Outcome {
     use hashiya::suggest;
@@ -472,16 +480,21 @@ fn suggest(
             .extend(suggest::load_gazetteer(&f, &p.schema).map_err(CliError::msg)?);
     }
     let s = suggest::Suggester::new(&p, &annotator, options);
-    let list: Vec<suggest::Suggestion> = match &document {
+    let (list, rels) = match &document {
         Some(id) => {
             let doc = p.document(id).ok_or_else(|| {
                 CliError::msg(format!("{}: no document \"{id}\"", project.display()))
             })?;
-            s.suggest_document(doc, p.set(&annotator, id), &p.suggestions.rejected)
+            s.suggest_document_with_relations(doc, p.set(&annotator, id), &p.suggestions.rejected)
         }
-        None => s.suggest_all(&p),
+        None => s.suggest_all_with_relations(&p),
     };
-    let mut text = serde_json::to_string_pretty(&list)
+    let json = if relations {
+        serde_json::to_string_pretty(&serde_json::json!({ "spans": list, "relations": rels }))
+    } else {
+        serde_json::to_string_pretty(&list)
+    };
+    let mut text = json
         .map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
     text.push('\n');
     write(out, text)

@@ -20,10 +20,12 @@ fn sample(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Learned suggestions only (the sample's registry already knows every name).
+/// Learned suggestions only (the sample's registry already knows every name; claims
+/// are tested apart).
 fn learned_only() -> SuggestOptions {
     SuggestOptions {
         use_registry: false,
+        attribution: false,
         ..SuggestOptions::default()
     }
 }
@@ -265,4 +267,142 @@ fn evaluation_on_the_samples() {
     assert_eq!(r.annotators[0].split, suggest::evaluate::Split::Documents);
     let json = serde_json::to_string(&r).unwrap();
     assert!(json.contains("\"precision\""));
+}
+
+/// Code points of `needle` in `text`.
+fn place(text: &str, needle: &str) -> std::ops::Range<usize> {
+    let b = text.find(needle).unwrap();
+    let s = text[..b].chars().count();
+    s..s + needle.chars().count()
+}
+
+/// Two documents: the speaker's name tagged in the first, said in the second.
+fn attribution_workspace() -> Workspace {
+    let mut p = Project::new("t", hashiya::model::schema::LabelSchema::news_default());
+    let t0 = "التقى سامر الحوراني بالسكان في المدينة.";
+    let t1 = "وقال سامر الحوراني في بيان إن المياه عادت إلى الأحياء.";
+    p.documents.push(Document::new("d0", "a", t0));
+    p.documents.push(Document::new("d1", "b", t1));
+    let mut set = AnnotationSet::new(ME, "d0");
+    let r = place(t0, "سامر الحوراني");
+    set.spans
+        .push(Span::new("s1", r.start, r.end, "actor", "سامر الحوراني"));
+    p.sets.push(set);
+    let mut ws = Workspace::new(p, None, Vec::new());
+    assert_eq!(ws.annotator(), ME);
+    assert!(ws.switch_document(1));
+    ws
+}
+
+/// Issue #27: accepting a claim suggestion gives the claim, its speaker span (a
+/// suggestion too) and the `said_by` relation in one undo step; with the speaker
+/// tagged already, that span is reused.
+#[test]
+fn accepting_a_claim_brings_its_speaker_and_said_by_in_one_step() {
+    let mut ws = attribution_workspace();
+    let claim = ws
+        .current_suggestions()
+        .iter()
+        .find(|s| s.label == "claim")
+        .cloned()
+        .expect("a claim is suggested");
+    assert_eq!(claim.text, "المياه عادت إلى الأحياء");
+    assert_eq!(claim.source, SuggestionSource::Attribution);
+    assert_eq!(claim.cue.as_deref(), Some("وقال"));
+    let rel = ws.current_relation_suggestions().to_vec();
+    assert_eq!(rel.len(), 1, "{rel:?}");
+    assert_eq!(
+        (rel[0].kind.as_str(), rel[0].to.text.as_str(), rel[0].to.tagged),
+        ("said_by", "سامر الحوراني", false)
+    );
+    let before = ws.project().clone();
+    assert!(ws.accept_suggestions(std::slice::from_ref(&claim)), "{}", ws.status());
+    let set = ws.project().set(ME, "d1").expect("the set is created");
+    let labels: Vec<(&str, Option<SuggestionSource>)> = set
+        .spans
+        .iter()
+        .map(|s| (s.label.as_str(), s.origin))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("claim", Some(SuggestionSource::Attribution)),
+            ("actor", Some(SuggestionSource::Learned))
+        ]
+    );
+    let claim_id = &set.spans[0].id;
+    let actor_id = &set.spans[1].id;
+    assert_eq!(set.relations.len(), 1);
+    let r = &set.relations[0];
+    assert_eq!((r.kind.as_str(), &r.from, &r.to), ("said_by", claim_id, actor_id));
+    assert!(ws.current_relation_suggestions().is_empty());
+    assert!(
+        !ws.current_suggestions().iter().any(|s| s.label == "claim"),
+        "the claim is tagged"
+    );
+    ws.undo();
+    assert_eq!(*ws.project(), before, "one undo removes all three");
+
+    // The speaker tagged first: the claim and the relation only, to that span.
+    let key = SetKey::new(ME, "d1");
+    let doc = ws.project().documents[1].clone();
+    let tag = edit::tag(
+        ws.project(),
+        &key,
+        place(&doc.text, "سامر الحوراني"),
+        "actor",
+        TagOptions::default(),
+    );
+    assert!(ws.apply(tag).is_some(), "{}", ws.status());
+    let rel = ws.current_relation_suggestions().to_vec();
+    assert!(rel[0].to.tagged);
+    assert!(ws.accept_suggestions(std::slice::from_ref(&claim)));
+    let set = ws.project().set(ME, "d1").unwrap();
+    assert_eq!(set.spans.len(), 2);
+    assert_eq!(set.relations.len(), 1);
+    assert_eq!(set.span(&set.relations[0].to).unwrap().origin, None);
+    ws.undo();
+    assert_eq!(ws.project().set(ME, "d1").unwrap().spans.len(), 1);
+
+    // Rejecting the claim: not offered again.
+    assert!(ws.reject_suggestion(&claim));
+    assert!(!ws.current_suggestions().iter().any(|s| s.label == "claim"));
+}
+
+/// `hashiya suggest --relations` prints the span suggestions and the said_by
+/// suggestions, both ends by offsets; without it, the list as before.
+#[test]
+fn the_cli_prints_relation_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.json");
+    let ws = attribution_workspace();
+    store::save(ws.project(), &path).unwrap();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hashiya"))
+            .arg("suggest")
+            .arg(&path)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let list = run(&[]);
+    let list = list.as_array().expect("a list, as before");
+    assert!(list.iter().any(|s| s["label"] == "claim" && s["source"] == "attribution"));
+    let both = run(&["--relations", "--document", "d1"]);
+    assert_eq!(both["spans"].as_array().unwrap().len(), 2, "{both}");
+    let rel = &both["relations"][0];
+    let t1 = "وقال سامر الحوراني في بيان إن المياه عادت إلى الأحياء.";
+    let (c, a) = (
+        place(t1, "المياه عادت إلى الأحياء"),
+        place(t1, "سامر الحوراني"),
+    );
+    assert_eq!(rel["document"], "d1");
+    assert_eq!(rel["kind"], "said_by");
+    let end = |e: &serde_json::Value| (e["start"].clone(), e["end"].clone(), e["label"].clone());
+    use serde_json::json;
+    assert_eq!(end(&rel["from"]), (json!(c.start), json!(c.end), json!("claim")));
+    assert_eq!(end(&rel["to"]), (json!(a.start), json!(a.end), json!("actor")));
+    assert_eq!(rel["to"]["tagged"], false);
 }

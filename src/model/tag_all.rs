@@ -74,6 +74,39 @@ impl<'p> SpanAdditions<'p> {
         self.ops.push(Op::InsertSpan(self.key.clone(), span));
     }
 
+    /// The id of the set's (or this command's) span of `label` over exactly
+    /// `start..end`.
+    pub fn span_id(&self, start: usize, end: usize, label: &str) -> Option<&str> {
+        self.set
+            .spans
+            .iter()
+            .find(|s| s.start == start && s.end == end && s.label == label)
+            .map(|s| s.id.as_str())
+    }
+
+    /// Adds a relation `kind` from span `from` to span `to` (ids of the set or of this
+    /// command) unless the set has it already; returns whether it was added. The
+    /// caller checks the schema.
+    pub fn add_relation(&mut self, kind: &str, from: &str, to: &str) -> bool {
+        if self
+            .set
+            .relations
+            .iter()
+            .any(|r| r.kind == kind && r.from == from && r.to == to)
+        {
+            return false;
+        }
+        let r = super::project::Relation {
+            id: self.set.fresh_id("r"),
+            kind: kind.into(),
+            from: from.into(),
+            to: to.into(),
+        };
+        self.set.relations.push(r.clone());
+        self.ops.push(Op::InsertRelation(self.key.clone(), r));
+        true
+    }
+
     /// How many spans were added.
     pub fn added(&self) -> usize {
         self.ops.len()

@@ -16,6 +16,12 @@
 //!   linked occurrence names the same entity.
 //! - **gazetteer** ([`SuggestionSource::Gazetteer`]): lines `text<TAB>label` of a file
 //!   ([`gazetteer`]); base score 1.
+//! - **attribution** ([`SuggestionSource::Attribution`]): claims opened by Arabic
+//!   reporting cues, and `said_by` relation suggestions ([`RelationSuggestion`]) from
+//!   each to its speaker, a tagged or suggested actor ([`attribution`]). Claims join
+//!   the list in text order; the relations come from
+//!   [`Suggester::suggest_document_with_relations`]. A claim never takes the bounds of
+//!   a name suggestion (one suggestion per place).
 //!
 //! **Rejections** are the annotator's own: a rejection records who made it and applies
 //! to that annotator's suggestions only (one annotator's rejections never hide
@@ -86,6 +92,7 @@
 //! A project whose suggestions are switched off (`suggestions.enabled: false`) gets no
 //! suggestions at all, from any entry point.
 
+pub mod attribution;
 pub mod clitics;
 pub mod commands;
 pub mod evaluate;
@@ -96,8 +103,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+pub use self::attribution::{Endpoint, RelationSuggestion};
 pub use self::commands::{
-    accept_suggestions, clear_rejections, reject_suggestion, set_gazetteer, set_suggestions_enabled,
+    accept_suggestions, accept_suggestions_with_relations, clear_rejections, reject_suggestion,
+    set_gazetteer, set_suggestions_enabled,
 };
 pub use self::evaluate::{EvaluationReport, evaluate};
 pub use self::gazetteer::{GazetteerEntry, GazetteerError, load_gazetteer, parse_gazetteer};
@@ -124,6 +133,10 @@ pub struct Suggestion {
     /// The entity an accepted span is linked to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
+    /// For a claim ([`SuggestionSource::Attribution`]): the reporting cue that opens
+    /// it, as written («وقال»).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
 }
 
 /// What a [`Suggester`] learns from and how it matches.
@@ -143,6 +156,8 @@ pub struct SuggestOptions {
     pub unify_digits: bool,
     /// Candidates scoring below this are not offered (0.25 by default).
     pub min_score: f64,
+    /// Suggest claims and their `said_by` relations ([`attribution`]; on by default).
+    pub attribution: bool,
 }
 
 impl Default for SuggestOptions {
@@ -155,6 +170,7 @@ impl Default for SuggestOptions {
             ta_marbuta_as_ha: false,
             unify_digits: false,
             min_score: 0.25,
+            attribution: true,
         }
     }
 }
@@ -346,6 +362,8 @@ pub struct Suggester {
     enabled: bool,
     table: Table,
     matcher: Matcher,
+    /// Claims and speakers ([`attribution`]); `None` when the schema has no claims.
+    attribution: Option<attribution::Attribution>,
 }
 
 impl Suggester {
@@ -353,6 +371,7 @@ impl Suggester {
         let search = options.search();
         let table = build_table(project, annotator, &options, &search);
         let matcher = Matcher::new(&table.keys);
+        let attribution = attribution::Attribution::new(project, annotator, &options, &search);
         Suggester {
             annotator: annotator.to_string(),
             options,
@@ -360,6 +379,7 @@ impl Suggester {
             enabled: project.suggestions.enabled,
             table,
             matcher,
+            attribution,
         }
     }
 
@@ -373,7 +393,22 @@ impl Suggester {
             self.matcher = Matcher::new(&table.keys);
         }
         self.table = table;
+        attribution::Attribution::refresh(
+            &mut self.attribution,
+            project,
+            &self.annotator,
+            &self.options,
+            &self.search,
+        );
         rebuilt
+    }
+
+    /// The words learned as reporting cues from the annotator's claims (see
+    /// [`attribution`]), sorted.
+    pub fn learned_cues(&self) -> &[String] {
+        self.attribution
+            .as_ref()
+            .map_or(&[], |a| a.learned_cues())
     }
 
     pub fn annotator(&self) -> &str {
@@ -416,11 +451,22 @@ impl Suggester {
         set: Option<&AnnotationSet>,
         rejected: &[Rejected],
     ) -> Vec<Suggestion> {
+        self.suggest_document_with_relations(doc, set, rejected).0
+    }
+
+    /// Like [`Suggester::suggest_document`], with the relation suggestions (`said_by`
+    /// from each claim suggestion to its speaker, [`attribution`]).
+    pub fn suggest_document_with_relations(
+        &self,
+        doc: &Document,
+        set: Option<&AnnotationSet>,
+        rejected: &[Rejected],
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         if !self.enabled {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let folded = self.fold(&doc.text);
-        self.suggest_folded(doc, &folded, set, rejected)
+        self.suggest_folded_with_relations(doc, &folded, set, rejected)
     }
 
     /// Like [`Suggester::suggest_document`], with the document already folded by
@@ -432,6 +478,18 @@ impl Suggester {
         set: Option<&AnnotationSet>,
         rejected: &[Rejected],
     ) -> Vec<Suggestion> {
+        self.suggest_folded_with_relations(doc, folded, set, rejected)
+            .0
+    }
+
+    /// Like [`Suggester::suggest_folded`], with the relation suggestions.
+    pub fn suggest_folded_with_relations(
+        &self,
+        doc: &Document,
+        folded: &FoldedText,
+        set: Option<&AnnotationSet>,
+        rejected: &[Rejected],
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         let here: FastSet<(usize, usize, &str)> = rejected
             .iter()
             .filter(|r| r.document == doc.id && r.applies_to(&self.annotator))
@@ -440,16 +498,37 @@ impl Suggester {
         self.suggest_with(doc, folded, set, &here)
     }
 
+    /// Name suggestions, then claims and their relations merged in (text order).
     fn suggest_with(
         &self,
         doc: &Document,
         folded: &FoldedText,
         set: Option<&AnnotationSet>,
         rejected: &FastSet<(usize, usize, &str)>,
-    ) -> Vec<Suggestion> {
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         if !self.enabled {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
+        let mut names = self.names_with(doc, folded, set, rejected);
+        let Some(a) = &self.attribution else {
+            return (names, Vec::new());
+        };
+        let (claims, relations) = a.suggest(doc, folded, set, rejected, &names);
+        if !claims.is_empty() {
+            names.extend(claims);
+            names.sort_by_key(|s| s.start);
+        }
+        (names, relations)
+    }
+
+    /// The name suggestions (entity, learned, gazetteer) of a document.
+    fn names_with(
+        &self,
+        doc: &Document,
+        folded: &FoldedText,
+        set: Option<&AnnotationSet>,
+        rejected: &FastSet<(usize, usize, &str)>,
+    ) -> Vec<Suggestion> {
         let mut places = self.matcher.find(folded);
         places.sort_unstable_by_key(|p| (p.start, p.end, p.entry));
         places.dedup();
@@ -518,6 +597,7 @@ impl Suggester {
                     source: c.source,
                     score: c.score,
                     entity: c.entity.clone(),
+                    cue: None,
                 })
             })
             .collect()
@@ -527,8 +607,16 @@ impl Suggester {
     /// project's rejections), in document then text order. Documents are spread over
     /// the available cores.
     pub fn suggest_all(&self, project: &Project) -> Vec<Suggestion> {
+        self.suggest_all_with_relations(project).0
+    }
+
+    /// Like [`Suggester::suggest_all`], with the relation suggestions.
+    pub fn suggest_all_with_relations(
+        &self,
+        project: &Project,
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         if !self.enabled || project.documents.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let sets: HashMap<&str, &AnnotationSet> = project
             .sets
@@ -560,22 +648,35 @@ impl Suggester {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(docs.len());
+        let part = |part: &[Document]| {
+            let mut out = (Vec::new(), Vec::new());
+            for d in part {
+                let (s, r) = one(d);
+                out.0.extend(s);
+                out.1.extend(r);
+            }
+            out
+        };
         if threads <= 1 {
-            return docs.iter().flat_map(one).collect();
+            return part(docs);
         }
         let chunk = docs.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let handles: Vec<_> = docs
                 .chunks(chunk)
-                .map(|part| scope.spawn(|| part.iter().flat_map(&one).collect::<Vec<_>>()))
+                .map(|p| scope.spawn(move || part(p)))
                 .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| match h.join() {
-                    Ok(v) => v,
+            let mut out = (Vec::new(), Vec::new());
+            for h in handles {
+                match h.join() {
+                    Ok((s, r)) => {
+                        out.0.extend(s);
+                        out.1.extend(r);
+                    }
                     Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
+                }
+            }
+            out
         })
     }
 }

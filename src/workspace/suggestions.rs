@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::history::{Command, SetKey};
-use crate::suggest::{self, SuggestOptions, Suggester, Suggestion};
+use crate::suggest::{self, RelationSuggestion, SuggestOptions, Suggester, Suggestion};
 
 use super::Workspace;
 
@@ -18,8 +18,9 @@ pub struct SuggestionState {
     /// The workspace revision the suggester last learned from: switching documents
     /// changes nothing it knows (relearning a 270k-span corpus took 80 ms).
     learned_at: u64,
-    /// (revision, document index, annotator) → the current document's suggestions.
-    current: Option<((u64, usize, String), Vec<Suggestion>)>,
+    /// (revision, document index, annotator) → the current document's suggestions
+    /// and relation suggestions.
+    current: Option<((u64, usize, String), Vec<Suggestion>, Vec<RelationSuggestion>)>,
     /// The folded text of documents already matched, by text hash: a document's text
     /// never changes, so after a tag only the matching runs again (11.6 ms instead of
     /// 16.5 ms on 1 MB, `cargo bench --bench suggest -- suggest_after_tag`).
@@ -76,13 +77,36 @@ impl Workspace {
     }
 
     /// The current document's suggestions, in text order (recomputed after a change).
+    /// Claims (label `claim`, source `attribution`) are among them; accepting one with
+    /// [`Workspace::accept_suggestions`] also accepts its speaker and `said_by`.
     pub fn current_suggestions(&mut self) -> &[Suggestion] {
+        self.refresh_current();
+        match &self.suggestions.current {
+            Some((_, v, _)) => v,
+            None => unreachable!("computed by refresh_current"),
+        }
+    }
+
+    /// The current document's relation suggestions: `said_by` from each claim
+    /// suggestion of [`Workspace::current_suggestions`] that has a speaker to that
+    /// speaker (a tagged actor, or an actor suggestion: `to.tagged` says which), by
+    /// offsets. For drawing arrows; accepting the claim accepts its relation.
+    pub fn current_relation_suggestions(&mut self) -> &[RelationSuggestion] {
+        self.refresh_current();
+        match &self.suggestions.current {
+            Some((_, _, r)) => r,
+            None => unreachable!("computed by refresh_current"),
+        }
+    }
+
+    /// Recomputes the current document's suggestions after a change.
+    fn refresh_current(&mut self) {
         let key = (
             self.revision(),
             self.doc_index(),
             self.annotator().to_string(),
         );
-        let fresh = matches!(&self.suggestions.current, Some((k, _)) if *k == key);
+        let fresh = matches!(&self.suggestions.current, Some((k, _, _)) if *k == key);
         if !fresh {
             let list = if self.suggestions_enabled() && self.current_document().is_some() {
                 // Brings the suggester up to date, then borrows the project and the
@@ -99,8 +123,12 @@ impl Workspace {
                     Some(f) => f,
                     None => suggester.fold(&doc.text),
                 };
-                let list =
-                    suggester.suggest_folded(doc, &folded, set, &self.project.suggestions.rejected);
+                let list = suggester.suggest_folded_with_relations(
+                    doc,
+                    &folded,
+                    set,
+                    &self.project.suggestions.rejected,
+                );
                 // A few recent documents only: a corpus must not keep a folded
                 // copy of every text it ever showed.
                 if state.folded.len() >= 8 {
@@ -109,13 +137,9 @@ impl Workspace {
                 state.folded.insert(doc.text_sha256.clone(), folded);
                 list
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
-            self.suggestions.current = Some((key, list));
-        }
-        match &self.suggestions.current {
-            Some((_, v)) => v,
-            None => unreachable!("computed above"),
+            self.suggestions.current = Some((key, list.0, list.1));
         }
     }
 
@@ -141,7 +165,9 @@ impl Workspace {
         groups
     }
 
-    /// Accepts suggestions (of one or several documents) as one undoable step.
+    /// Accepts suggestions (of one or several documents) as one undoable step. A
+    /// claim suggestion brings its `said_by` suggestion: the relation, and the speaker
+    /// span when that was a suggestion too.
     pub fn accept_suggestions(&mut self, list: &[Suggestion]) -> bool {
         let mut by_doc: BTreeMap<&str, Vec<Suggestion>> = BTreeMap::new();
         for s in list {
@@ -150,7 +176,16 @@ impl Workspace {
         let mut ops = Vec::new();
         for (doc, list) in by_doc {
             let key = SetKey::new(self.annotator(), doc);
-            match suggest::accept_suggestions(&self.project, &key, &list) {
+            let relations = if list
+                .iter()
+                .any(|s| s.source == suggest::SuggestionSource::Attribution)
+            {
+                self.relation_suggestions_of(doc)
+            } else {
+                Vec::new()
+            };
+            match suggest::accept_suggestions_with_relations(&self.project, &key, &list, &relations)
+            {
                 Ok(cmd) => ops.extend(cmd.ops),
                 Err(e) => {
                     self.set_status(e);
@@ -165,6 +200,23 @@ impl Workspace {
             format!("Accept {n} suggestions")
         };
         self.apply(Ok(Command::new(name, ops))).is_some()
+    }
+
+    /// The relation suggestions of a document (the current one's are kept).
+    fn relation_suggestions_of(&mut self, doc: &str) -> Vec<RelationSuggestion> {
+        if self.current_document().is_some_and(|d| d.id == doc) {
+            return self.current_relation_suggestions().to_vec();
+        }
+        self.suggester();
+        let Some(s) = self.suggestions.suggester.as_ref() else {
+            return Vec::new();
+        };
+        let Some(d) = self.project.document(doc) else {
+            return Vec::new();
+        };
+        let set = self.project.set(&self.annotator, doc);
+        s.suggest_document_with_relations(d, set, &self.project.suggestions.rejected)
+            .1
     }
 
     /// Rejects a suggestion for the current annotator: not offered to them again at
