@@ -54,7 +54,7 @@ PROCLITICS = {"", "و", "ف", "ب", "ك", "ل", "وب", "فب", "وك", "فك", 
 CLITIC_ARTICLE = ("وال", "فال", "بال", "كال", "لل")
 # Words that merely look like one («والي» governor).
 CLITIC_ARTICLE_WORDS = {"والي"}
-COMPLEMENTISERS = ("أن ", "إن ", "بأن ", "ان ", "بان ")
+COMPLEMENTISERS = ("أن ", "إن ", "بأن ", "فإن ", "ان ", "بان ", "بأنه ", "بأنها ", "أنه ", "إنه ")
 EDGE_PUNCT = set(" \t\n.,،؛:؟!«»\"“”()")
 SENTENCE_END = re.compile(r"[.!؟](?=\s|$)|\n")
 
@@ -163,7 +163,7 @@ def check(path, text, spans):
         k = s["start"]
         while k > 0 and is_word_char(text[k - 1]):
             k -= 1
-        prefix = text[k:s["start"]]
+        prefix = text[k:s["start"]].replace("ـ", "")  # لـ"…" (tatweel)
         if prefix not in PROCLITICS:
             fail(path, *where, f"span «{seg}» starts inside a word (before it: «{prefix}»)")
         if s["label"] != "claim":
@@ -284,12 +284,22 @@ def stats(documents, sets, pronouns):
     count[("test", "pronoun")] = sum(v for k, v in pronouns.items() if split[k] == "test")
     keys = ["documents", "characters", "actor", "location", "claim", "said_by", "about",
             "located_in", "pronoun"]
-    names = {"pronoun": "claims with a pronoun speaker (said_by to an earlier sentence)"}
+    names = {"pronoun": "claims whose speaker is not named in their sentence (pronoun or "
+                        "untagged anaphor; said_by to an earlier sentence)"}
     rows.append("| | TRAIN | TEST | all |")
     rows.append("|---|---:|---:|---:|")
     for k in keys:
         a, b = count.get(("train", k), 0), count.get(("test", k), 0)
         rows.append(f"| {names.get(k, k)} | {a} | {b} | {a + b} |")
+    rows.append("")
+    rows.append("| document | split | characters | actor | location | claim | said_by | about |")
+    rows.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for st in sets:
+        n = lambda lab: sum(1 for s in st["spans"] if s["label"] == lab)
+        r = lambda kind: sum(1 for x in st["relations"] if x["kind"] == kind)
+        rows.append(f"| {st['document']} | {split[st['document']].upper()} | "
+                    f"{len(texts[st['document']])} | {n('actor')} | {n('location')} | "
+                    f"{n('claim')} | {r('said_by')} | {r('about')} |")
     train_names, test_names, test_mentions = set(), set(), []
     train_text = fold("\n".join(texts[d] for d in texts if split[d] == "train"))
     for st in sets:
