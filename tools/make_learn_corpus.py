@@ -329,7 +329,11 @@ def stats(documents, sets, pronouns):
         f"- TEST actor/location mentions: {len(test_mentions)}; with a name never tagged "
         f"in TRAIN: {unseen_mentions} ({pct(unseen_mentions, len(test_mentions))})",
     ]
-    seen = sorted(n[1] for n in test_names if n in train_names)
+    surface = {}
+    for st in sets:
+        for s in st["spans"]:
+            surface.setdefault((s["label"], fold(s["text"])), s["text"])
+    seen = sorted(surface[n] for n in test_names if n in train_names)
     lines.append(f"- TEST names also tagged in TRAIN: {', '.join('«' + s + '»' for s in seen) or 'none'}")
     return "\n".join(lines)
 
