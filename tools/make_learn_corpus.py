@@ -72,7 +72,7 @@ def is_word_char(c):
 
 
 def parse(path):
-    """One source file -> (meta, text, spans, relations)."""
+    """One source file -> (meta, text, spans); relations stay on their spans."""
     raw = path.read_text(encoding="utf-8")
     if "\r" in raw:
         fail(path, 1, 1, "CR line endings; save the file with LF only")
