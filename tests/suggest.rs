@@ -318,20 +318,21 @@ fn accepting_a_claim_brings_its_speaker_and_said_by_in_one_step() {
     let before = ws.project().clone();
     assert!(ws.accept_suggestions(std::slice::from_ref(&claim)), "{}", ws.status());
     let set = ws.project().set(ME, "d1").expect("the set is created");
-    let labels: Vec<(&str, Option<SuggestionSource>)> = set
+    let mut labels: Vec<(&str, Option<SuggestionSource>)> = set
         .spans
         .iter()
         .map(|s| (s.label.as_str(), s.origin))
         .collect();
+    labels.sort();
     assert_eq!(
         labels,
         [
-            ("claim", Some(SuggestionSource::Attribution)),
-            ("actor", Some(SuggestionSource::Learned))
+            ("actor", Some(SuggestionSource::Learned)),
+            ("claim", Some(SuggestionSource::Attribution))
         ]
     );
-    let claim_id = &set.spans[0].id;
-    let actor_id = &set.spans[1].id;
+    let id_of = |label: &str| set.spans.iter().find(|s| s.label == label).unwrap().id.clone();
+    let (claim_id, actor_id) = (&id_of("claim"), &id_of("actor"));
     assert_eq!(set.relations.len(), 1);
     let r = &set.relations[0];
     assert_eq!((r.kind.as_str(), &r.from, &r.to), ("said_by", claim_id, actor_id));
@@ -458,9 +459,11 @@ fn attribution_on_the_learning_corpus() {
         let (gp, gr) = (s.precision.unwrap_or(0.0), s.recall.unwrap_or(0.0));
         assert!(gp >= p && gr >= r, "{what}: P {gp:.3} R {gr:.3}, floors {p} {r}");
     };
-    at_least(&r.claims_exact, 0.0, 0.0, "claims (exact)");
-    at_least(&r.claims_overlap, 0.0, 0.0, "claims (overlap)");
-    at_least(&r.said_by, 0.0, 0.0, "said_by");
+    // Measured (corpus of 18:05 UTC): claims 31/32 exact, P = R = 0.969; said_by 27
+    // of 31 suggested, 32 gold: P 0.871, R 0.844.
+    at_least(&r.claims_exact, 0.93, 0.93, "claims (exact)");
+    at_least(&r.claims_overlap, 0.93, 0.93, "claims (overlap)");
+    at_least(&r.said_by, 0.84, 0.81, "said_by");
 }
 
 /// The same project gives the same suggestions, spans and relations.

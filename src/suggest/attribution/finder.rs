@@ -19,8 +19,12 @@ pub(crate) struct Token<'t> {
 /// What the punctuation before a word holds.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Gap {
-    /// A sentence end (. ! ? ؟ ؛ or a line break) is in it: the word starts a sentence.
+    /// A sentence end (. ! ? ؟ ؛ …, a line break, or a dash between spaces as after
+    /// a dateline «الخرطوم - ...») is in it: the word starts a sentence.
     pub sentence: bool,
+    /// Code points and bytes of symbols attached to the word before («٦١٪», «5%»):
+    /// they end a claim with it, as a manual tag keeps them.
+    pub attached: (usize, usize),
     pub comma: bool,
     pub colon: bool,
     pub open_quote: bool,
@@ -53,6 +57,18 @@ fn classify(gap: &str, before: Option<&str>, after: Option<&str>) -> Gap {
         .is_some_and(|c| c.is_numeric())
     };
     let trimmed = gap.trim();
+    if before.is_some() {
+        for c in gap.chars() {
+            if c.is_whitespace() || crate::model::edit::is_trimmable_punct(c) {
+                break;
+            }
+            g.attached.0 += 1;
+            g.attached.1 += c.len_utf8();
+        }
+    }
+    let spaced = |i: usize, n: usize| {
+        gap[..i].ends_with(char::is_whitespace) && gap[i + n..].starts_with(char::is_whitespace)
+    };
     for (i, c) in gap.char_indices() {
         match c {
             '.' => {
@@ -61,13 +77,19 @@ fn classify(gap: &str, before: Option<&str>, after: Option<&str>) -> Gap {
                 g.sentence |= !decimal;
             }
             '!' | '?' | '؟' | '؛' | '\n' | '…' => g.sentence = true,
+            '-' | '–' | '—' if spaced(i, c.len_utf8()) => g.sentence = true,
             '،' | ',' => g.comma = true,
             ':' => g.colon = true,
             '«' | '“' => g.open_quote = true,
             '»' | '”' => g.close_quote = true,
             '"' => {
-                // A straight quote right before the next word opens, otherwise closes.
-                if gap[i + 1..].trim().is_empty() && after.is_some() {
+                // A straight quote right after a word closes; otherwise one right
+                // before a word, or after a space, opens.
+                let glued_before = i == 0 && before.is_some();
+                let glued_after = i + 1 == gap.len() && after.is_some();
+                if glued_before && !glued_after {
+                    g.close_quote = true;
+                } else if glued_after || gap[..i].ends_with(char::is_whitespace) {
                     g.open_quote = true;
                 } else {
                     g.close_quote = true;
@@ -206,6 +228,22 @@ pub(crate) struct Found<'l> {
     pub fe: usize,
     /// Index into the mentions.
     pub speaker: Option<usize>,
+    /// Original bytes of symbols attached after the last word (in `ce` already).
+    pub tail_bytes: usize,
+    /// No complementiser, colon or quote opened the claim (a verb's object: «أعلنت
+    /// الوزارة تسجيل ...»): scored apart from the cue's reported speech.
+    pub bare: bool,
+}
+
+impl Found<'_> {
+    /// The score key: the cue's group, apart for claims no complementiser opened.
+    pub fn key(&self) -> String {
+        if self.bare {
+            format!("{} (no complementiser)", self.cue.group)
+        } else {
+            self.cue.group.clone()
+        }
+    }
 }
 
 /// How far after a verb its complementiser or quote may come (the speaker and an
@@ -215,7 +253,6 @@ const OPENER_WINDOW: usize = 14;
 /// Where the claim opened by a cue ending at word `from` starts: after a
 /// complementiser, at a colon or an opening quote (then `quoted`). `None` when
 /// neither comes within [`OPENER_WINDOW`] words of the sentence, before another cue.
-/// A quote of one word is a name («لوكالة "رويترز": «...»»), not the claim.
 fn opener(lx: &Lexicon, t: &Tokens<'_>, from: usize, end: usize) -> Option<(usize, bool)> {
     let stop = end.min(from + OPENER_WINDOW);
     for j in from..stop {
@@ -223,8 +260,12 @@ fn opener(lx: &Lexicon, t: &Tokens<'_>, from: usize, end: usize) -> Option<(usiz
         if j > from && lx.match_at(t.words(j, 3), CueClass::starts_claim).is_some() {
             return None;
         }
-        let one_word_quote = g.open_quote && t.gaps.get(j + 1).is_some_and(|x| x.close_quote);
-        if (g.open_quote || g.colon) && !one_word_quote {
+        // A quote of up to four words without a colon before it is a name
+        // («لصحيفة "إل باييس" عن»), not the claim.
+        let name_quote = g.open_quote
+            && !g.colon
+            && (j + 1..end.min(j + 5)).any(|x| t.gaps[x].close_quote);
+        if (g.open_quote || g.colon) && !name_quote {
             return Some((j, g.open_quote));
         }
         if let Some(c) = lx.match_at(t.words(j, 2), |c| c == CueClass::Comp) {
@@ -249,6 +290,12 @@ fn clause_end(lx: &Lexicon, t: &Tokens<'_>, from: usize, end: usize, quoted: boo
         }
         let words = t.words(j, 3);
         if g.comma && lx.match_at(words, |_| true).is_some_and(|c| c.class != CueClass::Comp) {
+            return j;
+        }
+        if lx
+            .match_at(words, |c| c == CueClass::Participle)
+            .is_some_and(|c| c.words[0] == t.toks[j].w)
+        {
             return j;
         }
         if t.toks[j].w.starts_with(['و', 'ف'])
@@ -294,7 +341,11 @@ pub(crate) fn find<'l>(s: &Search<'_, 'l>, keep: &dyn Fn(&Found<'l>) -> bool) ->
     let n = t.toks.len();
     let mut i = 0;
     while i < n {
-        let Some(cue) = s.lx.match_at(t.words(i, 3), CueClass::starts_claim) else {
+        let Some(cue) = s
+            .lx
+            .match_at(t.words(i, 3), CueClass::starts_claim)
+            .filter(|c| c.class != CueClass::Continuation || t.gaps[i].comma)
+        else {
             i += 1;
             continue;
         };
@@ -378,7 +429,7 @@ impl<'a, 'l> Search<'a, 'l> {
         if k >= sent.end {
             return None;
         }
-        let (start, end, speaker) = match cue.class {
+        let (start, end, speaker, bare) = match cue.class {
             CueClass::Prep => {
                 let after = mentions_in(mentions, cue_ce, s_ce).next();
                 if i == sent.start {
@@ -390,11 +441,14 @@ impl<'a, 'l> Search<'a, 'l> {
                     if let Some(c) = is_comp(s) {
                         s += c.words.len();
                     }
-                    if s >= sent.end {
+                    if s >= sent.end
+                        || lx.match_at(t.words(s, 3), CueClass::starts_claim).is_some()
+                    {
+                        // «وعلى لسان رئيستها، اعتبرت الرابطة أن ...»: the verb's.
                         return None;
                     }
                     let quoted = t.gaps[s].open_quote;
-                    (s, clause_end(lx, t, s, sent.end, quoted), after)
+                    (s, clause_end(lx, t, s, sent.end, quoted), after, false)
                 } else {
                     // «... ، حسب مصادر عسكرية»: the clause before the cue, after the
                     // sentence's last claim.
@@ -402,11 +456,22 @@ impl<'a, 'l> Search<'a, 'l> {
                         .last()
                         .filter(|f| f.ce > s_cs)
                         .map_or(sent.start, |f| toks.partition_point(|x| x.cs < f.ce));
-                    (from.max(sent.start), i, after)
+                    (from.max(sent.start), i, after, false)
                 }
             }
+            CueClass::Continuation => {
+                // «، وإن أي ترسيم ...»: a second complement of the same speaker.
+                let speaker = before
+                    .iter()
+                    .rev()
+                    .take_while(|f| f.cs >= s_cs)
+                    .find_map(|f| f.speaker);
+                let quoted = t.gaps[k].open_quote;
+                (k, clause_end(lx, t, k, sent.end, quoted), speaker, false)
+            }
             _ => {
-                let (s, quoted) = match opener(lx, t, k, sent.end) {
+                let opened = opener(lx, t, k, sent.end);
+                let (s, quoted) = match opened {
                     Some(o) => o,
                     None => {
                         // No complementiser: the claim follows the subject right
@@ -434,22 +499,23 @@ impl<'a, 'l> Search<'a, 'l> {
                     None => mentions_in(mentions, cue_ce, start_cs).next(),
                 };
                 let speaker = match cue.class {
-                    CueClass::Participle => before
-                        .iter()
-                        .rev()
-                        .take_while(|f| f.cs >= s_cs)
-                        .find(|f| f.speaker.is_some())
-                        .and_then(|f| f.speaker)
-                        .or_else(svo),
+                    CueClass::Participle => {
+                        // The sentence's previous speaker, unless an actor came after
+                        // that claim («... نفاها المتحدث مؤكدا أن»).
+                        let prev = before.iter().rev().take_while(|f| f.cs >= s_cs).next();
+                        let newer = svo().filter(|&m| prev.is_none_or(|f| mentions[m].cs >= f.ce));
+                        newer.or_else(|| prev.and_then(|f| f.speaker)).or_else(svo)
+                    }
                     _ => vso.or_else(svo),
                 };
-                (s, clause_end(lx, t, s, sent.end, quoted), speaker)
+                (s, clause_end(lx, t, s, sent.end, quoted), speaker, opened.is_none())
             }
         };
         if start >= end {
             return None;
         }
         let (a, b) = (&toks[start], &toks[end - 1]);
+        let tail = t.gaps[end].attached;
         Some(Found {
             cue,
             cue_cs,
@@ -457,10 +523,12 @@ impl<'a, 'l> Search<'a, 'l> {
             cue_fs: toks[i].fs,
             cue_fe: toks[k - 1].fe,
             cs: a.cs,
-            ce: b.ce,
+            ce: b.ce + tail.0,
             fs: a.fs,
             fe: b.fe,
             speaker,
+            tail_bytes: tail.1,
+            bare,
         })
     }
 }

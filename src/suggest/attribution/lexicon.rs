@@ -16,6 +16,9 @@ pub enum CueClass {
     Relay,
     Prep,
     Participle,
+    /// A conjunction with a complementiser after a comma («، وإن ...»): a second
+    /// claim of the same speaker.
+    Continuation,
     Comp,
     Boundary,
     /// A word that introduced the annotator's own claims twice or more: a verb.
@@ -29,6 +32,7 @@ impl CueClass {
             "relay" => CueClass::Relay,
             "prep" => CueClass::Prep,
             "participle" => CueClass::Participle,
+            "continuation" => CueClass::Continuation,
             "comp" => CueClass::Comp,
             "boundary" => CueClass::Boundary,
             _ => return None,
@@ -88,7 +92,7 @@ pub fn parse(text: &str, search: &SearchOptions) -> Result<Vec<Cue>, LexiconErro
         };
         let class = CueClass::parse(class.trim()).ok_or_else(|| {
             err(format!(
-                "unknown class «{class}»: use verb, relay, prep, participle, comp or boundary"
+                "unknown class «{class}»: use verb, relay, prep, participle, continuation, comp or boundary"
             ))
         })?;
         let words: Vec<String> = fold_key(form, search)

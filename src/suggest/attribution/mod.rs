@@ -335,7 +335,7 @@ impl Attribution {
                 blocked: &[],
             };
             for f in finder::find(&search, &|_| true) {
-                let e = stats.entry(f.cue.group.clone()).or_default();
+                let e = stats.entry(f.key()).or_default();
                 e.0 += 1;
                 e.1 += usize::from(
                     claims
@@ -428,7 +428,7 @@ impl Attribution {
         let keep = |f: &Found<'_>| {
             !rejected.contains(&(f.cs, f.ce, CLAIM))
                 && !names_at.contains(&(f.cs, f.ce))
-                && self.score(&f.cue.group) >= self.min_score
+                && self.score(&f.key()) >= self.min_score
         };
         let search = Search {
             lx: &self.lexicon,
@@ -438,11 +438,14 @@ impl Attribution {
         };
         let found = finder::find(&search, &keep);
         let slice = |fs: usize, fe: usize| doc.text[folded.byte(fs)..folded.byte(fe)].to_string();
+        let claim_text = |f: &Found<'_>| {
+            doc.text[folded.byte(f.fs)..folded.byte(f.fe) + f.tail_bytes].to_string()
+        };
         let mut claims = Vec::with_capacity(found.len());
         let mut relations = Vec::new();
         for f in found {
-            let score = self.score(&f.cue.group);
-            let text = slice(f.fs, f.fe);
+            let score = self.score(&f.key());
+            let text = claim_text(&f);
             let cue = slice(f.cue_fs, f.cue_fe);
             if let Some(m) = f.speaker.map(|i| &mentions[i]) {
                 relations.push(RelationSuggestion {
@@ -522,7 +525,7 @@ fn rejected_by_group(
                 .filter(|(o, _)| *o > 0.0)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((_, f)) = best {
-                *out.entry(f.cue.group.clone()).or_default() += 1;
+                *out.entry(f.key()).or_default() += 1;
             }
         }
     }

@@ -63,7 +63,10 @@ fn the_lexicon_parses_and_every_cue_takes_wa_and_fa() {
     let cues = lexicon::parse(lexicon::BUILTIN, &o).expect("the built-in lexicon parses");
     assert!(cues.len() > 150, "{}", cues.len());
     let lx = Lexicon::builtin(&o);
-    for c in cues.iter().filter(|c| c.class.starts_claim()) {
+    for c in cues
+        .iter()
+        .filter(|c| c.class.starts_claim() && c.class != CueClass::Continuation)
+    {
         for conj in ["", "و", "ف"] {
             let mut words: Vec<String> = c.words.clone();
             words[0] = format!("{conj}{}", words[0]);
@@ -361,4 +364,30 @@ fn the_same_project_gives_the_same_suggestions() {
     let b = Suggester::new(&p, ME, SuggestOptions::default()).suggest_all_with_relations(&p);
     assert_eq!(a, b);
     assert_eq!(a.1.len(), 2);
+}
+
+#[test]
+fn attached_percent_quoted_names_continuations_and_datelines() {
+    let text = "وقال الوزير لصحيفة \"الأهرام\" إن نسبة المشاركة بلغت ٦١٪، مضيفا أن النتائج نهائية.";
+    let (claims, who) = one(text, &["الوزير"]);
+    assert_eq!(claims, ["نسبة المشاركة بلغت ٦١٪", "النتائج نهائية"]);
+    assert_eq!(who.len(), 2);
+    let text = "وقال الوزير إن الحقل يقع في الكويت، وإن أي ترسيم يجب أن يحترم الاتفاق.";
+    let (_, who) = one(text, &["الوزير"]);
+    assert_eq!(
+        who,
+        pairs(&[
+            ("الحقل يقع في الكويت", "الوزير"),
+            ("أي ترسيم يجب أن يحترم الاتفاق", "الوزير")
+        ])
+    );
+    // A participle ends the claim without a comma too; its speaker is the actor
+    // right before it when that one came after the previous claim.
+    let text = "وأكد النائب أن الشركة ستحصل على البيانات، وهي اتهامات نفاها المتحدث مؤكدا أن البيانات ستبقى هنا.";
+    let (_, who) = one(text, &["النائب", "المتحدث"]);
+    assert_eq!(who[1], ("البيانات ستبقى هنا".to_string(), "المتحدث".to_string()));
+    let (claims, _) = one("وقال الوزير إن الأسعار سترتفع مؤكدا أن الحكومة ستتدخل.", &["الوزير"]);
+    assert_eq!(claims, ["الأسعار سترتفع", "الحكومة ستتدخل"]);
+    let (claims, _) = one("الخرطوم - ارتفع عدد الضحايا إلى 14، وفق الشرطة.", &["الشرطة"]);
+    assert_eq!(claims, ["ارتفع عدد الضحايا إلى 14"]);
 }
