@@ -92,22 +92,7 @@ fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
             };
             export(format, &project, &path, &opts, out)
         }
-        CliCommand::Suggest {
-            project,
-            annotator,
-            document,
-            gazetteer,
-            json: _,
-            evaluate,
-            relations,
-        } => suggest(
-            &project,
-            annotator,
-            document,
-            gazetteer,
-            (evaluate, relations),
-            out,
-        ),
+        c @ CliCommand::Suggest { .. } => suggest(c, out),
         CliCommand::Import {
             format,
             inputs,
@@ -447,15 +432,21 @@ fn layout(
     write(out, format!("{v}\n"))
 }
 
-fn suggest(
-    project: &Path,
-    annotator: Option<String>,
-    document: Option<String>,
-    gazetteer: Option<PathBuf>,
-    (evaluate, relations): (bool, bool),
-    out: &mut dyn Write,
-) -> Outcome {
+fn suggest(command: CliCommand, out: &mut dyn Write) -> Outcome {
     use hashiya::suggest;
+    let CliCommand::Suggest {
+        project,
+        annotator,
+        document,
+        gazetteer,
+        json: _,
+        evaluate,
+        relations,
+    } = command
+    else {
+        unreachable!("called for `suggest` only")
+    };
+    let project = project.as_path();
     let p = store::load(project).map_err(CliError::msg)?.project;
     if let Some(a) = &annotator {
         known_annotator(project, &p, a)?;
@@ -494,8 +485,8 @@ fn suggest(
     } else {
         serde_json::to_string_pretty(&list)
     };
-    let mut text = json
-        .map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
+    let mut text =
+        json.map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
     text.push('\n');
     write(out, text)
 }

@@ -312,11 +312,19 @@ fn accepting_a_claim_brings_its_speaker_and_said_by_in_one_step() {
     let rel = ws.current_relation_suggestions().to_vec();
     assert_eq!(rel.len(), 1, "{rel:?}");
     assert_eq!(
-        (rel[0].kind.as_str(), rel[0].to.text.as_str(), rel[0].to.tagged),
+        (
+            rel[0].kind.as_str(),
+            rel[0].to.text.as_str(),
+            rel[0].to.tagged
+        ),
         ("said_by", "سامر الحوراني", false)
     );
     let before = ws.project().clone();
-    assert!(ws.accept_suggestions(std::slice::from_ref(&claim)), "{}", ws.status());
+    assert!(
+        ws.accept_suggestions(std::slice::from_ref(&claim)),
+        "{}",
+        ws.status()
+    );
     let set = ws.project().set(ME, "d1").expect("the set is created");
     let mut labels: Vec<(&str, Option<SuggestionSource>)> = set
         .spans
@@ -331,11 +339,21 @@ fn accepting_a_claim_brings_its_speaker_and_said_by_in_one_step() {
             ("claim", Some(SuggestionSource::Attribution))
         ]
     );
-    let id_of = |label: &str| set.spans.iter().find(|s| s.label == label).unwrap().id.clone();
+    let id_of = |label: &str| {
+        set.spans
+            .iter()
+            .find(|s| s.label == label)
+            .unwrap()
+            .id
+            .clone()
+    };
     let (claim_id, actor_id) = (&id_of("claim"), &id_of("actor"));
     assert_eq!(set.relations.len(), 1);
     let r = &set.relations[0];
-    assert_eq!((r.kind.as_str(), &r.from, &r.to), ("said_by", claim_id, actor_id));
+    assert_eq!(
+        (r.kind.as_str(), &r.from, &r.to),
+        ("said_by", claim_id, actor_id)
+    );
     assert!(ws.current_relation_suggestions().is_empty());
     assert!(
         !ws.current_suggestions().iter().any(|s| s.label == "claim"),
@@ -385,12 +403,19 @@ fn the_cli_prints_relation_suggestions() {
             .args(extra)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
     let list = run(&[]);
     let list = list.as_array().expect("a list, as before");
-    assert!(list.iter().any(|s| s["label"] == "claim" && s["source"] == "attribution"));
+    assert!(
+        list.iter()
+            .any(|s| s["label"] == "claim" && s["source"] == "attribution")
+    );
     let both = run(&["--relations", "--document", "d1"]);
     assert_eq!(both["spans"].as_array().unwrap().len(), 2, "{both}");
     let rel = &both["relations"][0];
@@ -403,8 +428,14 @@ fn the_cli_prints_relation_suggestions() {
     assert_eq!(rel["kind"], "said_by");
     let end = |e: &serde_json::Value| (e["start"].clone(), e["end"].clone(), e["label"].clone());
     use serde_json::json;
-    assert_eq!(end(&rel["from"]), (json!(c.start), json!(c.end), json!("claim")));
-    assert_eq!(end(&rel["to"]), (json!(a.start), json!(a.end), json!("actor")));
+    assert_eq!(
+        end(&rel["from"]),
+        (json!(c.start), json!(c.end), json!("claim"))
+    );
+    assert_eq!(
+        end(&rel["to"]),
+        (json!(a.start), json!(a.end), json!("actor"))
+    );
     assert_eq!(rel["to"]["tagged"], false);
 }
 
@@ -437,7 +468,8 @@ fn learn_corpus() -> (Project, Project, Vec<Document>) {
 fn attribution_on_the_learning_corpus() {
     let (p, train, test) = learn_corpus();
     let test: Vec<&Document> = test.iter().collect();
-    let r = suggest::attribution::evaluate::evaluate_attribution(&p, "annotator-a", &train, &test, 0);
+    let r =
+        suggest::attribution::evaluate::evaluate_attribution(&p, "annotator-a", &train, &test, 0);
     let f = |s: &suggest::evaluate::Scores| {
         format!(
             "{}/{} suggested, {} gold: P {:.3} R {:.3}",
@@ -457,7 +489,10 @@ fn attribution_on_the_learning_corpus() {
     );
     let at_least = |s: &suggest::evaluate::Scores, p: f64, r: f64, what: &str| {
         let (gp, gr) = (s.precision.unwrap_or(0.0), s.recall.unwrap_or(0.0));
-        assert!(gp >= p && gr >= r, "{what}: P {gp:.3} R {gr:.3}, floors {p} {r}");
+        assert!(
+            gp >= p && gr >= r,
+            "{what}: P {gp:.3} R {gr:.3}, floors {p} {r}"
+        );
     };
     // Measured (corpus of 18:05 UTC): claims 31/32 exact, P = R = 0.969; said_by 27
     // of 31 suggested, 32 gold: P 0.871, R 0.844.
@@ -470,7 +505,9 @@ fn attribution_on_the_learning_corpus() {
 #[test]
 fn attribution_is_deterministic_on_the_corpus() {
     let (p, _, _) = learn_corpus();
-    let run = || Suggester::new(&p, "annotator-a", SuggestOptions::default()).suggest_all_with_relations(&p);
+    let run = || {
+        Suggester::new(&p, "annotator-a", SuggestOptions::default()).suggest_all_with_relations(&p)
+    };
     let a = run();
     assert_eq!(a, run());
     let mut bare = p.clone();
@@ -478,10 +515,12 @@ fn attribution_is_deterministic_on_the_corpus() {
         s.spans.retain(|x| x.label != "claim");
         s.relations.clear();
     }
-    let b = Suggester::new(&bare, "annotator-a", SuggestOptions::default()).suggest_all_with_relations(&bare);
+    let b = Suggester::new(&bare, "annotator-a", SuggestOptions::default())
+        .suggest_all_with_relations(&bare);
     assert!(b.1.len() > 20, "{} said_by suggestions", b.1.len());
     assert_eq!(
         b,
-        Suggester::new(&bare, "annotator-a", SuggestOptions::default()).suggest_all_with_relations(&bare)
+        Suggester::new(&bare, "annotator-a", SuggestOptions::default())
+            .suggest_all_with_relations(&bare)
     );
 }

@@ -81,7 +81,9 @@ pub fn accept_suggestions_with_relations(
         if let Some(r) = relation {
             spans += accept_speaker(p, &mut adding, r)?;
             let from = adding.span_id(s.start, s.end, &s.label).map(String::from);
-            let to = adding.span_id(r.to.start, r.to.end, &r.to.label).map(String::from);
+            let to = adding
+                .span_id(r.to.start, r.to.end, &r.to.label)
+                .map(String::from);
             if let (Some(from), Some(to)) = (from, to) {
                 links += usize::from(adding.add_relation(&r.kind, &from, &to));
             }

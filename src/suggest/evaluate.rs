@@ -14,8 +14,10 @@
 //! and no rejections. Two configurations are scored: **learned** (the first half's
 //! spans only) and **registry** (learned plus the entity registry's names; the
 //! registry may have been made from the whole corpus, so this is an upper bound).
-//! Claims count as spans: suggestions rarely find them, which lowers recall; the
-//! per-label figures show it.
+//! Claims count as spans (the attribution's claim suggestions among them; there the
+//! test half is matched with no set, so no actor is tagged). The claim and `said_by`
+//! rows ([`super::attribution::evaluate`]) score attribution given the annotator's
+//! actors: claims with exact bounds and with half their words shared, and `said_by`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;

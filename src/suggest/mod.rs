@@ -406,9 +406,7 @@ impl Suggester {
     /// The words learned as reporting cues from the annotator's claims (see
     /// [`attribution`]), sorted.
     pub fn learned_cues(&self) -> &[String] {
-        self.attribution
-            .as_ref()
-            .map_or(&[], |a| a.learned_cues())
+        self.attribution.as_ref().map_or(&[], |a| a.learned_cues())
     }
 
     pub fn annotator(&self) -> &str {

@@ -11,6 +11,14 @@ use crate::suggest::{self, RelationSuggestion, SuggestOptions, Suggester, Sugges
 
 use super::Workspace;
 
+/// (revision, document index, annotator) → the current document's suggestions and
+/// relation suggestions.
+type Current = (
+    (u64, usize, String),
+    Vec<Suggestion>,
+    Vec<RelationSuggestion>,
+);
+
 /// The suggester and what its current suggestions were computed for.
 #[derive(Default)]
 pub struct SuggestionState {
@@ -20,7 +28,7 @@ pub struct SuggestionState {
     learned_at: u64,
     /// (revision, document index, annotator) → the current document's suggestions
     /// and relation suggestions.
-    current: Option<((u64, usize, String), Vec<Suggestion>, Vec<RelationSuggestion>)>,
+    current: Option<Current>,
     /// The folded text of documents already matched, by text hash: a document's text
     /// never changes, so after a tag only the matching runs again (11.6 ms instead of
     /// 16.5 ms on 1 MB, `cargo bench --bench suggest -- suggest_after_tag`).

@@ -126,7 +126,11 @@ impl<'t> Tokens<'t> {
         let n = toks.len();
         let mut gaps = Vec::with_capacity(n + 1);
         for i in 0..=n {
-            let from = if i == 0 { 0 } else { folded.byte(toks[i - 1].fe) };
+            let from = if i == 0 {
+                0
+            } else {
+                folded.byte(toks[i - 1].fe)
+            };
             let to = if i == n {
                 text.len()
             } else {
@@ -262,9 +266,8 @@ fn opener(lx: &Lexicon, t: &Tokens<'_>, from: usize, end: usize) -> Option<(usiz
         }
         // A quote of up to four words without a colon before it is a name
         // («لصحيفة "إل باييس" عن»), not the claim.
-        let name_quote = g.open_quote
-            && !g.colon
-            && (j + 1..end.min(j + 5)).any(|x| t.gaps[x].close_quote);
+        let name_quote =
+            g.open_quote && !g.colon && (j + 1..end.min(j + 5)).any(|x| t.gaps[x].close_quote);
         if (g.open_quote || g.colon) && !name_quote {
             return Some((j, g.open_quote));
         }
@@ -289,7 +292,11 @@ fn clause_end(lx: &Lexicon, t: &Tokens<'_>, from: usize, end: usize, quoted: boo
             continue;
         }
         let words = t.words(j, 3);
-        if g.comma && lx.match_at(words, |_| true).is_some_and(|c| c.class != CueClass::Comp) {
+        if g.comma
+            && lx
+                .match_at(words, |_| true)
+                .is_some_and(|c| c.class != CueClass::Comp)
+        {
             return j;
         }
         if lx
@@ -341,10 +348,9 @@ pub(crate) fn find<'l>(s: &Search<'_, 'l>, keep: &dyn Fn(&Found<'l>) -> bool) ->
     let n = t.toks.len();
     let mut i = 0;
     while i < n {
-        let Some(cue) = s
-            .lx
-            .match_at(t.words(i, 3), CueClass::starts_claim)
-            .filter(|c| c.class != CueClass::Continuation || t.gaps[i].comma)
+        let Some(cue) =
+            s.lx.match_at(t.words(i, 3), CueClass::starts_claim)
+                .filter(|c| c.class != CueClass::Continuation || t.gaps[i].comma)
         else {
             i += 1;
             continue;
@@ -356,7 +362,8 @@ pub(crate) fn find<'l>(s: &Search<'_, 'l>, keep: &dyn Fn(&Found<'l>) -> bool) ->
                 && PRONOUN_FROM_PREVIOUS_SENTENCE
                 && matches!(cue.class, CueClass::Verb | CueClass::Learned)
                 && let Some(last) = out.last()
-                && t.at(last.cue_cs).is_some_and(|j| t.sentence[j] + 1 == t.sentence[i])
+                && t.at(last.cue_cs)
+                    .is_some_and(|j| t.sentence[j] + 1 == t.sentence[i])
             {
                 f.speaker = last.speaker;
             }
@@ -421,11 +428,8 @@ impl<'a, 'l> Search<'a, 'l> {
         let (s_cs, s_ce) = (toks[sent.start].cs, toks[sent.end - 1].ce);
         let (cue_cs, cue_ce) = (toks[i].cs, toks[k - 1].ce);
         // SVO: the actor nearest before the cue in the sentence.
-        let svo = || {
-            mentions_in(mentions, s_cs, cue_cs)
-                .filter(|&m| self.outside_claims(before, s_cs, m))
-                .next_back()
-        };
+        let svo =
+            || mentions_in(mentions, s_cs, cue_cs).rfind(|&m| self.outside_claims(before, s_cs, m));
         if k >= sent.end {
             return None;
         }
@@ -436,13 +440,13 @@ impl<'a, 'l> Search<'a, 'l> {
                     // «بحسب الوكالة، فإن ...»: the clause after the object's comma
                     // (or its complementiser).
                     let is_comp = |j: usize| lx.match_at(t.words(j, 2), |c| c == CueClass::Comp);
-                    let comma = (k + 1..sent.end).find(|&j| t.gaps[j].comma || is_comp(j).is_some())?;
+                    let comma =
+                        (k + 1..sent.end).find(|&j| t.gaps[j].comma || is_comp(j).is_some())?;
                     let mut s = comma;
                     if let Some(c) = is_comp(s) {
                         s += c.words.len();
                     }
-                    if s >= sent.end
-                        || lx.match_at(t.words(s, 3), CueClass::starts_claim).is_some()
+                    if s >= sent.end || lx.match_at(t.words(s, 3), CueClass::starts_claim).is_some()
                     {
                         // «وعلى لسان رئيستها، اعتبرت الرابطة أن ...»: the verb's.
                         return None;
@@ -508,7 +512,12 @@ impl<'a, 'l> Search<'a, 'l> {
                     }
                     _ => vso.or_else(svo),
                 };
-                (s, clause_end(lx, t, s, sent.end, quoted), speaker, opened.is_none())
+                (
+                    s,
+                    clause_end(lx, t, s, sent.end, quoted),
+                    speaker,
+                    opened.is_none(),
+                )
             }
         };
         if start >= end {

@@ -135,7 +135,7 @@ impl Lexicon {
         if !list.contains(&cue) {
             list.push(cue);
             // Longest first: «إلى أن» before a one-word entry starting the same way.
-            list.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+            list.sort_by_key(|c| std::cmp::Reverse(c.words.len()));
         }
     }
 
@@ -163,10 +163,7 @@ impl Lexicon {
                     classes(c.class)
                         && (!with_conj || c.class.starts_claim())
                         && c.words.len() <= words.len()
-                        && c.words[1..]
-                            .iter()
-                            .zip(&words[1..])
-                            .all(|(a, b)| a == b)
+                        && c.words[1..].iter().zip(&words[1..]).all(|(a, b)| a == b)
                 })
             })
         };

@@ -216,7 +216,7 @@ fn tagged_actors(set: Option<&AnnotationSet>) -> Vec<Mention> {
 }
 
 fn sort_mentions(m: &mut [Mention]) {
-    m.sort_by(|a, b| (a.cs, std::cmp::Reverse(a.ce)).cmp(&(b.cs, std::cmp::Reverse(b.ce))));
+    m.sort_by_key(|x| (x.cs, std::cmp::Reverse(x.ce)));
 }
 
 /// The word before each of the set's `said_by` claims, when no lexicon cue comes
@@ -255,7 +255,10 @@ fn words_before_claims(lx: &Lexicon, t: &Tokens<'_>, set: &AnnotationSet) -> Vec
             && b > sent.start
             && t.toks[b - 1].ce == speaker.end
         {
-            b = t.toks.partition_point(|x| x.cs < speaker.start).max(sent.start);
+            b = t
+                .toks
+                .partition_point(|x| x.cs < speaker.start)
+                .max(sent.start);
         }
         if b <= sent.start {
             continue;
@@ -347,7 +350,8 @@ impl Attribution {
         let mut scores: HashMap<String, f64> = stats
             .into_iter()
             .map(|(g, (fired, hits))| {
-                let s = (hits as f64 + PRIOR_WEIGHT * DEFAULT_SCORE) / (fired as f64 + PRIOR_WEIGHT);
+                let s =
+                    (hits as f64 + PRIOR_WEIGHT * DEFAULT_SCORE) / (fired as f64 + PRIOR_WEIGHT);
                 (g, s)
             })
             .collect();
@@ -501,7 +505,10 @@ fn rejected_by_group(
     let mut by_doc: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for r in &p.suggestions.rejected {
         if r.label == CLAIM && r.applies_to(annotator) {
-            by_doc.entry(&r.document).or_default().push((r.start, r.end));
+            by_doc
+                .entry(&r.document)
+                .or_default()
+                .push((r.start, r.end));
         }
     }
     let mut out: BTreeMap<String, usize> = BTreeMap::new();

@@ -54,7 +54,9 @@ fn one(text: &str, actors: &[&str]) -> (Vec<String>, Vec<(String, String)>) {
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-    v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 #[test]
@@ -72,7 +74,12 @@ fn the_lexicon_parses_and_every_cue_takes_wa_and_fa() {
             words[0] = format!("{conj}{}", words[0]);
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             let got = lx.match_at(&words, CueClass::starts_claim);
-            assert_eq!(got.map(|g| &g.group), Some(&c.group), "{conj}+{:?}", c.words);
+            assert_eq!(
+                got.map(|g| &g.group),
+                Some(&c.group),
+                "{conj}+{:?}",
+                c.words
+            );
         }
     }
     assert!(
@@ -114,7 +121,8 @@ fn every_verb_form_with_and_without_a_conjunction() {
 
 #[test]
 fn prepositional_cues_at_the_start_and_after_the_claim() {
-    for form in ["بحسب", "حسب", "وفق", "وفقا", "طبقا", "على لسان", "نقلا عن"] {
+    for form in ["بحسب", "حسب", "وفق", "وفقا", "طبقا", "على لسان", "نقلا عن"]
+    {
         for conj in ["", "و", "ف"] {
             let text = format!("{conj}{form} وزارة الصحة، فإن عدد الإصابات ارتفع إلى مئة.");
             let (claims, who) = one(&text, &["وزارة الصحة"]);
@@ -130,7 +138,8 @@ fn prepositional_cues_at_the_start_and_after_the_claim() {
 
 #[test]
 fn participles_continue_with_the_same_speaker() {
-    for form in ["مؤكدا", "مشيرا إلى", "مضيفا", "موضحة", "لافتا إلى", "معتبرا"] {
+    for form in ["مؤكدا", "مشيرا إلى", "مضيفا", "موضحة", "لافتا إلى", "معتبرا"]
+    {
         let text =
             format!("وقال الوزير في بيان إن الأسعار سترتفع قريبا، {form} أن الحكومة ستخفض الضرائب.");
         let (claims, who) = one(&text, &["الوزير"]);
@@ -166,10 +175,7 @@ fn clause_boundaries_end_the_claim() {
         }
     }
     // Without the comma, the word is part of the claim.
-    let (claims, _) = one(
-        "وقال الوزير إن الأسعار سترتفع مما يثير القلق.",
-        &["الوزير"],
-    );
+    let (claims, _) = one("وقال الوزير إن الأسعار سترتفع مما يثير القلق.", &["الوزير"]);
     assert_eq!(claims, ["الأسعار سترتفع مما يثير القلق"]);
     // A verb cue with a conjunction starts the next claim.
     let (claims, _) = one(
@@ -204,7 +210,9 @@ fn a_claim_never_overlaps_a_tagged_claim() {
         ["الأسعار سترتفع قريبا", "البنك سيتدخل فورا"]
     );
     // A tagged claim over part of the first: only the second is offered.
-    p.sets[0].spans.push(span(text, "c1", CLAIM, "الأسعار سترتفع"));
+    p.sets[0]
+        .spans
+        .push(span(text, "c1", CLAIM, "الأسعار سترتفع"));
     assert_eq!(attribute(&p, 0).0, ["البنك سيتدخل فورا"]);
 }
 
@@ -214,13 +222,15 @@ fn speakers_vso_svo_relay_and_quotes() {
     let (_, who) = one(text, &["المتحدث باسم الجيش نبيل عبد الله"]);
     assert_eq!(
         who,
-        pairs(&[("القوات سيطرت على المدينة", "المتحدث باسم الجيش نبيل عبد الله")])
+        pairs(&[(
+            "القوات سيطرت على المدينة",
+            "المتحدث باسم الجيش نبيل عبد الله"
+        )])
     );
     let text = "الوزير أحمد سالم أكد أن الحكومة ستخفض الأسعار.";
     let (_, who) = one(text, &["الوزير أحمد سالم"]);
     assert_eq!(who, pairs(&[("الحكومة ستخفض الأسعار", "الوزير أحمد سالم")]));
-    let text =
-        "ونقلت وكالة الأنباء عن المتحدث باسم الحكومة قوله إن الانتخابات ستجري في موعدها.";
+    let text = "ونقلت وكالة الأنباء عن المتحدث باسم الحكومة قوله إن الانتخابات ستجري في موعدها.";
     let (_, who) = one(text, &["وكالة الأنباء", "المتحدث باسم الحكومة"]);
     assert_eq!(
         who,
@@ -243,10 +253,7 @@ fn a_pronoun_subject_takes_the_previous_sentence_speaker_or_none() {
     let (_, who) = one(text, &["الوزير"]);
     assert_eq!(
         who,
-        pairs(&[
-            ("الأسعار سترتفع", "الوزير"),
-            ("الحكومة ستتدخل", "الوزير")
-        ])
+        pairs(&[("الأسعار سترتفع", "الوزير"), ("الحكومة ستتدخل", "الوزير")])
     );
     let (claims, who) = one("وأضافت أن الحكومة ستتدخل قريبا.", &[]);
     assert_eq!(claims, ["الحكومة ستتدخل قريبا"]);
@@ -319,7 +326,10 @@ fn scores_follow_precision_and_rejections() {
     // would be suggested as a learned string, not by its cue).
     let text = "وقال الوزير إن الأسعار سترتفع قريبا. وقال المحافظ إن البنك سيتدخل فورا.";
     let other = "وقال الوزير إن الأسعار سترتفع غدا. وقال المحافظ إن البنك سيتدخل الآن.";
-    let mut p = project(&[(text, &["الوزير", "المحافظ"]), (other, &["الوزير", "المحافظ"])]);
+    let mut p = project(&[
+        (text, &["الوزير", "المحافظ"]),
+        (other, &["الوزير", "المحافظ"]),
+    ]);
     let score = |p: &Project| {
         let s = Suggester::new(p, ME, SuggestOptions::default());
         let d = &p.documents[1];
@@ -385,9 +395,18 @@ fn attached_percent_quoted_names_continuations_and_datelines() {
     // right before it when that one came after the previous claim.
     let text = "وأكد النائب أن الشركة ستحصل على البيانات، وهي اتهامات نفاها المتحدث مؤكدا أن البيانات ستبقى هنا.";
     let (_, who) = one(text, &["النائب", "المتحدث"]);
-    assert_eq!(who[1], ("البيانات ستبقى هنا".to_string(), "المتحدث".to_string()));
-    let (claims, _) = one("وقال الوزير إن الأسعار سترتفع مؤكدا أن الحكومة ستتدخل.", &["الوزير"]);
+    assert_eq!(
+        who[1],
+        ("البيانات ستبقى هنا".to_string(), "المتحدث".to_string())
+    );
+    let (claims, _) = one(
+        "وقال الوزير إن الأسعار سترتفع مؤكدا أن الحكومة ستتدخل.",
+        &["الوزير"],
+    );
     assert_eq!(claims, ["الأسعار سترتفع", "الحكومة ستتدخل"]);
-    let (claims, _) = one("الخرطوم - ارتفع عدد الضحايا إلى 14، وفق الشرطة.", &["الشرطة"]);
+    let (claims, _) = one(
+        "الخرطوم - ارتفع عدد الضحايا إلى 14، وفق الشرطة.",
+        &["الشرطة"],
+    );
     assert_eq!(claims, ["ارتفع عدد الضحايا إلى 14"]);
 }
