@@ -161,15 +161,31 @@ fn learning_sets<'p>(
     annotator: &str,
     o: &SuggestOptions,
 ) -> Vec<(&'p AnnotationSet, &'p Document)> {
-    if !o.learn {
+    let sets: Vec<&AnnotationSet> = claim_sets(p, annotator, o).collect();
+    if sets.is_empty() {
         return Vec::new();
     }
+    // Documents by id (a lookup per set was a scan of every document).
+    let docs: HashMap<&str, &Document> = p.documents.iter().map(|d| (d.id.as_str(), d)).collect();
+    sets.into_iter()
+        .filter_map(|s| Some((s, *docs.get(s.document.as_str())?)))
+        .collect()
+}
+
+/// The learning sets, without their documents.
+fn claim_sets<'p, 'a>(
+    p: &'p Project,
+    annotator: &'a str,
+    o: &SuggestOptions,
+) -> impl Iterator<Item = &'p AnnotationSet> + 'a
+where
+    'p: 'a,
+{
+    let (learn, others) = (o.learn, o.include_other_sets);
     p.sets
         .iter()
-        .filter(|s| o.include_other_sets || s.annotator == annotator)
+        .filter(move |s| learn && (others || s.annotator == annotator))
         .filter(|s| s.spans.iter().any(|x| x.label == CLAIM))
-        .filter_map(|s| Some((s, p.document(&s.document)?)))
-        .collect()
 }
 
 /// A hash of everything the learning reads: the learning sets' claims, their
@@ -177,7 +193,7 @@ fn learning_sets<'p>(
 /// refresh after any other edit (tagging a name) keeps what was learned.
 fn fingerprint(p: &Project, annotator: &str, o: &SuggestOptions) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
-    for (s, _) in learning_sets(p, annotator, o) {
+    for s in claim_sets(p, annotator, o) {
         s.document.hash(&mut h);
         for x in s.spans.iter().filter(|x| x.label == CLAIM) {
             (x.start, x.end).hash(&mut h);
