@@ -410,3 +410,113 @@ fn attached_percent_quoted_names_continuations_and_datelines() {
     );
     assert_eq!(claims, ["ارتفع عدد الضحايا إلى 14"]);
 }
+
+/// Words, cues, complementisers, actors and punctuation in any order.
+fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    const WORDS: [&str; 22] = [
+        "وقال",
+        "أكدت",
+        "بحسب",
+        "مضيفا",
+        "إن",
+        "أن",
+        "إلى أن",
+        "الوزير",
+        "الحكومة",
+        "ستخفض",
+        "الأسعار",
+        "مما",
+        "وهو ما",
+        "غدا",
+        "7",
+        "٦١٪",
+        "وإن",
+        "نقلت",
+        "عن",
+        "قوله",
+        "لكنه",
+        "الشرطة",
+    ];
+    const SEPS: [&str; 14] = [
+        " ", " ", " ", "، ", ". ", "؟ ", "\n", ": «", "» ", " \"", "\" ", " - ", ".", "؛ ",
+    ];
+    (0..WORDS.len(), 0..SEPS.len()).prop_map(|(w, s)| format!("{}{}", WORDS[w], SEPS[s]))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Whatever the text: claims cross no sentence end, start and end at a word (as a
+    /// trimmed manual tag), have two words or more, overlap neither each other nor a
+    /// tagged claim, and their speakers are outside them, in their sentence or the one
+    /// before.
+    #[test]
+    fn claims_keep_their_rules(pieces in proptest::collection::vec(piece(), 1..30)) {
+        let text: String = pieces.concat();
+        let actors: Vec<&str> = ["الوزير", "الشرطة"]
+            .into_iter()
+            .filter(|a| text.contains(a))
+            .collect();
+        let mut p = project(&[(&text, &[])]);
+        // Tag every occurrence of the actors, and the first «الحكومة ستخفض» as a claim.
+        let chars: Vec<char> = text.chars().collect();
+        let set = &mut p.sets[0];
+        for a in &actors {
+            let n: Vec<char> = a.chars().collect();
+            for i in 0..chars.len().saturating_sub(n.len() - 1) {
+                if chars[i..i + n.len()] == n[..] {
+                    let id = format!("a{}", set.spans.len());
+                    set.spans.push(Span::new(id, i, i + n.len(), ACTOR, *a));
+                }
+            }
+        }
+        let tagged_claim = text.find("الحكومة ستخفض").map(|_| find(&text, "الحكومة ستخفض"));
+        if let Some((s, e)) = tagged_claim {
+            set.spans.push(Span::new("c0", s, e, CLAIM, "الحكومة ستخفض"));
+        }
+        let s = Suggester::new(&p, ME, SuggestOptions::default());
+        let doc = &p.documents[0];
+        let (spans, rels) = s.suggest_document_with_relations(doc, p.set(ME, &doc.id), &[]);
+        let claims: Vec<_> = spans.iter().filter(|x| x.source == SuggestionSource::Attribution).collect();
+        for (i, c) in claims.iter().enumerate() {
+            let covered: String = chars[c.start..c.end].iter().collect();
+            proptest::prop_assert_eq!(&covered, &c.text);
+            let first = covered.chars().next().unwrap();
+            let last = covered.chars().next_back().unwrap();
+            for x in [first, last] {
+                proptest::prop_assert!(
+                    !x.is_whitespace() && !crate::model::edit::is_trimmable_punct(x),
+                    "«{}» is not trimmed", covered
+                );
+            }
+            for (j, x) in covered.char_indices() {
+                let decimal = x == '.'
+                    && covered[..j].ends_with(|c: char| c.is_numeric())
+                    && covered[j + 1..].starts_with(|c: char| c.is_numeric());
+                proptest::prop_assert!(
+                    !matches!(x, '!' | '?' | '؟' | '؛' | '\n' | '…') && (x != '.' || decimal),
+                    "«{}» crosses a sentence end", covered
+                );
+            }
+            proptest::prop_assert!(covered.split_whitespace().count() >= 2, "«{}»", covered);
+            for d in &claims[i + 1..] {
+                proptest::prop_assert!(c.end <= d.start || d.end <= c.start, "overlap");
+            }
+            if let Some((s, e)) = tagged_claim {
+                proptest::prop_assert!(c.end <= s || e <= c.start, "over the tagged claim");
+            }
+        }
+        for r in &rels {
+            let inside = r.to.start < r.from.end && r.from.start < r.to.end;
+            proptest::prop_assert!(!inside, "the speaker is inside the claim");
+            let (a, b) = (r.to.start.min(r.from.start), r.to.end.max(r.from.end));
+            let between: String = chars[a..b].iter().collect();
+            // Its sentence, or the one before (a pronoun subject).
+            let ends = between
+                .chars()
+                .filter(|c| matches!(c, '!' | '?' | '؟' | '؛' | '\n' | '…'))
+                .count();
+            proptest::prop_assert!(ends <= 1, "speaker two sentences away: «{}»", between);
+        }
+    }
+}
