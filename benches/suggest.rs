@@ -16,6 +16,12 @@
 //! [`Workspace::apply`] of the tag, then [`Workspace::current_suggestions`] (which keeps
 //! the folded text of recent documents); the undo that restores the state between
 //! iterations is not timed.
+//!
+//! `attribution_article` (issue #27, budget < 5 ms): every suggestion of one
+//! ≈ 2,800-character article, the sample, with claims and `said_by` relations: the
+//! annotator's set with its claims and relations removed (its actors are the
+//! speakers), learned from the same project (cues and their precision). The name
+//! matching of the same call is included: an upper bound of the attribution's cost.
 
 use std::path::Path;
 
@@ -179,6 +185,22 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("suggest_fold_only", |b| {
         b.iter(|| base_suggester.fold(&doc.text))
+    });
+
+    let article = &base.documents[0];
+    let mut given = base.set(ME, &article.id).expect("sample set").clone();
+    given.spans.retain(|s| s.label != "claim");
+    given.relations.clear();
+    let s = Suggester::new(&base, ME, SuggestOptions::default());
+    let (spans, rels) = s.suggest_document_with_relations(article, Some(&given), &[]);
+    eprintln!(
+        "attribution_article: {} characters, {} claims, {} said_by",
+        article.text.chars().count(),
+        spans.iter().filter(|x| x.label == "claim").count(),
+        rels.len()
+    );
+    c.bench_function("attribution_article", |b| {
+        b.iter(|| s.suggest_document_with_relations(article, Some(&given), &[]))
     });
 }
 

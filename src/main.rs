@@ -92,14 +92,7 @@ fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
             };
             export(format, &project, &path, &opts, out)
         }
-        CliCommand::Suggest {
-            project,
-            annotator,
-            document,
-            gazetteer,
-            json: _,
-            evaluate,
-        } => suggest(&project, annotator, document, gazetteer, evaluate, out),
+        c @ CliCommand::Suggest { .. } => suggest(c, out),
         CliCommand::Import {
             format,
             inputs,
@@ -439,15 +432,21 @@ fn layout(
     write(out, format!("{v}\n"))
 }
 
-fn suggest(
-    project: &Path,
-    annotator: Option<String>,
-    document: Option<String>,
-    gazetteer: Option<PathBuf>,
-    evaluate: bool,
-    out: &mut dyn Write,
-) -> Outcome {
+fn suggest(command: CliCommand, out: &mut dyn Write) -> Outcome {
     use hashiya::suggest;
+    let CliCommand::Suggest {
+        project,
+        annotator,
+        document,
+        gazetteer,
+        json: _,
+        evaluate,
+        relations,
+    } = command
+    else {
+        unreachable!("called for `suggest` only")
+    };
+    let project = project.as_path();
     let p = store::load(project).map_err(CliError::msg)?.project;
     if let Some(a) = &annotator {
         known_annotator(project, &p, a)?;
@@ -472,17 +471,22 @@ fn suggest(
             .extend(suggest::load_gazetteer(&f, &p.schema).map_err(CliError::msg)?);
     }
     let s = suggest::Suggester::new(&p, &annotator, options);
-    let list: Vec<suggest::Suggestion> = match &document {
+    let (list, rels) = match &document {
         Some(id) => {
             let doc = p.document(id).ok_or_else(|| {
                 CliError::msg(format!("{}: no document \"{id}\"", project.display()))
             })?;
-            s.suggest_document(doc, p.set(&annotator, id), &p.suggestions.rejected)
+            s.suggest_document_with_relations(doc, p.set(&annotator, id), &p.suggestions.rejected)
         }
-        None => s.suggest_all(&p),
+        None => s.suggest_all_with_relations(&p),
     };
-    let mut text = serde_json::to_string_pretty(&list)
-        .map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
+    let json = if relations {
+        serde_json::to_string_pretty(&serde_json::json!({ "spans": list, "relations": rels }))
+    } else {
+        serde_json::to_string_pretty(&list)
+    };
+    let mut text =
+        json.map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
     text.push('\n');
     write(out, text)
 }

@@ -230,9 +230,16 @@ pub enum CliCommand {
         #[arg(long, conflicts_with = "evaluate")]
         json: bool,
         /// Learn from the first half of each annotator's documents and report
-        /// precision, recall and F1 of the suggestions on the second half.
+        /// precision, recall and F1 of the suggestions on the second half (claims and
+        /// said_by too).
         #[arg(long)]
         evaluate: bool,
+        /// Print {"spans": [...], "relations": [...]}: the span suggestions and the
+        /// relation suggestions (said_by from each suggested claim to its speaker, both
+        /// ends by document, start, end and label). Without it: the span suggestions
+        /// alone, as a list.
+        #[arg(long, conflicts_with = "evaluate")]
+        relations: bool,
     },
     /// Import documents (and annotations) into a project, creating it if needed.
     ///

@@ -52,15 +52,20 @@ pub enum SuggestionSource {
     Learned,
     /// A line of the gazetteer file.
     Gazetteer,
+    /// A claim opened by a reporting cue, or its speaker's relation
+    /// (`crate::suggest::attribution`).
+    Attribution,
 }
 
 impl SuggestionSource {
-    /// The name used in files and reports: `entity`, `learned`, `gazetteer`.
+    /// The name used in files and reports: `entity`, `learned`, `gazetteer`,
+    /// `attribution`.
     pub fn as_str(self) -> &'static str {
         match self {
             SuggestionSource::Entity => "entity",
             SuggestionSource::Learned => "learned",
             SuggestionSource::Gazetteer => "gazetteer",
+            SuggestionSource::Attribution => "attribution",
         }
     }
 }

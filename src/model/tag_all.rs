@@ -86,11 +86,10 @@ impl<'p> SpanAdditions<'p> {
                     .map(|s| (s.start, s.end, s.label.clone()))
                     .collect(),
             );
-            let relations = self.existing.into_iter().flat_map(|s| &s.relations);
             self.ids = Some(
                 self.spans()
                     .map(|s| s.id.clone())
-                    .chain(relations.map(|r| r.id.clone()))
+                    .chain(self.relations().map(|r| r.id.clone()))
                     .collect(),
             );
         }
@@ -112,18 +111,13 @@ impl<'p> SpanAdditions<'p> {
     /// same id [`AnnotationSet::fresh_id`] gives for the set with the added spans.
     pub fn new_span(&mut self, start: usize, end: usize, label: &str, text: &str) -> Span {
         self.count_lookup();
-        let relations = self.existing.map_or(0, |s| s.relations.len());
+        let relations = self.relations().count();
         let mut n = self.existing.map_or(0, |s| s.spans.len()) + self.added.len() + relations + 1;
         let id = loop {
             let id = format!("s{n}");
             let used = match &self.ids {
                 Some(ids) => ids.contains(&id),
-                None => {
-                    self.spans().any(|s| s.id == id)
-                        || self
-                            .existing
-                            .is_some_and(|s| s.relations.iter().any(|r| r.id == id))
-                }
+                None => self.spans().any(|s| s.id == id) || self.relations().any(|r| r.id == id),
             };
             if !used {
                 break id;
@@ -142,6 +136,57 @@ impl<'p> SpanAdditions<'p> {
         }
         self.added.push(span.clone());
         self.ops.push(Op::InsertSpan(self.key.clone(), span));
+    }
+
+    /// The id of the set's (or this command's) span of `label` over exactly
+    /// `start..end`.
+    pub fn span_id(&self, start: usize, end: usize, label: &str) -> Option<&str> {
+        self.spans()
+            .find(|s| s.start == start && s.end == end && s.label == label)
+            .map(|s| s.id.as_str())
+    }
+
+    /// Every relation: the set's, then the added ones.
+    fn relations(&self) -> impl Iterator<Item = &super::project::Relation> {
+        let added = self.ops.iter().filter_map(|op| match op {
+            Op::InsertRelation(_, r) => Some(r),
+            _ => None,
+        });
+        self.existing
+            .into_iter()
+            .flat_map(|s| &s.relations)
+            .chain(added)
+    }
+
+    /// Adds a relation `kind` from span `from` to span `to` (ids of the set or of this
+    /// command) unless the set has it already; returns whether it was added. The
+    /// caller checks the schema.
+    pub fn add_relation(&mut self, kind: &str, from: &str, to: &str) -> bool {
+        if self
+            .relations()
+            .any(|r| r.kind == kind && r.from == from && r.to == to)
+        {
+            return false;
+        }
+        // The set's next free relation id, as `AnnotationSet::fresh_id` gives it for
+        // the set with this command's spans and relations.
+        let taken =
+            |id: &str| self.spans().any(|s| s.id == id) || self.relations().any(|r| r.id == id);
+        let mut n = self.spans().count() + self.relations().count() + 1;
+        while taken(&format!("r{n}")) {
+            n += 1;
+        }
+        let r = super::project::Relation {
+            id: format!("r{n}"),
+            kind: kind.into(),
+            from: from.into(),
+            to: to.into(),
+        };
+        if let Some(ids) = &mut self.ids {
+            ids.insert(r.id.clone());
+        }
+        self.ops.push(Op::InsertRelation(self.key.clone(), r));
+        true
     }
 
     /// How many spans were added.

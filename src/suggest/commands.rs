@@ -5,7 +5,7 @@ use crate::model::history::{Command, Op, SetKey};
 use crate::model::tag_all::SpanAdditions;
 use crate::model::{EditError, Project, Rejected};
 
-use super::Suggestion;
+use super::{RelationSuggestion, Suggestion};
 
 /// Tags the suggestions (all of document `key.document`) in the set `key`, creating
 /// the set if needed: one undo step. Each span records where it came from
@@ -18,7 +18,42 @@ pub fn accept_suggestions(
     key: &SetKey,
     suggestions: &[Suggestion],
 ) -> Result<Command, EditError> {
+    accept_suggestions_with_relations(p, key, suggestions, &[])
+}
+
+/// Checks a suggested span against the document and the schema; its text.
+fn checked<'p>(
+    adding: &SpanAdditions<'p>,
+    p: &Project,
+    (start, end, label, text): (usize, usize, &str, &str),
+) -> Result<&'p str, EditError> {
+    if p.schema.label(label).is_none() {
+        return Err(EditError::NoSuchLabel(label.into()));
+    }
+    let covered = adding
+        .text_of(start, end)
+        .ok_or_else(|| EditError::SuggestionPastEnd(text.into()))?;
+    if covered != text {
+        return Err(EditError::StaleSuggestion {
+            text: text.into(),
+            found: covered.into(),
+        });
+    }
+    Ok(covered)
+}
+
+/// Like [`accept_suggestions`], and for each accepted claim with a relation
+/// suggestion in `relations` (from the claim's bounds): its speaker span too when it
+/// was a suggestion (an identical tagged span is reused) and the relation (`said_by`)
+/// from the claim to it. All of it one undo step.
+pub fn accept_suggestions_with_relations(
+    p: &Project,
+    key: &SetKey,
+    suggestions: &[Suggestion],
+    relations: &[RelationSuggestion],
+) -> Result<Command, EditError> {
     let mut adding = SpanAdditions::new(p, key)?;
+    let (mut spans, mut links) = (0, 0);
     for s in suggestions {
         if s.document != key.document {
             return Err(EditError::SuggestionElsewhere {
@@ -27,44 +62,83 @@ pub fn accept_suggestions(
                 current: key.document.clone(),
             });
         }
-        if p.schema.label(&s.label).is_none() {
-            return Err(EditError::NoSuchLabel(s.label.clone()));
+        let covered = checked(&adding, p, (s.start, s.end, &s.label, &s.text))?;
+        if !adding.is_tagged(s.start, s.end, &s.label) {
+            let mut span = adding.new_span(s.start, s.end, &s.label, covered);
+            span.origin = Some(s.source);
+            span.entity = s
+                .entity
+                .as_deref()
+                .and_then(|id| p.entity(id))
+                .filter(|e| e.label == s.label)
+                .map(|e| e.id.clone());
+            adding.add(span);
+            spans += 1;
         }
-        let covered = adding
-            .text_of(s.start, s.end)
-            .ok_or_else(|| EditError::SuggestionPastEnd(s.text.clone()))?;
-        if covered != s.text {
-            return Err(EditError::StaleSuggestion {
-                text: s.text.clone(),
-                found: covered.into(),
-            });
+        let relation = relations.iter().find(|r| {
+            r.document == s.document
+                && (r.from.start, r.from.end, r.from.label.as_str())
+                    == (s.start, s.end, s.label.as_str())
+        });
+        if let Some(r) = relation {
+            spans += accept_speaker(p, &mut adding, r)?;
+            let from = adding.span_id(s.start, s.end, &s.label).map(String::from);
+            let to = adding
+                .span_id(r.to.start, r.to.end, &r.to.label)
+                .map(String::from);
+            if let (Some(from), Some(to)) = (from, to) {
+                links += usize::from(adding.add_relation(&r.kind, &from, &to));
+            }
         }
-        if adding.is_tagged(s.start, s.end, &s.label) {
-            continue;
-        }
-        let mut span = adding.new_span(s.start, s.end, &s.label, covered);
-        span.origin = Some(s.source);
-        span.entity = s
-            .entity
-            .as_deref()
-            .and_then(|id| p.entity(id))
-            .filter(|e| e.label == s.label)
-            .map(|e| e.id.clone());
-        adding.add(span);
     }
-    let added = adding.added();
-    if added == 0 {
+    if spans + links == 0 {
         return Err(EditError::AllSuggestionsTagged);
     }
     let ops = adding.into_ops();
-    let name = match suggestions {
-        [one] => format!("Accept suggestion {}", one.label),
+    let name = match (suggestions, links) {
+        ([one], 0) => format!("Accept suggestion {}", one.label),
+        ([one], _) => format!("Accept suggestion {} with its speaker", one.label),
         _ => format!(
             "Accept {}",
-            crate::model::words::count(added, "suggestion", "suggestions")
+            crate::model::words::count(spans, "suggestion", "suggestions")
         ),
     };
     Ok(Command::new(name, ops))
+}
+
+/// The speaker of a relation suggestion, tagged if it was a suggestion: 1 when a
+/// span was added. Refused when the relation type does not allow it.
+fn accept_speaker(
+    p: &Project,
+    adding: &mut SpanAdditions<'_>,
+    r: &RelationSuggestion,
+) -> Result<usize, EditError> {
+    let rt = p
+        .schema
+        .relation_type(&r.kind)
+        .ok_or_else(|| EditError::NoSuchRelationType(r.kind.clone()))?;
+    if !rt.allows(&r.from.label, &r.to.label) {
+        return Err(EditError::RelationNotAllowed {
+            kind: rt.name.clone(),
+            from: r.from.label.clone(),
+            to: r.to.label.clone(),
+        });
+    }
+    let to = &r.to;
+    let covered = checked(adding, p, (to.start, to.end, &to.label, &to.text))?;
+    if adding.is_tagged(to.start, to.end, &to.label) {
+        return Ok(0);
+    }
+    let mut span = adding.new_span(to.start, to.end, &to.label, covered);
+    span.origin = to.source;
+    span.entity = to
+        .entity
+        .as_deref()
+        .and_then(|id| p.entity(id))
+        .filter(|e| e.label == to.label)
+        .map(|e| e.id.clone());
+    adding.add(span);
+    Ok(1)
 }
 
 /// Records that `annotator` rejected `s`: it is not offered to them again at that

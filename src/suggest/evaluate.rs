@@ -14,14 +14,17 @@
 //! and no rejections. Two configurations are scored: **learned** (the first half's
 //! spans only) and **registry** (learned plus the entity registry's names; the
 //! registry may have been made from the whole corpus, so this is an upper bound).
-//! Claims count as spans: suggestions rarely find them, which lowers recall; the
-//! per-label figures show it.
+//! Claims count as spans (the attribution's claim suggestions among them; there the
+//! test half is matched with no set, so no actor is tagged). The claim and `said_by`
+//! rows ([`super::attribution::evaluate`]) score attribution given the annotator's
+//! actors: claims with exact bounds and with half their words shared, and `said_by`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
 
+use super::attribution::evaluate::{AttributionScores, evaluate_attribution};
 use super::{SuggestOptions, Suggester};
 use crate::model::{Document, Project, SuggestionSettings};
 
@@ -42,7 +45,7 @@ pub struct Scores {
 }
 
 impl Scores {
-    fn new(suggested: usize, correct: usize, gold: usize) -> Self {
+    pub(crate) fn new(suggested: usize, correct: usize, gold: usize) -> Self {
         let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
         let (p, r) = (ratio(correct, suggested), ratio(correct, gold));
         let f1 = match (p, r) {
@@ -88,6 +91,10 @@ pub struct AnnotatorEvaluation {
     pub test: usize,
     pub learned: Configuration,
     pub registry: Configuration,
+    /// Claims and `said_by` ([`super::attribution::evaluate`]), learned from the same
+    /// half; absent when nothing is scored or the schema has no claims.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<AttributionScores>,
 }
 
 /// What [`evaluate`] found, per annotator.
@@ -242,6 +249,9 @@ pub fn evaluate(project: &Project, annotator: Option<&str>) -> EvaluationReport 
             }
         }
         let learned = score(project, a, &h, &train);
+        let attribution = (h.split != Split::None
+            && project.schema.label(super::attribution::CLAIM).is_some())
+        .then(|| evaluate_attribution(project, a, &train, &h.test_docs, h.cut));
         annotators.push(AnnotatorEvaluation {
             annotator: a.to_string(),
             split: h.split,
@@ -249,6 +259,7 @@ pub fn evaluate(project: &Project, annotator: Option<&str>) -> EvaluationReport 
             test: h.test,
             learned,
             registry,
+            attribution,
         });
     }
     EvaluationReport {
@@ -302,6 +313,29 @@ impl fmt::Display for EvaluationReport {
                         pct(s.recall),
                         pct(s.f1)
                     )?;
+                }
+            }
+            if let Some(at) = &a.attribution {
+                let rows = [
+                    ("claims (exact)", &at.claims_exact),
+                    ("claims (overlap)", &at.claims_overlap),
+                    ("said_by", &at.said_by),
+                ];
+                for (row, s) in rows {
+                    writeln!(
+                        f,
+                        "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
+                        row,
+                        s.suggested,
+                        s.correct,
+                        s.gold,
+                        pct(s.precision),
+                        pct(s.recall),
+                        pct(s.f1)
+                    )?;
+                }
+                if !at.learned_cues.is_empty() {
+                    writeln!(f, "  learned cues: {}", at.learned_cues.join(" "))?;
                 }
             }
         }

@@ -16,6 +16,12 @@
 //!   linked occurrence names the same entity.
 //! - **gazetteer** ([`SuggestionSource::Gazetteer`]): lines `text<TAB>label` of a file
 //!   ([`gazetteer`]); base score 1.
+//! - **attribution** ([`SuggestionSource::Attribution`]): claims opened by Arabic
+//!   reporting cues, and `said_by` relation suggestions ([`RelationSuggestion`]) from
+//!   each to its speaker, a tagged or suggested actor ([`attribution`]). Claims join
+//!   the list in text order; the relations come from
+//!   [`Suggester::suggest_document_with_relations`]. A claim never takes the bounds of
+//!   a name suggestion (one suggestion per place).
 //!
 //! **Rejections** are the annotator's own: a rejection records who made it and applies
 //! to that annotator's suggestions only (one annotator's rejections never hide
@@ -86,6 +92,7 @@
 //! A project whose suggestions are switched off (`suggestions.enabled: false`) gets no
 //! suggestions at all, from any entry point.
 
+pub mod attribution;
 pub mod clitics;
 pub mod commands;
 pub mod evaluate;
@@ -97,8 +104,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+pub use self::attribution::{Endpoint, RelationSuggestion};
 pub use self::commands::{
-    accept_suggestions, clear_rejections, reject_suggestion, set_gazetteer, set_suggestions_enabled,
+    accept_suggestions, accept_suggestions_with_relations, clear_rejections, reject_suggestion,
+    set_gazetteer, set_suggestions_enabled,
 };
 pub use self::evaluate::{EvaluationReport, evaluate};
 pub use self::gazetteer::{GazetteerEntry, GazetteerError, load_gazetteer, parse_gazetteer};
@@ -127,6 +136,10 @@ pub struct Suggestion {
     /// The entity an accepted span is linked to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
+    /// For a claim ([`SuggestionSource::Attribution`]): the reporting cue that opens
+    /// it, as written («وقال»).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
 }
 
 /// What a [`Suggester`] learns from and how it matches.
@@ -146,6 +159,8 @@ pub struct SuggestOptions {
     pub unify_digits: bool,
     /// Candidates scoring below this are not offered (0.25 by default).
     pub min_score: f64,
+    /// Suggest claims and their `said_by` relations ([`attribution`]; on by default).
+    pub attribution: bool,
 }
 
 impl Default for SuggestOptions {
@@ -158,6 +173,7 @@ impl Default for SuggestOptions {
             ta_marbuta_as_ha: false,
             unify_digits: false,
             min_score: 0.25,
+            attribution: true,
         }
     }
 }
@@ -269,6 +285,8 @@ pub struct Suggester {
     /// The automaton before this one and its names: places it found are brought up to
     /// date by matching only the names added since ([`Suggester::update_places`]).
     previous: Option<(u64, Vec<String>)>,
+    /// Claims and speakers ([`attribution`]); `None` when the schema has no claims.
+    attribution: Option<attribution::Attribution>,
 }
 
 impl Suggester {
@@ -285,6 +303,7 @@ impl Suggester {
             &search,
         );
         let matcher = Matcher::new(&table.keys);
+        let attribution = attribution::Attribution::new(project, annotator, &options, &search);
         Suggester {
             annotator: annotator.to_string(),
             options,
@@ -296,6 +315,7 @@ impl Suggester {
             matcher,
             generation: next_generation(),
             previous: None,
+            attribution,
         }
     }
 
@@ -339,6 +359,13 @@ impl Suggester {
             self.generation = next_generation();
         }
         self.table = table;
+        attribution::Attribution::refresh(
+            &mut self.attribution,
+            project,
+            &self.annotator,
+            &self.options,
+            &self.search,
+        );
         rebuilt
     }
 
@@ -346,6 +373,12 @@ impl Suggester {
     /// same generation can be used again.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The words learned as reporting cues from the annotator's claims (see
+    /// [`attribution`]), sorted.
+    pub fn learned_cues(&self) -> &[String] {
+        self.attribution.as_ref().map_or(&[], |a| a.learned_cues())
     }
 
     pub fn annotator(&self) -> &str {
@@ -388,11 +421,22 @@ impl Suggester {
         set: Option<&AnnotationSet>,
         rejected: &[Rejected],
     ) -> Vec<Suggestion> {
+        self.suggest_document_with_relations(doc, set, rejected).0
+    }
+
+    /// Like [`Suggester::suggest_document`], with the relation suggestions (`said_by`
+    /// from each claim suggestion to its speaker, [`attribution`]).
+    pub fn suggest_document_with_relations(
+        &self,
+        doc: &Document,
+        set: Option<&AnnotationSet>,
+        rejected: &[Rejected],
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         if !self.enabled {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let folded = self.fold(&doc.text);
-        self.suggest_folded(doc, &folded, set, rejected)
+        self.suggest_folded_with_relations(doc, &folded, set, rejected)
     }
 
     /// Like [`Suggester::suggest_document`], with the document already folded by
@@ -404,8 +448,20 @@ impl Suggester {
         set: Option<&AnnotationSet>,
         rejected: &[Rejected],
     ) -> Vec<Suggestion> {
+        self.suggest_folded_with_relations(doc, folded, set, rejected)
+            .0
+    }
+
+    /// Like [`Suggester::suggest_folded`], with the relation suggestions.
+    pub fn suggest_folded_with_relations(
+        &self,
+        doc: &Document,
+        folded: &FoldedText,
+        set: Option<&AnnotationSet>,
+        rejected: &[Rejected],
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         let places = self.find_places(folded);
-        self.suggest_at(doc, folded, &places, set, rejected)
+        self.suggest_at_with_relations(doc, folded, &places, set, rejected)
     }
 
     /// Every occurrence of a name in `folded`, found by the current automaton: keep
@@ -478,8 +534,21 @@ impl Suggester {
         set: Option<&AnnotationSet>,
         rejected: &[Rejected],
     ) -> Vec<Suggestion> {
+        self.suggest_at_with_relations(doc, folded, places, set, rejected)
+            .0
+    }
+
+    /// Like [`Suggester::suggest_at`], with the relation suggestions.
+    pub fn suggest_at_with_relations(
+        &self,
+        doc: &Document,
+        folded: &FoldedText,
+        places: &Places,
+        set: Option<&AnnotationSet>,
+        rejected: &[Rejected],
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         if !self.enabled {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let here: FastSet<(usize, usize, &str)> = rejected
             .iter()
@@ -493,6 +562,7 @@ impl Suggester {
         self.suggest_with(doc, folded, &places.list, set, &here)
     }
 
+    /// Name suggestions, then claims and their relations merged in (text order).
     fn suggest_with(
         &self,
         doc: &Document,
@@ -500,10 +570,31 @@ impl Suggester {
         places: &[matcher::Place],
         set: Option<&AnnotationSet>,
         rejected: &FastSet<(usize, usize, &str)>,
-    ) -> Vec<Suggestion> {
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         if !self.enabled {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
+        let mut names = self.names_with(doc, folded, places, set, rejected);
+        let Some(a) = &self.attribution else {
+            return (names, Vec::new());
+        };
+        let (claims, relations) = a.suggest(doc, folded, set, rejected, &names);
+        if !claims.is_empty() {
+            names.extend(claims);
+            names.sort_by_key(|s| s.start);
+        }
+        (names, relations)
+    }
+
+    /// The name suggestions (entity, learned, gazetteer) of a document.
+    fn names_with(
+        &self,
+        doc: &Document,
+        folded: &FoldedText,
+        places: &[matcher::Place],
+        set: Option<&AnnotationSet>,
+        rejected: &FastSet<(usize, usize, &str)>,
+    ) -> Vec<Suggestion> {
         let hay = folded.as_str();
         // The best candidate at each place, in (start, end) order.
         let mut offered: Vec<Offer> = Vec::with_capacity(places.len());
@@ -562,6 +653,7 @@ impl Suggester {
                     source: c.source,
                     score: c.score,
                     entity: c.entity.clone(),
+                    cue: None,
                 })
             })
             .collect()
@@ -571,8 +663,16 @@ impl Suggester {
     /// project's rejections), in document then text order. Documents are spread over
     /// the available cores.
     pub fn suggest_all(&self, project: &Project) -> Vec<Suggestion> {
+        self.suggest_all_with_relations(project).0
+    }
+
+    /// Like [`Suggester::suggest_all`], with the relation suggestions.
+    pub fn suggest_all_with_relations(
+        &self,
+        project: &Project,
+    ) -> (Vec<Suggestion>, Vec<RelationSuggestion>) {
         if !self.enabled || project.documents.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let sets: HashMap<&str, &AnnotationSet> = project
             .sets
@@ -605,22 +705,35 @@ impl Suggester {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(docs.len());
+        let part = |part: &[Document]| {
+            let mut out = (Vec::new(), Vec::new());
+            for d in part {
+                let (s, r) = one(d);
+                out.0.extend(s);
+                out.1.extend(r);
+            }
+            out
+        };
         if threads <= 1 {
-            return docs.iter().flat_map(one).collect();
+            return part(docs);
         }
         let chunk = docs.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let handles: Vec<_> = docs
                 .chunks(chunk)
-                .map(|part| scope.spawn(|| part.iter().flat_map(&one).collect::<Vec<_>>()))
+                .map(|p| scope.spawn(move || part(p)))
                 .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| match h.join() {
-                    Ok(v) => v,
+            let mut out = (Vec::new(), Vec::new());
+            for h in handles {
+                match h.join() {
+                    Ok((s, r)) => {
+                        out.0.extend(s);
+                        out.1.extend(r);
+                    }
                     Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
+                }
+            }
+            out
         })
     }
 }

@@ -20,6 +20,15 @@ fn project(text: &str, entities: Vec<Entity>) -> Project {
     p
 }
 
+/// Name suggestions only: these tests are about names (claims and speakers are
+/// `attribution::tests`).
+fn names_only() -> SuggestOptions {
+    SuggestOptions {
+        attribution: false,
+        ..SuggestOptions::default()
+    }
+}
+
 fn slice(text: &str, s: &Suggestion) -> String {
     text.chars().skip(s.start).take(s.end - s.start).collect()
 }
@@ -40,7 +49,7 @@ fn run(text: &str, names: &[&str], o: SuggestOptions) -> Vec<Suggestion> {
 }
 
 fn found(text: &str, names: &[&str]) -> Vec<String> {
-    run(text, names, SuggestOptions::default())
+    run(text, names, names_only())
         .into_iter()
         .map(|s| s.text)
         .collect()
@@ -50,7 +59,7 @@ fn found(text: &str, names: &[&str]) -> Vec<String> {
 fn every_proclitic_chain_before_a_name() {
     let text =
         "حفتر وحفتر فحفتر بحفتر لحفتر كحفتر وبحفتر فلحفتر الحفتر والحفتر بالحفتر للحفتر وللحفتر";
-    let got = run(text, &["حفتر"], SuggestOptions::default());
+    let got = run(text, &["حفتر"], names_only());
     assert_eq!(got.len(), 13, "{got:?}");
     assert!(got.iter().all(|s| s.text == "حفتر"));
     // «بحفتر» gives the name only: its span starts after the ب.
@@ -60,7 +69,7 @@ fn every_proclitic_chain_before_a_name() {
 #[test]
 fn a_name_with_the_article_owns_it() {
     let text = "السراج والسراج بالسراج فبالسراج كالسراج للسراج وللسراج لالسراج الالسراج";
-    let got = run(text, &["السراج"], SuggestOptions::default());
+    let got = run(text, &["السراج"], names_only());
     let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(
         texts,
@@ -102,7 +111,7 @@ fn never_inside_a_longer_word() {
 #[test]
 fn harakat_and_tatweel_inside_the_word() {
     let text = "قال حَفْتَرُ ثم حفـــتر، ثم بِحَفْتَرَ.";
-    let got = run(text, &["حفتر"], SuggestOptions::default());
+    let got = run(text, &["حفتر"], names_only());
     let texts: Vec<&str> = got.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(
         texts,
@@ -128,7 +137,7 @@ fn ta_marbuta_is_optional() {
     assert!(found("في درنه", &["درنة"]).is_empty());
     let o = SuggestOptions {
         ta_marbuta_as_ha: true,
-        ..SuggestOptions::default()
+        ..names_only()
     };
     let got = run("في درنه", &["درنة"], o);
     assert_eq!(got[0].text, "درنه");
@@ -160,7 +169,7 @@ fn latin_names_and_digits() {
     assert!(found("ثوار ١٧ فبراير", &["17 فبراير"]).is_empty());
     let o = SuggestOptions {
         unify_digits: true,
-        ..SuggestOptions::default()
+        ..names_only()
     };
     let got = run("ثوار ١٧ فبراير", &["17 فبراير"], o);
     assert_eq!(got[0].text, "١٧ فبراير");
@@ -177,7 +186,7 @@ fn across_a_line_break_but_not_a_paragraph() {
 #[test]
 fn offsets_are_code_points_after_an_emoji() {
     let text = "😀👍🏽 قال بحفتر في «درنة»";
-    let got = run(text, &["حفتر", "درنة"], SuggestOptions::default());
+    let got = run(text, &["حفتر", "درنة"], names_only());
     assert_eq!(got.len(), 2);
     assert_eq!((got[0].start, got[0].end), (9, 13));
     assert_eq!((got[1].start, got[1].end), (18, 22));
@@ -192,7 +201,7 @@ fn aliases_carry_the_entity_and_its_label() {
             entity("e-d", "location", "درنة", &[]),
         ],
     );
-    let got = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
+    let got = Suggester::new(&p, "a", names_only()).suggest_all(&p);
     let got: Vec<(&str, &str, Option<&str>)> = got
         .iter()
         .map(|s| (s.text.as_str(), s.label.as_str(), s.entity.as_deref()))
@@ -233,7 +242,7 @@ fn learned_scores_are_label_shares() {
             (15, 19, "location"),
         ],
     );
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     let got = s.suggest_all(&p);
     // Tagged places are not offered again: only «وحفتر» and the fourth (tagged as
     // location, offered as actor).
@@ -243,11 +252,11 @@ fn learned_scores_are_label_shares() {
         .collect();
     assert_eq!(got, [(15, "actor", 0.75), (21, "actor", 0.75)]);
     // Another annotator's sets are used only when asked.
-    let b = Suggester::new(&p, "b", SuggestOptions::default());
+    let b = Suggester::new(&p, "b", names_only());
     assert!(b.suggest_all(&p).is_empty());
     let o = SuggestOptions {
         include_other_sets: true,
-        ..SuggestOptions::default()
+        ..names_only()
     };
     assert_eq!(Suggester::new(&p, "b", o).suggest_all(&p).len(), 5);
 }
@@ -256,13 +265,13 @@ fn learned_scores_are_label_shares() {
 fn rejections_silence_a_place_and_lower_a_string() {
     let text = "درنة ثم درنة ثم درنة";
     let mut p = project(text, vec![entity("e", "location", "درنة", &[])]);
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     let all = s.suggest_all(&p);
     assert_eq!(all.len(), 3);
     assert!(all.iter().all(|x| x.score == 1.0));
     let cmd = reject_suggestion(&p, &all[1], "a").unwrap();
     crate::model::history::apply_command(&mut p, &cmd).unwrap();
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     let after = s.suggest_all(&p);
     assert_eq!(after.len(), 2);
     assert_eq!((after[0].start, after[1].start), (0, 16));
@@ -280,7 +289,7 @@ fn rejections_silence_a_place_and_lower_a_string() {
         "already rejected"
     );
     p.documents.push(Document::new("d2", "t", "في درنة"));
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     assert_eq!(s.suggest_all(&p)[0].score, 0.25);
     p.suggestions.rejected.push(Rejected {
         document: "elsewhere".into(),
@@ -290,7 +299,7 @@ fn rejections_silence_a_place_and_lower_a_string() {
         text: "درنة".into(),
         annotator: None,
     });
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     assert!(s.suggest_all(&p).is_empty());
 }
 
@@ -301,14 +310,14 @@ fn rejections_silence_a_place_and_lower_a_string() {
 fn rejections_belong_to_the_annotator_who_made_them() {
     let text = "درنة ثم درنة";
     let mut p = project(text, vec![entity("e", "location", "درنة", &[])]);
-    let all = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
+    let all = Suggester::new(&p, "a", names_only()).suggest_all(&p);
     assert_eq!(all.len(), 2);
     let cmd = reject_suggestion(&p, &all[0], "a").unwrap();
     crate::model::history::apply_command(&mut p, &cmd).unwrap();
     assert_eq!(p.suggestions.rejected[0].annotator.as_deref(), Some("a"));
     assert_eq!(p.format_version(), 3, "who rejected is new in version 3");
-    let for_a = Suggester::new(&p, "a", SuggestOptions::default());
-    let for_b = Suggester::new(&p, "b", SuggestOptions::default());
+    let for_a = Suggester::new(&p, "a", names_only());
+    let for_b = Suggester::new(&p, "b", names_only());
     assert_eq!(for_a.suggest_all(&p).len(), 1);
     let b_all = for_b.suggest_all(&p);
     assert_eq!(b_all, all, "b's suggestions are untouched by a's rejection");
@@ -340,7 +349,7 @@ fn rejections_belong_to_the_annotator_who_made_them() {
     });
     assert_eq!(old.format_version(), 2);
     for who in ["a", "b"] {
-        let got = Suggester::new(&old, who, SuggestOptions::default()).suggest_all(&old);
+        let got = Suggester::new(&old, who, names_only()).suggest_all(&old);
         assert_eq!(got.len(), 1, "{who}");
         assert!(reject_suggestion(&old, &all[1], who).is_err(), "{who}");
     }
@@ -356,12 +365,12 @@ fn a_rejected_long_name_lets_the_shorter_one_show() {
             entity("b", "actor", "حفتر", &[]),
         ],
     );
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     let all = s.suggest_all(&p);
     assert_eq!(all.len(), 1);
     let cmd = reject_suggestion(&p, &all[0], "a").unwrap();
     crate::model::history::apply_command(&mut p, &cmd).unwrap();
-    let got = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
+    let got = Suggester::new(&p, "a", names_only()).suggest_all(&p);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].text, "حفتر");
     // A tagged long name hides the names inside it.
@@ -374,7 +383,7 @@ fn a_rejected_long_name_lets_the_shorter_one_show() {
     );
     tagged(&mut p, "a", &[(4, 14, "actor")]);
     assert!(
-        Suggester::new(&p, "a", SuggestOptions::default())
+        Suggester::new(&p, "a", names_only())
             .suggest_all(&p)
             .is_empty()
     );
@@ -385,7 +394,7 @@ fn switched_off_means_nothing() {
     let mut p = project("درنة", vec![entity("e", "location", "درنة", &[])]);
     let cmd = set_suggestions_enabled(&p, false).unwrap();
     crate::model::history::apply_command(&mut p, &cmd).unwrap();
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     assert!(!s.is_enabled());
     assert!(s.suggest_all(&p).is_empty());
     assert!(s.suggest_document(&p.documents[0], None, &[]).is_empty());
@@ -397,7 +406,7 @@ fn gazetteer_entries_are_suggested() {
     let p = project("وصل إلى مصراتة", vec![]);
     let o = SuggestOptions {
         gazetteer: parse_gazetteer("مصراتة\tlocation\n", &p.schema).unwrap(),
-        ..SuggestOptions::default()
+        ..names_only()
     };
     let got = Suggester::new(&p, "a", o).suggest_all(&p);
     assert_eq!(got.len(), 1);
@@ -408,7 +417,7 @@ fn gazetteer_entries_are_suggested() {
 fn refresh_rebuilds_only_when_names_change() {
     let text = "حفتر ثم درنة";
     let mut p = project(text, vec![entity("e", "location", "درنة", &[])]);
-    let mut s = Suggester::new(&p, "a", SuggestOptions::default());
+    let mut s = Suggester::new(&p, "a", names_only());
     assert_eq!(s.names(), 1);
     tagged(&mut p, "a", &[(8, 12, "location")]);
     assert!(!s.refresh(&p), "the same name, learned: no new pattern");
@@ -424,7 +433,7 @@ fn many_documents_in_order() {
         p.documents
             .push(Document::new(format!("d{i}"), "t", format!("{i} في درنة")));
     }
-    let s = Suggester::new(&p, "a", SuggestOptions::default());
+    let s = Suggester::new(&p, "a", names_only());
     let all = s.suggest_all(&p);
     let one_by_one: Vec<Suggestion> = p
         .documents
@@ -446,7 +455,7 @@ fn accept_records_origin_and_entity_in_one_step() {
         ],
     );
     let key = crate::model::history::SetKey::new("a", "d");
-    let all = Suggester::new(&p, "a", SuggestOptions::default()).suggest_all(&p);
+    let all = Suggester::new(&p, "a", names_only()).suggest_all(&p);
     let cmd = accept_suggestions(&p, &key, &all).unwrap();
     assert_eq!(cmd.name, "Accept 3 suggestions");
     let before = p.clone();
@@ -502,7 +511,7 @@ proptest! {
     #[test]
     fn suggestions_are_names_at_word_starts(pieces in proptest::collection::vec(piece(), 1..12)) {
         let text: String = pieces.concat();
-        let got = run(&text, &NAMES, SuggestOptions::default());
+        let got = run(&text, &NAMES, names_only());
         let search = SearchOptions::default();
         let keys: Vec<String> = NAMES.iter().map(|n| fold_key(n, &search)).collect();
         let chars: Vec<char> = text.chars().collect();

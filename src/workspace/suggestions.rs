@@ -7,9 +7,19 @@
 use std::collections::BTreeMap;
 
 use crate::model::history::{Command, SetKey};
-use crate::suggest::{self, Places, SpanChange, SuggestOptions, Suggester, Suggestion};
+use crate::suggest::{
+    self, Places, RelationSuggestion, SpanChange, SuggestOptions, Suggester, Suggestion,
+};
 
 use super::Workspace;
+
+/// (revision, document index, annotator) → the current document's suggestions and
+/// relation suggestions.
+type Current = (
+    (u64, usize, String),
+    Vec<Suggestion>,
+    Vec<RelationSuggestion>,
+);
 
 /// The suggester and what its current suggestions were computed for.
 #[derive(Default)]
@@ -22,8 +32,9 @@ pub struct SuggestionState {
     /// started from (`None`: something else, the suggester is built again): the
     /// suggester follows these instead of counting every span again.
     steps: Vec<(u64, Option<SpanChange>)>,
-    /// (revision, document index, annotator) → the current document's suggestions.
-    current: Option<((u64, usize, String), Vec<Suggestion>)>,
+    /// (revision, document index, annotator) → the current document's suggestions
+    /// and relation suggestions.
+    current: Option<Current>,
     /// Documents already matched, by text hash: their folded text (a document's text
     /// never changes) and the places the current automaton found in it, so after a tag
     /// only the choice among places runs again.
@@ -121,13 +132,36 @@ impl Workspace {
     }
 
     /// The current document's suggestions, in text order (recomputed after a change).
+    /// Claims (label `claim`, source `attribution`) are among them; accepting one with
+    /// [`Workspace::accept_suggestions`] also accepts its speaker and `said_by`.
     pub fn current_suggestions(&mut self) -> &[Suggestion] {
+        self.refresh_current();
+        match &self.suggestions.current {
+            Some((_, v, _)) => v,
+            None => unreachable!("computed by refresh_current"),
+        }
+    }
+
+    /// The current document's relation suggestions: `said_by` from each claim
+    /// suggestion of [`Workspace::current_suggestions`] that has a speaker to that
+    /// speaker (a tagged actor, or an actor suggestion: `to.tagged` says which), by
+    /// offsets. For drawing arrows; accepting the claim accepts its relation.
+    pub fn current_relation_suggestions(&mut self) -> &[RelationSuggestion] {
+        self.refresh_current();
+        match &self.suggestions.current {
+            Some((_, _, r)) => r,
+            None => unreachable!("computed by refresh_current"),
+        }
+    }
+
+    /// Recomputes the current document's suggestions after a change.
+    fn refresh_current(&mut self) {
         let key = (
             self.revision(),
             self.doc_index(),
             self.annotator().to_string(),
         );
-        let fresh = matches!(&self.suggestions.current, Some((k, _)) if *k == key);
+        let fresh = matches!(&self.suggestions.current, Some((k, _, _)) if *k == key);
         if !fresh {
             let list = if self.suggestions_enabled() && self.current_document().is_some() {
                 // Brings the suggester up to date, then borrows the project and the
@@ -148,7 +182,7 @@ impl Workspace {
                     Some(p) => suggester.update_places(p, &folded),
                     None => suggester.find_places(&folded),
                 };
-                let list = suggester.suggest_at(
+                let list = suggester.suggest_at_with_relations(
                     doc,
                     &folded,
                     &places,
@@ -165,13 +199,9 @@ impl Workspace {
                     .insert(doc.text_sha256.clone(), (folded, Some(places)));
                 list
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
-            self.suggestions.current = Some((key, list));
-        }
-        match &self.suggestions.current {
-            Some((_, v)) => v,
-            None => unreachable!("computed above"),
+            self.suggestions.current = Some((key, list.0, list.1));
         }
     }
 
@@ -197,7 +227,9 @@ impl Workspace {
         groups
     }
 
-    /// Accepts suggestions (of one or several documents) as one undoable step.
+    /// Accepts suggestions (of one or several documents) as one undoable step. A
+    /// claim suggestion brings its `said_by` suggestion: the relation, and the speaker
+    /// span when that was a suggestion too.
     pub fn accept_suggestions(&mut self, list: &[Suggestion]) -> bool {
         let mut by_doc: BTreeMap<&str, Vec<Suggestion>> = BTreeMap::new();
         for s in list {
@@ -206,7 +238,16 @@ impl Workspace {
         let mut ops = Vec::new();
         for (doc, list) in by_doc {
             let key = SetKey::new(self.annotator(), doc);
-            match suggest::accept_suggestions(&self.project, &key, &list) {
+            let relations = if list
+                .iter()
+                .any(|s| s.source == suggest::SuggestionSource::Attribution)
+            {
+                self.relation_suggestions_of(doc)
+            } else {
+                Vec::new()
+            };
+            match suggest::accept_suggestions_with_relations(&self.project, &key, &list, &relations)
+            {
                 Ok(cmd) => ops.extend(cmd.ops),
                 Err(e) => {
                     self.set_status(e.to_string());
@@ -221,6 +262,23 @@ impl Workspace {
             format!("Accept {n} suggestions")
         };
         self.apply(Ok(Command::new(name, ops))).is_some()
+    }
+
+    /// The relation suggestions of a document (the current one's are kept).
+    fn relation_suggestions_of(&mut self, doc: &str) -> Vec<RelationSuggestion> {
+        if self.current_document().is_some_and(|d| d.id == doc) {
+            return self.current_relation_suggestions().to_vec();
+        }
+        self.suggester();
+        let Some(s) = self.suggestions.suggester.as_ref() else {
+            return Vec::new();
+        };
+        let Some(d) = self.project.document(doc) else {
+            return Vec::new();
+        };
+        let set = self.project.set(&self.annotator, doc);
+        s.suggest_document_with_relations(d, set, &self.project.suggestions.rejected)
+            .1
     }
 
     /// Rejects a suggestion for the current annotator: not offered to them again at
