@@ -17,7 +17,7 @@ use super::article_view::{Arrow, ArticleView, Highlight};
 use super::widgets::label_color;
 use crate::model::{AnnotationSet, SpanIndex};
 use crate::review::curate::Candidate;
-use crate::suggest::Suggestion;
+use crate::suggest::{RelationSuggestion, Suggestion};
 use crate::text::layout::missing;
 use crate::workspace::Workspace;
 
@@ -91,7 +91,7 @@ impl ArticlePanel {
         ws: &Workspace,
         view: &mut ArticleView,
         curation: Option<(&[Candidate], &str)>,
-        (suggestions, current): (&[Suggestion], Option<usize>),
+        (suggestions, relations, current): (&[Suggestion], &[RelationSuggestion], Option<usize>),
     ) -> Option<Action> {
         let Some(doc) = ws.current_document() else {
             ui.label("This project has no documents.");
@@ -99,6 +99,8 @@ impl ArticlePanel {
         };
         let key = format!("{}#{}", doc.id, doc.text_sha256);
         view.arrows = relation_arrows(ws);
+        view.arrows
+            .extend(suggested_arrows(ws, suggestions, relations, current));
         view.handles = ws.selected().map(|s| s.start..s.end);
         let own = self.own_index(ws);
         let theirs = self.their_set(ws);
@@ -278,7 +280,40 @@ fn relation_arrows(ws: &Workspace) -> Vec<Arrow> {
                     .schema
                     .relation_type(&r.kind)
                     .map_or(r.kind.clone(), |k| k.name.clone()),
+                dashed: false,
             })
+        })
+        .collect()
+}
+
+/// The relation suggestions of the current suggestion (a claim's speaker): dashed
+/// arrows with a «?» before the relation's name.
+fn suggested_arrows(
+    ws: &Workspace,
+    suggestions: &[Suggestion],
+    relations: &[RelationSuggestion],
+    current: Option<usize>,
+) -> Vec<Arrow> {
+    let Some(s) = current.and_then(|i| suggestions.get(i)) else {
+        return Vec::new();
+    };
+    let p = ws.project();
+    relations
+        .iter()
+        .filter(|r| {
+            (r.from.start, r.from.end, r.from.label.as_str()) == (s.start, s.end, s.label.as_str())
+        })
+        .map(|r| Arrow {
+            from: r.from.start..r.from.end,
+            to: r.to.start..r.to.end,
+            color: label_color(p, &r.to.label),
+            label: format!(
+                "? {}",
+                p.schema
+                    .relation_type(&r.kind)
+                    .map_or(r.kind.as_str(), |k| k.name.as_str())
+            ),
+            dashed: true,
         })
         .collect()
 }
@@ -348,6 +383,8 @@ fn tooltip(
 pub(super) struct Ghosts {
     pub(super) for_: Option<(u64, usize)>,
     pub(super) list: Arc<Vec<Suggestion>>,
+    /// Their relation suggestions (a claim's `said_by` to its speaker).
+    pub(super) relations: Arc<Vec<RelationSuggestion>>,
     /// The (revision, document) whose suggestions were put off to the next frame, and
     /// that frame's number (egui may run several passes for one painted frame): a long
     /// document's first frame shows the article without waiting for them.

@@ -120,12 +120,18 @@ impl Canvas<'_> {
             let lift = 30.0 + (p0.x - p2.x).abs() * 0.15 + (p0.y - p2.y).abs() * 0.1;
             let p1 = pos2((p0.x + p2.x) / 2.0, p0.y.min(p2.y) - lift);
             let stroke = Stroke::new(2.0, a.color);
-            painter.add(egui::epaint::QuadraticBezierShape::from_points_stroke(
+            let curve = egui::epaint::QuadraticBezierShape::from_points_stroke(
                 [p0, p1, p2],
                 false,
                 Color32::TRANSPARENT,
                 stroke,
-            ));
+            );
+            if a.dashed {
+                let points = curve.flatten(Some(0.5));
+                painter.extend(Shape::dashed_line(&points, stroke, 6.0, 4.0));
+            } else {
+                painter.add(curve);
+            }
             // Arrow head at the target.
             let dir = (p2 - p1).normalized();
             let n = vec2(-dir.y, dir.x);

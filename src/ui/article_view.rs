@@ -44,6 +44,8 @@ pub struct Arrow {
     pub to: Range<usize>,
     pub color: Color32,
     pub label: String,
+    /// A suggested relation (the current claim suggestion's speaker): drawn dashed.
+    pub dashed: bool,
 }
 
 /// A span handle let go after a drag.

@@ -37,15 +37,18 @@ impl HashiyaApp {
                 self.ghosts = Ghosts {
                     for_: None,
                     list: Arc::default(),
+                    relations: Arc::default(),
                     deferred: now.map(|n| (n, frame)),
                 };
                 ui.ctx().request_repaint();
             } else {
                 let list = Arc::new(self.ws.current_suggestions().to_vec());
+                let relations = Arc::new(self.ws.current_relation_suggestions().to_vec());
                 self.suggestion = self.suggestion.filter(|&i| i < list.len());
                 self.ghosts = Ghosts {
                     for_: now,
                     list,
+                    relations,
                     deferred: None,
                 };
             }
@@ -131,7 +134,11 @@ impl HashiyaApp {
             });
         out.extend(resized.map(Action::RememberPanelWidth));
         let overlay = curating.then(|| (candidates.as_slice(), self.curation.gold.as_str()));
-        let ghosts = (self.ghosts.list.as_slice(), self.suggestion);
+        let ghosts = (
+            self.ghosts.list.as_slice(),
+            self.ghosts.relations.as_slice(),
+            self.suggestion,
+        );
         egui::CentralPanel::default().show(ui, |ui| {
             out.extend(self.article.ui(ui, ws, &mut self.view, overlay, ghosts));
         });

@@ -7,6 +7,7 @@ mod support;
 
 mod annotations;
 mod article;
+mod attribution;
 mod conflicts;
 mod corpus_search;
 mod curation;
