@@ -99,7 +99,16 @@ fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
             gazetteer,
             json: _,
             evaluate,
-        } => suggest(&project, annotator, document, gazetteer, evaluate, out),
+            curve,
+        } => {
+            use hashiya::cli::suggest::{SuggestMode, run};
+            let mode = match (evaluate, curve) {
+                (true, _) => SuggestMode::Evaluate,
+                (_, true) => SuggestMode::Curve,
+                _ => SuggestMode::List,
+            };
+            run(&project, annotator, document, gazetteer, mode, out)
+        }
         CliCommand::Import {
             format,
             inputs,
@@ -437,84 +446,6 @@ fn layout(
     let params = hashiya::text::LayoutParams::new(width, font_size);
     let v = hashiya::text::inspect::describe(&mut engine, &text, params, &ranges, &hits);
     write(out, format!("{v}\n"))
-}
-
-fn suggest(
-    project: &Path,
-    annotator: Option<String>,
-    document: Option<String>,
-    gazetteer: Option<PathBuf>,
-    evaluate: bool,
-    out: &mut dyn Write,
-) -> Outcome {
-    use hashiya::suggest;
-    let p = store::load(project).map_err(CliError::msg)?.project;
-    if let Some(a) = &annotator {
-        known_annotator(project, &p, a)?;
-    }
-    if evaluate {
-        let report = suggest::evaluate(&p, annotator.as_deref());
-        return write(out, report.to_string());
-    }
-    let annotator = annotator
-        .or_else(|| p.annotators().first().map(|a| a.to_string()))
-        .unwrap_or_else(|| "annotator".into());
-    let mut options = suggest::SuggestOptions::default();
-    let files = p
-        .suggestions
-        .gazetteer
-        .iter()
-        .map(|g| suggest::gazetteer::gazetteer_path(project, g))
-        .chain(gazetteer);
-    for f in files {
-        options
-            .gazetteer
-            .extend(suggest::load_gazetteer(&f, &p.schema).map_err(CliError::msg)?);
-    }
-    let s = suggest::Suggester::new(&p, &annotator, options);
-    let list: Vec<suggest::Suggestion> = match &document {
-        Some(id) => {
-            let doc = p.document(id).ok_or_else(|| {
-                CliError::msg(format!("{}: no document \"{id}\"", project.display()))
-            })?;
-            s.suggest_document(doc, p.set(&annotator, id), &p.suggestions.rejected)
-        }
-        None => s.suggest_all(&p),
-    };
-    let mut text = serde_json::to_string_pretty(&list)
-        .map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
-    text.push('\n');
-    write(out, text)
-}
-
-/// Refuses an annotator the project does not know (no set, not in the plan), naming
-/// the ones it does: a typo would otherwise give another person's suggestions.
-fn known_annotator(path: &Path, p: &hashiya::model::Project, name: &str) -> Outcome {
-    let mut known: Vec<&str> = p.annotators();
-    for a in p.assignment.iter().flat_map(|a| &a.annotators) {
-        if !known.contains(&a.as_str()) {
-            known.push(a);
-        }
-    }
-    if known.contains(&name) {
-        return Ok(());
-    }
-    let which = if known.is_empty() {
-        "it has no annotators yet (no sets, no assignment plan); leave out --annotator".to_string()
-    } else {
-        format!(
-            "its annotators are: {}; give one of them",
-            known
-                .iter()
-                .map(|a| format!("«{a}»"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    Err(CliError::msg(format_args!(
-        "{}: no annotator «{name}» in this project: {which}",
-        path.display()
-    )))
 }
 
 fn manpage(dir: Option<&Path>, out: &mut dyn Write) -> Outcome {

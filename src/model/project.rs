@@ -52,15 +52,18 @@ pub enum SuggestionSource {
     Learned,
     /// A line of the gazetteer file.
     Gazetteer,
+    /// The tagger trained on the annotator's own spans (`crate::learn`).
+    Model,
 }
 
 impl SuggestionSource {
-    /// The name used in files and reports: `entity`, `learned`, `gazetteer`.
+    /// The name used in files and reports: `entity`, `learned`, `gazetteer`, `model`.
     pub fn as_str(self) -> &'static str {
         match self {
             SuggestionSource::Entity => "entity",
             SuggestionSource::Learned => "learned",
             SuggestionSource::Gazetteer => "gazetteer",
+            SuggestionSource::Model => "model",
         }
     }
 }

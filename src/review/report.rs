@@ -247,10 +247,11 @@ fn origin_index(s: &Span) -> usize {
         Some(S::Entity) => 1,
         Some(S::Learned) => 2,
         Some(S::Gazetteer) => 3,
+        Some(S::Model) => 4,
     }
 }
 
-const ORIGIN_NAMES: [&str; 4] = ["manual", "entity", "learned", "gazetteer"];
+const ORIGIN_NAMES: [&str; 5] = ["manual", "entity", "learned", "gazetteer", "model"];
 
 /// Agreement over all annotators at once (only with three or more).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -404,7 +405,7 @@ fn compare_pair(
     let mut entities = EntityCounts::default();
     let mut documents = Vec::new();
     // Per origin: (a, b, exact_a, exact_b).
-    let mut origins = [(0usize, 0usize, 0usize, 0usize); 4];
+    let mut origins = [(0usize, 0usize, 0usize, 0usize); ORIGIN_NAMES.len()];
     let mut any_origin = false;
     for m in &matching.matched {
         // Matched documents have a set on every side (documents.rs); `empty` is never

@@ -16,6 +16,9 @@
 //!   linked occurrence names the same entity.
 //! - **gazetteer** ([`SuggestionSource::Gazetteer`]): lines `text<TAB>label` of a file
 //!   ([`gazetteer`]); base score 1.
+//! - **model** ([`SuggestionSource::Model`]): not made here. The tagger of
+//!   `crate::learn` (a layer above) gives its own suggestions, which [`merge_model`]
+//!   joins to these (one per place, [`SuggestOptions::min_model_score`]).
 //!
 //! **Rejections** are the annotator's own: a rejection records who made it and applies
 //! to that annotator's suggestions only (one annotator's rejections never hide
@@ -91,6 +94,7 @@ pub mod commands;
 pub mod evaluate;
 pub mod gazetteer;
 pub mod matcher;
+pub mod merge;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -102,6 +106,7 @@ pub use self::commands::{
 pub use self::evaluate::{EvaluationReport, evaluate};
 pub use self::gazetteer::{GazetteerEntry, GazetteerError, load_gazetteer, parse_gazetteer};
 pub use self::matcher::{FoldedText, fold_key};
+pub use self::merge::merge_model;
 pub use crate::model::SuggestionSource;
 use crate::model::{AnnotationSet, Document, Project, Rejected};
 use crate::text::normalize::SearchOptions;
@@ -143,6 +148,9 @@ pub struct SuggestOptions {
     pub unify_digits: bool,
     /// Candidates scoring below this are not offered (0.25 by default).
     pub min_score: f64,
+    /// The learned tagger's (`crate::learn`) suggestions scoring below this (its
+    /// probability) are not offered (0.5 by default; see [`merge_model`]).
+    pub min_model_score: f64,
 }
 
 impl Default for SuggestOptions {
@@ -155,6 +163,7 @@ impl Default for SuggestOptions {
             ta_marbuta_as_ha: false,
             unify_digits: false,
             min_score: 0.25,
+            min_model_score: 0.5,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! registry, the annotator's own spans, the project's gazetteer) and kept in step with
 //! it, the current document's suggestions (recomputed only after a change), and
 //! accepting or rejecting them — each one undoable step. The logic is
-//! [`crate::suggest`].
+//! [`crate::suggest`]. The learned tagger's suggestions ([`super::learner`]) join the
+//! current document's ([`crate::suggest::merge_model`]).
 
 use std::collections::BTreeMap;
 
@@ -18,12 +19,17 @@ pub struct SuggestionState {
     /// The workspace revision the suggester last learned from: switching documents
     /// changes nothing it knows (relearning a 270k-span corpus took 80 ms).
     learned_at: u64,
-    /// (revision, document index, annotator) → the current document's suggestions.
-    current: Option<((u64, usize, String), Vec<Suggestion>)>,
+    /// (revision, document index, annotator, model generation) → the current
+    /// document's suggestions.
+    current: Option<((u64, usize, String, u64), Vec<Suggestion>)>,
     /// The folded text of documents already matched, by text hash: a document's text
     /// never changes, so after a tag only the matching runs again (11.6 ms instead of
     /// 16.5 ms on 1 MB, `cargo bench --bench suggest -- suggest_after_tag`).
     folded: std::collections::HashMap<String, suggest::FoldedText>,
+    /// The learned tagger, trained in the background.
+    pub(super) learner: super::learner::Learner,
+    /// The threshold of the model's suggestions, when the user set one.
+    min_model_score: Option<f64>,
 }
 
 impl SuggestionState {
@@ -33,6 +39,17 @@ impl SuggestionState {
         if self.learned_at == from {
             self.learned_at = to;
         }
+    }
+
+    /// The options of the suggester, once built.
+    pub(super) fn suggester_options(&self) -> Option<&SuggestOptions> {
+        self.suggester.as_ref().map(Suggester::options)
+    }
+
+    /// The threshold of the model's suggestions.
+    pub(super) fn min_model_score(&self) -> f64 {
+        self.min_model_score
+            .unwrap_or(SuggestOptions::default().min_model_score)
     }
 }
 
@@ -81,6 +98,7 @@ impl Workspace {
             self.revision(),
             self.doc_index(),
             self.annotator().to_string(),
+            self.suggestions.learner.generation(),
         );
         let fresh = matches!(&self.suggestions.current, Some((k, _)) if *k == key);
         if !fresh {
@@ -107,7 +125,7 @@ impl Workspace {
                     state.folded.clear();
                 }
                 state.folded.insert(doc.text_sha256.clone(), folded);
-                list
+                self.with_model_suggestions(list)
             } else {
                 Vec::new()
             };
@@ -128,10 +146,19 @@ impl Workspace {
         }
         let annotator = self.annotator().to_string();
         let project = self.project.clone();
+        // The model's suggestions of the current document only: tagging a whole corpus
+        // with the model takes seconds (the matcher's automaton, milliseconds).
+        let current = self.current_document().map(|d| d.id.clone());
+        let mut model = self.model_suggestions();
+        let min = self.suggestions.min_model_score();
         let s = self.suggester();
         for doc in &project.documents {
             let set = project.set(&annotator, &doc.id);
-            for sg in s.suggest_document(doc, set, &project.suggestions.rejected) {
+            let mut list = s.suggest_document(doc, set, &project.suggestions.rejected);
+            if current.as_deref() == Some(doc.id.as_str()) {
+                list = suggest::merge_model(list, std::mem::take(&mut model), min);
+            }
+            for sg in list {
                 groups
                     .entry((sg.text.clone(), sg.label.clone()))
                     .or_default()
@@ -139,6 +166,34 @@ impl Workspace {
             }
         }
         groups
+    }
+
+    /// `list` (the current document's matcher suggestions) with the current model's
+    /// joined, one per place.
+    fn with_model_suggestions(&mut self, list: Vec<Suggestion>) -> Vec<Suggestion> {
+        let model = self.model_suggestions();
+        if model.is_empty() {
+            return list;
+        }
+        suggest::merge_model(list, model, self.suggestions.min_model_score())
+    }
+
+    /// The current model's suggestions on the current document (none without a model).
+    fn model_suggestions(&mut self) -> Vec<Suggestion> {
+        let Some((_, found)) = self.model_found() else {
+            return Vec::new();
+        };
+        let min = self.suggestions.min_model_score();
+        let doc = &self.project.documents[self.doc];
+        let set = self.project.set(&self.annotator, &doc.id);
+        crate::learn::offer(
+            doc,
+            &found,
+            set,
+            &self.annotator,
+            &self.project.suggestions.rejected,
+            min,
+        )
     }
 
     /// Accepts suggestions (of one or several documents) as one undoable step.
@@ -172,6 +227,21 @@ impl Workspace {
     pub fn reject_suggestion(&mut self, s: &Suggestion) -> bool {
         let cmd = suggest::reject_suggestion(&self.project, s, self.annotator());
         self.apply(cmd).is_some()
+    }
+
+    /// The threshold under which the model's suggestions are not offered (its
+    /// probability; [`SuggestOptions::min_model_score`], 0.5 by default).
+    pub fn min_model_score(&self) -> f64 {
+        self.suggestions.min_model_score()
+    }
+
+    /// Sets that threshold (the Suggestions tab's slider); clamped to 0–1.
+    pub fn set_min_model_score(&mut self, score: f64) {
+        let score = if score.is_nan() { 0.5 } else { score.clamp(0.0, 1.0) };
+        if self.suggestions.min_model_score != Some(score) {
+            self.suggestions.min_model_score = Some(score);
+            self.suggestions.current = None;
+        }
     }
 
     /// Switches suggestions on or off for the project (one undoable step).
