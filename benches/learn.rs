@@ -25,10 +25,7 @@ fn corpus_docs() -> Vec<TrainingDoc> {
 
 /// Article `i` (see the module doc).
 fn article(docs: &[TrainingDoc], i: usize) -> TrainingDoc {
-    let mut out = TrainingDoc {
-        text: String::new(),
-        spans: Vec::new(),
-    };
+    let mut out = TrainingDoc::whole("", Vec::new());
     let mut k = 0;
     while out.text.chars().count() < 3000 {
         let d = &docs[(i + k * 5 + k / 3) % docs.len()];
@@ -37,10 +34,14 @@ fn article(docs: &[TrainingDoc], i: usize) -> TrainingDoc {
         }
         let shift = out.text.chars().count();
         out.text.push_str(&d.text);
-        out.spans
-            .extend(d.spans.iter().map(|(s, e, l)| (s + shift, e + shift, l.clone())));
+        out.spans.extend(
+            d.spans
+                .iter()
+                .map(|(s, e, l)| (s + shift, e + shift, l.clone())),
+        );
         k += 1;
     }
+    out.upto = out.text.chars().count();
     out
 }
 

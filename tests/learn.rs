@@ -29,7 +29,7 @@ fn corpus() -> Project {
 fn corpus_split() -> (TrainingData, Vec<TrainingDoc>) {
     let p = corpus();
     let annotator = p.annotators()[0].to_string();
-    let all = TrainingData::from_project(&p, &annotator, false, &[]);
+    let all = TrainingData::from_project(&p, &annotator, false, &[]).finished();
     assert_eq!(all.docs.len(), 12, "the corpus has 12 annotated articles");
     let (train, test) = all.docs.split_at(8);
     (
@@ -53,16 +53,25 @@ fn the_model_finds_names_absent_from_training() {
     // Floors just under what was measured (see the issue note).
     let recall = m.unseen.recall.unwrap_or(0.0);
     let precision = m.unseen.precision.unwrap_or(0.0);
-    assert!(recall >= MODEL_UNSEEN_RECALL, "recall on unseen names {recall:.3}");
-    assert!(precision >= MODEL_UNSEEN_PRECISION, "precision on unseen names {precision:.3}");
+    assert!(
+        recall >= MODEL_UNSEEN_RECALL,
+        "recall on unseen names {recall:.3}"
+    );
+    assert!(
+        precision >= MODEL_UNSEEN_PRECISION,
+        "precision on unseen names {precision:.3}"
+    );
     let f1 = m.overall.f1.unwrap_or(0.0);
     assert!(f1 >= MODEL_F1, "overall F1 {f1:.3}");
 }
 
-/// Measured on the corpus (`cargo test --test headless learn:: -- --nocapture`).
-const MODEL_UNSEEN_RECALL: f64 = 0.0;
-const MODEL_UNSEEN_PRECISION: f64 = 0.0;
-const MODEL_F1: f64 = 0.0;
+/// Measured on the corpus without reporting cues (`cargo test --test headless
+/// learn::the_model -- --nocapture`, 7 Dec 2026): on unseen names recall 15.1 %
+/// (11 of 73), precision 34.4 % (11 of 32); overall F1 23.9 % (13 correct of 34,
+/// 75 gold). The floors are just under.
+const MODEL_UNSEEN_RECALL: f64 = 0.13;
+const MODEL_UNSEEN_PRECISION: f64 = 0.30;
+const MODEL_F1: f64 = 0.21;
 
 #[test]
 fn high_scores_are_more_precise_than_low_ones() {
@@ -80,7 +89,10 @@ fn high_scores_are_more_precise_than_low_ones() {
             b.1 += usize::from(hit);
         }
     }
-    eprintln!("score < 0.8: {:?}, ≥ 0.8: {:?} (found, correct)", bins[0], bins[1]);
+    eprintln!(
+        "score < 0.8: {:?}, ≥ 0.8: {:?} (found, correct)",
+        bins[0], bins[1]
+    );
     assert!(bins[0].0 > 0 && bins[1].0 > 0, "{bins:?}");
     let precision = |(n, c): (usize, usize)| c as f64 / n as f64;
     assert!(precision(bins[1]) > precision(bins[0]), "{bins:?}");
@@ -100,7 +112,11 @@ fn hashiya(args: &[&str]) -> std::process::Output {
 #[test]
 fn curve_on_the_sample_prints_ten_growing_rows() {
     let out = hashiya(&["suggest", "--curve", sample().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<serde_json::Value> = text
         .lines()
@@ -116,22 +132,40 @@ fn curve_on_the_sample_prints_ten_growing_rows() {
         .iter()
         .map(|r| r["train_spans"].as_u64().unwrap())
         .collect();
-    assert!(spans.windows(2).all(|w| w[0] <= w[1]) && spans[0] < spans[9], "{spans:?}");
+    assert!(
+        spans.windows(2).all(|w| w[0] <= w[1]) && spans[0] < spans[9],
+        "{spans:?}"
+    );
     for r in &rows {
         assert_eq!(r["unit"], "sentences");
         assert!(r["model"]["overall"]["gold"].as_u64().unwrap() > 0, "{r}");
         assert!(r["matcher"]["by_label"].is_object(), "{r}");
     }
     // The last blocks have enough examples to learn actors.
-    assert!(rows[9]["learned"].as_array().unwrap().iter().any(|l| l == "actor"), "{}", rows[9]);
+    assert!(
+        rows[9]["learned"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "actor"),
+        "{}",
+        rows[9]
+    );
 }
 
 #[test]
 fn evaluate_reports_the_model_beside_the_matcher() {
     let out = hashiya(&["suggest", "--evaluate", sample().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("learned model against the string matcher"), "{text}");
+    assert!(
+        text.contains("learned model against the string matcher"),
+        "{text}"
+    );
     assert!(text.contains("model, unseen names"), "{text}");
     assert!(text.contains("matcher, unseen names"), "{text}");
 }
@@ -168,13 +202,21 @@ fn the_learner_trains_in_the_background_after_a_pause() {
     assert_eq!(s.learned, ["actor", "location"]);
     assert_eq!(s.examples["actor"], 57);
     assert!(ws.learned_model().is_some());
-    assert!(slowest < Duration::from_millis(25), "a poll took {slowest:?}");
+    assert!(
+        slowest < Duration::from_millis(25),
+        "a poll took {slowest:?}"
+    );
 
     // An edit: nothing starts before the pause, then a worker retrains.
     let doc = ws.project().documents[0].id.clone();
     let key = SetKey::new("annotator-a", &doc);
-    let span = ws.project().set("annotator-a", &doc).unwrap().spans[1].id.clone();
-    assert!(ws.apply(edit::delete_span(ws.project(), &key, &span)).is_some());
+    let span = ws.project().set("annotator-a", &doc).unwrap().spans[1]
+        .id
+        .clone();
+    assert!(
+        ws.apply(edit::delete_span(ws.project(), &key, &span))
+            .is_some()
+    );
     let t1 = t0 + Duration::from_secs(10);
     ws.poll_learner(t1);
     assert!(ws.learner_status().stale);
@@ -183,12 +225,19 @@ fn the_learner_trains_in_the_background_after_a_pause() {
     let generation = ws.learner_status().generation;
     let t = Instant::now();
     ws.poll_learner(t1 + Duration::from_millis(1600));
-    assert!(t.elapsed() < Duration::from_millis(25), "starting took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_millis(25),
+        "starting took {:?}",
+        t.elapsed()
+    );
     assert!(ws.learner_status().training, "retraining after the pause");
     let slowest = poll_until(&mut ws, t1 + Duration::from_millis(1600), |ws| {
         ws.learner_status().generation > generation
     });
-    assert!(slowest < Duration::from_millis(25), "a poll took {slowest:?}");
+    assert!(
+        slowest < Duration::from_millis(25),
+        "a poll took {slowest:?}"
+    );
     let s = ws.learner_status();
     assert!(!s.stale, "{s:?}");
     assert_eq!(
@@ -196,4 +245,46 @@ fn the_learner_trains_in_the_background_after_a_pause() {
         92,
         "one span fewer (57 actors and 36 locations before)"
     );
+}
+
+#[test]
+fn model_suggestions_join_the_current_documents() {
+    // The corpus with the names of its ninth article untagged (its claims kept).
+    let mut p = corpus();
+    let doc = p.documents[8].id.clone();
+    let set = p.sets.iter_mut().find(|s| s.document == doc).unwrap();
+    set.relations.clear();
+    set.spans.retain(|s| s.label == learn::CLAIM_LABEL);
+    let mut ws = Workspace::new(p, None, Vec::new());
+    ws.set_annotator("annotator-a");
+    assert!(ws.switch_document(8));
+    let now = Instant::now();
+    poll_until(&mut ws, now, |ws| ws.learned_model().is_some());
+    let list = ws.current_suggestions().to_vec();
+    let model: Vec<_> = list
+        .iter()
+        .filter(|s| s.source == hashiya::suggest::SuggestionSource::Model)
+        .collect();
+    assert!(!model.is_empty(), "{list:?}");
+    assert!(model.iter().all(|s| s.score >= 0.5 && s.document == doc));
+    // One suggestion per place: none overlaps another.
+    for (i, a) in list.iter().enumerate() {
+        for b in &list[i + 1..] {
+            assert!(a.end <= b.start || b.end <= a.start, "{a:?} {b:?}");
+        }
+    }
+    // The threshold: 1 hides every model suggestion, 0 offers at least as many.
+    ws.set_min_model_score(1.0);
+    assert!(
+        ws.current_suggestions()
+            .iter()
+            .all(|s| s.source != hashiya::suggest::SuggestionSource::Model)
+    );
+    ws.set_min_model_score(0.0);
+    let all = ws
+        .current_suggestions()
+        .iter()
+        .filter(|s| s.source == hashiya::suggest::SuggestionSource::Model)
+        .count();
+    assert!(all >= model.len());
 }

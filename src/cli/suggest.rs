@@ -45,7 +45,10 @@ pub fn run(
             let report = suggest::evaluate(&p, annotator.as_deref());
             let mut text = report.to_string();
             for a in &report.annotators {
-                text.push_str(&format!("\n{}, learned model against the string matcher:\n", a.annotator));
+                text.push_str(&format!(
+                    "\n{}, learned model against the string matcher:\n",
+                    a.annotator
+                ));
                 match learn::evaluate::evaluate(&p, &a.annotator, &train, min_model) {
                     Some(e) => text.push_str(&e.to_string()),
                     None => text.push_str("  nothing to score (one document of one paragraph)\n"),
@@ -57,7 +60,9 @@ pub fn run(
             let who = annotator
                 .clone()
                 .or_else(|| p.annotators().first().map(|a| a.to_string()))
-                .ok_or_else(|| CliError::msg(format!("{}: no annotator has spans", project.display())))?;
+                .ok_or_else(|| {
+                    CliError::msg(format!("{}: no annotator has spans", project.display()))
+                })?;
             let curve = learn::curve(&p, &who, &train, min_model).ok_or_else(|| {
                 CliError::msg(format!(
                     "{}: {who} has too little material for a learning curve (fewer than two sentences)",
@@ -166,4 +171,3 @@ fn known_annotator(path: &Path, p: &crate::model::Project, name: &str) -> Outcom
         path.display()
     )))
 }
-

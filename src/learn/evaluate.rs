@@ -17,6 +17,11 @@
 //!   documents, in order) — the first 80 % train and the last 20 % test; the training
 //!   part grows in 10 blocks (block `k` trains on the first ⌈k·n/10⌉ units) and each
 //!   block reports P/R/F1 per label for the model and the matcher.
+//!
+//! The scores take the annotator's spans as complete (an untagged name in a test
+//! document counts against a suggestion of it), so training does too: every document
+//! is learned from whole ([`TrainingData::finished`]), not only up to its last name
+//! as in the application.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -92,8 +97,7 @@ fn pseudo_project(docs: &[TrainingDoc]) -> Project {
     );
     for (i, d) in docs.iter().enumerate() {
         let id = format!("d{i}");
-        p.documents
-            .push(Document::new(&id, &id, d.text.as_str()));
+        p.documents.push(Document::new(&id, &id, d.text.as_str()));
         let chars: Vec<char> = d.text.chars().collect();
         let mut set = AnnotationSet::new("eval", &id);
         for (k, (s, e, l)) in d.spans.iter().enumerate() {
@@ -176,6 +180,7 @@ fn cut(d: &TrainingDoc, start: usize, end: usize) -> TrainingDoc {
             .filter(|(s, e, _)| *s >= start && *e <= end)
             .map(|(s, e, l)| (s - start, e - start, l.clone()))
             .collect(),
+        upto: d.upto.clamp(start, end) - start,
     }
 }
 
@@ -197,9 +202,10 @@ fn paragraph_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// The annotator's material and the registry (as [`TrainingData::from_project`]).
+/// The annotator's documents, without the registry (it may name the test part's
+/// names), each learned from whole: the scores take their spans as complete.
 fn material(project: &Project, annotator: &str) -> TrainingData {
-    TrainingData::from_project(project, annotator, false, &[])
+    TrainingData::from_project(project, annotator, false, &[]).finished()
 }
 
 /// The model on `hashiya suggest --evaluate`'s split (see the module doc); `None`
@@ -335,9 +341,12 @@ impl std::fmt::Display for ModelEvaluation {
             "", "suggested", "correct", "gold", "precision", "recall", "F1"
         )?;
         for (name, c) in [("model", &self.model), ("matcher", &self.matcher)] {
-            let rows = [(name.to_string(), &c.overall), (format!("  {name}, unseen names"), &c.unseen)]
-                .into_iter()
-                .chain(c.by_label.iter().map(|(l, s)| (format!("  {l}"), s)));
+            let rows = [
+                (name.to_string(), &c.overall),
+                (format!("  {name}, unseen names"), &c.unseen),
+            ]
+            .into_iter()
+            .chain(c.by_label.iter().map(|(l, s)| (format!("  {l}"), s)));
             for (row, s) in rows {
                 writeln!(
                     f,
@@ -365,18 +374,28 @@ mod tests {
         let d = TrainingDoc {
             text: "أ ب ج د".into(),
             spans: vec![(0, 1, "x".into()), (2, 5, "y".into()), (4, 5, "z".into())],
+            upto: 5,
         };
         let c = cut(&d, 4, 7);
         assert_eq!(c.text, "ج د");
         assert_eq!(c.spans, [(0, 1, "z".to_string())]);
+        assert_eq!(c.upto, 1);
+        assert_eq!(cut(&d, 0, 3).upto, 3);
+        assert_eq!(cut(&d, 6, 7).upto, 0);
     }
 
     #[test]
     fn unseen_figures_count_only_new_names() {
         let g = |i, l: &str, u| ((0usize, i, i + 1, l.to_string()), u);
-        let f = figures(&[g(0, "a", false), g(2, "a", true)], &[g(0, "a", false), g(2, "a", true), g(4, "b", true)]);
+        let f = figures(
+            &[g(0, "a", false), g(2, "a", true)],
+            &[g(0, "a", false), g(2, "a", true), g(4, "b", true)],
+        );
         assert_eq!((f.overall.correct, f.overall.gold), (2, 3));
-        assert_eq!((f.unseen.suggested, f.unseen.correct, f.unseen.gold), (1, 1, 2));
+        assert_eq!(
+            (f.unseen.suggested, f.unseen.correct, f.unseen.gold),
+            (1, 1, 2)
+        );
         assert_eq!(f.by_label["b"].recall, Some(0.0));
     }
 }

@@ -63,6 +63,24 @@ impl Lexicon {
     }
 }
 
+/// A cue test from cue words (any spelling: they are folded here), which also
+/// matches them with «و» or «ف» attached («وقال»): how the application turns the
+/// attribution lexicon (`data/reporting_cues.ar.txt`) into [`Lexicon::cue`].
+pub fn cue_test<I, S>(words: I) -> std::sync::Arc<CueFn>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let o = crate::text::normalize::SearchOptions::default();
+    let set: foldhash::HashSet<String> = words
+        .into_iter()
+        .map(|w| crate::text::normalize::fold(w.as_ref(), &o))
+        .collect();
+    std::sync::Arc::new(move |w: &str| {
+        set.contains(w) || w.strip_prefix(['و', 'ف']).is_some_and(|r| set.contains(r))
+    })
+}
+
 /// The fixed-seed hasher of features.
 fn hasher() -> foldhash::fast::FixedState {
     foldhash::fast::FixedState::with_seed(0x6861_7368_6979_61)
@@ -196,6 +214,13 @@ mod tests {
         assert!(rich[3].contains(&h("reg", "location")));
         // «في» is two words after the cue.
         assert!(rich[2].contains(&h("cue<", 2usize)));
+    }
+
+    #[test]
+    fn cue_tests_fold_and_take_a_conjunction() {
+        let cue = cue_test(["قال", "أكد"]);
+        assert!(cue("قال") && cue("وقال") && cue("فاكد") && cue("اكد"));
+        assert!(!cue("وو") && !cue("قالت") && !cue("بقال"));
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub mod perceptron;
 pub mod tokens;
 
 pub use evaluate::{Curve, CurveRow, Figures, ModelEvaluation, curve, evaluate_split};
-pub use features::CueFn;
+pub use features::{CueFn, cue_test};
 pub use model::{
     CLAIM_LABEL, Found, MIN_EXAMPLES, Model, TrainOptions, TrainingData, TrainingDoc, offer,
 };

@@ -26,6 +26,9 @@ pub const MIN_EXAMPLES: usize = 15;
 pub struct TrainingDoc {
     pub text: String,
     pub spans: Vec<(usize, usize, String)>,
+    /// How far the annotator has got: only the sentences that start before this
+    /// code point are learned from (their untagged words as not names).
+    pub upto: usize,
 }
 
 /// Everything a model is trained from: a copy, so a worker thread can own it.
@@ -65,6 +68,15 @@ impl TrainingData {
         data
     }
 
+    /// Every document learned from whole, as if its set were marked done: what an
+    /// evaluation does, since it scores against the same spans as complete.
+    pub fn finished(mut self) -> Self {
+        for d in &mut self.docs {
+            d.upto = d.text.chars().count();
+        }
+        self
+    }
+
     /// Spans per label (claims are not counted: they are never in the data).
     pub fn examples(&self) -> BTreeMap<String, usize> {
         let mut out: BTreeMap<String, usize> = BTreeMap::new();
@@ -76,16 +88,34 @@ impl TrainingData {
 }
 
 impl TrainingDoc {
-    /// The document's text and the set's spans but claims.
+    /// A text whose every sentence is learned from.
+    pub fn whole(text: impl Into<String>, spans: Vec<(usize, usize, String)>) -> Self {
+        let text = text.into();
+        let upto = text.chars().count();
+        TrainingDoc { text, spans, upto }
+    }
+
+    /// The document's text and the set's spans but claims. A set marked done is
+    /// learned from whole; any other up to the sentence of its last span but claims
+    /// (the annotator is still working through it: what follows is not yet read, and
+    /// its names must not be learned as not names). A set of claims only teaches
+    /// nothing.
     pub fn of(doc: &Document, set: &AnnotationSet) -> Self {
+        let spans: Vec<(usize, usize, String)> = set
+            .spans
+            .iter()
+            .filter(|s| s.label != CLAIM_LABEL)
+            .map(|s| (s.start, s.end, s.label.clone()))
+            .collect();
+        let upto = if set.done {
+            doc.text.chars().count()
+        } else {
+            spans.iter().map(|s| s.1).max().unwrap_or(0)
+        };
         TrainingDoc {
             text: doc.text.clone(),
-            spans: set
-                .spans
-                .iter()
-                .filter(|s| s.label != CLAIM_LABEL)
-                .map(|s| (s.start, s.end, s.label.clone()))
-                .collect(),
+            spans,
+            upto,
         }
     }
 }
@@ -209,7 +239,9 @@ fn analyse(text: &str, vocab: &Vocabulary, extra: Option<&Vocabulary>, lex: &Lex
 }
 
 /// Temperatures tried when calibrating, as multiples of the weights' scale.
-const TEMPERATURES: [f32; 9] = [0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0];
+const TEMPERATURES: [f32; 12] = [
+    0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0,
+];
 
 impl Model {
     /// Trains on `data`. A label with fewer than `min_examples` spans is not learned
@@ -238,6 +270,9 @@ impl Model {
                 let t = analyse(&d.text, &vocab, None, &lexicon);
                 let gold = gold_tags(&t.toks, &d.spans, &labels);
                 for (r, feats) in t.sents {
+                    if t.toks[r.start].start >= d.upto {
+                        break;
+                    }
                     let feats = feats
                         .into_iter()
                         .map(|fs| {
@@ -305,16 +340,23 @@ impl Model {
             let seq = Sequence {
                 feats: feats
                     .into_iter()
-                    .map(|fs| fs.iter().filter_map(|f| self.rows.get(f).copied()).collect())
+                    .map(|fs| {
+                        fs.iter()
+                            .filter_map(|f| self.rows.get(f).copied())
+                            .collect()
+                    })
                     .collect(),
                 pieces: t.toks[r.clone()].iter().map(|t| t.piece).collect(),
                 gold: Vec::new(),
             };
-            let tags = self.weights.viterbi(&seq);
+            let em = self.weights.emissions(&seq);
+            let tags = self.weights.viterbi_of(&em, &seq.pieces);
             if tags.iter().all(|&x| x == 0) {
                 continue;
             }
-            let m = self.weights.marginals(&seq, self.temperature);
+            let m = self
+                .weights
+                .marginals_of(&em, &seq.pieces, self.temperature);
             let nt = self.weights.ntags;
             let toks = &t.toks[r];
             let mut i = 0;
@@ -374,7 +416,10 @@ pub fn offer(
         return Vec::new();
     }
     let search = SearchOptions::default();
-    let mine: Vec<&Rejected> = rejected.iter().filter(|r| r.applies_to(annotator)).collect();
+    let mine: Vec<&Rejected> = rejected
+        .iter()
+        .filter(|r| r.applies_to(annotator))
+        .collect();
     let chars: Vec<char> = doc.text.chars().collect();
     let mut out = Vec::new();
     for f in found {
@@ -432,11 +477,12 @@ fn calibrate(seqs: &[Sequence], rows: usize, ntags: usize, o: &TrainOptions) -> 
         }
     }
     let w = perceptron::train(&fit, rows, ntags, o.epochs, o.seed);
+    let emissions: Vec<Vec<f32>> = held.iter().map(|s| w.emissions(s)).collect();
     let mut best = (f64::INFINITY, 1.0f32);
     for &t in &TEMPERATURES {
         let mut nll = 0.0;
-        for s in &held {
-            let m = w.marginals(s, t);
+        for (s, em) in held.iter().zip(&emissions) {
+            let m = w.marginals_of(em, &s.pieces, t);
             for (i, &g) in s.gold.iter().enumerate() {
                 nll -= m[i * ntags + g as usize].max(1e-6).ln();
             }

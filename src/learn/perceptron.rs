@@ -99,16 +99,20 @@ impl Weights {
 
     /// The best tagging under the constraints.
     pub fn viterbi(&self, seq: &Sequence) -> Vec<u8> {
-        let n = seq.feats.len();
+        self.viterbi_of(&self.emissions(seq), &seq.pieces)
+    }
+
+    /// [`Weights::viterbi`] from emission scores already computed.
+    pub fn viterbi_of(&self, em: &[f32], pieces: &[Piece]) -> Vec<u8> {
+        let n = pieces.len();
         let t = self.ntags;
         if n == 0 {
             return Vec::new();
         }
-        let em = self.emissions(seq);
         let mut score = vec![f32::NEG_INFINITY; n * t];
         let mut back = vec![0u8; n * t];
         for c in 0..t {
-            if allowed(None, None, c, seq.pieces[0]) {
+            if allowed(None, None, c, pieces[0]) {
                 score[c] = em[c] + self.trans(None, c);
             }
         }
@@ -118,7 +122,7 @@ impl Weights {
                 for p in 0..t {
                     let s = score[(i - 1) * t + p];
                     if s == f32::NEG_INFINITY
-                        || !allowed(Some(p), Some(seq.pieces[i - 1]), c, seq.pieces[i])
+                        || !allowed(Some(p), Some(pieces[i - 1]), c, pieces[i])
                     {
                         continue;
                     }
@@ -148,60 +152,96 @@ impl Weights {
     /// Each position's probability of each tag (`len × ntags`), scores divided by
     /// `temperature`.
     pub fn marginals(&self, seq: &Sequence, temperature: f32) -> Vec<f64> {
-        let n = seq.feats.len();
+        self.marginals_of(&self.emissions(seq), &seq.pieces, temperature)
+    }
+
+    /// [`Weights::marginals`] from emission scores already computed.
+    pub fn marginals_of(&self, em: &[f32], pieces: &[Piece], temperature: f32) -> Vec<f64> {
+        let n = pieces.len();
         let t = self.ntags;
         if n == 0 {
             return Vec::new();
         }
         let k = 1.0 / f64::from(temperature);
-        let em: Vec<f64> = self
-            .emissions(seq)
-            .into_iter()
-            .map(|x| f64::from(x) * k)
-            .collect();
+        let em = |i: usize, c: usize| f64::from(em[i * t + c]) * k;
         let tr = |p: Option<usize>, c: usize| f64::from(self.trans(p, c)) * k;
-        let lse = |xs: &mut dyn Iterator<Item = f64>| {
-            let v: Vec<f64> = xs.collect();
-            let m = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            if m == f64::NEG_INFINITY {
-                m
-            } else {
-                m + v.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
-            }
-        };
         let mut alpha = vec![f64::NEG_INFINITY; n * t];
         for c in 0..t {
-            if allowed(None, None, c, seq.pieces[0]) {
-                alpha[c] = em[c] + tr(None, c);
+            if allowed(None, None, c, pieces[0]) {
+                alpha[c] = em(0, c) + tr(None, c);
             }
         }
         for i in 1..n {
             for c in 0..t {
-                let v = lse(&mut (0..t).filter_map(|p| {
-                    allowed(Some(p), Some(seq.pieces[i - 1]), c, seq.pieces[i])
-                        .then(|| alpha[(i - 1) * t + p] + tr(Some(p), c))
-                }));
-                alpha[i * t + c] = v + em[i * t + c];
+                let mut acc = LogSum::default();
+                for p in 0..t {
+                    if allowed(Some(p), Some(pieces[i - 1]), c, pieces[i]) {
+                        acc.add(alpha[(i - 1) * t + p] + tr(Some(p), c));
+                    }
+                }
+                alpha[i * t + c] = acc.value() + em(i, c);
             }
         }
         let mut beta = vec![0.0f64; n * t];
         for i in (0..n - 1).rev() {
             for p in 0..t {
-                beta[i * t + p] = lse(&mut (0..t).filter_map(|c| {
-                    allowed(Some(p), Some(seq.pieces[i]), c, seq.pieces[i + 1])
-                        .then(|| tr(Some(p), c) + em[(i + 1) * t + c] + beta[(i + 1) * t + c])
-                }));
+                let mut acc = LogSum::default();
+                for c in 0..t {
+                    if allowed(Some(p), Some(pieces[i]), c, pieces[i + 1]) {
+                        acc.add(tr(Some(p), c) + em(i + 1, c) + beta[(i + 1) * t + c]);
+                    }
+                }
+                beta[i * t + p] = acc.value();
             }
         }
-        let z = lse(&mut (0..t).map(|c| alpha[(n - 1) * t + c]));
+        let mut z = LogSum::default();
+        for c in 0..t {
+            z.add(alpha[(n - 1) * t + c]);
+        }
+        let z = z.value();
         let mut out = vec![0.0; n * t];
-        for i in 0..n {
-            for c in 0..t {
-                let v = alpha[i * t + c] + beta[i * t + c] - z;
-                out[i * t + c] = if v.is_finite() { v.exp() } else { 0.0 };
-            }
+        for (o, (a, b)) in out.iter_mut().zip(alpha.iter().zip(&beta)) {
+            let v = a + b - z;
+            *o = if v.is_finite() { v.exp() } else { 0.0 };
         }
         out
+    }
+}
+
+/// A running log-sum-exp (one pass, no allocation).
+struct LogSum {
+    max: f64,
+    sum: f64,
+}
+
+impl Default for LogSum {
+    fn default() -> Self {
+        LogSum {
+            max: f64::NEG_INFINITY,
+            sum: 0.0,
+        }
+    }
+}
+
+impl LogSum {
+    fn add(&mut self, x: f64) {
+        if x == f64::NEG_INFINITY {
+            return;
+        }
+        if x > self.max {
+            self.sum = self.sum * (self.max - x).exp() + 1.0;
+            self.max = x;
+        } else {
+            self.sum += (x - self.max).exp();
+        }
+    }
+
+    fn value(&self) -> f64 {
+        if self.max == f64::NEG_INFINITY {
+            self.max
+        } else {
+            self.max + self.sum.ln()
+        }
     }
 }
 

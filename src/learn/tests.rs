@@ -15,7 +15,14 @@ const ACTORS: [&str; 8] = [
     "عبد الله اللافي",
 ];
 const PLACES: [&str; 8] = [
-    "درنة", "سرت", "بنغازي", "طرابلس", "الكفرة", "البيضاء", "مصراتة", "سبها",
+    "درنة",
+    "سرت",
+    "بنغازي",
+    "طرابلس",
+    "الكفرة",
+    "البيضاء",
+    "مصراتة",
+    "سبها",
 ];
 const TEMPLATES: [&str; 5] = [
     "قال {a} إن الوضع في {p} مستقر.",
@@ -52,7 +59,7 @@ fn doc(n: usize, shift: usize) -> TrainingDoc {
         text.push_str(rest);
         text.push(' ');
     }
-    TrainingDoc { text, spans }
+    TrainingDoc::whole(text, spans)
 }
 
 fn data(docs: usize) -> TrainingData {
@@ -72,7 +79,10 @@ fn the_same_data_give_the_same_weights_and_suggestions() {
         e.iter().chain(t).map(|x| x.to_bits()).collect::<Vec<u32>>()
     };
     assert!(!a.labels().is_empty());
-    assert!(bits(&a).iter().any(|&x| x != 0), "the model learned something");
+    assert!(
+        bits(&a).iter().any(|&x| x != 0),
+        "the model learned something"
+    );
     assert_eq!(bits(&a), bits(&b));
     let text = &doc(10, 7).text;
     assert!(!a.find(text).is_empty());
@@ -126,6 +136,35 @@ fn claims_are_never_learned() {
     let from = TrainingData::from_project(&p, "me", true, &[]);
     assert_eq!(from.docs[0].spans, [(4, 14, "actor".to_string())]);
     assert!(!from.examples().contains_key(CLAIM_LABEL));
+    // Not done: learned up to its last name; done: whole; claims only: nothing.
+    assert_eq!(from.docs[0].upto, 14);
+    p.sets[0].done = true;
+    let from = TrainingData::from_project(&p, "me", true, &[]);
+    assert_eq!(from.docs[0].upto, d.text.chars().count());
+    p.sets[0].done = false;
+    p.sets[0].spans.remove(1);
+    let from = TrainingData::from_project(&p, "me", true, &[]);
+    assert_eq!(from.docs[0].upto, 0);
+}
+
+#[test]
+fn what_follows_the_last_tagged_name_is_not_learned() {
+    // Two tagged documents, and three whose names are not tagged yet but the first:
+    // the names after it are not learned as not names.
+    let mut d = data(2);
+    for k in 0..3 {
+        let mut todo = doc(12, 5 + k);
+        todo.spans.truncate(1);
+        todo.upto = todo.spans[0].1;
+        d.docs.push(todo);
+    }
+    let text = &doc(12, 9).text;
+    let found = Model::train(&d, &TrainOptions::default()).find(text).len();
+    let as_not_names = Model::train(&d.clone().finished(), &TrainOptions::default())
+        .find(text)
+        .len();
+    eprintln!("{found} found, {as_not_names} when the untagged names are learned");
+    assert!(found >= 2 * as_not_names.max(1), "{found} {as_not_names}");
 }
 
 #[test]
@@ -143,7 +182,9 @@ fn a_span_covers_the_name_without_its_proclitic() {
     assert!(found.contains(&"الكفرة".to_string()), "{found:?}");
     assert!(found.contains(&"لكفرة".to_string()), "{found:?}");
     assert!(
-        found.iter().all(|f| !f.starts_with('ب') && !f.starts_with('و') && !f.starts_with("لل")),
+        found
+            .iter()
+            .all(|f| !f.starts_with('ب') && !f.starts_with('و') && !f.starts_with("لل")),
         "{found:?}"
     );
 }
@@ -155,12 +196,20 @@ fn suggestions_skip_tagged_and_rejected_places() {
     let document = Document::new("d", "", d.text.as_str());
     let all = m.suggest(&document, None, "me", &[], 0.0);
     assert!(all.len() >= 6, "{all:?}");
-    assert!(all.iter().all(|s| s.source == crate::model::SuggestionSource::Model));
+    assert!(
+        all.iter()
+            .all(|s| s.source == crate::model::SuggestionSource::Model)
+    );
     let first = &all[0];
     // Tagged with another label (but not a claim): not offered.
     let mut set = AnnotationSet::new("me", "d");
-    set.spans
-        .push(Span::new("x", first.start, first.end, "other", first.text.as_str()));
+    set.spans.push(Span::new(
+        "x",
+        first.start,
+        first.end,
+        "other",
+        first.text.as_str(),
+    ));
     let got = m.suggest(&document, Some(&set), "me", &[], 0.0);
     assert!(!got.iter().any(|s| s.start == first.start));
     // Inside a claim: still offered.

@@ -21,7 +21,7 @@
 //! points of the original text, end-exclusive. Marks after the proclitic's letter stay
 //! with the proclitic.
 
-use foldhash::HashSet;
+use foldhash::HashMap;
 
 use crate::suggest::clitics;
 use crate::text::normalize::{SearchOptions, fold_char};
@@ -53,10 +53,10 @@ pub struct Token {
     pub sentence_end: bool,
 }
 
-/// Folded words known to stand alone (see the module doc).
+/// Folded words known to stand alone (see the module doc), with how often.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
-    words: HashSet<String>,
+    words: HashMap<String, u32>,
 }
 
 impl Vocabulary {
@@ -65,14 +65,24 @@ impl Vocabulary {
         let chars: Vec<char> = text.chars().collect();
         for r in tokenize(text) {
             let w = fold_str(&chars[r]);
-            if w.chars().next().is_some_and(char::is_alphanumeric) && !self.words.contains(&w) {
-                self.words.insert(w);
+            if w.chars().next().is_some_and(char::is_alphanumeric) {
+                match self.words.get_mut(&w) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.words.insert(w, 1);
+                    }
+                }
             }
         }
     }
 
     pub fn contains(&self, w: &str) -> bool {
-        self.words.contains(w)
+        self.words.contains_key(w)
+    }
+
+    /// How often `w` stands alone.
+    pub fn count(&self, w: &str) -> u32 {
+        self.words.get(w).copied().unwrap_or(0)
     }
 
     pub fn len(&self) -> usize {
@@ -90,9 +100,7 @@ fn fold_str(chars: &[char]) -> String {
 }
 
 /// The proclitic chains, longest first.
-const CHAINS: [&str; 11] = [
-    "وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك",
-];
+const CHAINS: [&str; 11] = ["وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك"];
 
 /// Where the folded word `w` splits (folded chars of the chain), if it does.
 pub fn split_point(w: &str, vocab: &Vocabulary, extra: Option<&Vocabulary>) -> Option<usize> {
@@ -105,9 +113,8 @@ pub fn split_point(w: &str, vocab: &Vocabulary, extra: Option<&Vocabulary>) -> O
         }
         debug_assert!(clitics::is_proclitic_chain(p));
         let known = |r: &str| vocab.contains(r) || extra.is_some_and(|v| v.contains(r));
-        let contracted = p.ends_with('ل')
-            && rest.starts_with('ل')
-            && clitics::has_article(&format!("ا{rest}"));
+        let contracted =
+            p.ends_with('ل') && rest.starts_with('ل') && clitics::has_article(&format!("ا{rest}"));
         // Three letters at least for a known word: «كان» is not ك + «ان».
         let long = rest.chars().nth(2).is_some();
         if clitics::has_article(rest) || contracted || (long && known(rest)) {

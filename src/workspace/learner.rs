@@ -148,7 +148,9 @@ impl Workspace {
             }
         }
         let first = l.trained.is_none() && l.job.is_none();
-        let due = first || l.changed_at.is_none_or(|t| now.duration_since(t) >= DEBOUNCE);
+        let due = first
+            || l.changed_at
+                .is_none_or(|t| now.duration_since(t) >= DEBOUNCE);
         if l.job.is_none() && l.wanted != l.trained && due {
             let gazetteer = self
                 .suggestions
@@ -249,7 +251,8 @@ impl Workspace {
             return;
         }
         // No registry: it may name the test part's names (as `hashiya suggest --curve`).
-        let data = TrainingData::from_project(&self.project, &self.annotator, false, &[]);
+        let data =
+            TrainingData::from_project(&self.project, &self.annotator, false, &[]).finished();
         let options = TrainOptions {
             cue: l.cue.clone(),
             ..TrainOptions::default()

@@ -237,7 +237,11 @@ impl Workspace {
 
     /// Sets that threshold (the Suggestions tab's slider); clamped to 0–1.
     pub fn set_min_model_score(&mut self, score: f64) {
-        let score = if score.is_nan() { 0.5 } else { score.clamp(0.0, 1.0) };
+        let score = if score.is_nan() {
+            0.5
+        } else {
+            score.clamp(0.0, 1.0)
+        };
         if self.suggestions.min_model_score != Some(score) {
             self.suggestions.min_model_score = Some(score);
             self.suggestions.current = None;
