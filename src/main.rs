@@ -101,13 +101,8 @@ fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
             evaluate,
             curve,
         } => {
-            use hashiya::cli::suggest::{SuggestMode, run};
-            let mode = match (evaluate, curve) {
-                (true, _) => SuggestMode::Evaluate,
-                (_, true) => SuggestMode::Curve,
-                _ => SuggestMode::List,
-            };
-            run(&project, annotator, document, gazetteer, mode, out)
+            let mode = hashiya::cli::suggest::SuggestMode::of_flags(evaluate, curve);
+            hashiya::cli::suggest::run(&project, annotator, document, gazetteer, mode, out)
         }
         CliCommand::Import {
             format,

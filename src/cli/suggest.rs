@@ -25,6 +25,17 @@ pub enum SuggestMode {
     Curve,
 }
 
+impl SuggestMode {
+    /// The mode the flags `--evaluate` and `--curve` (exclusive) ask for.
+    pub fn of_flags(evaluate: bool, curve: bool) -> Self {
+        match (evaluate, curve) {
+            (true, _) => SuggestMode::Evaluate,
+            (_, true) => SuggestMode::Curve,
+            _ => SuggestMode::List,
+        }
+    }
+}
+
 /// Runs `hashiya suggest`.
 pub fn run(
     project: &Path,

@@ -83,7 +83,7 @@ where
 
 /// The fixed-seed hasher of features.
 fn hasher() -> foldhash::fast::FixedState {
-    foldhash::fast::FixedState::with_seed(0x6861_7368_6979_61)
+    foldhash::fast::FixedState::with_seed(0x0068_6173_6869_7961)
 }
 
 fn h<T: Hash>(kind: &str, value: T) -> u64 {

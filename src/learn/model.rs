@@ -137,7 +137,7 @@ impl Default for TrainOptions {
         TrainOptions {
             min_examples: MIN_EXAMPLES,
             epochs: 10,
-            seed: 0x4841_5348_4959_41,
+            seed: 0x0048_4153_4849_5941,
             cue: None,
         }
     }
@@ -362,7 +362,7 @@ impl Model {
             let mut i = 0;
             while i < tags.len() {
                 let tag = tags[i] as usize;
-                if tag == 0 || tag % 2 == 0 {
+                if tag == 0 || tag.is_multiple_of(2) {
                     i += 1;
                     continue;
                 }

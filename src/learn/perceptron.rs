@@ -48,7 +48,7 @@ fn label_of(tag: usize) -> Option<usize> {
 }
 
 fn is_inside(tag: usize) -> bool {
-    tag > 0 && tag % 2 == 0
+    tag > 0 && tag.is_multiple_of(2)
 }
 
 /// Whether `cur` may follow `prev` (`None`: the sequence start) at a position whose
@@ -166,9 +166,9 @@ impl Weights {
         let em = |i: usize, c: usize| f64::from(em[i * t + c]) * k;
         let tr = |p: Option<usize>, c: usize| f64::from(self.trans(p, c)) * k;
         let mut alpha = vec![f64::NEG_INFINITY; n * t];
-        for c in 0..t {
+        for (c, a) in alpha.iter_mut().enumerate().take(t) {
             if allowed(None, None, c, pieces[0]) {
-                alpha[c] = em(0, c) + tr(None, c);
+                *a = em(0, c) + tr(None, c);
             }
         }
         for i in 1..n {

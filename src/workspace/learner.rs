@@ -59,6 +59,9 @@ pub struct LearnerStatus {
     pub error: Option<String>,
 }
 
+/// (model generation, text hash): what the current document's spans were found for.
+type FoundKey = (u64, String);
+
 /// The learner's state, kept in the workspace's suggestion state.
 #[derive(Default)]
 pub struct Learner {
@@ -78,7 +81,7 @@ pub struct Learner {
     curve_job: Option<Receiver<Option<Curve>>>,
     /// The current document's spans found by the current model: (generation, text
     /// hash) → spans; only the filtering runs again after a tag.
-    found: Option<((u64, String), Arc<Vec<Found>>)>,
+    found: Option<(FoundKey, Arc<Vec<Found>>)>,
 }
 
 impl Learner {

@@ -12,6 +12,9 @@ use crate::suggest::{self, SuggestOptions, Suggester, Suggestion};
 
 use super::Workspace;
 
+/// (revision, document index, annotator, model generation).
+type CurrentKey = (u64, usize, String, u64);
+
 /// The suggester and what its current suggestions were computed for.
 #[derive(Default)]
 pub struct SuggestionState {
@@ -21,7 +24,7 @@ pub struct SuggestionState {
     learned_at: u64,
     /// (revision, document index, annotator, model generation) → the current
     /// document's suggestions.
-    current: Option<((u64, usize, String, u64), Vec<Suggestion>)>,
+    current: Option<(CurrentKey, Vec<Suggestion>)>,
     /// The folded text of documents already matched, by text hash: a document's text
     /// never changes, so after a tag only the matching runs again (11.6 ms instead of
     /// 16.5 ms on 1 MB, `cargo bench --bench suggest -- suggest_after_tag`).
