@@ -288,3 +288,34 @@ fn model_suggestions_join_the_current_documents() {
         .count();
     assert!(all >= model.len());
 }
+
+#[test]
+fn the_cli_gives_the_same_model_suggestions_twice() {
+    // The corpus with the names of its ninth article untagged: the model suggests some.
+    let mut p = corpus();
+    let doc = p.documents[8].id.clone();
+    let set = p.sets.iter_mut().find(|s| s.document == doc).unwrap();
+    set.relations.clear();
+    set.spans.retain(|s| s.label == learn::CLAIM_LABEL);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.json");
+    store::save(&p, &path).unwrap();
+    let run = || {
+        let out = hashiya(&["suggest", path.to_str().unwrap(), "--document", &doc]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let first = run();
+    assert_eq!(first, run(), "the same project, the same suggestions");
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&first).unwrap();
+    let model: Vec<&serde_json::Value> = list.iter().filter(|s| s["source"] == "model").collect();
+    assert!(!model.is_empty(), "{list:?}");
+    for s in model {
+        assert!(s["score"].as_f64().unwrap() >= 0.5, "{s}");
+        assert_eq!(s["document"], doc.as_str());
+    }
+}
