@@ -66,12 +66,13 @@ fn the_model_finds_names_absent_from_training() {
 }
 
 /// Measured on the corpus without reporting cues (`cargo test --test headless
-/// learn::the_model -- --nocapture`, 7 Dec 2026): on unseen names recall 15.1 %
-/// (11 of 73), precision 34.4 % (11 of 32); overall F1 23.9 % (13 correct of 34,
-/// 75 gold). The floors are just under.
-const MODEL_UNSEEN_RECALL: f64 = 0.13;
-const MODEL_UNSEEN_PRECISION: f64 = 0.30;
-const MODEL_F1: f64 = 0.21;
+/// learn::the_model -- --nocapture`, 7 Dec 2026): on unseen names recall 19.2 %
+/// (14 of 73), precision 43.8 % (14 of 32); overall F1 29.4 % (16 correct of 34,
+/// 75 gold). The floors are just under. (With the attribution lexicon's cues as the
+/// cue test: unseen recall 27.4 %, precision 54.1 %, overall F1 37.2 %.)
+const MODEL_UNSEEN_RECALL: f64 = 0.17;
+const MODEL_UNSEEN_PRECISION: f64 = 0.40;
+const MODEL_F1: f64 = 0.27;
 
 #[test]
 fn high_scores_are_more_precise_than_low_ones() {

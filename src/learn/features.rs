@@ -14,7 +14,8 @@
 //! | `p1` `p2` `p3` / `s1` `s2` `s3` | the stem's first / last 1–3 letters |
 //! | `shape` | digits, Latin, Arabic, mixed or punctuation |
 //! | `w-2` `w-1` `w+1` `w+2` | the folded neighbouring pieces (sentence edges padded) |
-//! | `w-1w` | the previous piece with this one (a bigram) |
+//! | `st-1` `st+1` | the neighbouring pieces' stems (without the article) |
+//! | `w-1w` `ww+1` | the previous piece with this one, this one with the next (bigrams) |
 //! | `first` | the first token of its sentence |
 //! | `reg` + label | the piece (or its stem) is a word of a registry or gazetteer name with that label |
 //! | `cue<k` / `cue>k` | a reporting cue is `k` (1–4) words before / after (the caller's cue test on folded words) |
@@ -167,6 +168,9 @@ pub fn features(tokens: &[Token], lex: &Lexicon) -> Vec<Vec<u64>> {
         f.push(h("w+1", word(ii + 1)));
         f.push(h("w+2", word(ii + 2)));
         f.push(h("w-1w", (word(ii - 1), w)));
+        f.push(h("st-1", stem(word(ii - 1))));
+        f.push(h("st+1", stem(word(ii + 1))));
+        f.push(h("ww+1", (w, word(ii + 1))));
         if i == 0 {
             f.push(h("first", ()));
         }
