@@ -274,6 +274,16 @@ fn model_suggestions_join_the_current_documents() {
             assert!(a.end <= b.start || b.end <= a.start, "{a:?} {b:?}");
         }
     }
+    // "Find suggestions in every document" has them too, on a document not shown.
+    assert!(ws.switch_document(0));
+    let groups = ws.all_suggestions();
+    let elsewhere = groups
+        .values()
+        .flatten()
+        .filter(|s| s.source == hashiya::suggest::SuggestionSource::Model && s.document == doc)
+        .count();
+    assert_eq!(elsewhere, model.len());
+    assert!(ws.switch_document(8));
     // The threshold: 1 hides every model suggestion, 0 offers at least as many.
     ws.set_min_model_score(1.0);
     assert!(

@@ -232,7 +232,10 @@ impl Workspace {
 
     /// The current model for the shown annotator, if one is trained.
     pub fn learned_model(&self) -> Option<Arc<Model>> {
-        self.suggestions.learner.model.clone()
+        let l = &self.suggestions.learner;
+        l.model
+            .clone()
+            .filter(|_| l.annotator.as_deref() == Some(self.annotator.as_str()))
     }
 
     /// The reporting-cue test the model's features use (the attribution lexicon);

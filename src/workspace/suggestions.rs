@@ -12,6 +12,11 @@ use crate::suggest::{self, SuggestOptions, Suggester, Suggestion};
 
 use super::Workspace;
 
+/// Up to this much text in the project (UTF-8 bytes: about a million Arabic
+/// characters), "find suggestions in every document" asks the model about every
+/// document; above it, about the current one only.
+const MODEL_ALL_DOCUMENTS_BYTES: usize = 2_000_000;
+
 /// (revision, document index, annotator, model generation).
 type CurrentKey = (u64, usize, String, u64);
 
@@ -149,10 +154,18 @@ impl Workspace {
         }
         let annotator = self.annotator().to_string();
         let project = self.project.clone();
-        // The model's suggestions of the current document only: tagging a whole corpus
-        // with the model takes seconds (the matcher's automaton, milliseconds).
+        // The model tags every document of a project up to a million characters, else
+        // the current one only: tagging a whole corpus with the model takes seconds
+        // (the matcher's automaton, milliseconds).
         let current = self.current_document().map(|d| d.id.clone());
         let mut model = self.model_suggestions();
+        let every = project
+            .documents
+            .iter()
+            .map(|d| d.text.len())
+            .sum::<usize>()
+            <= MODEL_ALL_DOCUMENTS_BYTES;
+        let learned = self.learned_model().filter(|_| every);
         let min = self.suggestions.min_model_score();
         let s = self.suggester();
         for doc in &project.documents {
@@ -160,6 +173,10 @@ impl Workspace {
             let mut list = s.suggest_document(doc, set, &project.suggestions.rejected);
             if current.as_deref() == Some(doc.id.as_str()) {
                 list = suggest::merge_model(list, std::mem::take(&mut model), min);
+            } else if let Some(m) = &learned {
+                let rejected = &project.suggestions.rejected;
+                let found = m.suggest(doc, set, &annotator, rejected, min);
+                list = suggest::merge_model(list, found, min);
             }
             for sg in list {
                 groups
