@@ -8,6 +8,8 @@
 //!   highlight geometry, search normalisation), knowing nothing of annotations;
 //! - [`suggest`]: offline pre-annotation (entity registry, learned strings, gazetteer)
 //!   with Arabic clitic rules, and its command builders (uses model and text only);
+//! - [`learn`]: the tagger trained on an annotator's own spans (averaged perceptron,
+//!   Viterbi), its suggestions and their evaluation (uses model, text and suggest);
 //! - [`formats`]: import and export;
 //! - [`review`]: comparing sets, agreement, adjudication;
 //! - [`team`]: assignment, collection, progress and the three-way merge of team files;
@@ -20,6 +22,7 @@ pub mod cli;
 pub mod debug;
 pub mod fonts;
 pub mod formats;
+pub mod learn;
 pub mod model;
 pub mod review;
 pub mod store;

@@ -92,7 +92,19 @@ fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
             };
             export(format, &project, &path, &opts, out)
         }
-        c @ CliCommand::Suggest { .. } => suggest(c, out),
+        CliCommand::Suggest {
+            project,
+            annotator,
+            document,
+            gazetteer,
+            json: _,
+            evaluate,
+            relations,
+            curve,
+        } => {
+            let mode = hashiya::cli::suggest::SuggestMode::of_flags(evaluate, curve, relations);
+            hashiya::cli::suggest::run(&project, annotator, document, gazetteer, mode, out)
+        }
         CliCommand::Import {
             format,
             inputs,
@@ -430,95 +442,6 @@ fn layout(
     let params = hashiya::text::LayoutParams::new(width, font_size);
     let v = hashiya::text::inspect::describe(&mut engine, &text, params, &ranges, &hits);
     write(out, format!("{v}\n"))
-}
-
-fn suggest(command: CliCommand, out: &mut dyn Write) -> Outcome {
-    use hashiya::suggest;
-    let CliCommand::Suggest {
-        project,
-        annotator,
-        document,
-        gazetteer,
-        json: _,
-        evaluate,
-        relations,
-    } = command
-    else {
-        unreachable!("called for `suggest` only")
-    };
-    let project = project.as_path();
-    let p = store::load(project).map_err(CliError::msg)?.project;
-    if let Some(a) = &annotator {
-        known_annotator(project, &p, a)?;
-    }
-    if evaluate {
-        let report = suggest::evaluate(&p, annotator.as_deref());
-        return write(out, report.to_string());
-    }
-    let annotator = annotator
-        .or_else(|| p.annotators().first().map(|a| a.to_string()))
-        .unwrap_or_else(|| "annotator".into());
-    let mut options = suggest::SuggestOptions::default();
-    let files = p
-        .suggestions
-        .gazetteer
-        .iter()
-        .map(|g| suggest::gazetteer::gazetteer_path(project, g))
-        .chain(gazetteer);
-    for f in files {
-        options
-            .gazetteer
-            .extend(suggest::load_gazetteer(&f, &p.schema).map_err(CliError::msg)?);
-    }
-    let s = suggest::Suggester::new(&p, &annotator, options);
-    let (list, rels) = match &document {
-        Some(id) => {
-            let doc = p.document(id).ok_or_else(|| {
-                CliError::msg(format!("{}: no document \"{id}\"", project.display()))
-            })?;
-            s.suggest_document_with_relations(doc, p.set(&annotator, id), &p.suggestions.rejected)
-        }
-        None => s.suggest_all_with_relations(&p),
-    };
-    let json = if relations {
-        serde_json::to_string_pretty(&serde_json::json!({ "spans": list, "relations": rels }))
-    } else {
-        serde_json::to_string_pretty(&list)
-    };
-    let mut text =
-        json.map_err(|e| CliError::msg(format!("could not serialise the suggestions: {e}")))?;
-    text.push('\n');
-    write(out, text)
-}
-
-/// Refuses an annotator the project does not know (no set, not in the plan), naming
-/// the ones it does: a typo would otherwise give another person's suggestions.
-fn known_annotator(path: &Path, p: &hashiya::model::Project, name: &str) -> Outcome {
-    let mut known: Vec<&str> = p.annotators();
-    for a in p.assignment.iter().flat_map(|a| &a.annotators) {
-        if !known.contains(&a.as_str()) {
-            known.push(a);
-        }
-    }
-    if known.contains(&name) {
-        return Ok(());
-    }
-    let which = if known.is_empty() {
-        "it has no annotators yet (no sets, no assignment plan); leave out --annotator".to_string()
-    } else {
-        format!(
-            "its annotators are: {}; give one of them",
-            known
-                .iter()
-                .map(|a| format!("«{a}»"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    Err(CliError::msg(format_args!(
-        "{}: no annotator «{name}» in this project: {which}",
-        path.display()
-    )))
 }
 
 fn manpage(dir: Option<&Path>, out: &mut dyn Write) -> Outcome {

@@ -10,6 +10,7 @@
 mod args;
 mod error;
 mod report;
+pub mod suggest;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -212,8 +213,9 @@ pub enum CliCommand {
         split_clitics: bool,
     },
     /// Suggestions: Arabic-aware pre-annotation from the entity registry, the
-    /// annotator's own labels and a gazetteer, offline. Prints them as JSON, or with
-    /// --evaluate how well they predict each annotator's own spans.
+    /// annotator's own labels and a gazetteer, and a model trained on the annotator's
+    /// labels, offline. Prints them as JSON, or with --evaluate how well they predict
+    /// each annotator's own spans, or with --curve the model's learning curve.
     Suggest {
         /// The project file.
         project: PathBuf,
@@ -227,19 +229,24 @@ pub enum CliCommand {
         #[arg(long, value_name = "FILE")]
         gazetteer: Option<PathBuf>,
         /// Print JSON (the default output is JSON too; the flag is kept for scripts).
-        #[arg(long, conflicts_with = "evaluate")]
+        #[arg(long, conflicts_with_all = ["evaluate", "curve"])]
         json: bool,
         /// Learn from the first half of each annotator's documents and report
         /// precision, recall and F1 of the suggestions on the second half (claims and
-        /// said_by too).
-        #[arg(long)]
+        /// said_by too), the learned model's beside the string matcher's (also on
+        /// names absent from training).
+        #[arg(long, conflicts_with = "curve")]
         evaluate: bool,
         /// Print {"spans": [...], "relations": [...]}: the span suggestions and the
         /// relation suggestions (said_by from each suggested claim to its speaker, both
         /// ends by document, start, end and label). Without it: the span suggestions
         /// alone, as a list.
-        #[arg(long, conflicts_with = "evaluate")]
+        #[arg(long, conflicts_with_all = ["evaluate", "curve"])]
         relations: bool,
+        /// The learned model's learning curve (INCEpTION's simulation: 80/20 split,
+        /// training grown in 10 blocks), one JSON object per line and block.
+        #[arg(long)]
+        curve: bool,
     },
     /// Import documents (and annotations) into a project, creating it if needed.
     ///

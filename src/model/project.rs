@@ -55,17 +55,20 @@ pub enum SuggestionSource {
     /// A claim opened by a reporting cue, or its speaker's relation
     /// (`crate::suggest::attribution`).
     Attribution,
+    /// The tagger trained on the annotator's own spans (`crate::learn`).
+    Model,
 }
 
 impl SuggestionSource {
     /// The name used in files and reports: `entity`, `learned`, `gazetteer`,
-    /// `attribution`.
+    /// `attribution`, `model`.
     pub fn as_str(self) -> &'static str {
         match self {
             SuggestionSource::Entity => "entity",
             SuggestionSource::Learned => "learned",
             SuggestionSource::Gazetteer => "gazetteer",
             SuggestionSource::Attribution => "attribution",
+            SuggestionSource::Model => "model",
         }
     }
 }

@@ -248,10 +248,18 @@ fn origin_index(s: &Span) -> usize {
         Some(S::Learned) => 2,
         Some(S::Gazetteer) => 3,
         Some(S::Attribution) => 4,
+        Some(S::Model) => 5,
     }
 }
 
-const ORIGIN_NAMES: [&str; 5] = ["manual", "entity", "learned", "gazetteer", "attribution"];
+const ORIGIN_NAMES: [&str; 6] = [
+    "manual",
+    "entity",
+    "learned",
+    "gazetteer",
+    "attribution",
+    "model",
+];
 
 /// Agreement over all annotators at once (only with three or more).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -45,7 +45,8 @@ pub struct Scores {
 }
 
 impl Scores {
-    pub(crate) fn new(suggested: usize, correct: usize, gold: usize) -> Self {
+    /// The figures of `correct` suggestions out of `suggested`, against `gold` spans.
+    pub fn new(suggested: usize, correct: usize, gold: usize) -> Self {
         let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
         let (p, r) = (ratio(correct, suggested), ratio(correct, gold));
         let f1 = match (p, r) {

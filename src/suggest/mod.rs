@@ -22,6 +22,9 @@
 //!   the list in text order; the relations come from
 //!   [`Suggester::suggest_document_with_relations`]. A claim never takes the bounds of
 //!   a name suggestion (one suggestion per place).
+//! - **model** ([`SuggestionSource::Model`]): not made here. The tagger of
+//!   `crate::learn` (a layer above) gives its own suggestions, which [`merge_model`]
+//!   joins to these (one per place, [`SuggestOptions::min_model_score`]).
 //!
 //! **Rejections** are the annotator's own: a rejection records who made it and applies
 //! to that annotator's suggestions only (one annotator's rejections never hide
@@ -98,6 +101,7 @@ pub mod commands;
 pub mod evaluate;
 pub mod gazetteer;
 pub mod matcher;
+pub mod merge;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -112,6 +116,7 @@ pub use self::commands::{
 pub use self::evaluate::{EvaluationReport, evaluate};
 pub use self::gazetteer::{GazetteerEntry, GazetteerError, load_gazetteer, parse_gazetteer};
 pub use self::matcher::{FoldedText, fold_key};
+pub use self::merge::merge_model;
 pub use crate::model::SuggestionSource;
 use crate::model::{AnnotationSet, Document, Project, Rejected, Span};
 use crate::text::normalize::SearchOptions;
@@ -161,6 +166,9 @@ pub struct SuggestOptions {
     pub min_score: f64,
     /// Suggest claims and their `said_by` relations ([`attribution`]; on by default).
     pub attribution: bool,
+    /// The learned tagger's (`crate::learn`) suggestions scoring below this (its
+    /// probability) are not offered (0.5 by default; see [`merge_model`]).
+    pub min_model_score: f64,
 }
 
 impl Default for SuggestOptions {
@@ -174,6 +182,7 @@ impl Default for SuggestOptions {
             unify_digits: false,
             min_score: 0.25,
             attribution: true,
+            min_model_score: 0.5,
         }
     }
 }

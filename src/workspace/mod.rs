@@ -13,6 +13,7 @@ pub mod corpus_search;
 mod curation;
 pub mod export;
 pub mod files;
+pub mod learner;
 pub mod opening;
 mod recovery;
 pub mod review;

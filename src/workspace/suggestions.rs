@@ -2,7 +2,8 @@
 //! registry, the annotator's own spans, the project's gazetteer) and kept in step with
 //! it, the current document's suggestions (recomputed only after a change), and
 //! accepting or rejecting them — each one undoable step. The logic is
-//! [`crate::suggest`].
+//! [`crate::suggest`]. The learned tagger's suggestions ([`super::learner`]) join the
+//! current document's ([`crate::suggest::merge_model`]).
 
 use std::collections::BTreeMap;
 
@@ -13,13 +14,16 @@ use crate::suggest::{
 
 use super::Workspace;
 
-/// (revision, document index, annotator) → the current document's suggestions and
-/// relation suggestions.
-type Current = (
-    (u64, usize, String),
-    Vec<Suggestion>,
-    Vec<RelationSuggestion>,
-);
+/// Up to this much text in the project (UTF-8 bytes: about a million Arabic
+/// characters), "find suggestions in every document" asks the model about every
+/// document; above it, about the current one only.
+const MODEL_ALL_DOCUMENTS_BYTES: usize = 2_000_000;
+
+/// (revision, document index, annotator, model generation).
+type CurrentKey = (u64, usize, String, u64);
+
+/// The current document's suggestions and relation suggestions, and what for.
+type Current = (CurrentKey, Vec<Suggestion>, Vec<RelationSuggestion>);
 
 /// The suggester and what its current suggestions were computed for.
 #[derive(Default)]
@@ -39,6 +43,10 @@ pub struct SuggestionState {
     /// never changes) and the places the current automaton found in it, so after a tag
     /// only the choice among places runs again.
     folded: std::collections::HashMap<String, (suggest::FoldedText, Option<Places>)>,
+    /// The learned tagger, trained in the background.
+    pub(super) learner: super::learner::Learner,
+    /// The threshold of the model's suggestions, when the user set one.
+    min_model_score: Option<f64>,
 }
 
 /// Commands remembered for the suggester to follow; more, and it is built again.
@@ -82,6 +90,17 @@ impl SuggestionState {
             at += 1;
         }
         (at == now).then_some(out)
+    }
+
+    /// The options of the suggester, once built.
+    pub(super) fn suggester_options(&self) -> Option<&SuggestOptions> {
+        self.suggester.as_ref().map(Suggester::options)
+    }
+
+    /// The threshold of the model's suggestions.
+    pub(super) fn min_model_score(&self) -> f64 {
+        self.min_model_score
+            .unwrap_or(SuggestOptions::default().min_model_score)
     }
 }
 
@@ -160,6 +179,7 @@ impl Workspace {
             self.revision(),
             self.doc_index(),
             self.annotator().to_string(),
+            self.suggestions.learner.generation(),
         );
         let fresh = matches!(&self.suggestions.current, Some((k, _, _)) if *k == key);
         if !fresh {
@@ -197,7 +217,8 @@ impl Workspace {
                 state
                     .folded
                     .insert(doc.text_sha256.clone(), (folded, Some(places)));
-                list
+                let (names, relations) = list;
+                (self.with_model_suggestions(names), relations)
             } else {
                 (Vec::new(), Vec::new())
             };
@@ -214,10 +235,31 @@ impl Workspace {
         }
         let annotator = self.annotator().to_string();
         let project = self.project.clone();
+        // The model tags every document of a project up to a million characters, else
+        // the current one only: tagging a whole corpus with the model takes seconds
+        // (the matcher's automaton, milliseconds).
+        let current = self.current_document().map(|d| d.id.clone());
+        let mut model = self.model_suggestions();
+        let every = project
+            .documents
+            .iter()
+            .map(|d| d.text.len())
+            .sum::<usize>()
+            <= MODEL_ALL_DOCUMENTS_BYTES;
+        let learned = self.learned_model().filter(|_| every);
+        let min = self.suggestions.min_model_score();
         let s = self.suggester();
         for doc in &project.documents {
             let set = project.set(&annotator, &doc.id);
-            for sg in s.suggest_document(doc, set, &project.suggestions.rejected) {
+            let mut list = s.suggest_document(doc, set, &project.suggestions.rejected);
+            if current.as_deref() == Some(doc.id.as_str()) {
+                list = suggest::merge_model(list, std::mem::take(&mut model), min);
+            } else if let Some(m) = &learned {
+                let rejected = &project.suggestions.rejected;
+                let found = m.suggest(doc, set, &annotator, rejected, min);
+                list = suggest::merge_model(list, found, min);
+            }
+            for sg in list {
                 groups
                     .entry((sg.text.clone(), sg.label.clone()))
                     .or_default()
@@ -225,6 +267,34 @@ impl Workspace {
             }
         }
         groups
+    }
+
+    /// `list` (the current document's matcher suggestions) with the current model's
+    /// joined, one per place.
+    fn with_model_suggestions(&mut self, list: Vec<Suggestion>) -> Vec<Suggestion> {
+        let model = self.model_suggestions();
+        if model.is_empty() {
+            return list;
+        }
+        suggest::merge_model(list, model, self.suggestions.min_model_score())
+    }
+
+    /// The current model's suggestions on the current document (none without a model).
+    fn model_suggestions(&mut self) -> Vec<Suggestion> {
+        let Some((_, found)) = self.model_found() else {
+            return Vec::new();
+        };
+        let min = self.suggestions.min_model_score();
+        let doc = &self.project.documents[self.doc];
+        let set = self.project.set(&self.annotator, &doc.id);
+        crate::learn::offer(
+            doc,
+            &found,
+            set,
+            &self.annotator,
+            &self.project.suggestions.rejected,
+            min,
+        )
     }
 
     /// Accepts suggestions (of one or several documents) as one undoable step. A
@@ -286,6 +356,25 @@ impl Workspace {
     pub fn reject_suggestion(&mut self, s: &Suggestion) -> bool {
         let cmd = suggest::reject_suggestion(&self.project, s, self.annotator());
         self.apply(cmd).is_some()
+    }
+
+    /// The threshold under which the model's suggestions are not offered (its
+    /// probability; [`SuggestOptions::min_model_score`], 0.5 by default).
+    pub fn min_model_score(&self) -> f64 {
+        self.suggestions.min_model_score()
+    }
+
+    /// Sets that threshold (the Suggestions tab's slider); clamped to 0–1.
+    pub fn set_min_model_score(&mut self, score: f64) {
+        let score = if score.is_nan() {
+            0.5
+        } else {
+            score.clamp(0.0, 1.0)
+        };
+        if self.suggestions.min_model_score != Some(score) {
+            self.suggestions.min_model_score = Some(score);
+            self.suggestions.current = None;
+        }
     }
 
     /// Switches suggestions on or off for the project (one undoable step).

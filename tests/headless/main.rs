@@ -28,6 +28,8 @@ mod formats;
 mod fuzz_mirror;
 #[path = "../kill.rs"]
 mod kill;
+#[path = "../learn.rs"]
+mod learn;
 #[path = "../limits.rs"]
 mod limits;
 #[path = "../opening.rs"]
