@@ -92,19 +92,7 @@ fn run(command: CliCommand, out: &mut dyn Write) -> Outcome {
             };
             export(format, &project, &path, &opts, out)
         }
-        CliCommand::Suggest {
-            project,
-            annotator,
-            document,
-            gazetteer,
-            json: _,
-            evaluate,
-            relations,
-            curve,
-        } => {
-            let mode = hashiya::cli::suggest::SuggestMode::of_flags(evaluate, curve, relations);
-            hashiya::cli::suggest::run(&project, annotator, document, gazetteer, mode, out)
-        }
+        c @ CliCommand::Suggest { .. } => hashiya::cli::suggest::run_command(c, out),
         CliCommand::Import {
             format,
             inputs,

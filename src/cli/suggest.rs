@@ -40,6 +40,25 @@ impl SuggestMode {
     }
 }
 
+/// Runs `hashiya suggest` as the command line gave it.
+pub fn run_command(command: super::CliCommand, out: &mut dyn Write) -> Outcome {
+    let super::CliCommand::Suggest {
+        project,
+        annotator,
+        document,
+        gazetteer,
+        json: _,
+        evaluate,
+        relations,
+        curve,
+    } = command
+    else {
+        unreachable!("called for `suggest` only")
+    };
+    let mode = SuggestMode::of_flags(evaluate, curve, relations);
+    run(&project, annotator, document, gazetteer, mode, out)
+}
+
 /// Runs `hashiya suggest`.
 pub fn run(
     project: &Path,

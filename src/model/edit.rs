@@ -18,6 +18,7 @@ pub use super::entities::{
 };
 pub use super::error::{EditError, RelationEnd};
 use super::history::{Command, Op, SetKey};
+use super::lines::{LinesAfter, LinesBefore, line_around, words_in_lines};
 use super::offsets::{CodePoints, OffsetMap, ScanOffsets, count_chars, cp_to_byte_scan};
 use super::project::{AnnotationSet, Document, Project, Relation, Span, text_sha256};
 use super::schema::AttributeDef;
@@ -342,7 +343,7 @@ pub enum SpanEnd {
 
 /// Word boundaries (UAX #29, words only: alphanumeric segments) of `text` as code point
 /// ranges.
-fn word_ranges(text: &str, map: &OffsetMap) -> Vec<Range<usize>> {
+pub(super) fn word_ranges(text: &str, map: &OffsetMap) -> Vec<Range<usize>> {
     text.split_word_bound_indices()
         .filter(|(_, w)| w.chars().any(|c| c.is_alphanumeric()))
         .filter_map(|(i, w)| Some(map.byte_to_cp(i)?..map.byte_to_cp(i + w.len())?))
@@ -419,84 +420,6 @@ pub fn nudge_range(
         }
     }
     Ok(s..e)
-}
-
-/// Bytes of the line of `text` around byte `b` (without its line break).
-fn line_around(text: &str, b: usize) -> Range<usize> {
-    let start = text[..b].rfind('\n').map_or(0, |i| i + 1);
-    let stop = text[b..].find('\n').map_or(text.len(), |i| b + i);
-    start..stop
-}
-
-/// Words (code points) of whole lines `lines` (bytes, a line start to a line end) of
-/// `text`, whose first character is code point `base`.
-fn words_in_lines(text: &str, lines: Range<usize>, base: usize) -> Vec<Range<usize>> {
-    let part = &text[lines];
-    word_ranges(part, &OffsetMap::new(part))
-        .into_iter()
-        .map(|w| w.start + base..w.end + base)
-        .collect()
-}
-
-/// The words of each line after a line ending at byte `end` (code point `cp`).
-struct LinesAfter<'t> {
-    text: &'t str,
-    end: usize,
-    cp: usize,
-}
-
-impl<'t> LinesAfter<'t> {
-    fn new(text: &'t str, end: usize, cp: usize) -> Self {
-        LinesAfter { text, end, cp }
-    }
-}
-
-impl Iterator for LinesAfter<'_> {
-    type Item = Vec<Range<usize>>;
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.end >= self.text.len() {
-            return None;
-        }
-        // Past the line break.
-        let start = self.end + 1;
-        let line = line_around(self.text, start);
-        let base = self.cp + 1;
-        let words = words_in_lines(self.text, line.clone(), base);
-        self.cp = base + count_chars(&self.text[line.clone()]);
-        self.end = line.end;
-        Some(words)
-    }
-}
-
-/// The words of each line before a line starting at byte `start` (code point `cp`),
-/// nearest first.
-struct LinesBefore<'t> {
-    text: &'t str,
-    start: usize,
-    cp: usize,
-}
-
-impl<'t> LinesBefore<'t> {
-    fn new(text: &'t str, start: usize, cp: usize) -> Self {
-        LinesBefore { text, start, cp }
-    }
-}
-
-impl Iterator for LinesBefore<'_> {
-    type Item = Vec<Range<usize>>;
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.start == 0 {
-            return None;
-        }
-        // Before the line break.
-        let end = self.start - 1;
-        let line = line_around(self.text, end);
-        let base = self.cp - 1 - count_chars(&self.text[line.clone()]);
-        let words = words_in_lines(self.text, line.clone(), base);
-        self.cp = base;
-        self.start = line.start;
-        Some(words)
-    }
 }
 
 /// Gives a span another label. Attributes the new label does not define (or whose
@@ -813,84 +736,8 @@ pub fn set_done(p: &Project, key: &SetKey, done: bool) -> Result<Command, EditEr
 }
 
 #[cfg(test)]
-mod snap_tests {
-    use super::*;
-
-    /// Snapping reads only the paragraph around the point; it must give what segmenting
-    /// the whole text gives, at every code point of a text of several paragraphs
-    /// (Arabic, digits, Latin, an emoji, empty lines, a last line without a break).
-    #[test]
-    fn snapping_in_the_paragraph_equals_snapping_in_the_whole_text() {
-        let text = "قال حفتر في بنغازي\n\nالعدد 441 كبير 😀 نعم\nword ليبيا\nآخر";
-        let map = OffsetMap::new(text);
-        let words = word_ranges(text, &map);
-        for cp in 0..=text.chars().count() {
-            for end in [SpanEnd::Start, SpanEnd::End] {
-                let whole = words
-                    .iter()
-                    .find(|w| w.start < cp && cp < w.end)
-                    .map_or(cp, |w| match end {
-                        SpanEnd::Start => w.start,
-                        SpanEnd::End => w.end,
-                    });
-                assert_eq!(snap_to_word(text, cp, end), whole, "at {cp} ({end:?})");
-            }
-        }
-    }
-
-    /// Nudging reads only the lines it needs; it must give what the whole text's words
-    /// give (the former implementation, here as the oracle), for every range of a text
-    /// of several lines (empty lines, a line without words, Arabic, digits, Latin, an
-    /// emoji, a last line without a break), both ends, both directions.
-    #[test]
-    fn nudging_in_the_lines_around_equals_nudging_in_the_whole_text() {
-        fn whole(text: &str, r: Range<usize>, end: SpanEnd, grow: bool) -> Option<Range<usize>> {
-            let words = word_ranges(text, &OffsetMap::new(text));
-            let (mut s, mut e) = (r.start, r.end);
-            match (end, grow) {
-                (SpanEnd::End, true) => e = words.iter().find(|w| w.end > e)?.end,
-                (SpanEnd::End, false) => {
-                    e = words.iter().rev().find(|w| w.end < e && w.end > s)?.end
-                }
-                (SpanEnd::Start, true) => s = words.iter().rev().find(|w| w.start < s)?.start,
-                (SpanEnd::Start, false) => {
-                    s = words.iter().find(|w| w.start > s && w.start < e)?.start
-                }
-            }
-            Some(s..e)
-        }
-        let text = "قال حفتر في بنغازي\n\n— !\nالعدد 441 كبير 😀 نعم\nword ليبيا\n\nآخر";
-        let n = text.chars().count();
-        for a in 0..n {
-            for b in a + 1..=n {
-                for end in [SpanEnd::Start, SpanEnd::End] {
-                    for grow in [true, false] {
-                        assert_eq!(
-                            nudge_range(text, a..b, end, grow).ok(),
-                            whole(text, a..b, end, grow),
-                            "{a}..{b} {end:?} grow={grow}"
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn snapping_moves_an_end_inside_a_word_to_the_word_edge() {
-        let text = "قال حفتر في بنغازي";
-        // «حفتر» is code points 4..8; «بنغازي» 12..18.
-        assert_eq!(snap_to_word(text, 6, SpanEnd::Start), 4);
-        assert_eq!(snap_to_word(text, 6, SpanEnd::End), 8);
-        assert_eq!(
-            snap_to_word(text, 8, SpanEnd::End),
-            8,
-            "between words: stays"
-        );
-        assert_eq!(snap_to_word(text, 3, SpanEnd::Start), 3);
-        assert_eq!(snap_to_word(text, 13, SpanEnd::End), 18);
-    }
-}
+#[path = "edit_snap_tests.rs"]
+mod snap_tests;
 
 #[cfg(test)]
 #[path = "edit_tests.rs"]

@@ -15,6 +15,7 @@ pub mod entities;
 pub mod error;
 pub mod history;
 pub mod index;
+mod lines;
 pub mod offsets;
 pub mod project;
 pub mod schema;
