@@ -108,6 +108,18 @@ fn fingerprint(project: &Project, annotator: &str) -> u64 {
     state.hash_one(&parts)
 }
 
+/// The built-in attribution lexicon's cue words (`data/reporting_cues.ar.txt`) as the
+/// model's reporting-cue feature, unless [`Workspace::set_reporting_cues`] gave another.
+fn builtin_cues() -> Arc<CueFn> {
+    static CUES: std::sync::LazyLock<Arc<CueFn>> = std::sync::LazyLock::new(|| {
+        let search = crate::text::normalize::SearchOptions::default();
+        crate::learn::features::cue_test(crate::suggest::attribution::lexicon::builtin_cue_words(
+            &search,
+        ))
+    });
+    CUES.clone()
+}
+
 impl Workspace {
     /// Drives the background training (see the module doc); call it every frame.
     /// Returns true when a new model was swapped in (or the old one dropped): the
@@ -165,7 +177,7 @@ impl Workspace {
             let fp = l.wanted.unwrap_or_default();
             l.trained = Some(fp);
             let options = TrainOptions {
-                cue: l.cue.clone(),
+                cue: Some(l.cue.clone().unwrap_or_else(builtin_cues)),
                 ..TrainOptions::default()
             };
             let (tx, rx) = mpsc::channel();
@@ -260,7 +272,7 @@ impl Workspace {
         let data =
             TrainingData::from_project(&self.project, &self.annotator, false, &[]).finished();
         let options = TrainOptions {
-            cue: l.cue.clone(),
+            cue: Some(l.cue.clone().unwrap_or_else(builtin_cues)),
             ..TrainOptions::default()
         };
         let (tx, rx) = mpsc::channel();
