@@ -27,6 +27,8 @@ pub(crate) struct Gap {
     pub attached: (usize, usize),
     pub comma: bool,
     pub colon: bool,
+    /// Whitespace is in it: the words on both sides are two words («7.5» is one).
+    pub space: bool,
     pub open_quote: bool,
     pub close_quote: bool,
 }
@@ -46,6 +48,12 @@ pub(crate) struct Tokens<'t> {
 
 fn classify(gap: &str, before: Option<&str>, after: Option<&str>) -> Gap {
     let mut g = Gap::default();
+    if gap == " " {
+        // Most gaps: one space.
+        g.space = true;
+        return g;
+    }
+    g.space = gap.contains(char::is_whitespace);
     let digit_end = |w: Option<&str>, last: bool| {
         w.and_then(|w| {
             if last {
@@ -56,7 +64,6 @@ fn classify(gap: &str, before: Option<&str>, after: Option<&str>) -> Gap {
         })
         .is_some_and(|c| c.is_numeric())
     };
-    let trimmed = gap.trim();
     if before.is_some() {
         for c in gap.chars() {
             if c.is_whitespace() || crate::model::edit::is_trimmable_punct(c) {
@@ -73,7 +80,7 @@ fn classify(gap: &str, before: Option<&str>, after: Option<&str>) -> Gap {
         match c {
             '.' => {
                 // «7.5»: a decimal point, not a sentence end.
-                let decimal = trimmed == "." && digit_end(before, true) && digit_end(after, false);
+                let decimal = gap == "." && digit_end(before, true) && digit_end(after, false);
                 g.sentence |= !decimal;
             }
             '!' | '?' | '؟' | '؛' | '\n' | '…' => g.sentence = true,
@@ -178,6 +185,13 @@ impl<'t> Tokens<'t> {
         let a = self.toks.partition_point(|t| t.cs < start);
         let b = self.toks.partition_point(|t| t.ce <= end);
         b.saturating_sub(a)
+    }
+
+    /// How many words (separated by whitespace) lie inside code points `start..end`.
+    pub fn words_in(&self, start: usize, end: usize) -> usize {
+        let a = self.toks.partition_point(|t| t.cs < start);
+        let b = self.toks.partition_point(|t| t.ce <= end);
+        (a..b).filter(|&j| j == a || self.gaps[j].space).count()
     }
 
     /// The word starting at code point `cs`, if one does.
@@ -379,7 +393,7 @@ pub(crate) fn find<'l>(s: &Search<'_, 'l>, keep: &dyn Fn(&Found<'l>) -> bool) ->
                     .rev()
                     .take_while(|o| o.ce > s_cs)
                     .all(|o| free(&(o.cs, o.ce)))
-                && t.count_in(f.cs, f.ce) >= 2
+                && t.words_in(f.cs, f.ce) >= 2
                 && keep(f)
         });
         i = match found {
@@ -452,7 +466,9 @@ impl<'a, 'l> Search<'a, 'l> {
                         return None;
                     }
                     let quoted = t.gaps[s].open_quote;
-                    (s, clause_end(lx, t, s, sent.end, quoted), after, false)
+                    // The object is before the claim.
+                    let object = mentions_in(mentions, cue_ce, toks[s].cs).next();
+                    (s, clause_end(lx, t, s, sent.end, quoted), object, false)
                 } else {
                     // «... ، حسب مصادر عسكرية»: the clause before the cue, after the
                     // sentence's last claim.
