@@ -471,6 +471,7 @@ fn gui(args: GuiArgs) -> Outcome {
     } else {
         hashiya::workspace::config::default_path()
     };
+    let learn = args.screenshot.is_none() && !args.quit_after_first_frame;
     let opts = StartOptions {
         screenshot: args.screenshot,
         select_span: args.select,
@@ -480,6 +481,7 @@ fn gui(args: GuiArgs) -> Outcome {
         dark: args.dark,
         compare: args.compare,
         quit_after_first_frame: args.quit_after_first_frame,
+        learn,
     };
     // Writes the work registered with `store::recovery::set_unsaved` if anything panics.
     store::recovery::install_panic_hook();

@@ -21,7 +21,9 @@
 //!   each to its speaker, a tagged or suggested actor ([`attribution`]). Claims join
 //!   the list in text order; the relations come from
 //!   [`Suggester::suggest_document_with_relations`]. A claim never takes the bounds of
-//!   a name suggestion (one suggestion per place).
+//!   a name suggestion (one suggestion per place). Documents over
+//!   [`ATTRIBUTION_MAX_BYTES`] get none (the finder reads the whole document after
+//!   every edit).
 //! - **model** ([`SuggestionSource::Model`]): not made here. The tagger of
 //!   `crate::learn` (a layer above) gives its own suggestions, which [`merge_model`]
 //!   joins to these (one per place, [`SuggestOptions::min_model_score`]).
@@ -253,6 +255,12 @@ impl<'s> Tagged<'s> {
         }
     }
 }
+
+/// Documents longer than this (UTF-8 bytes, about 100,000 Arabic characters: thirty
+/// long articles in one) get no claim suggestions: the claim finder reads the whole
+/// document after every edit, which cost ≈ 30 ms of each frame on a 1.8 MB document
+/// (`cargo bench --bench gui_paths`), against < 5 ms on a news article.
+pub const ATTRIBUTION_MAX_BYTES: usize = 200_000;
 
 /// A number no automaton of this process had before.
 fn next_generation() -> u64 {
@@ -584,7 +592,11 @@ impl Suggester {
             return (Vec::new(), Vec::new());
         }
         let mut names = self.names_with(doc, folded, places, set, rejected);
-        let Some(a) = &self.attribution else {
+        let Some(a) = self
+            .attribution
+            .as_ref()
+            .filter(|_| doc.text.len() <= ATTRIBUTION_MAX_BYTES)
+        else {
             return (names, Vec::new());
         };
         let (claims, relations) = a.suggest(doc, folded, set, rejected, &names);

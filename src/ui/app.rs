@@ -271,6 +271,11 @@ impl HashiyaApp {
         (self.ghosts.list.len(), self.ghosts.for_)
     }
 
+    /// The suggestions drawn in the article.
+    pub fn drawn_suggestions_list(&self) -> &[crate::suggest::Suggestion] {
+        &self.ghosts.list
+    }
+
     /// The corpus search panel.
     pub fn corpus_search(&self) -> &CorpusSearchPanel {
         &self.corpus

@@ -31,7 +31,17 @@ pub struct StartOptions {
     pub compare: Option<PathBuf>,
     /// Close once the first frame showing the laid-out article is done (start-up timing).
     pub quit_after_first_frame: bool,
+    /// Train the learned tagger in the background after edits (the program: on, for
+    /// projects up to [`LEARN_IN_WINDOW_MAX_BYTES`] of text; tests and screenshots:
+    /// off, so that a model arriving mid-test never changes what they see).
+    pub learn: bool,
 }
+
+/// Projects with more text than this (UTF-8 bytes, about 100,000 Arabic characters)
+/// are not learned from in the window: the training data are gathered, and the model
+/// asked about the shown document, on the frame (≈ 0.1–0.5 s per 100 KB measured in a
+/// debug build), which would freeze a long document. `hashiya suggest` learns from any.
+pub const LEARN_IN_WINDOW_MAX_BYTES: usize = 200_000;
 
 /// The state of the `--screenshot` mode.
 #[derive(Default)]
@@ -142,6 +152,7 @@ impl HashiyaApp {
         if let Some(later) = self.ws.register_unsaved() {
             ctx.request_repaint_after(later);
         }
+        self.poll_learner(ctx);
         self.view.text.upload(ctx);
         self.take_screenshot(ctx);
         if self.opts.quit_after_first_frame && self.view.layout().is_some() {
@@ -156,6 +167,30 @@ impl HashiyaApp {
                     ctx.request_repaint();
                 }
             }
+        }
+    }
+
+    /// The learned tagger: trained on a worker once the annotator pauses; a new model
+    /// changes the suggestions (see [`StartOptions::learn`]).
+    fn poll_learner(&mut self, ctx: &egui::Context) {
+        let size: usize = self
+            .ws
+            .project()
+            .documents
+            .iter()
+            .map(|d| d.text.len())
+            .sum();
+        if !self.opts.learn || size > LEARN_IN_WINDOW_MAX_BYTES {
+            return;
+        }
+        if self.ws.poll_learner(std::time::Instant::now()) {
+            // The drawn suggestions are kept per revision: a new model is not one.
+            self.ghosts.for_ = None;
+            ctx.request_repaint();
+        }
+        let status = self.ws.learner_status();
+        if status.training || status.stale {
+            ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
     }
 

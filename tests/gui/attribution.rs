@@ -11,6 +11,12 @@ use hashiya::ui::Workspace;
 /// The test corpus with the first document's claims and their relations removed, so
 /// that its claims are suggested again.
 fn corpus_without_claims() -> hashiya::model::Project {
+    corpus_with_first(|s| s.label != "claim")
+}
+
+/// The test corpus keeping only the spans of its first document that `keep` keeps (and
+/// none of its relations).
+fn corpus_with_first(keep: impl Fn(&hashiya::model::Span) -> bool) -> hashiya::model::Project {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/learn/news-corpus.json"
@@ -25,7 +31,7 @@ fn corpus_without_claims() -> hashiya::model::Project {
         .find(|s| s.document == first)
         .expect("a set on the first document");
     set.relations.clear();
-    set.spans.retain(|s| s.label != "claim");
+    set.spans.retain(keep);
     p
 }
 
@@ -79,4 +85,54 @@ fn a_accepts_a_claim_with_its_speaker_and_one_undo_takes_it_back() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert_eq!(counts(&h), before, "one undo takes the whole step back");
+}
+
+/// With learning on (the program's default), the model is trained on a worker after
+/// the annotator pauses while the window keeps drawing (no frame waits for it), and
+/// its suggestions (source `model`) then join the document's.
+#[test]
+fn the_window_keeps_drawing_while_the_model_trains() {
+    use hashiya::model::SuggestionSource;
+    use hashiya::ui::StartOptions;
+    use std::time::{Duration, Instant};
+    // The first document untagged: the model, learning from the others, names there.
+    let ws = Workspace::new(corpus_with_first(|_| false), None, Vec::new());
+    let opts = StartOptions {
+        learn: true,
+        ..StartOptions::default()
+    };
+    let mut h = harness_opts(ws, opts);
+    let started = Instant::now();
+    let mut slowest = Duration::ZERO;
+    let mut trained = false;
+    while started.elapsed() < Duration::from_secs(60) {
+        let t = Instant::now();
+        h.run_steps(1);
+        slowest = slowest.max(t.elapsed());
+        if h.state().workspace().learned_model().is_some() {
+            trained = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(trained, "no model after 60 s");
+    // Debug build, kittest's accessibility tree included: a frame that waited for the
+    // training (≈ seconds in debug) would show here.
+    assert!(
+        slowest < Duration::from_millis(800),
+        "a frame took {slowest:?}"
+    );
+    h.run_steps(2);
+    h.key_press(egui::Key::N);
+    h.run_steps(2);
+    let sources: Vec<SuggestionSource> = h
+        .state()
+        .drawn_suggestions_list()
+        .iter()
+        .map(|s| s.source)
+        .collect();
+    assert!(
+        sources.contains(&SuggestionSource::Model),
+        "no model suggestion among {sources:?}"
+    );
 }
