@@ -562,7 +562,8 @@ fn following_edits_equals_learning_again() {
         .id
         .clone();
     let mut done: Vec<history::Command> = Vec::new();
-    let steps: Vec<Box<dyn Fn(&Project) -> Result<history::Command, crate::model::EditError>>> = vec![
+    type Step<'k> = Box<dyn Fn(&Project) -> Result<history::Command, crate::model::EditError> + 'k>;
+    let steps: Vec<Step> = vec![
         Box::new(|p| edit::tag(p, &key, cp("الأربعاء"), "actor", o)),
         Box::new(|p| edit::tag(p, &key, cp("درنة"), "location", o)),
         Box::new(|p| edit::relabel(p, &key, &first, "location")),
