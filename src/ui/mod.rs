@@ -1,5 +1,5 @@
 //! The egui application, one struct per panel. Panels read the [`Workspace`] and
-//! return an [`action::Action`]; the app ([`app`], [`apply`]) carries it out, changing
+//! return an [`action::Action`]; the app ([`app`], [`actions`]) carries it out, changing
 //! the project only through the workspace. Panels hold view state (selection, scroll,
 //! filters, form fields), never business logic.
 //!
