@@ -136,3 +136,39 @@ fn each_command_reports_the_spans_it_changed_and_the_index_follows() {
     ws.set_annotator(&me);
     assert_eq!(step(&ws, &mut index), None);
 }
+
+/// The selected span is found where it was last seen, and found again (by id) when an
+/// edit moved it in the set: a tag before it, its deletion, its undo.
+#[test]
+fn the_selected_span_follows_the_edits_that_move_it() {
+    let mut ws = sample();
+    let key = ws.set_key().expect("a set");
+    let last = ws.current_set().unwrap().spans.last().unwrap().clone();
+    ws.select_span(Some(last.id.clone()));
+    assert_eq!(ws.selected().map(|s| s.id.clone()), Some(last.id.clone()));
+    // A span tagged at the start moves it one place on.
+    let text = ws.current_document().unwrap().text.clone();
+    let at = text.chars().position(|c| c == ' ').unwrap();
+    let first_word = 0..at;
+    let cmd = edit::tag(
+        ws.project(),
+        &key,
+        first_word,
+        "location",
+        TagOptions::default(),
+    );
+    if ws.apply(cmd).is_some() {
+        let s = ws.selected().expect("still selected");
+        assert_eq!(
+            (s.id.as_str(), s.start, s.end),
+            (last.id.as_str(), last.start, last.end)
+        );
+    }
+    // Deleted: nothing selected (the old place holds another span now).
+    let cmd = edit::delete_span(ws.project(), &key, &last.id);
+    ws.apply(cmd).expect("deletes");
+    assert!(ws.selected().is_none());
+    ws.undo();
+    ws.select_span(Some(last.id.clone()));
+    assert_eq!(ws.selected().map(|s| s.id.clone()), Some(last.id));
+}
