@@ -467,7 +467,13 @@ impl Attribution {
             let score = self.score(&f.key());
             let text = claim_text(&f);
             let cue = slice(f.cue_fs, f.cue_fe);
-            if let Some(m) = f.speaker.map(|i| &mentions[i]) {
+            // A speaker is never inside its own claim (the finder's rules should not
+            // give one; this guard keeps the promise whatever the text): no relation.
+            let speaker = f
+                .speaker
+                .map(|i| &mentions[i])
+                .filter(|m| m.ce <= f.cs || f.ce <= m.cs);
+            if let Some(m) = speaker {
                 relations.push(RelationSuggestion {
                     document: doc.id.clone(),
                     kind: SAID_BY.into(),
