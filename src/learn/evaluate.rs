@@ -319,10 +319,6 @@ pub fn curve_of(all: &TrainingData, o: &TrainOptions, min_score: f64) -> Option<
     })
 }
 
-fn pct(x: Option<f64>) -> String {
-    x.map_or("—".to_string(), |v| format!("{:.1}", v * 100.0))
-}
-
 impl std::fmt::Display for ModelEvaluation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let learned = if self.learned.is_empty() {
@@ -335,11 +331,7 @@ impl std::fmt::Display for ModelEvaluation {
             "  model (learned: {learned}), trained on {} unit(s), scored on {}",
             self.train, self.test
         )?;
-        writeln!(
-            f,
-            "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
-            "", "suggested", "correct", "gold", "precision", "recall", "F1"
-        )?;
+        Scores::write_header(f)?;
         for (name, c) in [("model", &self.model), ("matcher", &self.matcher)] {
             let rows = [
                 (name.to_string(), &c.overall),
@@ -348,17 +340,7 @@ impl std::fmt::Display for ModelEvaluation {
             .into_iter()
             .chain(c.by_label.iter().map(|(l, s)| (format!("  {l}"), s)));
             for (row, s) in rows {
-                writeln!(
-                    f,
-                    "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
-                    row,
-                    s.suggested,
-                    s.correct,
-                    s.gold,
-                    pct(s.precision),
-                    pct(s.recall),
-                    pct(s.f1)
-                )?;
+                s.write_row(f, &row)?;
             }
         }
         Ok(())

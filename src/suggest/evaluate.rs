@@ -45,6 +45,31 @@ pub struct Scores {
 }
 
 impl Scores {
+    /// The column heads of the rows [`Scores::write_row`] writes (the reports of
+    /// `hashiya suggest --evaluate`).
+    pub fn write_header(f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
+            "", "suggested", "correct", "gold", "precision", "recall", "F1"
+        )
+    }
+
+    /// One row of a report: `name`, then the counts and percentages.
+    pub fn write_row(&self, f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+        writeln!(
+            f,
+            "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
+            name,
+            self.suggested,
+            self.correct,
+            self.gold,
+            pct(self.precision),
+            pct(self.recall),
+            pct(self.f1)
+        )
+    }
+
     /// The figures of `correct` suggestions out of `suggested`, against `gold` spans.
     pub fn new(suggested: usize, correct: usize, gold: usize) -> Self {
         let ratio = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
@@ -294,26 +319,12 @@ impl fmt::Display for EvaluationReport {
                 "\n{}: learned from {} {unit}, scored on {}",
                 a.annotator, a.train, a.test
             )?;
-            writeln!(
-                f,
-                "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
-                "", "suggested", "correct", "gold", "precision", "recall", "F1"
-            )?;
+            Scores::write_header(f)?;
             for (name, c) in [("learned", &a.learned), ("learned + registry", &a.registry)] {
                 let rows = std::iter::once((name.to_string(), &c.overall))
                     .chain(c.by_label.iter().map(|(l, s)| (format!("  {l}"), s)));
                 for (row, s) in rows {
-                    writeln!(
-                        f,
-                        "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
-                        row,
-                        s.suggested,
-                        s.correct,
-                        s.gold,
-                        pct(s.precision),
-                        pct(s.recall),
-                        pct(s.f1)
-                    )?;
+                    s.write_row(f, &row)?;
                 }
             }
             if let Some(at) = &a.attribution {
@@ -323,17 +334,7 @@ impl fmt::Display for EvaluationReport {
                     ("said_by", &at.said_by),
                 ];
                 for (row, s) in rows {
-                    writeln!(
-                        f,
-                        "  {:<22} {:>9} {:>7} {:>5} {:>9} {:>6} {:>5}",
-                        row,
-                        s.suggested,
-                        s.correct,
-                        s.gold,
-                        pct(s.precision),
-                        pct(s.recall),
-                        pct(s.f1)
-                    )?;
+                    s.write_row(f, row)?;
                 }
                 if !at.learned_cues.is_empty() {
                     writeln!(f, "  learned cues: {}", at.learned_cues.join(" "))?;
